@@ -1,0 +1,29 @@
+// Every check, in report order. A new check is one file here plus one line below.
+import type { Check } from '../src/engine/types';
+import backupPolicyLink from './datastore/backup-policy-link';
+import certificateExpiry from './postgres/certificate-expiry';
+import duplicateIndex from './postgres/duplicate-index';
+import invalidIndex from './postgres/invalid-index';
+import missingPrimaryKey from './postgres/missing-primary-key';
+import modificationAudit from './postgres/modification-audit';
+import sensitiveColumns from './postgres/sensitive-columns';
+import sequentialScanHeavy from './postgres/sequential-scan-heavy';
+import sslEnforced from './postgres/ssl-enforced';
+import superuserLoginRoles from './postgres/superuser-login-roles';
+import unindexedForeignKey from './postgres/unindexed-foreign-key';
+import unusedIndex from './postgres/unused-index';
+
+export const ALL_CHECKS: Check[] = [
+  backupPolicyLink,
+  sslEnforced,
+  certificateExpiry,
+  unindexedForeignKey,
+  missingPrimaryKey,
+  sequentialScanHeavy,
+  invalidIndex,
+  duplicateIndex,
+  unusedIndex,
+  sensitiveColumns,
+  modificationAudit,
+  superuserLoginRoles,
+];

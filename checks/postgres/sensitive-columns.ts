@@ -1,0 +1,63 @@
+import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
+import { unreadable } from '../../src/engine/findings';
+import { tableName } from '../../src/collectors/postgres/facts';
+import { classifyColumn } from '../../src/sensitivity';
+
+const MAX_LISTED = 50;
+
+export default defineDatastoreCheck({
+  scope: 'datastore',
+  requires: 'postgres',
+  id: 'postgres.sensitive-columns',
+  title: 'Sensitive data is known and declared',
+  severity: 'medium',
+  questionnaireRow: 'sensitivity',
+  description:
+    'Columns are classified by name, type and comment (email, phone, person name, address, birth date, government id, payment card, IP address, secrets). No row data is read. The result answers "Data sensitivity" and is compared with the sensitivity the datastore declares.',
+  remediation:
+    'Declare the datastore\'s sensitivity (confidential or restricted) in config, and review who can read these columns; encrypt or drop secrets stored in clear.',
+  evaluate({ datastore, facts }): FindingDraft[] {
+    if (!facts.columns.ok) return [unreadable(datastore.name, facts.columns)];
+    if (!facts.tables.ok) return [unreadable(datastore.name, facts.tables)];
+    const tableByOid = new Map(facts.tables.value.map((t) => [t.oid, t]));
+    const hits = facts.columns.value.flatMap((c) => {
+      const category = classifyColumn(c);
+      const table = tableByOid.get(c.tableOid);
+      return category && table ? [{ column: `${tableName(table)}.${c.name}`, category }] : [];
+    });
+    const declared = datastore.sensitivity;
+    const declaredEvidence = { source: 'config datastores[].sensitivity', field: 'declared', value: declared ?? null };
+    if (hits.length === 0) {
+      return [
+        {
+          resource: datastore.name,
+          status: 'pass',
+          answer: 'no',
+          message: `none of ${facts.columns.value.length} columns looks sensitive by name, type or comment`,
+          evidence: [declaredEvidence, { source: 'pg_attribute, pg_description', field: 'columns classified', value: facts.columns.value.length }],
+        },
+      ];
+    }
+    const categories = [...new Set(hits.map((h) => h.category))];
+    const evidence = [
+      declaredEvidence,
+      ...hits.slice(0, MAX_LISTED).map((h) => ({ source: 'pg_attribute', field: h.column, value: h.category })),
+      ...(hits.length > MAX_LISTED ? [{ source: 'pg_attribute', field: 'more columns', value: hits.length - MAX_LISTED }] : []),
+    ];
+    const summary = `${hits.length} sensitive columns (${categories.join(', ')})`;
+    const holdsSecrets = categories.includes('secret');
+    if (declared === 'confidential' || declared === 'restricted') {
+      return [{ resource: datastore.name, status: 'pass', answer: 'yes', message: `${summary}; declared ${declared}`, evidence, ...(holdsSecrets ? { severity: 'high' as const } : {}) }];
+    }
+    return [
+      {
+        resource: datastore.name,
+        status: 'warn',
+        answer: 'yes',
+        message: declared ? `${summary}, but the datastore is declared "${declared}"` : `${summary}; the datastore declares no sensitivity`,
+        evidence,
+        ...(holdsSecrets ? { severity: 'high' as const } : {}),
+      },
+    ];
+  },
+});

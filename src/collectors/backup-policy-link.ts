@@ -1,0 +1,36 @@
+import type { Collector } from '../engine/types';
+import { errorMessage } from '../secrets';
+
+export interface BackupPolicyLinkFacts {
+  link: string | null;
+  /** Present only when the policy asks for reachability to be checked. */
+  reachability: { status: number | null; ok: boolean; detail: string } | null;
+}
+
+/** HEAD first (cheap); fall back to GET where a server refuses HEAD. Redirects count as reachable. */
+async function probe(url: string, timeoutMs: number, signal: AbortSignal) {
+  const attempt = (method: 'HEAD' | 'GET') =>
+    fetch(url, { method, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+  try {
+    let response = await attempt('HEAD');
+    if (response.status === 405 || response.status === 501) response = await attempt('GET');
+    await response.body?.cancel();
+    const ok = response.status >= 200 && response.status < 400;
+    return { status: response.status, ok, detail: `HTTP ${response.status}` };
+  } catch (error) {
+    return { status: null, ok: false, detail: errorMessage(error) };
+  }
+}
+
+export const backupPolicyLinkCollector: Collector<'backupPolicyLink'> = {
+  kind: 'backupPolicyLink',
+  appliesTo: () => true,
+  async collect({ datastore, policy, signal }) {
+    const link = datastore.backupPolicy ?? null;
+    const wantsProbe = policy.backupPolicyLink.checkReachability && link !== null && /^https?:\/\//i.test(link);
+    return {
+      link,
+      reachability: wantsProbe ? await probe(link, policy.backupPolicyLink.timeoutMs, signal) : null,
+    };
+  },
+};

@@ -1,0 +1,106 @@
+import type { Observed } from '../../engine/types';
+
+export interface PgSetting {
+  name: string;
+  setting: string;
+  unit: string | null;
+  source: string;
+}
+
+/** A pg_hba.conf rule as pg_hba_file_rules shows it. */
+export interface HbaRule {
+  /** Order in which the server tries the rule (rule_number on 16+, else line order). */
+  order: number;
+  file: string | null;
+  line: number;
+  type: string;
+  databases: string[];
+  users: string[];
+  address: string | null;
+  netmask: string | null;
+  authMethod: string | null;
+  error: string | null;
+}
+
+export interface PgTable {
+  oid: number;
+  schema: string;
+  name: string;
+  kind: 'table' | 'partitioned table';
+  hasPrimaryKey: boolean;
+  /** pg_stat_user_tables.n_live_tup; null when no statistics exist (partitioned parents). */
+  liveRows: number | null;
+  seqScans: number | null;
+  indexScans: number | null;
+}
+
+export interface PgForeignKey {
+  name: string;
+  tableOid: number;
+  /** Attribute numbers of the referencing columns, in constraint order. */
+  columns: number[];
+  referencedTable: string;
+}
+
+export interface PgIndex {
+  oid: number;
+  tableOid: number;
+  schema: string;
+  name: string;
+  method: string;
+  /** Key columns only (INCLUDE columns excluded); 0 marks an expression. */
+  keyColumns: number[];
+  expressions: string | null;
+  predicate: string | null;
+  /** Operator classes of the key columns, as oids. */
+  operatorClasses: number[];
+  isUnique: boolean;
+  isPrimary: boolean;
+  isValid: boolean;
+  /** Backs a primary key, unique or exclusion constraint. */
+  backsConstraint: boolean;
+  sizeBytes: number;
+  scans: number | null;
+}
+
+export interface PgColumn {
+  tableOid: number;
+  number: number;
+  name: string;
+  type: string;
+  comment: string | null;
+}
+
+export interface PgRole {
+  name: string;
+  superuser: boolean;
+  canLogin: boolean;
+}
+
+export interface PostgresFacts {
+  endpoint: { host: string; port: number; database: string; user: string; unixSocket: boolean };
+  serverVersion: string;
+  serverVersionNum: number;
+  /** How the scanner's own session is protected. */
+  scannerSession: { tls: boolean; readOnly: boolean };
+  privileges: { superuser: boolean; readAllSettings: boolean; readAllStats: boolean };
+  settings: Observed<Record<string, PgSetting>>;
+  hbaRules: Observed<HbaRule[]>;
+  connectionTls: Observed<{ tls: number; plaintext: number }>;
+  plaintextProbe: Observed<{ accepted: boolean; detail: string }>;
+  certificate: Observed<{ offered: boolean; notAfter?: string; subject?: string; issuer?: string }>;
+  tables: Observed<PgTable[]>;
+  foreignKeys: Observed<PgForeignKey[]>;
+  indexes: Observed<PgIndex[]>;
+  columns: Observed<PgColumn[]>;
+  roles: Observed<PgRole[]>;
+  /** Since when index and table usage statistics have been accumulating (a lower bound). */
+  statsSince: Observed<{ since: string; basis: 'stats_reset' | 'server start' }>;
+  /** Queries sent to the server for this collection (for benchmarks and the fixed-query-count contract). */
+  queriesSent: number;
+}
+
+/** Qualified name of a table, for resources and messages. */
+export function tableName(table: Pick<PgTable, 'schema' | 'name'>): string {
+  return `${table.schema}.${table.name}`;
+}

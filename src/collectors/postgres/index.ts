@@ -1,0 +1,257 @@
+import type pg from 'pg';
+import type { DatastoreConfig } from '../../config/schema';
+import { observed, unavailable, type Collector, type CollectContext, type Observed } from '../../engine/types';
+import { errorMessage } from '../../secrets';
+import { openSession, parsePostgresUrl, type PostgresEndpoint } from './connection';
+import type { HbaRule, PgColumn, PgForeignKey, PgIndex, PgRole, PgSetting, PgTable, PostgresFacts } from './facts';
+import * as sql from './queries';
+import { probePlaintext, readServerCertificate } from './wire';
+
+/** What the scanner needs granted to read a fact it could not read; shown as the hint. */
+export const GRANTS = {
+  hba: 'GRANT SELECT ON pg_catalog.pg_hba_file_rules TO continuity_scanner; GRANT EXECUTE ON FUNCTION pg_catalog.pg_hba_file_rules() TO continuity_scanner;',
+  stats: 'GRANT pg_read_all_stats TO continuity_scanner; (or pg_monitor)',
+  settings: 'GRANT pg_read_all_settings TO continuity_scanner; (or pg_monitor)',
+};
+
+/** The connection URL of a datastore whose database the PostgreSQL checks inspect. */
+export function postgresUrlOf(datastore: DatastoreConfig): string | undefined {
+  return datastore.type === 'postgres' ? datastore.url : undefined;
+}
+
+/** Options for datastores that carry a PostgreSQL connection. */
+function postgresOptionsOf(datastore: DatastoreConfig): { caFile?: string; verify?: boolean; excludeSchemas: string[] } {
+  if (datastore.type !== 'postgres') return { excludeSchemas: [] };
+  return {
+    ...(datastore.tls?.caFile ? { caFile: datastore.tls.caFile } : {}),
+    ...(datastore.tls?.verify !== undefined ? { verify: datastore.tls.verify } : {}),
+    excludeSchemas: datastore.schemas?.exclude ?? [],
+  };
+}
+
+/** Counts queries so the fixed-number-of-queries contract can be measured. */
+class CountingSession {
+  queriesSent = 0;
+  private savepoints = 0;
+  constructor(private readonly client: pg.Client) {}
+
+  async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+    this.queriesSent++;
+    return (await this.client.query<R>(text, values)).rows;
+  }
+
+  /** Run one query in a savepoint so that a refusal does not abort the rest of the transaction. */
+  async attempt<R extends pg.QueryResultRow>(
+    source: string,
+    text: string,
+    values: unknown[] | undefined,
+    hint?: string,
+  ): Promise<Observed<R[]>> {
+    const name = `continuity_${++this.savepoints}`;
+    await this.query(`savepoint ${name}`);
+    try {
+      const rows = await this.query<R>(text, values);
+      await this.query(`release savepoint ${name}`);
+      return observed(source, rows);
+    } catch (error) {
+      await this.query(`rollback to savepoint ${name}`);
+      const message = errorMessage(error);
+      const denied = /permission denied/i.test(message);
+      return unavailable(source, message, denied ? hint : undefined);
+    }
+  }
+}
+
+function map<T, U>(fact: Observed<T>, fn: (value: T) => U): Observed<U> {
+  return fact.ok ? observed(fact.source, fn(fact.value)) : fact;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+async function observe<T>(source: string, run: () => Promise<T>): Promise<Observed<T>> {
+  try {
+    return observed(source, await run());
+  } catch (error) {
+    return unavailable(source, errorMessage(error));
+  }
+}
+
+export async function collectPostgres(
+  endpoint: PostgresEndpoint,
+  options: { verify?: boolean; excludeSchemas: string[] },
+  limits: { statementTimeoutMs: number; lockTimeoutMs: number; connectTimeoutMs: number },
+  signal?: AbortSignal,
+): Promise<PostgresFacts> {
+  const networkProbes = endpoint.unixSocket
+    ? ([
+        unavailable<{ accepted: boolean; detail: string }>('plaintext probe', 'connected over a Unix socket: TLS does not apply'),
+        unavailable<{ offered: boolean }>('TLS handshake', 'connected over a Unix socket: TLS does not apply'),
+      ] as const)
+    : await Promise.all([
+        observe('plaintext probe (sslmode=disable startup, no credentials sent)', () =>
+          probePlaintext(endpoint.host, endpoint.port, endpoint.user, endpoint.database, limits.connectTimeoutMs),
+        ),
+        observe('TLS handshake (SSLRequest)', () =>
+          readServerCertificate(endpoint.host, endpoint.port, limits.connectTimeoutMs),
+        ),
+      ]);
+
+  const { client, tls } = await openSession(endpoint, limits, options.verify);
+  const abort = () => void client.end().catch(() => undefined);
+  signal?.addEventListener('abort', abort, { once: true });
+  client.on('error', () => undefined); // a dropped connection surfaces through the pending query
+  const session = new CountingSession(client);
+  try {
+    await session.query('begin transaction isolation level repeatable read read only');
+    const [privileges] = await session.query<{
+      superuser: boolean;
+      read_all_settings: boolean;
+      read_all_stats: boolean;
+      read_only: string;
+    }>(sql.PRIVILEGES_SQL);
+    const settingsRows = await session.attempt<PgSetting>('pg_settings', sql.SETTINGS_SQL, [sql.SETTING_NAMES]);
+    const settings = map(settingsRows, (rows) => Object.fromEntries(rows.map((r) => [r.name, r])));
+    const hbaRows = await session.attempt<Record<string, unknown>>('pg_hba_file_rules', sql.HBA_SQL, undefined, GRANTS.hba);
+    const connectionTls = privileges?.read_all_stats
+      ? map(
+          await session.attempt<{ tls: string; plaintext: string }>('pg_stat_ssl', sql.CONNECTION_TLS_SQL, undefined, GRANTS.stats),
+          (rows) => ({ tls: Number(rows[0]?.tls ?? 0), plaintext: Number(rows[0]?.plaintext ?? 0) }),
+        )
+      : unavailable<{ tls: number; plaintext: number }>(
+          'pg_stat_ssl',
+          'other sessions\' client addresses are hidden from the scanner role',
+          GRANTS.stats,
+        );
+    const excluded = [options.excludeSchemas];
+    const tables = map(await session.attempt<Record<string, unknown>>('pg_class, pg_stat_user_tables', sql.TABLES_SQL, excluded), (rows) =>
+      rows.map(
+        (r): PgTable => ({
+          oid: Number(r.oid),
+          schema: String(r.schema),
+          name: String(r.name),
+          kind: r.kind === 'p' ? 'partitioned table' : 'table',
+          hasPrimaryKey: Boolean(r.has_primary_key),
+          liveRows: num(r.live_rows),
+          seqScans: num(r.seq_scans),
+          indexScans: num(r.index_scans),
+        }),
+      ),
+    );
+    const foreignKeys = map(await session.attempt<Record<string, unknown>>('pg_constraint', sql.FOREIGN_KEYS_SQL, excluded), (rows) =>
+      rows.map(
+        (r): PgForeignKey => ({
+          name: String(r.name),
+          tableOid: Number(r.table_oid),
+          columns: (r.columns as number[]).map(Number),
+          referencedTable: String(r.referenced_table),
+        }),
+      ),
+    );
+    const indexes = map(await session.attempt<Record<string, unknown>>('pg_index, pg_stat_user_indexes', sql.INDEXES_SQL, excluded), (rows) =>
+      rows.map((r): PgIndex => {
+        const keyCount = Number(r.key_count);
+        return {
+          oid: Number(r.oid),
+          tableOid: Number(r.table_oid),
+          schema: String(r.schema),
+          name: String(r.name),
+          method: String(r.method),
+          keyColumns: (r.columns as number[]).slice(0, keyCount).map(Number),
+          operatorClasses: (r.operator_classes as (number | string)[]).slice(0, keyCount).map(Number),
+          expressions: (r.expressions as string | null) ?? null,
+          predicate: (r.predicate as string | null) ?? null,
+          isUnique: Boolean(r.is_unique),
+          isPrimary: Boolean(r.is_primary),
+          isValid: Boolean(r.is_valid),
+          backsConstraint: Boolean(r.backs_constraint),
+          sizeBytes: Number(r.size_bytes),
+          scans: num(r.scans),
+        };
+      }),
+    );
+    const columns = map(await session.attempt<Record<string, unknown>>('pg_attribute, pg_description', sql.COLUMNS_SQL, excluded), (rows) =>
+      rows.map(
+        (r): PgColumn => ({
+          tableOid: Number(r.table_oid),
+          number: Number(r.number),
+          name: String(r.name),
+          type: String(r.type),
+          comment: (r.comment as string | null) ?? null,
+        }),
+      ),
+    );
+    const roles = map(await session.attempt<Record<string, unknown>>('pg_roles', sql.ROLES_SQL, undefined), (rows) =>
+      rows.map((r): PgRole => ({ name: String(r.name), superuser: Boolean(r.superuser), canLogin: Boolean(r.can_login) })),
+    );
+    const statsSince = map(
+      await session.attempt<{ stats_reset: Date | null; server_start: Date }>('pg_stat_database', sql.STATS_SINCE_SQL, undefined),
+      (rows) =>
+        rows[0]?.stats_reset
+          ? { since: rows[0].stats_reset.toISOString(), basis: 'stats_reset' as const }
+          : { since: (rows[0]?.server_start ?? new Date()).toISOString(), basis: 'server start' as const },
+    );
+    await session.query('commit');
+
+    const settingValue = (name: string) => (settings.ok ? settings.value[name]?.setting : undefined);
+    const [plaintextProbe, certificate] = networkProbes;
+    return {
+      endpoint: {
+        host: endpoint.host,
+        port: endpoint.port,
+        database: endpoint.database,
+        user: endpoint.user,
+        unixSocket: endpoint.unixSocket,
+      },
+      serverVersion: settingValue('server_version') ?? 'unknown',
+      serverVersionNum: Number(settingValue('server_version_num') ?? 0),
+      scannerSession: { tls, readOnly: privileges?.read_only === 'on' },
+      privileges: {
+        superuser: Boolean(privileges?.superuser),
+        readAllSettings: Boolean(privileges?.read_all_settings),
+        readAllStats: Boolean(privileges?.read_all_stats),
+      },
+      settings,
+      hbaRules: map(hbaRows, (rows) => rows.map(toHbaRule).sort((a, b) => a.order - b.order)),
+      connectionTls,
+      plaintextProbe,
+      certificate,
+      tables,
+      foreignKeys,
+      indexes,
+      columns,
+      roles,
+      statsSince,
+      queriesSent: session.queriesSent,
+    };
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    await client.end().catch(() => undefined);
+  }
+}
+
+function toHbaRule(row: Record<string, unknown>): HbaRule {
+  const line = Number(row.line_number);
+  return {
+    order: row.rule_number !== undefined && row.rule_number !== null ? Number(row.rule_number) : line,
+    file: (row.file_name as string | undefined) ?? null,
+    line,
+    type: String(row.type),
+    databases: (row.database as string[] | null) ?? [],
+    users: (row.user_name as string[] | null) ?? [],
+    address: (row.address as string | null) ?? null,
+    netmask: (row.netmask as string | null) ?? null,
+    authMethod: (row.auth_method as string | null) ?? null,
+    error: (row.error as string | null) ?? null,
+  };
+}
+
+export const postgresCollector: Collector<'postgres'> = {
+  kind: 'postgres',
+  appliesTo: (datastore) => postgresUrlOf(datastore) !== undefined,
+  async collect(ctx: CollectContext) {
+    const url = postgresUrlOf(ctx.datastore)!;
+    const options = postgresOptionsOf(ctx.datastore);
+    const endpoint = parsePostgresUrl(url, { caFile: options.caFile });
+    return collectPostgres(endpoint, options, ctx.config.scan, ctx.signal);
+  },
+};

@@ -1,0 +1,115 @@
+// Catalog queries: metadata only, never row data, one query per kind of fact
+// per database (never one per table), so their number does not grow with the schema.
+
+export const SETTING_NAMES = [
+  'ssl',
+  'ssl_min_protocol_version',
+  'log_statement',
+  'shared_preload_libraries',
+  'pgaudit.log',
+  'track_counts',
+  'server_version_num',
+  'server_version',
+];
+
+export const SETTINGS_SQL = `
+select name, setting, unit, source from pg_catalog.pg_settings where name = any($1::text[])`;
+
+export const PRIVILEGES_SQL = `
+select r.rolsuper as superuser,
+       pg_catalog.pg_has_role(current_user, 'pg_read_all_settings', 'usage') as read_all_settings,
+       pg_catalog.pg_has_role(current_user, 'pg_read_all_stats', 'usage') as read_all_stats,
+       pg_catalog.current_setting('transaction_read_only') as read_only
+from pg_catalog.pg_roles r where r.rolname = current_user`;
+
+export const HBA_SQL = `select * from pg_catalog.pg_hba_file_rules`;
+
+/** TLS use of other client sessions; the scanner's own session is left out. */
+export const CONNECTION_TLS_SQL = `
+select count(*) filter (where s.ssl) as tls,
+       count(*) filter (where not s.ssl) as plaintext
+from pg_catalog.pg_stat_ssl s
+join pg_catalog.pg_stat_activity a on a.pid = s.pid
+where a.backend_type = 'client backend'
+  and a.pid <> pg_catalog.pg_backend_pid()
+  and a.client_port is not null and a.client_port <> -1`;
+
+/**
+ * The relations in scope: user tables that are not partitions (a partition is
+ * judged through its parent), outside system schemas, the configured excluded
+ * schemas ($1) and not owned by an extension.
+ */
+const SCOPE = `
+scope as (
+  select c.oid, c.relname, c.relkind, n.nspname
+  from pg_catalog.pg_class c
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  where c.relkind in ('r', 'p')
+    and not c.relispartition
+    and n.nspname not in ('pg_catalog', 'information_schema')
+    and n.nspname not like 'pg\\_toast%'
+    and n.nspname not like 'pg\\_temp\\_%'
+    and n.nspname <> all($1::text[])
+    and not exists (
+      select 1 from pg_catalog.pg_depend d
+      where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+    and not exists (
+      select 1 from pg_catalog.pg_depend d
+      where d.classid = 'pg_catalog.pg_namespace'::regclass and d.objid = n.oid and d.deptype = 'e')
+)`;
+
+export const TABLES_SQL = `
+with ${SCOPE},
+primary_keys as (select distinct indrelid from pg_catalog.pg_index where indisprimary)
+select s.oid::int8 as oid, s.nspname as schema, s.relname as name, s.relkind as kind,
+       (pk.indrelid is not null) as has_primary_key,
+       st.n_live_tup::int8 as live_rows, st.seq_scan::int8 as seq_scans, st.idx_scan::int8 as index_scans
+from scope s
+left join primary_keys pk on pk.indrelid = s.oid
+left join pg_catalog.pg_stat_user_tables st on st.relid = s.oid`;
+
+export const FOREIGN_KEYS_SQL = `
+with ${SCOPE}
+select con.conname as name, con.conrelid::int8 as table_oid, con.conkey::int2[] as columns,
+       con.confrelid::regclass::text as referenced_table
+from pg_catalog.pg_constraint con
+join scope s on s.oid = con.conrelid
+where con.contype = 'f' and con.conparentid = 0`;
+
+export const INDEXES_SQL = `
+with ${SCOPE},
+constraint_indexes as (
+  select distinct conindid from pg_catalog.pg_constraint where contype in ('p', 'u', 'x') and conindid <> 0)
+select i.indexrelid::int8 as oid, i.indrelid::int8 as table_oid, s.nspname as schema, ci.relname as name,
+       am.amname as method, i.indnkeyatts::int as key_count, i.indkey::int2[] as columns,
+       i.indclass::oid[] as operator_classes,
+       i.indisunique as is_unique, i.indisprimary as is_primary, (i.indisvalid and i.indisready) as is_valid,
+       (ce.conindid is not null) as backs_constraint,
+       pg_catalog.pg_get_expr(i.indexprs, i.indrelid) as expressions,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid) as predicate,
+       (ci.relpages::int8 * pg_catalog.current_setting('block_size')::int8) as size_bytes,
+       si.idx_scan::int8 as scans
+from pg_catalog.pg_index i
+join scope s on s.oid = i.indrelid
+join pg_catalog.pg_class ci on ci.oid = i.indexrelid
+join pg_catalog.pg_am am on am.oid = ci.relam
+left join constraint_indexes ce on ce.conindid = i.indexrelid
+left join pg_catalog.pg_stat_user_indexes si on si.indexrelid = i.indexrelid`;
+
+export const COLUMNS_SQL = `
+with ${SCOPE}
+select a.attrelid::int8 as table_oid, a.attnum::int as number, a.attname as name,
+       pg_catalog.format_type(a.atttypid, a.atttypmod) as type,
+       d.description as comment
+from pg_catalog.pg_attribute a
+join scope s on s.oid = a.attrelid
+left join pg_catalog.pg_description d
+  on d.classoid = 'pg_catalog.pg_class'::regclass and d.objoid = a.attrelid and d.objsubid = a.attnum
+where a.attnum > 0 and not a.attisdropped`;
+
+export const ROLES_SQL = `
+select rolname as name, rolsuper as superuser, rolcanlogin as can_login from pg_catalog.pg_roles`;
+
+export const STATS_SINCE_SQL = `
+select d.stats_reset, pg_catalog.pg_postmaster_start_time() as server_start
+from pg_catalog.pg_stat_database d where d.datname = pg_catalog.current_database()`;

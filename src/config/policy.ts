@@ -1,0 +1,64 @@
+import type { Config, PolicyOverrides } from './schema';
+
+/** The policy a check sees: every threshold resolved for one environment. */
+export interface Policy {
+  environment: string;
+  protectionRequired: boolean;
+  pitrMinRetentionDays: number;
+  certificateExpiryWarnDays: number;
+  maxNonSslConnectionShare: number;
+  sequentialScan: { minLiveRows: number; minIndexScanShare: number };
+  unusedIndex: { minSizeBytes: number; minStatsAgeDays: number };
+  adminRoles: string[];
+  backupPolicyLink: { checkReachability: boolean; timeoutMs: number };
+  skipChecks: string[];
+}
+
+export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
+  protectionRequired: true,
+  pitrMinRetentionDays: 30,
+  certificateExpiryWarnDays: 30,
+  maxNonSslConnectionShare: 0,
+  sequentialScan: { minLiveRows: 10_000, minIndexScanShare: 0.95 },
+  unusedIndex: { minSizeBytes: 1024 * 1024, minStatsAgeDays: 7 },
+  // Roles that managed platforms reserve for their own administration.
+  adminRoles: ['postgres', 'rdsadmin', 'rds_superuser', 'supabase_admin', 'cloudsqladmin', 'azure_superuser'],
+  backupPolicyLink: { checkReachability: false, timeoutMs: 5000 },
+  skipChecks: [],
+};
+
+/** Built-in environment layers: seed 001 says a dev database "has no protection". */
+export const DEFAULT_ENVIRONMENT_OVERRIDES: Record<string, PolicyOverrides> = {
+  dev: { protectionRequired: false },
+  development: { protectionRequired: false },
+  test: { protectionRequired: false },
+};
+
+function apply(base: Omit<Policy, 'environment'>, layer: PolicyOverrides | undefined): Omit<Policy, 'environment'> {
+  if (!layer) return base;
+  return {
+    protectionRequired: layer.protectionRequired ?? base.protectionRequired,
+    pitrMinRetentionDays: layer.pitrMinRetentionDays ?? base.pitrMinRetentionDays,
+    certificateExpiryWarnDays: layer.certificateExpiryWarnDays ?? base.certificateExpiryWarnDays,
+    maxNonSslConnectionShare: layer.maxNonSslConnectionShare ?? base.maxNonSslConnectionShare,
+    sequentialScan: { ...base.sequentialScan, ...definedOnly(layer.sequentialScan) },
+    unusedIndex: { ...base.unusedIndex, ...definedOnly(layer.unusedIndex) },
+    adminRoles: layer.adminRoles ?? base.adminRoles,
+    backupPolicyLink: { ...base.backupPolicyLink, ...definedOnly(layer.backupPolicyLink) },
+    skipChecks: layer.skipChecks ?? base.skipChecks,
+  };
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Defaults, then the config's policy, then the built-in and configured layers for the environment. */
+export function resolvePolicy(config: Pick<Config, 'policy'>, environment: string): Policy {
+  const { environments, ...top } = config.policy;
+  let policy = apply(DEFAULT_POLICY, DEFAULT_ENVIRONMENT_OVERRIDES[environment]);
+  policy = apply(policy, top);
+  policy = apply(policy, environments?.[environment]);
+  return { environment, ...policy };
+}

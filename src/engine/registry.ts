@@ -1,0 +1,7 @@
+// The collectors the CLI and service run with. A new collector is one line here.
+import type { Collector, ServiceCollector } from './types';
+import { postgresCollector } from '../collectors/postgres';
+import { backupPolicyLinkCollector } from '../collectors/backup-policy-link';
+
+export const DATASTORE_COLLECTORS: Collector[] = [postgresCollector, backupPolicyLinkCollector] as Collector[];
+export const SERVICE_COLLECTORS: ServiceCollector[] = [];

@@ -1,0 +1,120 @@
+// The scan result model: the one source of truth every report, history entry
+// and alert is rendered from. Bump SCAN_RESULT_SCHEMA_VERSION on any
+// incompatible change and document it in docs/scan-result.md.
+
+export const SCAN_RESULT_SCHEMA_VERSION = 1;
+
+export const STATUSES = ['pass', 'fail', 'warn', 'error', 'unknown', 'skipped', 'waived'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Higher is more severe; used for --fail-on and sorting. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}
+
+/** The rows of the CONTINUITY-0003 questionnaire, plus the backup-policy instructions. */
+export const QUESTIONNAIRE_ROWS = [
+  'migrations',
+  'rollbacks',
+  'compatibility',
+  'indexes',
+  'ssl',
+  'sensitivity',
+  'backups',
+] as const;
+export type QuestionnaireRowId = (typeof QUESTIONNAIRE_ROWS)[number];
+
+/** Where a value came from: an API call and field, a SQL view and column, a file and line. */
+export interface Evidence {
+  source: string;
+  field: string;
+  value: string | number | boolean | null;
+}
+
+export interface Finding {
+  checkId: string;
+  service: string;
+  /** The datastore the finding is about; absent for service-level findings (repository checks). */
+  datastore?: string;
+  /** What exactly: `orders-db`, `orders-db:public.inventory`, `repo:migrations/003.sql:12`. */
+  resource: string;
+  status: Status;
+  severity: Severity;
+  message: string;
+  evidence: Evidence[];
+  remediation: string;
+  /** Set when a waiver matched (applied or expired). */
+  waiver?: WaiverApplication;
+  /** File location, for SARIF and JUnit outputs. */
+  location?: { path: string; line?: number };
+  /** What this finding says for its questionnaire row, where that is not its status (e.g. "sensitive data: yes"). */
+  answer?: 'yes' | 'no';
+}
+
+export interface WaiverApplication {
+  reason: string;
+  approver: string;
+  expires: string;
+  expired: boolean;
+}
+
+export interface QuestionnaireAnswer {
+  row: QuestionnaireRowId;
+  question: string;
+  /** Short answer shown in the table: `Yes`, `No`, `Partly`, `Not assessed: <why>`. */
+  answer: string;
+  /** The worst status among the findings the answer rests on, or `unknown` when none. */
+  status: Status;
+  /** One line per piece of supporting evidence. */
+  details: string[];
+  /** What a person stated in config, if anything, and whether the evidence contradicts it. */
+  stated?: { answer: string; contradicted: boolean; note?: string };
+  checkIds: string[];
+}
+
+export interface DatastoreSummary {
+  name: string;
+  type: string;
+  environment: string;
+  backupPolicy?: string;
+  /** A one-line description of the point-in-time recovery window when a collector read one. */
+  pitr?: string;
+  /** Set when the collector could not run at all for this datastore. */
+  collectionError?: string;
+  durationMs: number;
+}
+
+export interface ServiceResult {
+  name: string;
+  owner?: string;
+  environment: string;
+  docs?: { saas?: string; addon?: string };
+  datastores: DatastoreSummary[];
+  questionnaire: QuestionnaireAnswer[];
+  findings: Finding[];
+}
+
+export interface CheckDescriptor {
+  id: string;
+  title: string;
+  severity: Severity;
+  questionnaireRow: QuestionnaireRowId | null;
+  description: string;
+  remediation: string;
+  docs?: string;
+}
+
+export interface ScanResult {
+  schemaVersion: typeof SCAN_RESULT_SCHEMA_VERSION;
+  tool: { name: 'continuity'; version: string };
+  scanId: string;
+  startedAt: string;
+  finishedAt: string;
+  configPath: string | null;
+  services: ServiceResult[];
+  checks: CheckDescriptor[];
+  totals: Record<Status, number>;
+}

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { SEVERITIES, type Finding, type ScanResult, type ServiceResult, type Status } from '../model';
+import { QUESTIONNAIRE } from './questionnaire';
+
+const TEMPLATE_PATH = fileURLToPath(new URL('../../reports/questionnaire.md.hbs', import.meta.url));
+
+const markdown = Handlebars.create();
+// Markdown is not HTML: no entity escaping, but table cells must not break the table.
+markdown.registerHelper('cell', (value: unknown) =>
+  String(value ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>'),
+);
+
+let compiled: Handlebars.TemplateDelegate | undefined;
+
+const OPEN_STATUSES: Status[] = ['fail', 'warn', 'error', 'unknown', 'waived'];
+
+function linkStatus(service: ServiceResult, datastore: string): string {
+  const finding = service.findings.find((f) => f.checkId === 'datastore.backup-policy-link' && f.datastore === datastore);
+  return finding ? `${finding.status}: ${finding.message}` : 'not checked';
+}
+
+/** The CONTINUITY-0003 Markdown report for one service of a scan. */
+export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult): string {
+  compiled ??= markdown.compile(readFileSync(TEMPLATE_PATH, 'utf8'), { noEscape: true });
+  const rows = service.questionnaire.map((answer) => ({
+    ...answer,
+    label: QUESTIONNAIRE.find((r) => r.id === answer.row)?.label ?? answer.row,
+  }));
+  const open = service.findings.filter((f) => OPEN_STATUSES.includes(f.status));
+  const severityGroups = SEVERITIES.map((severity) => ({
+    title: severity[0]!.toUpperCase() + severity.slice(1),
+    findings: sortFindings(open.filter((f) => f.severity === severity)),
+  })).filter((g) => g.findings.length > 0);
+  const counts = new Map<Status, number>();
+  for (const f of service.findings) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
+  const totalsLine =
+    service.findings.length === 0
+      ? 'No findings.'
+      : `${service.findings.length} findings: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}.`;
+  return compiled({
+    scan,
+    service,
+    rows,
+    datastores: service.datastores.map((d) => ({ ...d, linkStatus: linkStatus(service, d.name) })),
+    severityGroups,
+    passing: service.findings.filter((f) => f.status === 'pass' || f.status === 'skipped'),
+    totalsLine,
+  });
+}
+
+const ORDER: Status[] = ['fail', 'error', 'warn', 'unknown', 'waived'];
+function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.checkId.localeCompare(b.checkId) || a.resource.localeCompare(b.resource),
+  );
+}
