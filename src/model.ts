@@ -107,6 +107,30 @@ export interface CheckDescriptor {
   docs?: string;
 }
 
+export const DRIFT_EVENT_TYPES = [
+  'new-failure',
+  'resolved',
+  'lost-visibility',
+  'evidence-worsened',
+  'datastore-added',
+  'datastore-removed',
+  'waiver-expired',
+] as const;
+export type DriftEventType = (typeof DRIFT_EVENT_TYPES)[number];
+
+/** One change between two scans of the same service (see src/drift). */
+export interface DriftEvent {
+  type: DriftEventType;
+  service: string;
+  checkId?: string;
+  datastore?: string;
+  resource?: string;
+  severity: Severity;
+  message: string;
+  before?: { status: Status; evidence: Evidence[] };
+  after?: { status: Status; evidence: Evidence[] };
+}
+
 export interface ScanResult {
   schemaVersion: typeof SCAN_RESULT_SCHEMA_VERSION;
   tool: { name: 'continuity'; version: string };
@@ -115,6 +139,10 @@ export interface ScanResult {
   finishedAt: string;
   configPath: string | null;
   services: ServiceResult[];
+  /** Findings about the estate as a whole, not one service (e.g. unregistered datastores found by discovery). */
+  estate: { findings: Finding[] };
   checks: CheckDescriptor[];
   totals: Record<Status, number>;
+  /** Set when the scan was compared with the previous scan of the same services. */
+  changes?: { previousScanId: string; previousFinishedAt: string; events: DriftEvent[] };
 }

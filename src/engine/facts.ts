@@ -10,3 +10,6 @@ export interface FactsByKind {
 
 /** Facts gathered per service (e.g. from its repository), by kind. */
 export interface ServiceFactsByKind {}
+
+/** Facts gathered once per scan about the whole estate (e.g. cloud discovery), by kind. */
+export interface EstateFactsByKind {}

@@ -21,7 +21,10 @@ import type {
   CheckMetadata,
   Collector,
   DatastoreFacts,
+  EstateCollector,
+  EstateFacts,
   FindingDraft,
+  ScanCache,
   ServiceCollector,
   ServiceFacts,
 } from './types';
@@ -32,6 +35,7 @@ export interface ScanPlan {
   configPath: string | null;
   collectors: Collector[];
   serviceCollectors: ServiceCollector[];
+  estateCollectors?: EstateCollector[];
   checks: Check[];
   log: Logger;
   /** Only these services (all when absent). */
@@ -55,19 +59,23 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
   const startedAt = now();
   const services = selectServices(plan.config, plan.services);
   const limit = pLimit(plan.config.scan.concurrency);
+  const shared = createScanCache();
 
-  const collected = await Promise.all(
-    services.map(async (service) => {
-      const servicePolicy = resolvePolicy(plan.config, service.environment);
-      const [datastores, serviceFacts] = await Promise.all([
-        Promise.all(
-          service.datastores.map((datastore) => limit(() => collectDatastore(plan, service, datastore))),
-        ),
-        limit(() => collectService(plan, service, servicePolicy)),
-      ]);
-      return { service, servicePolicy, datastores, serviceFacts };
-    }),
-  );
+  const [collected, estateFacts] = await Promise.all([
+    Promise.all(
+      services.map(async (service) => {
+        const servicePolicy = resolvePolicy(plan.config, service.environment);
+        const [datastores, serviceFacts] = await Promise.all([
+          Promise.all(
+            service.datastores.map((datastore) => limit(() => collectDatastore(plan, service, datastore, shared))),
+          ),
+          limit(() => collectService(plan, service, servicePolicy, shared)),
+        ]);
+        return { service, servicePolicy, datastores, serviceFacts };
+      }),
+    ),
+    collectEstate(plan, shared),
+  ]);
 
   const evaluatedAt = now();
   const serviceResults: ServiceResult[] = collected.map(({ service, servicePolicy, datastores, serviceFacts }) => {
@@ -94,8 +102,18 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
     };
   });
 
+  const estatePolicy = resolvePolicy(plan.config, 'production');
+  const estateFindings = applyWaivers(
+    plan.checks.flatMap((check) =>
+      check.scope === 'estate' ? evaluateEstateCheck(check, plan, estatePolicy, estateFacts, evaluatedAt) : [],
+    ),
+    plan.config.waivers,
+    evaluatedAt,
+  );
+
   const totals = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   for (const service of serviceResults) for (const f of service.findings) totals[f.status]++;
+  for (const f of estateFindings) totals[f.status]++;
 
   return {
     schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
@@ -105,6 +123,7 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
     finishedAt: now().toISOString(),
     configPath: plan.configPath,
     services: serviceResults,
+    estate: { findings: estateFindings },
     checks: plan.checks.map(describeCheck),
     totals,
   };
@@ -122,11 +141,29 @@ function selectServices(config: Config, names: string[] | undefined): ServiceCon
   return config.services.filter((s) => names.includes(s.name));
 }
 
+/** The estate pseudo-service that estate-level findings are attributed to. */
+export const ESTATE = '(estate)';
+
+function createScanCache(): ScanCache {
+  const entries = new Map<string, Promise<unknown>>();
+  return {
+    once<T>(key: string, load: () => Promise<T>): Promise<T> {
+      let entry = entries.get(key) as Promise<T> | undefined;
+      if (!entry) {
+        entry = load();
+        entries.set(key, entry);
+      }
+      return entry;
+    },
+  };
+}
+
 /** Run every applicable collector for one datastore, bounded by the per-datastore timeout. */
 async function collectDatastore(
   plan: ScanPlan,
   service: ServiceConfig,
   datastore: DatastoreConfig,
+  shared: ScanCache,
 ): Promise<CollectedDatastore> {
   const started = Date.now();
   const environment = datastore.environment ?? service.environment;
@@ -147,7 +184,7 @@ async function collectDatastore(
         .map(async (collector) => {
           try {
             const result = await abortable(
-              collector.collect({ config: plan.config, service, datastore, policy, signal: controller.signal, log }),
+              collector.collect({ config: plan.config, service, datastore, policy, signal: controller.signal, log, shared }),
               controller.signal,
             );
             (facts as Record<string, unknown>)[collector.kind] = { ok: true, facts: result };
@@ -184,7 +221,12 @@ async function collectDatastore(
   };
 }
 
-async function collectService(plan: ScanPlan, service: ServiceConfig, policy: Policy): Promise<ServiceFacts> {
+async function collectService(
+  plan: ScanPlan,
+  service: ServiceConfig,
+  policy: Policy,
+  shared: ScanCache,
+): Promise<ServiceFacts> {
   const facts: ServiceFacts = {};
   const controller = new AbortController();
   const timer = setTimeout(
@@ -199,7 +241,39 @@ async function collectService(plan: ScanPlan, service: ServiceConfig, policy: Po
         .map(async (collector) => {
           try {
             const result = await abortable(
-              collector.collect({ config: plan.config, service, policy, signal: controller.signal, log }),
+              collector.collect({ config: plan.config, service, policy, signal: controller.signal, log, shared }),
+              controller.signal,
+            );
+            (facts as Record<string, unknown>)[collector.kind] = { ok: true, facts: result };
+          } catch (error) {
+            const message = errorMessage(error);
+            log.warn({ collector: collector.kind, err: message }, 'collection failed');
+            (facts as Record<string, unknown>)[collector.kind] = { ok: false, error: message };
+          }
+        }),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return facts;
+}
+
+async function collectEstate(plan: ScanPlan, shared: ScanCache): Promise<EstateFacts> {
+  const facts: EstateFacts = {};
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error(`timed out after ${plan.config.scan.datastoreTimeoutSeconds}s`)),
+    plan.config.scan.datastoreTimeoutSeconds * 1000,
+  );
+  const log = plan.log.child({ scope: 'estate' });
+  try {
+    await Promise.all(
+      (plan.estateCollectors ?? [])
+        .filter((c) => c.appliesTo(plan.config))
+        .map(async (collector) => {
+          try {
+            const result = await abortable(
+              collector.collect({ config: plan.config, signal: controller.signal, log, shared }),
               controller.signal,
             );
             (facts as Record<string, unknown>)[collector.kind] = { ok: true, facts: result };
@@ -302,6 +376,33 @@ function evaluateServiceCheck(
       policy,
       now,
     }),
+  );
+}
+
+function evaluateEstateCheck(
+  check: Extract<Check, { scope: 'estate' }>,
+  plan: ScanPlan,
+  policy: Policy,
+  facts: EstateFacts,
+  now: Date,
+): Finding[] {
+  const entry = (facts as Record<string, { ok: true; facts: unknown } | { ok: false; error: string } | undefined>)[
+    check.requires
+  ];
+  if (!entry) return [];
+  const base = { service: ESTATE, resource: ESTATE };
+  if (!entry.ok) {
+    return [
+      finalize(check, base, {
+        resource: ESTATE,
+        status: 'error',
+        message: `could not collect ${check.requires} facts: ${entry.error}`,
+        evidence: [],
+      }),
+    ];
+  }
+  return runEvaluate(check, base, () =>
+    check.evaluate({ config: plan.config, facts: entry.facts as never, policy, now }),
   );
 }
 

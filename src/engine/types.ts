@@ -3,7 +3,7 @@ import type { Config, DatastoreConfig, ServiceConfig } from '../config/schema';
 import type { Policy } from '../config/policy';
 import type { Evidence, QuestionnaireRowId, Severity, Status } from '../model';
 import type { Logger } from '../log';
-import type { FactsByKind, ServiceFactsByKind } from './facts';
+import type { EstateFactsByKind, FactsByKind, ServiceFactsByKind } from './facts';
 
 /**
  * A fact that was, or could not be, observed. Checks must treat `unavailable`
@@ -23,6 +23,14 @@ export function unavailable<T>(source: string, reason: string, hint?: string): O
 
 export type FactKind = keyof FactsByKind;
 
+/**
+ * A per-scan memo: a fact many datastores share (an account's instance list, a
+ * parameter group's parameters) is fetched once and the promise shared.
+ */
+export interface ScanCache {
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
 export interface CollectContext {
   config: Config;
   service: ServiceConfig;
@@ -30,6 +38,7 @@ export interface CollectContext {
   policy: Policy;
   signal: AbortSignal;
   log: Logger;
+  shared: ScanCache;
 }
 
 export type ServiceCollectContext = Omit<CollectContext, 'datastore'>;
@@ -51,6 +60,19 @@ export interface ServiceCollector<K extends ServiceFactKind = ServiceFactKind> {
   appliesTo(service: ServiceConfig): boolean;
   collect(ctx: ServiceCollectContext): Promise<ServiceFactsByKind[K]>;
 }
+
+export type EstateFactKind = keyof EstateFactsByKind;
+
+/** Gathers facts about the estate as a whole (e.g. discovery of every RDS instance in an account). */
+export interface EstateCollector<K extends EstateFactKind = EstateFactKind> {
+  kind: K;
+  appliesTo(config: Config): boolean;
+  collect(ctx: { config: Config; signal: AbortSignal; log: Logger; shared: ScanCache }): Promise<EstateFactsByKind[K]>;
+}
+
+export type EstateFacts = {
+  [K in EstateFactKind]?: { ok: true; facts: EstateFactsByKind[K] } | { ok: false; error: string };
+};
 
 export type ServiceFacts = {
   [K in ServiceFactKind]?: { ok: true; facts: ServiceFactsByKind[K] } | { ok: false; error: string };
@@ -120,7 +142,25 @@ export interface ServiceCheck extends CheckMetadata {
   evaluate(input: ServiceCheckInput): FindingDraft[];
 }
 
-export type Check = DatastoreCheck<any> | ServiceCheck;
+export interface EstateCheckInput<K extends EstateFactKind> {
+  config: Config;
+  facts: EstateFactsByKind[K];
+  policy: Policy;
+  now: Date;
+}
+
+/** A pure function over estate-wide facts; its findings land in ScanResult.estate. */
+export interface EstateCheck<K extends EstateFactKind = EstateFactKind> extends CheckMetadata {
+  scope: 'estate';
+  requires: K;
+  evaluate(input: EstateCheckInput<K>): FindingDraft[];
+}
+
+export type Check = DatastoreCheck<FactKind> | ServiceCheck | EstateCheck<EstateFactKind>;
+
+export function defineEstateCheck<K extends EstateFactKind>(check: EstateCheck<K>): EstateCheck<K> {
+  return check;
+}
 
 export function defineDatastoreCheck<K extends FactKind>(check: DatastoreCheck<K>): DatastoreCheck<K> {
   return check;
