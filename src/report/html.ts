@@ -28,6 +28,7 @@ function load(): Templates {
   // HTML escaping stays on (the default): every value from a scan is escaped.
   const html = Handlebars.create();
   html.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+  html.registerHelper('plural', (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`);
   html.registerHelper('sum', (a: number, b: number) => a + b);
   html.registerHelper('sum-list', (values: number[]) => values.reduce((n, v) => n + v, 0));
   const partialsDir = path.join(REPORTS_DIR, 'html', 'partials');
