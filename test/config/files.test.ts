@@ -20,3 +20,22 @@ describe('config files shipped in config/', () => {
     expect(schema.additionalProperties).toBe(false);
   });
 });
+
+describe('docs/checks.md', () => {
+  it('is the catalog rendered from the checks (run `npm run docs`)', async () => {
+    const { ALL_CHECKS } = await import('../../checks');
+    const { renderCheckCatalog } = await import('../../src/report/check-catalog');
+    expect(await readFile('docs/checks.md', 'utf8')).toBe(renderCheckCatalog(ALL_CHECKS));
+  });
+
+  it('every check has its own test file next to it', async () => {
+    const { ALL_CHECKS } = await import('../../checks');
+    const { readdir } = await import('node:fs/promises');
+    const files = new Set((await readdir('checks', { recursive: true })).map(String));
+    const untested = ALL_CHECKS.filter((c) => {
+      const [area, name] = c.id.split('.');
+      return ![...files].some((f) => f === `${area}/${name}.test.ts`);
+    });
+    expect(untested.map((c) => c.id)).toEqual([]);
+  });
+});
