@@ -2,6 +2,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanResult } from '../model';
 import { renderServiceMarkdown } from './markdown';
+import { renderSarif } from './sarif';
+import { renderJunit } from './junit';
 
 /** Each output format writes its files into the output directory and returns their paths. */
 export type FormatWriter = (scan: ScanResult, outDir: string) => Promise<string[]>;
@@ -27,6 +29,16 @@ export const FORMATS: Record<string, FormatWriter> = {
         return file;
       }),
     ),
+  sarif: async (scan, outDir) => {
+    const file = path.join(outDir, 'continuity.sarif');
+    await writeFileAtomic(file, renderSarif(scan));
+    return [file];
+  },
+  junit: async (scan, outDir) => {
+    const file = path.join(outDir, 'continuity-junit.xml');
+    await writeFileAtomic(file, renderJunit(scan));
+    return [file];
+  },
 };
 
 export async function writeReports(scan: ScanResult, outDir: string, formats: string[]): Promise<string[]> {

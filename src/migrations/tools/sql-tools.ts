@@ -7,6 +7,7 @@ import { groupBy } from '../../util';
 
 /** True when a down script does nothing: no statements, or only BEGIN/COMMIT, `SELECT 1` and empty DO blocks. */
 export function isNoOpSql(sql: string): boolean {
+  if (sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim() === '') return true;
   try {
     return parseStatements(sql).every(
       ({ kind, node }) =>
