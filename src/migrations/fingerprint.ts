@@ -23,7 +23,7 @@ const QUERIES: { kind: string; sql: string }[] = [
     sql: `select format('%s.%s.%s %s%s%s%s', n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
                   case when a.attnotnull then ' not null' else '' end,
                   coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), ''),
-                  case when a.attidentity <> '' then ' identity ' || a.attidentity when a.attgenerated <> '' then ' generated' else '' end) as line
+                  case when a.attidentity <> '' then ' identity ' || a.attidentity::text when a.attgenerated <> '' then ' generated' else '' end) as line
             from pg_attribute a
             join pg_class c on c.oid = a.attrelid
             join pg_namespace n on n.oid = c.relnamespace
