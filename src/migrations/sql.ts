@@ -1,6 +1,6 @@
 // The PostgreSQL parser (libpg-query: the real parser compiled to WASM, pinned
 // to PostgreSQL 17 by the package's major version) and helpers over its JSON tree.
-import { loadModule, parseSync } from 'libpg-query';
+import { loadModule, parseSync, scanSync } from 'libpg-query';
 
 /** The PostgreSQL major version whose grammar the linter parses with. */
 export const PARSER_PG_MAJOR = 17;
@@ -82,16 +82,40 @@ function leadingTriviaLength(text: string): number {
   }
 }
 
+/**
+ * The parser's error carries no position: find the first statement (split at
+ * the scanner's top-level semicolons) that fails on its own, and return its line.
+ */
+function failingStatementLine(sql: string): number {
+  const bytes = Buffer.from(sql);
+  const starts = lineStarts(bytes);
+  let tokens: { start: number; end: number; tokenName: string }[];
+  try {
+    tokens = scanSync(sql).tokens;
+  } catch {
+    return 1;
+  }
+  const ends = [...tokens.filter((t) => t.tokenName === 'ASCII_59').map((t) => t.end), bytes.length];
+  let begin = 0;
+  for (const end of ends) {
+    const chunk = bytes.subarray(begin, end).toString();
+    try {
+      parseSync(chunk);
+    } catch {
+      return lineOf(starts, begin + Buffer.byteLength(chunk.slice(0, leadingTriviaLength(chunk))));
+    }
+    begin = end;
+  }
+  return 1;
+}
+
 /** Parse a SQL script into statements with their lines. Throws SqlParseError with the line of the error. */
 export function parseStatements(sql: string): ParsedStatement[] {
   let tree: { stmts?: { stmt?: Record<string, AstNode>; stmt_location?: number; stmt_len?: number }[] };
   try {
     tree = parseSync(sql);
   } catch (error) {
-    const cursor = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
-    const bytes = Buffer.from(sql);
-    const line = typeof cursor === 'number' ? lineOf(lineStarts(bytes), cursor) : 1;
-    throw new SqlParseError(error instanceof Error ? error.message : String(error), line);
+    throw new SqlParseError(error instanceof Error ? error.message : String(error), failingStatementLine(sql));
   }
   const bytes = Buffer.from(sql);
   const starts = lineStarts(bytes);
