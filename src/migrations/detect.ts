@@ -2,11 +2,14 @@
 import { readCi, findPgTapTests, type CiFacts } from './ci';
 import { lintMigration } from './lint';
 import { listRepoFiles, type RepoFiles } from './repo-files';
-import { loadParser } from './sql';
+import { loadParser, parseStatementsBatch, type ParsedStatement, type SqlParseError } from './sql';
+import { LINT_RULES } from './rules';
 import { detectCodeTools } from './tools/code-tools';
 import { detectLiquibase } from './tools/liquibase';
 import { detectSqlTools } from './tools/sql-tools';
-import type { LintedFile, MigrationSet } from './types';
+import type { LintedFile, MigrationSet, SqlSource } from './types';
+
+const PARSE_BATCH = 100;
 
 export interface RepoAnalysis {
   root: string;
@@ -24,17 +27,23 @@ export async function detectMigrations(repo: RepoFiles): Promise<MigrationSet[]>
 
 /** Lint every migration's SQL; one migration is one unit ("created earlier in the same migration"). */
 export function lintSets(sets: MigrationSet[]): LintedFile[] {
+  const migrations = sets.flatMap((s) => s.migrations);
+  // Parse in batches of scripts: one parser call per batch instead of per file.
+  const parsed = new Map<SqlSource, ParsedStatement[] | SqlParseError>();
+  const sources = migrations.flatMap((m) => m.sql);
+  for (let i = 0; i < sources.length; i += PARSE_BATCH) {
+    const batch = sources.slice(i, i + PARSE_BATCH);
+    parseStatementsBatch(batch.map((s) => s.sql)).forEach((result, j) => parsed.set(batch[j]!, result));
+  }
   const byPath = new Map<string, LintedFile>();
-  for (const set of sets) {
-    for (const migration of set.migrations) {
-      for (const file of lintMigration(migration.sql)) {
-        const known = byPath.get(file.path);
-        if (!known) byPath.set(file.path, file);
-        else {
-          known.statements += file.statements;
-          known.hits.push(...file.hits);
-          known.parseError ??= file.parseError;
-        }
+  for (const migration of migrations) {
+    for (const file of lintMigration(migration.sql, LINT_RULES, migration.sql.map((s) => parsed.get(s)!))) {
+      const known = byPath.get(file.path);
+      if (!known) byPath.set(file.path, file);
+      else {
+        known.statements += file.statements;
+        known.hits.push(...file.hits);
+        known.parseError ??= file.parseError;
       }
     }
   }

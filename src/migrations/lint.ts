@@ -55,22 +55,29 @@ function setsLockTimeout(statement: ParsedStatement): boolean | undefined {
 }
 
 /** Lint the SQL of one migration (several sources for a code migration's raw SQL strings). */
-export function lintMigration(sources: SqlSource[], rules: LintRule[] = LINT_RULES): LintedFile[] {
+export function lintMigration(
+  sources: SqlSource[],
+  rules: LintRule[] = LINT_RULES,
+  /** The sources already parsed (by parseStatementsBatch), index for index. */
+  parsed?: (ParsedStatement[] | SqlParseError)[],
+): LintedFile[] {
   const createdTables = new Set<string>();
   const createdIndexes = new Set<string>();
   let lockTimeoutSet = false;
   const files = new Map<string, LintedFile>();
 
-  for (const source of sources) {
+  sources.forEach((source, sourceIndex) => {
     const file = files.get(source.path) ?? { path: source.path, statements: 0, hits: [] };
     files.set(source.path, file);
-    let statements: ParsedStatement[];
+    let statements: ParsedStatement[] | SqlParseError;
     try {
-      statements = parseStatements(source.sql);
+      statements = parsed?.[sourceIndex] ?? parseStatements(source.sql);
     } catch (error) {
-      const line = error instanceof SqlParseError ? error.line : 1;
-      file.parseError = { line: source.line + line - 1, message: error instanceof Error ? error.message : String(error) };
-      continue;
+      statements = error instanceof SqlParseError ? error : new SqlParseError(String(error), 1);
+    }
+    if (statements instanceof SqlParseError) {
+      file.parseError = { line: source.line + statements.line - 1, message: statements.message };
+      return;
     }
     file.statements += statements.length;
     const suppressions = suppressionsByStatement(source.sql, statements);
@@ -109,6 +116,6 @@ export function lintMigration(sources: SqlSource[], rules: LintRule[] = LINT_RUL
       const lockTimeout = setsLockTimeout(statement);
       if (lockTimeout !== undefined) lockTimeoutSet = lockTimeout;
     });
-  }
+  });
   return [...files.values()];
 }

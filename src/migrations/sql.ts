@@ -109,35 +109,94 @@ function failingStatementLine(sql: string): number {
   return 1;
 }
 
-/** Parse a SQL script into statements with their lines. Throws SqlParseError with the line of the error. */
-export function parseStatements(sql: string): ParsedStatement[] {
-  let tree: { stmts?: { stmt?: Record<string, AstNode>; stmt_location?: number; stmt_len?: number }[] };
+type ParseTree = { stmts?: { stmt?: Record<string, AstNode>; stmt_location?: number; stmt_len?: number }[] };
+
+function parseTree(sql: string): ParseTree {
   try {
-    tree = parseSync(sql);
+    return parseSync(sql);
   } catch (error) {
     throw new SqlParseError(error instanceof Error ? error.message : String(error), failingStatementLine(sql));
   }
-  const bytes = Buffer.from(sql);
-  const starts = lineStarts(bytes);
-  const statements: ParsedStatement[] = [];
+}
+
+/** Every statement of a tree, with `first` the byte offset of its first token and lines of the whole text. */
+function statementsOf(tree: ParseTree, bytes: Buffer, starts: number[]): (ParsedStatement & { first: number })[] {
+  const statements: (ParsedStatement & { first: number })[] = [];
   for (const raw of tree.stmts ?? []) {
     if (!raw.stmt) continue;
     const location = raw.stmt_location ?? 0;
     const length = raw.stmt_len && raw.stmt_len > 0 ? raw.stmt_len : bytes.length - location;
     const whole = bytes.subarray(location, location + length).toString();
     const trivia = leadingTriviaLength(whole);
-    const text = whole.slice(trivia).trimEnd();
     const first = location + Buffer.byteLength(whole.slice(0, trivia));
     const [kind, node] = Object.entries(raw.stmt)[0]!;
     statements.push({
       kind,
       node,
-      text,
+      text: whole.slice(trivia).trimEnd(),
+      first,
       line: lineOf(starts, first),
       endLine: lineOf(starts, Math.max(first, location + length - 1)),
     });
   }
   return statements;
+}
+
+function withoutOffset({ first: _first, ...statement }: ParsedStatement & { first: number }, lineBase = 1): ParsedStatement {
+  return { ...statement, line: statement.line - lineBase + 1, endLine: statement.endLine - lineBase + 1 };
+}
+
+/** Parse a SQL script into statements with their lines. Throws SqlParseError with the line of the error. */
+export function parseStatements(sql: string): ParsedStatement[] {
+  const bytes = Buffer.from(sql);
+  return statementsOf(parseTree(sql), bytes, lineStarts(bytes)).map((s) => withoutOffset(s));
+}
+
+/**
+ * Parse many scripts with one parser call (each call into the WASM parser has a
+ * fixed cost that dominates for small migration files). A script that does not
+ * parse on its own, or that would run into the next one (an unterminated quote
+ * or comment), makes the batch fall back to one call per script.
+ */
+export function parseStatementsBatch(scripts: string[]): (ParsedStatement[] | SqlParseError)[] {
+  const separator = '\n;\n';
+  const bytes = Buffer.from(scripts.join(separator));
+  const ranges: [number, number][] = [];
+  let from = 0;
+  for (const script of scripts) {
+    const to = from + Buffer.byteLength(script);
+    ranges.push([from, to]);
+    from = to + Buffer.byteLength(separator);
+  }
+  let tree: ParseTree | undefined;
+  try {
+    tree = scripts.length > 1 ? parseSync(bytes.toString()) : undefined;
+  } catch {
+    tree = undefined;
+  }
+  const withinOneScript = (raw: NonNullable<ParseTree['stmts']>[number]) => {
+    const location = raw.stmt_location ?? 0;
+    const end = raw.stmt_len ? location + raw.stmt_len : bytes.length;
+    // A statement starts right after the previous semicolon, so it may begin in the separator.
+    return ranges.some(([begin, stop]) => location >= begin - Buffer.byteLength(separator) && end <= stop + 1 && end > begin);
+  };
+  if (!tree || !(tree.stmts ?? []).every(withinOneScript)) {
+    return scripts.map((script) => {
+      try {
+        return parseStatements(script);
+      } catch (error) {
+        return error instanceof SqlParseError ? error : new SqlParseError(String(error), 1);
+      }
+    });
+  }
+  const starts = lineStarts(bytes);
+  const results: ParsedStatement[][] = scripts.map(() => []);
+  let script = 0;
+  for (const statement of statementsOf(tree, bytes, starts)) {
+    while (script < ranges.length - 1 && statement.first >= ranges[script]![1]) script++;
+    results[script]!.push(withoutOffset(statement, lineOf(starts, ranges[script]![0])));
+  }
+  return results;
 }
 
 /** The last name of a qualified name list (`[{String:{sval:'public'}},{String:{sval:'t'}}]` -> `t`). */
