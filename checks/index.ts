@@ -12,6 +12,11 @@ import sslEnforced from './postgres/ssl-enforced';
 import superuserLoginRoles from './postgres/superuser-login-roles';
 import unindexedForeignKey from './postgres/unindexed-foreign-key';
 import unusedIndex from './postgres/unused-index';
+import migrationTool from './repo/migration-tool';
+import migrationTests from './repo/migration-tests';
+import migrationRollback from './repo/migration-rollback';
+import migrationRoundTrip from './repo/migration-roundtrip';
+import migrationCompatibility from './repo/migration-compatibility';
 
 export const ALL_CHECKS: Check[] = [
   backupPolicyLink,
@@ -26,4 +31,9 @@ export const ALL_CHECKS: Check[] = [
   sensitiveColumns,
   modificationAudit,
   superuserLoginRoles,
+  migrationTool,
+  migrationTests,
+  migrationRollback,
+  migrationRoundTrip,
+  migrationCompatibility,
 ];

@@ -52,6 +52,10 @@ export interface Finding {
   location?: { path: string; line?: number };
   /** What this finding says for its questionnaire row, where that is not its status (e.g. "sensitive data: yes"). */
   answer?: 'yes' | 'no';
+  /** A descriptive questionnaire answer; the row shows it instead of Yes/No. */
+  answerText?: string;
+  /** The sub-rule that produced the finding within its check, e.g. a migration lint rule id. */
+  rule?: string;
 }
 
 export interface WaiverApplication {

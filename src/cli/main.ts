@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runScanCommand } from './scan';
+import { runVerifyMigrationsCommand } from './verify-migrations';
 import { EXIT } from './exit-codes';
 
 function list(value: string): string[] {
@@ -28,8 +29,20 @@ program
       'info',
     ]),
   )
+  .option('--repo <path>', "analyse this repository's migrations (without --config: only this repository)")
+  .option('--since <ref>', 'lint only migrations added after this git ref')
   .action(async (options) => {
     process.exitCode = await runScanCommand(options);
+  });
+
+program
+  .command('verify-migrations')
+  .description('Apply every up migration on a throwaway PostgreSQL, then check that each down restores the previous schema.')
+  .requiredOption('--repo <path>', 'the repository holding the migrations')
+  .option('-f, --format <formats>', 'output formats, comma-separated', list, ['md', 'json'])
+  .option('-o, --out <dir>', 'output directory', 'out')
+  .action(async (options) => {
+    process.exitCode = await runVerifyMigrationsCommand(options);
   });
 
 try {

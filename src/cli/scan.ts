@@ -10,6 +10,7 @@ import { severityRank, type ScanResult, type Severity } from '../model';
 import { FORMATS, writeReports } from '../report/write';
 import { errorMessage } from '../secrets';
 import { EXIT } from './exit-codes';
+import { assertDirectory, repoOnlyConfig, RepoOptionError, serviceCollectorsFor, withRepo } from './repo-options';
 
 export interface ScanOptions {
   config?: string;
@@ -17,6 +18,10 @@ export interface ScanOptions {
   format: string[];
   out: string;
   failOn?: Severity;
+  /** A repository to analyse: the only service without --config, else the repo of the selected service. */
+  repo?: string;
+  /** Lint only migrations added after this git ref. */
+  since?: string;
 }
 
 /** True when every datastore that was attempted failed to collect: nothing could be scanned. */
@@ -35,7 +40,21 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
 
   let config: Config;
   let stopDemo: (() => Promise<void>) | undefined;
-  if (options.config) {
+  if (options.since && !options.repo && !options.config) {
+    process.stderr.write('continuity: --since needs --repo or a config whose services have a repo\n');
+    return EXIT.usage;
+  }
+  if (options.repo) {
+    try {
+      await assertDirectory(options.repo);
+    } catch (error) {
+      process.stderr.write(`continuity: ${errorMessage(error)}\n`);
+      return EXIT.usage;
+    }
+  }
+  if (options.repo && !options.config) {
+    config = repoOnlyConfig(options.repo);
+  } else if (options.config) {
     try {
       config = await loadConfig(options.config);
     } catch (error) {
@@ -44,6 +63,15 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
         return EXIT.usage;
       }
       throw error;
+    }
+    if (options.repo) {
+      try {
+        config = withRepo(config, options.repo, options.service);
+      } catch (error) {
+        if (!(error instanceof RepoOptionError)) throw error;
+        process.stderr.write(`continuity: ${error.message}\n`);
+        return EXIT.usage;
+      }
     }
   } else {
     process.stderr.write('continuity: no --config given: scanning the built-in demo estate (embedded PostgreSQL)\n');
@@ -64,7 +92,7 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       config,
       configPath: options.config ? path.resolve(options.config) : null,
       collectors: DATASTORE_COLLECTORS,
-      serviceCollectors: SERVICE_COLLECTORS,
+      serviceCollectors: serviceCollectorsFor(SERVICE_COLLECTORS, options.since),
       checks: ALL_CHECKS,
       log,
       ...(options.service ? { services: options.service } : {}),

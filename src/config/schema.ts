@@ -44,6 +44,15 @@ export const PolicyOverridesSchema = z.strictObject({
     })
     .optional(),
   skipChecks: z.array(z.string()).optional().describe('Check ids not run for this layer (reported as skipped).'),
+  migrations: z
+    .strictObject({
+      compatibilityWindow: z.number().int().min(1).optional(),
+      minRollbackShare: z.number().min(0).max(1).optional(),
+    })
+    .optional()
+    .describe(
+      'compatibilityWindow: how many of the newest migrations the compatibility answer covers (default 20); minRollbackShare: the share of migrations that must have a real down/revert script (default 1).',
+    ),
 });
 export type PolicyOverrides = z.infer<typeof PolicyOverridesSchema>;
 

@@ -1,6 +1,8 @@
 // The registry of fact kinds: each collector produces one kind, each check reads one.
 import type { PostgresFacts } from '../collectors/postgres/facts';
 import type { BackupPolicyLinkFacts } from '../collectors/backup-policy-link';
+import type { RepoFacts } from '../collectors/repo/facts';
+import type { MigrationRoundTripFacts } from '../migrations/verify';
 
 /** Facts gathered per datastore, by kind. */
 export interface FactsByKind {
@@ -9,7 +11,10 @@ export interface FactsByKind {
 }
 
 /** Facts gathered per service (e.g. from its repository), by kind. */
-export interface ServiceFactsByKind {}
+export interface ServiceFactsByKind {
+  repo: RepoFacts;
+  migrationRoundTrip: MigrationRoundTripFacts;
+}
 
 /** Facts gathered once per scan about the whole estate (e.g. cloud discovery), by kind. */
 export interface EstateFactsByKind {}

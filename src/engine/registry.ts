@@ -2,6 +2,7 @@
 import type { Collector, ServiceCollector } from './types';
 import { postgresCollector } from '../collectors/postgres';
 import { backupPolicyLinkCollector } from '../collectors/backup-policy-link';
+import { repoCollector } from '../collectors/repo';
 
 export const DATASTORE_COLLECTORS: Collector[] = [postgresCollector, backupPolicyLinkCollector] as Collector[];
-export const SERVICE_COLLECTORS: ServiceCollector[] = [];
+export const SERVICE_COLLECTORS: ServiceCollector[] = [repoCollector] as ServiceCollector[];

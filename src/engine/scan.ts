@@ -417,6 +417,8 @@ function finalize(
     remediation: draft.remediation ?? check.remediation,
     ...(draft.location ? { location: draft.location } : {}),
     ...(draft.answer ? { answer: draft.answer } : {}),
+    ...(draft.answerText ? { answerText: draft.answerText } : {}),
+    ...(draft.rule ? { rule: draft.rule } : {}),
   };
 }
 

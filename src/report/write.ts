@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { ScanResult } from '../model';
 import { renderServiceMarkdown } from './markdown';
 import { writeHtmlReports } from './html';
+import { renderSarif } from './sarif';
+import { renderJunit } from './junit';
 
 /** Each output format writes its files into the output directory and returns their paths. */
 export type FormatWriter = (scan: ScanResult, outDir: string) => Promise<string[]>;
@@ -30,6 +32,16 @@ export const FORMATS: Record<string, FormatWriter> = {
     ),
   // Called lazily: html.ts imports writeFileAtomic from this module.
   html: (scan, outDir) => writeHtmlReports(scan, outDir),
+  sarif: async (scan, outDir) => {
+    const file = path.join(outDir, 'continuity.sarif');
+    await writeFileAtomic(file, renderSarif(scan));
+    return [file];
+  },
+  junit: async (scan, outDir) => {
+    const file = path.join(outDir, 'continuity-junit.xml');
+    await writeFileAtomic(file, renderJunit(scan));
+    return [file];
+  },
 };
 
 export async function writeReports(scan: ScanResult, outDir: string, formats: string[]): Promise<string[]> {
