@@ -12,6 +12,7 @@ export interface Policy {
   adminRoles: string[];
   backupPolicyLink: { checkReachability: boolean; timeoutMs: number };
   skipChecks: string[];
+  maxBackupAgeHours: number;
 }
 
 export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
@@ -25,6 +26,8 @@ export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
   adminRoles: ['postgres', 'rdsadmin', 'rds_superuser', 'supabase_admin', 'cloudsqladmin', 'azure_superuser'],
   backupPolicyLink: { checkReachability: false, timeoutMs: 5000 },
   skipChecks: [],
+  // A daily backup plus a couple of hours' slack for the backup window.
+  maxBackupAgeHours: 26,
 };
 
 /** Built-in environment layers: seed 001 says a dev database "has no protection". */
@@ -46,6 +49,7 @@ function apply(base: Omit<Policy, 'environment'>, layer: PolicyOverrides | undef
     adminRoles: layer.adminRoles ?? base.adminRoles,
     backupPolicyLink: { ...base.backupPolicyLink, ...definedOnly(layer.backupPolicyLink) },
     skipChecks: layer.skipChecks ?? base.skipChecks,
+    maxBackupAgeHours: layer.maxBackupAgeHours ?? base.maxBackupAgeHours,
   };
 }
 

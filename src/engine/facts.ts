@@ -1,11 +1,13 @@
 // The registry of fact kinds: each collector produces one kind, each check reads one.
 import type { PostgresFacts } from '../collectors/postgres/facts';
 import type { BackupPolicyLinkFacts } from '../collectors/backup-policy-link';
+import type { SupabaseFacts } from '../collectors/supabase/facts';
 
 /** Facts gathered per datastore, by kind. */
 export interface FactsByKind {
   postgres: PostgresFacts;
   backupPolicyLink: BackupPolicyLinkFacts;
+  supabase: SupabaseFacts;
 }
 
 /** Facts gathered per service (e.g. from its repository), by kind. */
