@@ -12,6 +12,11 @@ import sslEnforced from './postgres/ssl-enforced';
 import superuserLoginRoles from './postgres/superuser-login-roles';
 import unindexedForeignKey from './postgres/unindexed-foreign-key';
 import unusedIndex from './postgres/unused-index';
+import supabaseDailyBackups from './supabase/daily-backups';
+import supabaseNetworkRestrictions from './supabase/network-restrictions';
+import supabasePitr from './supabase/pitr';
+import supabaseRlsDisabledInApi from './supabase/rls-disabled-in-api';
+import supabaseSslEnforced from './supabase/ssl-enforced';
 
 export const ALL_CHECKS: Check[] = [
   backupPolicyLink,
@@ -26,4 +31,9 @@ export const ALL_CHECKS: Check[] = [
   sensitiveColumns,
   modificationAudit,
   superuserLoginRoles,
+  supabasePitr,
+  supabaseDailyBackups,
+  supabaseSslEnforced,
+  supabaseNetworkRestrictions,
+  supabaseRlsDisabledInApi,
 ];
