@@ -144,7 +144,7 @@ export class ManagementApi {
     const said = message ? `: ${message}` : '';
     if (known) return new ManagementApiError(status, `${known.reason}${said}`, known.hint);
     if (status === 429) {
-      return new ManagementApiError(status, `rate limited (HTTP 429) after ${attempts} attempts${said}`, 'scan fewer Supabase projects at once or later');
+      return new ManagementApiError(status, `rate limited (HTTP 429) after ${attempts} attempt${attempts === 1 ? '' : 's'}${said}`, 'scan fewer Supabase projects at once or later');
     }
     return new ManagementApiError(status, `HTTP ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}${said}`);
   }
