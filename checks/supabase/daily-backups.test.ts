@@ -58,7 +58,7 @@ describe('supabase.daily-backups', () => {
       }),
     );
     expect(finding?.status).toBe('pass');
-    expect(finding?.message).toContain('PITR restore point');
+    expect(finding?.message).toBe('the latest PITR restore point is 30 minutes old (2025-06-15T11:30:00Z)');
   });
 
   it('fails when no backup is listed (Free plan)', () => {

@@ -49,7 +49,8 @@ export default defineDatastoreCheck({
       ];
     }
     const ageHours = (now.getTime() - Date.parse(latest.at)) / HOUR_MS;
-    const age = ageHours < 48 ? `${ageHours.toFixed(1)} hours` : `${(ageHours / 24).toFixed(1)} days`;
+    const age =
+      ageHours < 2 ? `${Math.round(ageHours * 60)} minutes` : ageHours < 48 ? `${ageHours.toFixed(1)} hours` : `${(ageHours / 24).toFixed(1)} days`;
     const failedSince = byTime.filter((b) => b.status === 'FAILED' && Date.parse(b.insertedAt) > Date.parse(latest.at));
     if (failedSince.length > 0) {
       evidence.push({ source, field: 'FAILED backups since the latest good one', value: failedSince.map((b) => b.insertedAt).join(', ') });
