@@ -1,14 +1,16 @@
-// Runs every bench/<area>.ts module (each exports run()) in name order.
+// `npm run bench`: runs every bench/<area>.ts (or only those named: npm run bench -- postgres).
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const dir = path.dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
-for (const file of (await readdir(dir)).filter((f) => f.endsWith('.ts') && f !== 'run.ts').sort()) {
-  const area = file.replace(/\.ts$/, '');
-  if (only.length > 0 && !only.includes(area)) continue;
-  console.log(`\n## ${area}`);
-  const module = (await import(pathToFileURL(path.join(dir, file)).href)) as { run: () => Promise<void> };
-  await module.run();
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const wanted = process.argv.slice(2);
+const modules = (await readdir(dir))
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.ts$/, '')))
+  .sort();
+for (const file of modules) {
+  process.stdout.write(`\n== bench/${file}\n`);
+  const mod = (await import(`./${file}`)) as { run: () => Promise<void> };
+  await mod.run();
 }
+process.exit(0);

