@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import check from './rls-disabled-in-api';
 import { observed, unavailable } from '../../src/engine/types';
-import type { ApiRoleTableAccess, PgColumn, PgTable } from '../../src/collectors/postgres/facts';
+import type { ApiRoleTableAccess } from '../../src/collectors/postgres/facts';
 import { PostgresDatastoreSchema } from '../../src/config/schema';
-import { NOW, policy, postgresFacts, service, supabaseDatastore } from '../../test/supabase/facts';
+import { column, postgresFacts, table } from '../../test/support/postgres-facts';
+import { NOW, policy, service, supabaseDatastore } from '../../test/supabase/facts';
 
-const table = (oid: number, schema: string, name: string): PgTable => ({
-  oid,
-  schema,
-  name,
-  kind: 'table',
-  hasPrimaryKey: true,
-  liveRows: 0,
-  seqScans: 0,
-  indexScans: 0,
-});
-const column = (tableOid: number, name: string, type = 'text'): PgColumn => ({ tableOid, number: 1, name, type, comment: null });
-
-const TABLES = [table(1, 'public', 'customers'), table(2, 'public', 'menu'), table(3, 'private', 'ledger'), table(4, 'public', 'orders')];
-const COLUMNS = [column(1, 'email'), column(1, 'full_name'), column(2, 'item'), column(3, 'iban'), column(4, 'total', 'integer')];
+const TABLES = [table(1, 'customers'), table(2, 'menu'), table(3, 'ledger', { schema: 'private' }), table(4, 'orders')];
+const COLUMNS = [column(1, 1, 'email'), column(1, 2, 'full_name'), column(2, 1, 'item'), column(3, 1, 'iban'), column(4, 1, 'total', 'integer')];
 
 function run(access: ApiRoleTableAccess[] | undefined, extra: Record<string, unknown> = {}) {
   return check.evaluate({

@@ -1,41 +1,28 @@
 // A supabase-project datastore (Management API + database URL) scanned by the
 // real CLI into the CONTINUITY-0003 Markdown questionnaire and scan.json.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
 import type { ScanResult } from '../../src/model';
 import { fixtureProject, startSupabaseFixture, type SupabaseFixture } from '../support/supabase-fixture-server';
+import { runCli, type CliResult } from '../support/cli';
 import { SUPABASE_LIKE_SCHEMA } from './database';
 
-const run = promisify(execFile);
 const TOKEN = 'sbp_e2e0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2';
 const REF = 'agentopsprodproject1';
-const ROOT = path.resolve(__dirname, '../..');
 
 let fixture: SupabaseFixture;
 let server: EmbeddedServer;
 let dir: string;
-let result: { code: number; stdout: string; stderr: string };
+let result: CliResult;
 let markdown: string;
 let scan: ScanResult;
 
-async function cli(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, CONTINUITY_LOG_LEVEL: 'debug' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** The real CLI, logging at debug so that any token leak into logs would show. */
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { env: { ...env, CONTINUITY_LOG_LEVEL: 'debug' } });
 
 beforeAll(async () => {
   const now = new Date();

@@ -3,7 +3,6 @@ import { resolvePolicy, type Policy } from '../../src/config/policy';
 import { ServiceSchema, SupabaseProjectDatastoreSchema, type DatastoreConfig, type ServiceConfig } from '../../src/config/schema';
 import { observed, unavailable } from '../../src/engine/types';
 import type { SupabaseFacts } from '../../src/collectors/supabase/facts';
-import type { PostgresFacts } from '../../src/collectors/postgres/facts';
 
 export const REF = 'abcdefghijklmnopqrst';
 export const NOW = new Date('2025-06-15T12:00:00Z');
@@ -46,27 +45,3 @@ export function supabaseFacts(overrides: Partial<SupabaseFacts> = {}): SupabaseF
 
 export const forbidden = <T>(path: string) =>
   unavailable<T>(api(path), 'the access token may not read this (HTTP 403 Forbidden)', 'use a token with read access');
-
-export function postgresFacts(overrides: Partial<PostgresFacts> = {}): PostgresFacts {
-  const none = unavailable<never>('test', 'not collected');
-  return {
-    endpoint: { host: '127.0.0.1', port: 5432, database: 'postgres', user: 'postgres', unixSocket: false },
-    serverVersion: '15.8',
-    serverVersionNum: 150008,
-    scannerSession: { tls: true, readOnly: true },
-    privileges: { superuser: false, readAllSettings: true, readAllStats: true },
-    settings: none,
-    hbaRules: none,
-    connectionTls: none,
-    plaintextProbe: none,
-    certificate: none,
-    tables: observed('pg_class', []),
-    foreignKeys: observed('pg_constraint', []),
-    indexes: observed('pg_index', []),
-    columns: observed('pg_attribute', []),
-    roles: observed('pg_roles', []),
-    statsSince: none,
-    queriesSent: 0,
-    ...overrides,
-  };
-}
