@@ -3,12 +3,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
 import type { ScanResult } from '../../src/model';
 import { fixtureProject, startSupabaseFixture, type SupabaseFixture } from '../support/supabase-fixture-server';
 import { runCli, type CliResult } from '../support/cli';
+import { startTlsOnlyServer, withAdmin, type EmbeddedServer } from '../support/postgres';
 import { SUPABASE_LIKE_SCHEMA } from './database';
 
 const TOKEN = 'sbp_e2e0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2';
@@ -18,6 +17,7 @@ let fixture: SupabaseFixture;
 let server: EmbeddedServer;
 let dir: string;
 let result: CliResult;
+let databaseUrl: string;
 let markdown: string;
 let scan: ScanResult;
 
@@ -31,17 +31,13 @@ beforeAll(async () => {
       token: TOKEN,
       projects: { [REF]: fixtureProject({ ref: REF, pitrDays: 28, latestBackupAt: new Date(now.getTime() - 3 * 3600_000), now }) },
     }),
-    startEmbeddedPostgres(),
+    // Like a Supabase database with SSL enforced: TCP clients only over TLS.
+    startTlsOnlyServer(),
     mkdtemp(path.join(os.tmpdir(), 'continuity-supabase-e2e-')),
   ]);
-  const admin = new pg.Client({ connectionString: server.adminUrl() });
-  await admin.connect();
-  await admin.query('create database app');
-  await admin.end();
-  const app = new pg.Client({ connectionString: server.adminUrl('app') });
-  await app.connect();
-  await app.query(SUPABASE_LIKE_SCHEMA);
-  await app.end();
+  await withAdmin(server, 'postgres', (admin) => admin.query('create database app'), true);
+  await withAdmin(server, 'app', (app) => app.query(SUPABASE_LIKE_SCHEMA), true);
+  databaseUrl = `postgres://postgres:${server.password}@127.0.0.1:${server.port}/app?sslmode=require`;
 
   await writeFile(
     path.join(dir, 'continuity.yaml'),
@@ -63,7 +59,7 @@ beforeAll(async () => {
   );
   result = await cli(['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out')], {
     SUPABASE_ACCESS_TOKEN: TOKEN,
-    APP_DATABASE_URL: server.adminUrl('app'),
+    APP_DATABASE_URL: databaseUrl,
   });
   markdown = await readFile(path.join(dir, 'out', 'agentops.md'), 'utf8');
   scan = JSON.parse(await readFile(path.join(dir, 'out', 'scan.json'), 'utf8')) as ScanResult;
@@ -92,8 +88,9 @@ describe('continuity scan of a supabase-project', () => {
     expect(scan.services[0]!.findings.find((f) => f.checkId === 'supabase.daily-backups')?.status).toBe('pass');
   });
 
-  it('answers SSL from the SSL-enforcement endpoint', () => {
-    expect(row('SSL connection')).toContain('Stated: "Yes"');
+  it('answers SSL from the SSL-enforcement endpoint and the database itself', () => {
+    expect(row('SSL connection')).toMatch(/\| Yes<br>Stated: "Yes" \|$/);
+    expect(scan.services[0]!.findings.find((f) => f.checkId === 'postgres.ssl-enforced')?.status).toBe('pass');
     const ssl = scan.services[0]!.findings.find((f) => f.checkId === 'supabase.ssl-enforced');
     expect(ssl).toMatchObject({ status: 'pass', evidence: expect.arrayContaining([expect.objectContaining({ field: 'currentConfig.database', value: true })]) });
     expect(markdown).toContain('supabase.ssl-enforced');
@@ -136,7 +133,7 @@ describe('continuity scan of a supabase-project', () => {
   it('exits 1 with --fail-on critical (the exposed customers table)', async () => {
     const gated = await cli(['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out2'), '--fail-on', 'critical'], {
       SUPABASE_ACCESS_TOKEN: TOKEN,
-      APP_DATABASE_URL: server.adminUrl('app'),
+      APP_DATABASE_URL: databaseUrl,
     });
     expect(gated.code).toBe(1);
   });
@@ -145,7 +142,7 @@ describe('continuity scan of a supabase-project', () => {
     const wrong = 'sbp_rejected_token_rejected_token_000000';
     const rejected = await cli(['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out3'), '--format', 'json'], {
       SUPABASE_ACCESS_TOKEN: wrong,
-      APP_DATABASE_URL: server.adminUrl('app'),
+      APP_DATABASE_URL: databaseUrl,
     });
     const rejectedScan = JSON.parse(await readFile(path.join(dir, 'out3', 'scan.json'), 'utf8')) as ScanResult;
     const supabase = rejectedScan.services[0]!.findings.filter((f) => f.checkId.startsWith('supabase.') && f.checkId !== 'supabase.rls-disabled-in-api');

@@ -3,7 +3,7 @@
 // without row level security, and grants as Supabase's defaults make them.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
+import { machinePostgresReachable, startPlaintextServer, withAdmin, type EmbeddedServer } from '../support/postgres';
 import { collectPostgres, postgresCollector } from '../../src/collectors/postgres';
 import { parsePostgresUrl } from '../../src/collectors/postgres/connection';
 import type { PostgresFacts } from '../../src/collectors/postgres/facts';
@@ -22,16 +22,10 @@ let server: EmbeddedServer;
 let url: string;
 
 beforeAll(async () => {
-  server = await startEmbeddedPostgres();
-  const admin = new pg.Client({ connectionString: server.adminUrl() });
-  await admin.connect();
-  await admin.query('create database app');
-  await admin.end();
+  server = await startPlaintextServer();
+  await withAdmin(server, 'postgres', (admin) => admin.query('create database app'));
+  await withAdmin(server, 'app', (app) => app.query(SUPABASE_LIKE_SCHEMA));
   url = server.adminUrl('app');
-  const app = new pg.Client({ connectionString: url });
-  await app.connect();
-  await app.query(SUPABASE_LIKE_SCHEMA);
-  await app.end();
 });
 
 afterAll(async () => {
@@ -99,10 +93,9 @@ describe('supabase-project database through the PostgreSQL collector', () => {
   it('sends the same number of queries however many tables there are', async () => {
     const endpoint = parsePostgresUrl(url);
     const before = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, LIMITS);
-    const app = new pg.Client({ connectionString: url });
-    await app.connect();
-    await app.query(`create schema bulk; ${Array.from({ length: 60 }, (_, i) => `create table bulk.t${i} (id int primary key, email text);`).join('')}`);
-    await app.end();
+    await withAdmin(server, 'app', (app) =>
+      app.query(`create schema bulk; ${Array.from({ length: 60 }, (_, i) => `create table bulk.t${i} (id int primary key, email text);`).join('')}`),
+    );
     const after = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, LIMITS);
     expect(after.apiRoleAccess?.ok && after.apiRoleAccess.value.length).toBe(65);
     expect(after.queriesSent).toBe(before.queriesSent);
@@ -111,20 +104,17 @@ describe('supabase-project database through the PostgreSQL collector', () => {
 
 describe('a database without the Data API roles', () => {
   it('is not asked about API role access (PostgreSQL 15 on 127.0.0.1:5432)', async (ctx) => {
-    const local = 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable';
-    const probe = new pg.Client({ connectionString: local, connectionTimeoutMillis: 2000 });
-    let hasApiRoles: boolean;
-    try {
-      await probe.connect();
-      const { rows } = await probe.query("select count(*)::int as n from pg_roles where rolname in ('anon', 'authenticated')");
-      hasApiRoles = rows[0].n > 0;
-    } catch (error) {
-      console.log(`skipped: the machine's PostgreSQL on 127.0.0.1:5432 is not reachable (${(error as Error).message})`);
+    const unreachable = await machinePostgresReachable();
+    if (unreachable) {
+      console.log(`skipped: ${unreachable}`);
       return ctx.skip();
-    } finally {
-      await probe.end().catch(() => undefined);
     }
-    if (hasApiRoles) {
+    const local = 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable';
+    const probe = new pg.Client({ connectionString: local });
+    await probe.connect();
+    const { rows } = await probe.query("select count(*)::int as n from pg_roles where rolname in ('anon', 'authenticated')");
+    await probe.end();
+    if (rows[0].n > 0) {
       console.log('skipped: the PostgreSQL on 127.0.0.1:5432 has anon/authenticated roles');
       return ctx.skip();
     }
