@@ -61,6 +61,14 @@ describe('supabase.daily-backups', () => {
     expect(finding?.message).toBe('the latest PITR restore point is 30 minutes old (2025-06-15T11:30:00Z)');
   });
 
+  it('says when a paused project explains stale backups', () => {
+    const facts = backups({ backups: [{ status: 'COMPLETED', insertedAt: '2025-05-01T02:00:00Z', physical: false }] });
+    const paused = { ...facts, project: observed('GET project', { name: 'x', region: 'eu-west-1', status: 'INACTIVE', createdAt: null, postgresVersion: null }) };
+    const [finding] = run(paused);
+    expect(finding?.status).toBe('fail');
+    expect(finding?.message).toMatch(/\(the project is INACTIVE\)$/);
+  });
+
   it('fails when no backup is listed (Free plan)', () => {
     const [finding] = run(backups({ backups: [{ status: 'PENDING', insertedAt: '2025-06-15T11:00:00Z', physical: false }] }));
     expect(finding?.status).toBe('fail');

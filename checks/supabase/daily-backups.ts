@@ -37,13 +37,17 @@ export default defineDatastoreCheck({
     if (pitrEnabled) {
       evidence.push({ source, field: 'physical_backup_data.latest_physical_backup_date_unix', value: physicalWindow.latest });
     }
+    // A paused or unhealthy project explains stale backups.
+    const projectStatus = facts.project.ok ? facts.project.value.status : undefined;
+    if (projectStatus) evidence.push({ source: facts.project.source, field: 'status', value: projectStatus });
+    const statusNote = projectStatus && projectStatus !== 'ACTIVE_HEALTHY' ? ` (the project is ${projectStatus})` : '';
     const latest = candidates.sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
     if (!latest) {
       return [
         {
           resource,
           status: 'fail',
-          message: 'no completed backup is listed for the project (Free-plan projects have no restorable backups)',
+          message: `no completed backup is listed for the project (Free-plan projects have no restorable backups)${statusNote}`,
           evidence,
         },
       ];
@@ -60,7 +64,7 @@ export default defineDatastoreCheck({
         {
           resource,
           status: 'fail',
-          message: `the latest ${latest.what} is ${age} old (${latest.at}); policy allows ${policy.maxBackupAgeHours} hours${failedSince.length > 0 ? `; ${failedSince.length} backup(s) failed since` : ''}`,
+          message: `the latest ${latest.what} is ${age} old (${latest.at}); policy allows ${policy.maxBackupAgeHours} hours${failedSince.length > 0 ? `; ${failedSince.length} backup(s) failed since` : ''}${statusNote}`,
           evidence,
         },
       ];

@@ -14,6 +14,7 @@ describe('supabase.pitr', () => {
     expect(finding?.message).toContain('policy requires 30');
     expect(finding?.message).toContain("Supabase's PITR add-on offers at most 28 days");
     expect(finding?.evidence).toContainEqual(expect.objectContaining({ field: 'selected_addons[type=pitr].variant.id', value: 'pitr_28' }));
+    expect(finding?.evidence).toContainEqual(expect.objectContaining({ field: 'region', value: 'us-east-1' }));
   });
 
   it('passes when the add-on retention meets the policy', () => {

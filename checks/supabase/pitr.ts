@@ -26,6 +26,12 @@ export default defineDatastoreCheck({
     const evidence: Evidence[] = [
       { source: facts.backups.source, field: 'pitr_enabled', value: pitrEnabled },
       { source: facts.backups.source, field: 'walg_enabled', value: walgEnabled },
+      ...(facts.project.ok
+        ? [
+            { source: facts.project.source, field: 'region', value: facts.project.value.region },
+            { source: facts.project.source, field: 'database.version', value: facts.project.value.postgresVersion },
+          ]
+        : []),
     ];
     if (!pitrEnabled) {
       return [
