@@ -206,6 +206,33 @@ describe('Supabase collector in the engine', () => {
   });
 });
 
+describe('Supabase collector token handling', () => {
+  it('accepts a token with a trailing newline (as pasted from a file)', async () => {
+    process.env.CONTINUITY_TEST_SUPABASE_TOKEN_NL = `${TOKEN}\n`;
+    try {
+      const ds = SupabaseProjectDatastoreSchema.parse({
+        name: 'x',
+        type: 'supabase-project',
+        projectRef: REF_28,
+        apiUrl: fixture.url,
+        accessTokenEnv: 'CONTINUITY_TEST_SUPABASE_TOKEN_NL',
+      });
+      const facts = await createSupabaseCollector({ sleep: recordingSleep().sleep }).collect({
+        config: { scan: {} } as unknown as Config,
+        service: { name: 's', environment: 'production', datastores: [ds] } as never,
+        datastore: ds,
+        policy: resolvePolicy({ policy: {} }, 'production'),
+        signal: new AbortController().signal,
+        log: silentLogger,
+        shared: { once: <T>(_key: string, load: () => Promise<T>) => load() },
+      });
+      expect(facts.project.ok).toBe(true);
+    } finally {
+      delete process.env.CONTINUITY_TEST_SUPABASE_TOKEN_NL;
+    }
+  });
+});
+
 describe('Retry-After', () => {
   it('reads delta-seconds and HTTP dates', () => {
     const now = Date.parse('2025-06-15T12:00:00Z');

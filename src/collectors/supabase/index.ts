@@ -190,7 +190,8 @@ export function createSupabaseCollector(options: { sleep?: Sleep } = {}): Collec
     appliesTo: (datastore) => datastore.type === 'supabase-project',
     async collect(ctx: CollectContext) {
       const datastore = ctx.datastore as SupabaseDatastore;
-      const token = process.env[datastore.accessTokenEnv];
+      // A token pasted from a file often ends with a newline, which is not a valid header value.
+      const token = process.env[datastore.accessTokenEnv]?.trim();
       if (!token) {
         throw new Error(`environment variable ${datastore.accessTokenEnv} is not set: it must hold a Supabase Management API access token`);
       }

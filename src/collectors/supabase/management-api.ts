@@ -1,22 +1,12 @@
 // A small read-only client for the Supabase Management API (https://api.supabase.com/api/v1):
 // plain fetch over HTTPS + JSON, bearer token, bounded retries on throttling.
+import { setTimeout as delay } from 'node:timers/promises';
 import { errorMessage, redact } from '../../secrets';
 
+/** Waits between retries; injectable so that tests never wait in real time. */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
 
 export interface ManagementApiOptions {
   apiUrl: string;
