@@ -204,9 +204,7 @@ describe('Supabase collector in the engine', () => {
       delete process.env.CONTINUITY_TEST_SUPABASE_TOKEN;
     }
   });
-});
 
-describe('Supabase collector token handling', () => {
   it('accepts a token with a trailing newline (as pasted from a file)', async () => {
     process.env.CONTINUITY_TEST_SUPABASE_TOKEN_NL = `${TOKEN}\n`;
     try {
@@ -217,15 +215,7 @@ describe('Supabase collector token handling', () => {
         apiUrl: fixture.url,
         accessTokenEnv: 'CONTINUITY_TEST_SUPABASE_TOKEN_NL',
       });
-      const facts = await createSupabaseCollector({ sleep: recordingSleep().sleep }).collect({
-        config: { scan: {} } as unknown as Config,
-        service: { name: 's', environment: 'production', datastores: [ds] } as never,
-        datastore: ds,
-        policy: resolvePolicy({ policy: {} }, 'production'),
-        signal: new AbortController().signal,
-        log: silentLogger,
-        shared: { once: <T>(_key: string, load: () => Promise<T>) => load() },
-      });
+      const facts = await createSupabaseCollector({ sleep: recordingSleep().sleep }).collect(context(ds));
       expect(facts.project.ok).toBe(true);
     } finally {
       delete process.env.CONTINUITY_TEST_SUPABASE_TOKEN_NL;
