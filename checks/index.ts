@@ -17,6 +17,11 @@ import migrationTests from './repo/migration-tests';
 import migrationRollback from './repo/migration-rollback';
 import migrationRoundTrip from './repo/migration-roundtrip';
 import migrationCompatibility from './repo/migration-compatibility';
+import supabaseDailyBackups from './supabase/daily-backups';
+import supabaseNetworkRestrictions from './supabase/network-restrictions';
+import supabasePitr from './supabase/pitr';
+import supabaseRlsDisabledInApi from './supabase/rls-disabled-in-api';
+import supabaseSslEnforced from './supabase/ssl-enforced';
 
 export const ALL_CHECKS: Check[] = [
   backupPolicyLink,
@@ -36,4 +41,9 @@ export const ALL_CHECKS: Check[] = [
   migrationRollback,
   migrationRoundTrip,
   migrationCompatibility,
+  supabasePitr,
+  supabaseDailyBackups,
+  supabaseSslEnforced,
+  supabaseNetworkRestrictions,
+  supabaseRlsDisabledInApi,
 ];

@@ -13,6 +13,7 @@ export interface Policy {
   backupPolicyLink: { checkReachability: boolean; timeoutMs: number };
   skipChecks: string[];
   migrations: { compatibilityWindow: number; minRollbackShare: number };
+  maxBackupAgeHours: number;
 }
 
 export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
@@ -27,6 +28,8 @@ export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
   backupPolicyLink: { checkReachability: false, timeoutMs: 5000 },
   skipChecks: [],
   migrations: { compatibilityWindow: 20, minRollbackShare: 1 },
+  // A daily backup plus a couple of hours' slack for the backup window.
+  maxBackupAgeHours: 26,
 };
 
 /** Built-in environment layers: seed 001 says a dev database "has no protection". */
@@ -49,6 +52,7 @@ function apply(base: Omit<Policy, 'environment'>, layer: PolicyOverrides | undef
     backupPolicyLink: { ...base.backupPolicyLink, ...definedOnly(layer.backupPolicyLink) },
     skipChecks: layer.skipChecks ?? base.skipChecks,
     migrations: { ...base.migrations, ...definedOnly(layer.migrations) },
+    maxBackupAgeHours: layer.maxBackupAgeHours ?? base.maxBackupAgeHours,
   };
 }
 

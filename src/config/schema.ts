@@ -53,6 +53,11 @@ export const PolicyOverridesSchema = z.strictObject({
     .describe(
       'compatibilityWindow: how many of the newest migrations the compatibility answer covers (default 20); minRollbackShare: the share of migrations that must have a real down/revert script (default 1).',
     ),
+  maxBackupAgeHours: z
+    .number()
+    .positive()
+    .optional()
+    .describe('The latest completed backup (or PITR restore point) must be at most this old, in hours.'),
 });
 export type PolicyOverrides = z.infer<typeof PolicyOverridesSchema>;
 
@@ -62,6 +67,12 @@ export const PolicyConfigSchema = PolicyOverridesSchema.extend({
     .optional()
     .describe('Per-environment overrides, applied over the policy above (e.g. production, staging, dev).'),
 });
+
+/** Credentials must not travel in clear: http only to this machine (local fixtures, tunnels). */
+function isHttpsOrLoopback(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname));
+}
 
 const Name = z
   .string()
@@ -96,8 +107,41 @@ export const PostgresDatastoreSchema = z.strictObject({
     .optional(),
 });
 
+export const SupabaseProjectDatastoreSchema = z.strictObject({
+  ...DatastoreCommon,
+  type: z.literal('supabase-project'),
+  projectRef: z
+    .string()
+    .regex(/^[a-z0-9]{20}$/, 'a Supabase project ref is 20 lower-case letters and digits (Project Settings > General)')
+    .describe('The project reference id, as in https://<ref>.supabase.co.'),
+  accessTokenEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+    .default('SUPABASE_ACCESS_TOKEN')
+    .describe('Environment variable holding a Management API access token (read at scan time, never printed).'),
+  apiUrl: z
+    .url()
+    .refine((u) => isHttpsOrLoopback(u), 'the Management API URL must use https (plain http is allowed only for 127.0.0.1/localhost)')
+    .default('https://api.supabase.com')
+    .describe('Supabase Management API base URL.'),
+  url: z
+    .string()
+    .optional()
+    .describe('postgres:// URL of the project database; when set, the PostgreSQL checks and the RLS exposure check run on it.'),
+  tls: PostgresDatastoreSchema.shape.tls,
+  pitrAddon: z
+    .strictObject({ retentionDays: z.union([z.literal(7), z.literal(14), z.literal(28)]) })
+    .optional()
+    .describe("The PITR add-on bought for the project; used only when the Management API does not show the add-on's retention."),
+  exposedSchemas: z
+    .array(z.string())
+    .default(['public'])
+    .describe('Schemas exposed through the Data API (Project Settings > Data API > Exposed schemas).'),
+  requestTimeoutMs: z.number().int().positive().default(10000).describe('Timeout of each Management API request.'),
+});
+
 /** Every datastore type; new types are added to this union. */
-export const DatastoreSchema = z.discriminatedUnion('type', [PostgresDatastoreSchema]);
+export const DatastoreSchema = z.discriminatedUnion('type', [PostgresDatastoreSchema, SupabaseProjectDatastoreSchema]);
 export type DatastoreConfig = z.infer<typeof DatastoreSchema>;
 export type DatastoreType = DatastoreConfig['type'];
 

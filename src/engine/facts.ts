@@ -3,11 +3,13 @@ import type { PostgresFacts } from '../collectors/postgres/facts';
 import type { BackupPolicyLinkFacts } from '../collectors/backup-policy-link';
 import type { RepoFacts } from '../collectors/repo/facts';
 import type { MigrationRoundTripFacts } from '../migrations/verify';
+import type { SupabaseFacts } from '../collectors/supabase/facts';
 
 /** Facts gathered per datastore, by kind. */
 export interface FactsByKind {
   postgres: PostgresFacts;
   backupPolicyLink: BackupPolicyLinkFacts;
+  supabase: SupabaseFacts;
 }
 
 /** Facts gathered per service (e.g. from its repository), by kind. */

@@ -65,7 +65,7 @@ beforeAll(async () => {
   const datastore = estate.config.services[0]!.datastores[0]!;
   const demoDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-html-demo-'));
   await writeReports(scan, demoDir, ['md', 'json', 'html']);
-  demo = { scan, dir: demoDir, password: new URL(datastore.url).password };
+  demo = { scan, dir: demoDir, password: new URL(datastore.url!).password };
 
   const fleetScan = buildFleetScan({ services: 3, datastoresPerService: 12, changes: true, estateFindings: 8, hostileText: HOSTILE });
   const fleetDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-html-fleet-'));
