@@ -456,5 +456,6 @@ function describeCheck(check: Check): CheckDescriptor {
     description: check.description,
     remediation: check.remediation,
     ...(check.docs ? { docs: check.docs } : {}),
+    ...(check.evidenceTrend ? { evidenceTrend: check.evidenceTrend } : {}),
   };
 }
