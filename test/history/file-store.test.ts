@@ -57,7 +57,7 @@ describe('FileHistoryStore', () => {
     const store = await FileHistoryStore.open(await tempDir(), { keep: 10 });
     await store.record({ scan: scanOf([], { scanId: 'a' }), outbox: [item('x'), item('y')], digests: [{ service: 'orders', at: '2025-01-06T09:00:00.000Z' }] });
     await store.markFailed('x', 'HTTP 503', new Date('2025-01-06T09:01:00Z'));
-    await store.markDelivered('y', new Date());
+    await store.markDelivered('y');
     // A second commit that queues x and y again (same idempotency keys) adds nothing.
     await store.record({ scan: scanOf([], { scanId: 'b' }), outbox: [item('x'), item('y'), item('z')], digests: [] });
     const pending = await store.pending();

@@ -43,8 +43,9 @@ export async function post(
   try {
     response = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new DeliveryError(`${sink}: request failed (${cause})`, true);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).name;
+    throw new DeliveryError(`${sink}: request failed (${why})`, true);
   }
   const text = await response.text().catch(() => '');
   if (response.ok) return text;
