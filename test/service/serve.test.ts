@@ -145,8 +145,8 @@ describe('continuity serve', () => {
         cwd,
         env: {
           ...process.env,
-          PGPASSWORD_ORDERS: 'orders-password-1',
-          PGPASSWORD_BILLING: 'billing-password-2',
+          ORDERS_DB_PASSWORD: 'orders-password-1',
+          REPORTING_DB_PASSWORD: 'reporting-password-2',
           SLACK_WEBHOOK_ORDERS: 'http://127.0.0.1:9/services/T/B/slack-token-3',
           CONTINUITY_WEBHOOK_SECRET: 'webhook-secret-for-the-example-4',
           SMTP_PASSWORD: 'smtp-password-5',
@@ -173,7 +173,7 @@ describe('continuity serve', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('# TYPE continuity_alert_delivery_failures_total counter');
     expect(metrics.body).toContain('continuity_alert_outbox_pending 0');
-    expect(logs.filter((l) => l.msg === 'scan scheduled').map((l) => l.service)).toEqual(['orders', 'billing']);
+    expect(logs.filter((l) => l.msg === 'scan scheduled').map((l) => l.service)).toEqual(['orders', 'reporting']);
     const rest: string[] = [];
     const drained = (async () => {
       for await (const line of createInterface({ input: child.stderr! })) rest.push(line);
