@@ -214,7 +214,7 @@ export const ServeSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(9464),
   outDir: z.string().default('out').describe('Reports are written to <outDir>/<service>/.'),
-  formats: z.array(z.string()).default(['md', 'json']),
+  formats: z.array(z.string()).default(['md', 'json', 'html']),
   schedule: ScheduleSchema.default({ cron: '0 9 * * 1', timezone: 'UTC' }).describe('Default schedule of every service.'),
   shutdownGraceSeconds: z.number().min(0).default(30).describe('On SIGTERM, how long a running scan may take to finish before it is abandoned.'),
 });
@@ -237,7 +237,7 @@ export const ConfigSchema = z.strictObject({
     host: '127.0.0.1',
     port: 9464,
     outDir: 'out',
-    formats: ['md', 'json'],
+    formats: ['md', 'json', 'html'],
     schedule: { cron: '0 9 * * 1', timezone: 'UTC' },
     shutdownGraceSeconds: 30,
   }),

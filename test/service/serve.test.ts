@@ -76,7 +76,11 @@ describe('continuity serve', () => {
     const health = await get(base, '/healthz');
     expect([health.status, JSON.parse(health.body)]).toEqual([200, { status: 'ok', running: [] }]);
 
-    const report = await get(base, '/reports/bbq');
+    // The HTML page when the scan wrote one; the Markdown questionnaire beside it.
+    const page = await get(base, '/reports/bbq');
+    expect([page.status, page.type]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(page.body).toContain(entry!.scanId);
+    const report = await get(base, '/reports/bbq/bbq.md');
     expect(report.status).toBe(200);
     expect(report.type).toBe('text/markdown; charset=utf-8');
     expect(report.body).toContain(`scan: ${entry!.scanId}`);
