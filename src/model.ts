@@ -109,7 +109,12 @@ export interface CheckDescriptor {
   description: string;
   remediation: string;
   docs?: string;
+  /** Evidence fields (by Evidence.field) whose numeric or date value has a better direction; drift reports a move the wrong way. */
+  evidenceTrend?: Record<string, EvidenceTrend>;
 }
+
+/** Which way a numeric (or ISO date) evidence value is better. */
+export type EvidenceTrend = 'higher-is-better' | 'lower-is-better';
 
 export const DRIFT_EVENT_TYPES = [
   'new-failure',

@@ -2,6 +2,7 @@
 // Schema (config/continuity.schema.json, written by `npm run schema`) are both
 // derived from these definitions, so they cannot disagree.
 import { z } from 'zod';
+import cron from 'node-cron';
 
 const QUESTIONNAIRE_ANSWER_KEYS = ['migrations', 'rollbacks', 'compatibility', 'indexes', 'ssl', 'sensitivity'] as const;
 
@@ -159,6 +160,7 @@ export const ServiceSchema = z.strictObject({
     .optional()
     .describe('Answers given by people; the report shows them beside the evidence.'),
   datastores: z.array(DatastoreSchema).default([]),
+  schedule: z.lazy(() => ScheduleSchema).optional().describe('When `continuity serve` scans this service; serve.schedule when absent.'),
 });
 export type ServiceConfig = z.infer<typeof ServiceSchema>;
 
@@ -179,6 +181,97 @@ export const ScanSettingsSchema = z.strictObject({
   connectTimeoutMs: z.number().int().positive().default(10000),
 });
 
+// ---- history, alerts and the scheduled service (docs/service.md) ----
+
+const SEVERITY_NAMES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ScheduleSchema = z.strictObject({
+  cron: z
+    .string()
+    .refine((expression) => cron.validate(expression), 'not a valid cron expression (minute hour day-of-month month day-of-week)')
+    .describe('When to scan, as a cron expression: "0 9 * * 1" is Mondays at 09:00.'),
+  timezone: z.string().refine(isTimeZone, 'not a known IANA time zone').default('UTC').describe('IANA time zone the cron expression is read in.'),
+});
+export type Schedule = z.infer<typeof ScheduleSchema>;
+
+export const HistorySchema = z.strictObject({
+  dir: z.string().default('.continuity/history').describe('Directory of the embedded history store (scan JSON files and an index).'),
+  url: z
+    .string()
+    .optional()
+    .describe('postgres:// URL of a shared history store; when set, it is used instead of dir. Put the password in an environment variable.'),
+  keep: z.number().int().min(1).default(100).describe('Scans kept per service; older ones are deleted.'),
+});
+
+const SinkCommon = {
+  name: Name.describe('Names the sink in logs, metrics and the outbox.'),
+  owners: z.array(z.string()).optional().describe('Only services with one of these owners; all services when absent.'),
+  services: z.array(z.string()).optional().describe('Only these services; all when absent.'),
+  minSeverity: z.enum(SEVERITY_NAMES).default('info').describe('Only events and digest entries at or above this severity.'),
+};
+
+export const SinkSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...SinkCommon,
+    type: z.literal('slack'),
+    url: z.string().url().describe('Slack incoming webhook URL (a secret: use ${SLACK_WEBHOOK_URL}).'),
+  }),
+  z.strictObject({
+    ...SinkCommon,
+    type: z.literal('webhook'),
+    url: z.string().url().describe('Receives a JSON POST per event.'),
+    secret: z.string().min(16).describe('Shared secret of the HMAC-SHA256 signature header (use ${...}).'),
+  }),
+  z.strictObject({
+    ...SinkCommon,
+    type: z.literal('email'),
+    from: z.string().min(3),
+    to: z.array(z.string().min(3)).min(1),
+    smtp: z.strictObject({
+      host: z.string(),
+      port: z.number().int().min(1).max(65535).default(587),
+      secure: z.boolean().default(false).describe('TLS from the first byte (port 465); otherwise STARTTLS.'),
+      requireTLS: z.boolean().default(true).describe('Refuse to send (and to authenticate) without STARTTLS.'),
+      user: z.string().optional(),
+      password: z.string().optional().describe('Use ${SMTP_PASSWORD}.'),
+    }),
+  }),
+]);
+export type SinkConfig = z.infer<typeof SinkSchema>;
+
+export const AlertsSchema = z.strictObject({
+  sinks: z.array(SinkSchema).default([]),
+  reportBaseUrl: z.string().url().optional().describe('Where `continuity serve` is reachable; alerts link to <base>/reports/<service>.'),
+  digestIntervalDays: z.number().min(0).default(7).describe('Open violations are listed in a digest at most this often per service (0: after every scan).'),
+  retry: z
+    .strictObject({
+      attempts: z.number().int().min(1).default(4),
+      initialDelayMs: z.number().int().min(0).default(1000),
+      maxDelayMs: z.number().int().min(0).default(60_000),
+    })
+    .default({ attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 })
+    .describe('Retries within one run; what is still undelivered is retried on the next run.'),
+  timeoutMs: z.number().int().positive().default(10_000),
+});
+
+export const ServeSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(9464),
+  outDir: z.string().default('out').describe('Reports are written to <outDir>/<service>/.'),
+  formats: z.array(z.string()).default(['md', 'json', 'html']),
+  schedule: ScheduleSchema.default({ cron: '0 9 * * 1', timezone: 'UTC' }).describe('Default schedule of every service.'),
+  shutdownGraceSeconds: z.number().min(0).default(30).describe('On SIGTERM, how long a running scan may take to finish before it is abandoned.'),
+});
+
 export const ConfigSchema = z.strictObject({
   version: z.literal(1).default(1),
   policy: PolicyConfigSchema.default({}),
@@ -191,5 +284,15 @@ export const ConfigSchema = z.strictObject({
   }),
   services: z.array(ServiceSchema).min(1),
   waivers: z.array(WaiverSchema).default([]),
+  history: HistorySchema.default({ dir: '.continuity/history', keep: 100 }),
+  alerts: AlertsSchema.default({ sinks: [], digestIntervalDays: 7, retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 }, timeoutMs: 10_000 }),
+  serve: ServeSchema.default({
+    host: '127.0.0.1',
+    port: 9464,
+    outDir: 'out',
+    formats: ['md', 'json', 'html'],
+    schedule: { cron: '0 9 * * 1', timezone: 'UTC' },
+    shutdownGraceSeconds: 30,
+  }),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -431,5 +431,6 @@ export function describeCheck(check: Check): CheckDescriptor {
     description: check.description,
     remediation: check.remediation,
     ...(check.docs ? { docs: check.docs } : {}),
+    ...(check.evidenceTrend ? { evidenceTrend: check.evidenceTrend } : {}),
   };
 }
