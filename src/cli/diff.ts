@@ -1,5 +1,5 @@
 // `continuity diff`: the drift events between two stored scans.
-import { ConfigError, loadConfig } from '../config/load';
+import { loadConfigForCommand } from './config';
 import { HistorySchema } from '../config/schema';
 import { diffScans } from '../drift/diff';
 import { formatEvents } from '../drift/format';
@@ -18,14 +18,10 @@ export interface DiffOptions {
 
 export async function runDiffCommand(options: DiffOptions): Promise<number> {
   let history = HistorySchema.parse({});
-  try {
-    if (options.config) history = (await loadConfig(options.config)).history;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`continuity: invalid configuration\n${error.message}\n`);
-      return EXIT.usage;
-    }
-    throw error;
+  if (options.config) {
+    const loaded = await loadConfigForCommand(options.config);
+    if ('exitCode' in loaded) return loaded.exitCode;
+    history = loaded.config.history;
   }
   if (options.history) history = { ...history, url: undefined, dir: options.history };
   let store;

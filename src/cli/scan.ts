@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config/load';
+import { loadConfigForCommand } from './config';
 import type { Config } from '../config/schema';
 import { UnknownServiceError } from '../engine/scan';
 import { scanAndReport } from '../engine/scan-and-report';
@@ -66,15 +66,9 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
   if (options.repo && !options.config) {
     config = repoOnlyConfig(options.repo);
   } else if (options.config) {
-    try {
-      config = await loadConfig(options.config);
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        process.stderr.write(`continuity: invalid configuration\n${error.message}\n`);
-        return EXIT.usage;
-      }
-      throw error;
-    }
+    const loaded = await loadConfigForCommand(options.config);
+    if ('exitCode' in loaded) return loaded.exitCode;
+    config = loaded.config;
     if (options.repo) {
       try {
         config = withRepo(config, options.repo, options.service);

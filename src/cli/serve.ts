@@ -1,7 +1,6 @@
 // `continuity serve`: runs until SIGTERM or SIGINT, then stops cleanly and exits 0.
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config/load';
-import type { Config } from '../config/schema';
+import { loadConfigForCommand } from './config';
 import { createLogger } from '../log';
 import { errorMessage } from '../secrets';
 import { ContinuityService } from '../service/serve';
@@ -14,16 +13,9 @@ export interface ServeOptions {
 
 export async function runServeCommand(options: ServeOptions): Promise<number> {
   const log = createLogger();
-  let config: Config;
-  try {
-    config = await loadConfig(options.config);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`continuity: invalid configuration\n${error.message}\n`);
-      return EXIT.usage;
-    }
-    throw error;
-  }
+  const loaded = await loadConfigForCommand(options.config);
+  if ('exitCode' in loaded) return loaded.exitCode;
+  const { config } = loaded;
   const service = new ContinuityService({
     config,
     configPath: path.resolve(options.config),

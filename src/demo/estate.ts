@@ -106,17 +106,28 @@ export interface DemoEstate {
   stop(): Promise<void>;
 }
 
+/** Create the database `bbq` holding the demo schema (plus any extra SQL) on a server. */
+export async function createBbqDatabase(server: EmbeddedServer, extraSql = ''): Promise<void> {
+  const admin = new pg.Client({ connectionString: server.adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query('create database bbq');
+  } finally {
+    await admin.end();
+  }
+  const bbq = new pg.Client({ connectionString: server.adminUrl('bbq') });
+  await bbq.connect();
+  try {
+    await bbq.query(BBQ_SCHEMA + extraSql);
+  } finally {
+    await bbq.end();
+  }
+}
+
 export async function startDemoEstate(): Promise<DemoEstate> {
   const server = await startEmbeddedPostgres();
   try {
-    const admin = new pg.Client({ connectionString: server.adminUrl() });
-    await admin.connect();
-    await admin.query('create database bbq');
-    await admin.end();
-    const bbq = new pg.Client({ connectionString: server.adminUrl('bbq') });
-    await bbq.connect();
-    await bbq.query(BBQ_SCHEMA);
-    await bbq.end();
+    await createBbqDatabase(server);
   } catch (error) {
     await server.stop();
     throw error;

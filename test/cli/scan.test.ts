@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
-import { startPlaintextServer, withAdmin, type EmbeddedServer } from '../support/postgres';
-import { BBQ_SCHEMA, freePort } from '../../src/demo/estate';
+import { startPlaintextServer, type EmbeddedServer } from '../support/postgres';
+import { createBbqDatabase, freePort } from '../../src/demo/estate';
 import type { ScanResult } from '../../src/model';
 
 const LITERAL_PASSWORD = 'literal-Pa55word-in-config';
@@ -21,8 +21,7 @@ describe('continuity scan (CLI)', () => {
 
   beforeAll(async () => {
     server = await startPlaintextServer();
-    await withAdmin(server, 'postgres', (c) => c.query('create database bbq'));
-    await withAdmin(server, 'bbq', (c) => c.query(BBQ_SCHEMA));
+    await createBbqDatabase(server);
     work = await mkdtemp(path.join(os.tmpdir(), 'continuity-cli-'));
     closedPort = await freePort();
   });

@@ -11,7 +11,7 @@ import duplicateIndex from '../../checks/postgres/duplicate-index';
 import sensitiveColumns from '../../checks/postgres/sensitive-columns';
 import { resolvePolicy } from '../../src/config/policy';
 import type { DatastoreConfig, ServiceConfig } from '../../src/config/schema';
-import { BBQ_SCHEMA } from '../../src/demo/estate';
+import { BBQ_SCHEMA, createBbqDatabase } from '../../src/demo/estate';
 import {
   machinePostgresReachable,
   startPlaintextServer,
@@ -48,8 +48,7 @@ describe('PostgreSQL collector against a server with SSL off', () => {
 
   beforeAll(async () => {
     server = await startPlaintextServer();
-    await withAdmin(server, 'postgres', (c) => c.query('create database bbq'));
-    await withAdmin(server, 'bbq', (c) => c.query(BBQ_SCHEMA + EXTRA_SCHEMA));
+    await createBbqDatabase(server, EXTRA_SCHEMA);
     facts = await collectPostgres(parsePostgresUrl(server.adminUrl('bbq')), { excludeSchemas: [] }, limits);
   });
   afterAll(() => server?.stop());

@@ -7,10 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigSchema, type Config } from '../../src/config/schema';
-import { BBQ_SCHEMA, startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
+import { createBbqDatabase, startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
 import { silentLogger } from '../../src/log';
 import type { ScanResult } from '../../src/model';
 import { ContinuityService, scheduleOf } from '../../src/service/serve';
@@ -22,14 +21,7 @@ let workDir: string;
 beforeAll(async () => {
   server = await startEmbeddedPostgres();
   workDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-serve-'));
-  const admin = new pg.Client({ connectionString: server.adminUrl() });
-  await admin.connect();
-  await admin.query('create database bbq');
-  await admin.end();
-  const bbq = new pg.Client({ connectionString: server.adminUrl('bbq') });
-  await bbq.connect();
-  await bbq.query(BBQ_SCHEMA);
-  await bbq.end();
+  await createBbqDatabase(server);
 });
 afterAll(async () => {
   vi.useRealTimers();
