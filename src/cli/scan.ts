@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { startDemoEstate } from '../demo/estate';
 import { runScan, UnknownServiceError } from '../engine/scan';
-import { DATASTORE_COLLECTORS, SERVICE_COLLECTORS } from '../engine/registry';
+import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from '../engine/registry';
 import { createLogger } from '../log';
 import { severityRank, type ScanResult, type Severity } from '../model';
 import { FORMATS, writeReports } from '../report/write';
@@ -65,6 +65,7 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       configPath: options.config ? path.resolve(options.config) : null,
       collectors: DATASTORE_COLLECTORS,
       serviceCollectors: SERVICE_COLLECTORS,
+      estateCollectors: ESTATE_COLLECTORS,
       checks: ALL_CHECKS,
       log,
       ...(options.service ? { services: options.service } : {}),

@@ -12,6 +12,10 @@ export interface Policy {
   adminRoles: string[];
   backupPolicyLink: { checkReachability: boolean; timeoutMs: number };
   skipChecks: string[];
+  pitrMaxRestoreLagMinutes: number;
+  pitrIncludeReadReplicas: boolean;
+  /** null: required in the production environment only. */
+  multiAzRequired: boolean | null;
 }
 
 export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
@@ -25,6 +29,9 @@ export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
   adminRoles: ['postgres', 'rdsadmin', 'rds_superuser', 'supabase_admin', 'cloudsqladmin', 'azure_superuser'],
   backupPolicyLink: { checkReachability: false, timeoutMs: 5000 },
   skipChecks: [],
+  pitrMaxRestoreLagMinutes: 15,
+  pitrIncludeReadReplicas: false,
+  multiAzRequired: null,
 };
 
 /** Built-in environment layers: seed 001 says a dev database "has no protection". */
@@ -46,6 +53,9 @@ function apply(base: Omit<Policy, 'environment'>, layer: PolicyOverrides | undef
     adminRoles: layer.adminRoles ?? base.adminRoles,
     backupPolicyLink: { ...base.backupPolicyLink, ...definedOnly(layer.backupPolicyLink) },
     skipChecks: layer.skipChecks ?? base.skipChecks,
+    pitrMaxRestoreLagMinutes: layer.pitrMaxRestoreLagMinutes ?? base.pitrMaxRestoreLagMinutes,
+    pitrIncludeReadReplicas: layer.pitrIncludeReadReplicas ?? base.pitrIncludeReadReplicas,
+    multiAzRequired: layer.multiAzRequired ?? base.multiAzRequired,
   };
 }
 

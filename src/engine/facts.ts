@@ -1,15 +1,20 @@
 // The registry of fact kinds: each collector produces one kind, each check reads one.
 import type { PostgresFacts } from '../collectors/postgres/facts';
 import type { BackupPolicyLinkFacts } from '../collectors/backup-policy-link';
+import type { AwsDiscoveryFacts, RdsFacts, S3Facts } from '../collectors/aws/facts';
 
 /** Facts gathered per datastore, by kind. */
 export interface FactsByKind {
   postgres: PostgresFacts;
   backupPolicyLink: BackupPolicyLinkFacts;
+  rds: RdsFacts;
+  s3: S3Facts;
 }
 
 /** Facts gathered per service (e.g. from its repository), by kind. */
 export interface ServiceFactsByKind {}
 
 /** Facts gathered once per scan about the whole estate (e.g. cloud discovery), by kind. */
-export interface EstateFactsByKind {}
+export interface EstateFactsByKind {
+  awsDiscovery: AwsDiscoveryFacts;
+}
