@@ -12,6 +12,19 @@ import sslEnforced from './postgres/ssl-enforced';
 import superuserLoginRoles from './postgres/superuser-login-roles';
 import unindexedForeignKey from './postgres/unindexed-foreign-key';
 import unusedIndex from './postgres/unused-index';
+import rdsPitrRetention from './rds/pitr-retention';
+import rdsSslEnforced from './rds/ssl-enforced';
+import rdsStorageEncrypted from './rds/storage-encrypted';
+import rdsDeletionProtection from './rds/deletion-protection';
+import rdsMultiAz from './rds/multi-az';
+import rdsSnapshotPublic from './rds/snapshot-public';
+import s3Versioning from './s3/versioning';
+import s3NoncurrentRetention from './s3/noncurrent-retention';
+import s3ObjectLock from './s3/object-lock';
+import s3Encryption from './s3/encryption';
+import s3SecureTransportPolicy from './s3/secure-transport-policy';
+import s3PublicAccessBlock from './s3/public-access-block';
+import unregistered from './datastore/unregistered';
 
 export const ALL_CHECKS: Check[] = [
   backupPolicyLink,
@@ -26,4 +39,17 @@ export const ALL_CHECKS: Check[] = [
   sensitiveColumns,
   modificationAudit,
   superuserLoginRoles,
+  rdsPitrRetention,
+  rdsSslEnforced,
+  rdsStorageEncrypted,
+  rdsDeletionProtection,
+  rdsMultiAz,
+  rdsSnapshotPublic,
+  s3Versioning,
+  s3NoncurrentRetention,
+  s3ObjectLock,
+  s3Encryption,
+  s3SecureTransportPolicy,
+  s3PublicAccessBlock,
+  unregistered,
 ];
