@@ -12,11 +12,11 @@ export default defineDatastoreCheck({
   description: 'DeletionProtection is true, so the database cannot be deleted (with its automated backups) by one API call.',
   remediation: 'aws rds modify-db-instance (or modify-db-cluster) --deletion-protection --apply-immediately',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html#USER_DeletionProtection',
-  evaluate({ facts }): FindingDraft[] {
+  evaluate({ datastore, facts }): FindingDraft[] {
     const { judged, target } = facts;
     const evidence = [...memberEvidence(facts), { source: judged.source, field: 'DeletionProtection', value: judged.deletionProtection }];
     return judged.deletionProtection
-      ? [{ resource: target.identifier, status: 'pass', message: `${judgedName(facts)} has deletion protection`, evidence }]
-      : [{ resource: target.identifier, status: 'fail', message: `${judgedName(facts)} can be deleted: deletion protection is off`, evidence }];
+      ? [{ resource: datastore.name, status: 'pass', message: `${judgedName(facts)} has deletion protection`, evidence }]
+      : [{ resource: datastore.name, status: 'fail', message: `${judgedName(facts)} can be deleted: deletion protection is off`, evidence }];
   },
 });

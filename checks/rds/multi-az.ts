@@ -12,15 +12,15 @@ export default defineDatastoreCheck({
     'MultiAZ is true where the policy requires it (by default: the production environment), so a zone failure fails over instead of restoring from backup.',
   remediation: 'aws rds modify-db-instance --multi-az --apply-immediately (for Aurora: add a reader in another Availability Zone).',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html',
-  evaluate({ facts, policy }): FindingDraft[] {
+  evaluate({ datastore, facts, policy }): FindingDraft[] {
     const { judged, target } = facts;
     const required = policy.multiAzRequired ?? policy.environment === 'production';
     const evidence = [...memberEvidence(facts), { source: judged.source, field: 'MultiAZ', value: judged.multiAz }];
     if (!required) {
-      return [{ resource: target.identifier, status: 'skipped', message: `Multi-AZ is not required in environment "${policy.environment}"`, evidence }];
+      return [{ resource: datastore.name, status: 'skipped', message: `Multi-AZ is not required in environment "${policy.environment}"`, evidence }];
     }
     return judged.multiAz
-      ? [{ resource: target.identifier, status: 'pass', message: `${judgedName(facts)} is Multi-AZ`, evidence }]
-      : [{ resource: target.identifier, status: 'fail', message: `${judgedName(facts)} runs in a single Availability Zone`, evidence }];
+      ? [{ resource: datastore.name, status: 'pass', message: `${judgedName(facts)} is Multi-AZ`, evidence }]
+      : [{ resource: datastore.name, status: 'fail', message: `${judgedName(facts)} runs in a single Availability Zone`, evidence }];
   },
 });

@@ -17,9 +17,9 @@ export default defineDatastoreCheck({
   remediation:
     'aws rds modify-db-instance (or modify-db-cluster) --backup-retention-period 35 --apply-immediately; if LatestRestorableTime lags, check the instance status and its backup/log shipping events.',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html',
-  evaluate({ facts, policy, now }): FindingDraft[] {
+  evaluate({ datastore, facts, policy, now }): FindingDraft[] {
     const { judged, target } = facts;
-    const resource = target.identifier;
+    const resource = datastore.name;
     const evidence: Evidence[] = [
       ...memberEvidence(facts),
       { source: judged.source, field: 'BackupRetentionPeriod', value: judged.backupRetentionPeriod },

@@ -12,8 +12,8 @@ export default defineDatastoreCheck({
   description: 'No manual snapshot of the database has the restore attribute "all", which lets any AWS account copy the data.',
   remediation: 'aws rds modify-db-snapshot-attribute (or modify-db-cluster-snapshot-attribute) --attribute-name restore --values-to-remove all',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ShareSnapshot.html',
-  evaluate({ facts }): FindingDraft[] {
-    const resource = facts.target.identifier;
+  evaluate({ datastore, facts }): FindingDraft[] {
+    const resource = datastore.name;
     if (!facts.manualSnapshots.ok) return [unreadable(resource, facts.manualSnapshots)];
     const snapshots = facts.manualSnapshots.value;
     const source = facts.manualSnapshots.source;

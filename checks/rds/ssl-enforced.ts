@@ -15,8 +15,8 @@ export default defineDatastoreCheck({
   remediation:
     'In a custom (cluster) parameter group set rds.force_ssl = 1 or require_secure_transport = ON, attach it to the database, and reboot if the apply status is pending-reboot.',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html',
-  evaluate({ facts }): FindingDraft[] {
-    const resource = facts.target.identifier;
+  evaluate({ datastore, facts }): FindingDraft[] {
+    const resource = datastore.name;
     if (!facts.ssl.ok) return [unreadable(resource, facts.ssl)];
     const ssl = facts.ssl.value;
     const name = judgedName(facts);

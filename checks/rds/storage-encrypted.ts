@@ -12,7 +12,7 @@ export default defineDatastoreCheck({
   remediation:
     'Encryption cannot be turned on in place: snapshot the database, copy the snapshot with --kms-key-id, restore from the encrypted copy and switch clients over.',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html',
-  evaluate({ facts }): FindingDraft[] {
+  evaluate({ datastore, facts }): FindingDraft[] {
     const { judged, target } = facts;
     const evidence = [
       ...memberEvidence(facts),
@@ -20,7 +20,7 @@ export default defineDatastoreCheck({
       { source: judged.source, field: 'KmsKeyId', value: judged.kmsKeyId },
     ];
     return judged.storageEncrypted
-      ? [{ resource: target.identifier, status: 'pass', message: `${judgedName(facts)} storage is encrypted`, evidence }]
-      : [{ resource: target.identifier, status: 'fail', message: `${judgedName(facts)} storage is not encrypted at rest`, evidence }];
+      ? [{ resource: datastore.name, status: 'pass', message: `${judgedName(facts)} storage is encrypted`, evidence }]
+      : [{ resource: datastore.name, status: 'fail', message: `${judgedName(facts)} storage is not encrypted at rest`, evidence }];
   },
 });

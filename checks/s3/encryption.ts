@@ -12,8 +12,8 @@ export default defineDatastoreCheck({
   remediation:
     'aws s3api put-bucket-encryption --bucket BUCKET --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"},"BucketKeyEnabled":true}]}\'',
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html',
-  evaluate({ facts }): FindingDraft[] {
-    const resource = facts.bucket;
+  evaluate({ datastore, facts }): FindingDraft[] {
+    const resource = datastore.name;
     if (!facts.encryption.ok) return [unreadable(resource, facts.encryption)];
     const source = facts.encryption.source;
     const algorithms = facts.encryption.value.rules.map((r) => r.algorithm).filter((a): a is string => a !== null);

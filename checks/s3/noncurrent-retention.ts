@@ -15,8 +15,8 @@ export default defineDatastoreCheck({
   remediation:
     'Set NoncurrentVersionExpiration NoncurrentDays to at least the policy minimum in every lifecycle rule (aws s3api put-bucket-lifecycle-configuration).',
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html',
-  evaluate({ facts, policy }): FindingDraft[] {
-    const resource = facts.bucket;
+  evaluate({ datastore, facts, policy }): FindingDraft[] {
+    const resource = datastore.name;
     if (!facts.versioning.ok) return [unreadable(resource, facts.versioning)];
     const evidence: Evidence[] = [{ source: facts.versioning.source, field: 'Status', value: facts.versioning.value.status }];
     if (facts.versioning.value.status !== 'Enabled') {

@@ -14,8 +14,8 @@ export default defineDatastoreCheck({
   remediation:
     'Enable Object Lock (aws s3api put-object-lock-configuration, versioning must be on) with a default retention in GOVERNANCE or COMPLIANCE mode.',
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html',
-  evaluate({ facts }): FindingDraft[] {
-    const resource = facts.bucket;
+  evaluate({ datastore, facts }): FindingDraft[] {
+    const resource = datastore.name;
     if (!facts.objectLock.ok) return [unreadable(resource, facts.objectLock)];
     const lock = facts.objectLock.value;
     const source = facts.objectLock.source;

@@ -21,8 +21,8 @@ export default defineDatastoreCheck({
   remediation:
     'aws s3api put-public-access-block --bucket BUCKET --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true',
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html',
-  evaluate({ facts }): FindingDraft[] {
-    const resource = facts.bucket;
+  evaluate({ datastore, facts }): FindingDraft[] {
+    const resource = datastore.name;
     if (!facts.publicAccessBlock.ok) return [unreadable(resource, facts.publicAccessBlock)];
     const source = facts.publicAccessBlock.source;
     const block = facts.publicAccessBlock.value;

@@ -53,8 +53,8 @@ export default defineDatastoreCheck({
   remediation:
     'Add a statement {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::BUCKET","arn:aws:s3:::BUCKET/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}} to the bucket policy.',
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit',
-  evaluate({ facts }): FindingDraft[] {
-    const resource = facts.bucket;
+  evaluate({ datastore, facts }): FindingDraft[] {
+    const resource = datastore.name;
     if (!facts.policy.ok) return [unreadable(resource, facts.policy)];
     const source = facts.policy.source;
     const document = facts.policy.value.document;

@@ -12,8 +12,8 @@ export default defineDatastoreCheck({
   description: 'Versioning is Enabled, so an overwritten or deleted object can be restored from its previous version (S3\'s point-in-time recovery).',
   remediation: 'aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration Status=Enabled',
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html',
-  evaluate({ facts }): FindingDraft[] {
-    const resource = facts.bucket;
+  evaluate({ datastore, facts }): FindingDraft[] {
+    const resource = datastore.name;
     if (!facts.versioning.ok) return [unreadable(resource, facts.versioning)];
     const { status } = facts.versioning.value;
     const evidence = [{ source: facts.versioning.source, field: 'Status', value: status }];
