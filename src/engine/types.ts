@@ -1,7 +1,7 @@
 // Contracts between the engine, collectors and checks.
 import type { Config, DatastoreConfig, ServiceConfig } from '../config/schema';
 import type { Policy } from '../config/policy';
-import type { Evidence, QuestionnaireRowId, Severity, Status } from '../model';
+import type { CheckDescriptor, Evidence, Severity, Status } from '../model';
 import type { Logger } from '../log';
 import type { EstateFactsByKind, FactsByKind, ServiceFactsByKind } from './facts';
 
@@ -97,14 +97,7 @@ export interface FindingDraft {
   answer?: 'yes' | 'no';
 }
 
-export interface CheckMetadata {
-  id: string;
-  title: string;
-  severity: Severity;
-  questionnaireRow: QuestionnaireRowId | null;
-  description: string;
-  remediation: string;
-  docs?: string;
+export interface CheckMetadata extends CheckDescriptor {
   /** Checks tagged `protection` are skipped where the policy carries no protection requirement (dev). */
   protection?: boolean;
 }

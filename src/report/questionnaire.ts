@@ -91,8 +91,15 @@ function answerFromFindings(row: QuestionnaireRowDefinition, findings: Finding[]
   }
   if (fails > 0 && passes === 0) return { answer: `No${suffix}`, status };
   if (fails > 0) return { answer: `Partly: ${plural(fails, 'failing finding')}${suffix}`, status };
-  if (warns > 0) return { answer: `Yes, with ${plural(warns, 'warning')}${suffix}`, status };
-  return { answer: `Yes${suffix}`, status };
+  // Without failures but with gaps, "Yes" would be optimistic.
+  if (undecided > 0) {
+    return {
+      answer: `Not fully assessed: ${undecided} of ${plural(findings.length, 'item')} could not be assessed; the rest pass`,
+      status,
+    };
+  }
+  if (warns > 0) return { answer: `Yes, with ${plural(warns, 'warning')}`, status };
+  return { answer: 'Yes', status };
 }
 
 function normalizedYesNo(text: string): 'yes' | 'no' | undefined {
@@ -108,8 +115,12 @@ function describe(finding: Finding): string {
 export function buildQuestionnaire(service: ServiceConfig, findings: Finding[], checks: Check[]): QuestionnaireAnswer[] {
   const rowOfCheck = new Map(checks.map((c) => [c.id, c.questionnaireRow]));
   return QUESTIONNAIRE.map((row) => {
-    const rowFindings = findings.filter((f) => rowOfCheck.get(f.checkId) === row.id && f.status !== 'skipped');
-    const { answer, status } = answerFromFindings(row, rowFindings);
+    const inRow = findings.filter((f) => rowOfCheck.get(f.checkId) === row.id);
+    const rowFindings = inRow.filter((f) => f.status !== 'skipped');
+    const skippedOnly = rowFindings.length === 0 && inRow.length > 0;
+    const { answer, status } = skippedOnly
+      ? { answer: `Not required: ${inRow[0]!.message}`, status: 'skipped' as const }
+      : answerFromFindings(row, rowFindings);
     const ordered = [...rowFindings].sort(
       (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status),
     );

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../src/config/schema';
+import { runScan } from '../../src/engine/scan';
+import { defineDatastoreCheck, type Collector } from '../../src/engine/types';
+import { silentLogger } from '../../src/log';
+import type { BackupPolicyLinkFacts } from '../../src/collectors/backup-policy-link';
+import { backupPolicyLinkCollector } from '../../src/collectors/backup-policy-link';
+import backupPolicyLink from '../../checks/datastore/backup-policy-link';
+
+const config = (extra: Record<string, unknown> = {}) =>
+  ConfigSchema.parse({
+    scan: { datastoreTimeoutSeconds: 0.2 },
+    services: [
+      {
+        name: 'orders',
+        datastores: [
+          { name: 'good', type: 'postgres', url: 'postgres://h/good', backupPolicy: 'https://wiki.internal/b' },
+          { name: 'broken', type: 'postgres', url: 'postgres://h/broken' },
+          { name: 'slow', type: 'postgres', url: 'postgres://h/slow' },
+        ],
+      },
+      { name: 'sandbox', environment: 'dev', datastores: [{ name: 'scratch', type: 'postgres', url: 'postgres://h/s' }] },
+    ],
+    ...extra,
+  });
+
+/** A stand-in collector: succeeds, throws or hangs depending on the datastore name. */
+const fakeLinks: Collector<'backupPolicyLink'> = {
+  kind: 'backupPolicyLink',
+  appliesTo: () => true,
+  async collect({ datastore, signal }): Promise<BackupPolicyLinkFacts> {
+    if (datastore.name === 'broken') throw new Error('connect ECONNREFUSED postgres://app:hunter2-secret@h/broken');
+    if (datastore.name === 'slow') await new Promise((resolve) => signal.addEventListener('abort', resolve));
+    return { link: datastore.backupPolicy ?? null, reachability: null };
+  },
+};
+
+const noEvidence = defineDatastoreCheck({
+  ...backupPolicyLink,
+  id: 'test.no-evidence',
+  questionnaireRow: null,
+  protection: false,
+  evaluate: ({ datastore }) => [{ resource: datastore.name, status: 'pass', message: 'looks fine', evidence: [] }],
+});
+
+const plan = (cfg = config()) => ({
+  config: cfg,
+  configPath: null,
+  collectors: [fakeLinks] as Collector[],
+  serviceCollectors: [],
+  checks: [backupPolicyLink, noEvidence],
+  log: silentLogger,
+  now: () => new Date('2026-11-21T12:00:00Z'),
+});
+
+describe('runScan', () => {
+  it('gives error findings for a failed or timed-out datastore while the others are reported', async () => {
+    const scan = await runScan(plan());
+    const orders = scan.services.find((s) => s.name === 'orders')!;
+    const byDatastore = (name: string) => orders.findings.filter((f) => f.datastore === name && f.checkId === 'datastore.backup-policy-link');
+    expect(byDatastore('good')[0]!.status).toBe('pass');
+    expect(byDatastore('broken')[0]).toMatchObject({ status: 'error', message: expect.stringMatching(/ECONNREFUSED/) });
+    expect(byDatastore('slow')[0]).toMatchObject({ status: 'error', message: expect.stringMatching(/timed out after 0.2s/) });
+    expect(orders.datastores.find((d) => d.name === 'slow')!.collectionError).toMatch(/timed out/);
+  });
+
+  it('never lets a credential from an error message into the result', async () => {
+    const scan = await runScan(plan());
+    expect(JSON.stringify(scan)).not.toContain('hunter2-secret');
+  });
+
+  it('turns a pass without evidence into unknown', async () => {
+    const scan = await runScan(plan());
+    const f = scan.services[0]!.findings.find((x) => x.checkId === 'test.no-evidence' && x.datastore === 'good')!;
+    expect(f.status).toBe('unknown');
+  });
+
+  it('skips protection checks where the environment carries no protection requirement', async () => {
+    const scan = await runScan(plan());
+    const f = scan.services[1]!.findings.find((x) => x.checkId === 'datastore.backup-policy-link')!;
+    expect(f).toMatchObject({ status: 'skipped', message: 'environment "dev" carries no protection requirement' });
+  });
+
+  it('waives a failure until the waiver expires, then says it expired', async () => {
+    const waiver = { check: 'datastore.backup-policy-link', resource: 'scratch*', reason: 'sandbox', approver: 'sre-lead', expires: '2026-11-21' };
+    const cfg = config({ waivers: [waiver], policy: { environments: { dev: { protectionRequired: true } } } });
+    const live = await runScan(plan(cfg));
+    expect(live.services[1]!.findings.find((x) => x.checkId === 'datastore.backup-policy-link')).toMatchObject({ status: 'waived', waiver: { expired: false } });
+    const later = await runScan({ ...plan(cfg), now: () => new Date('2026-11-22T00:00:01Z') });
+    const expired = later.services[1]!.findings.find((x) => x.checkId === 'datastore.backup-policy-link')!;
+    expect(expired).toMatchObject({ status: 'fail', waiver: { expired: true } });
+    expect(expired.message).toMatch(/waiver expired 2026-11-21/);
+  });
+
+  it('answers the questionnaire rows it has evidence for and marks the others not assessed', async () => {
+    const scan = await runScan(plan());
+    const rows = Object.fromEntries(scan.services[0]!.questionnaire.map((q) => [q.row, q.answer]));
+    expect(rows.migrations).toMatch(/^Not assessed: /);
+    expect(rows.backups).toBe('Not fully assessed: 2 of 3 items could not be assessed; the rest pass');
+    const sandbox = Object.fromEntries(scan.services[1]!.questionnaire.map((q) => [q.row, q.answer]));
+    expect(sandbox.backups).toBe('Not required: environment "dev" carries no protection requirement');
+  });
+
+  it('rejects an unknown service name', async () => {
+    await expect(runScan({ ...plan(), services: ['nope'] })).rejects.toThrow(/unknown service "nope"/);
+  });
+});
+
+describe('backup policy link reachability', () => {
+  it('probes the link over HTTP only when the policy asks', async () => {
+    const http = await import('node:http');
+    const server = http.createServer((req, res) => {
+      res.statusCode = req.url === '/ok' ? 200 : 404;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const cfg = ConfigSchema.parse({
+        policy: { backupPolicyLink: { checkReachability: true, timeoutMs: 2000 } },
+        services: [{ name: 's', datastores: [
+          { name: 'ok', type: 'postgres', url: 'postgres://h/a', backupPolicy: `http://127.0.0.1:${port}/ok` },
+          { name: 'gone', type: 'postgres', url: 'postgres://h/b', backupPolicy: `http://127.0.0.1:${port}/gone` },
+        ] }],
+      });
+      const scan = await runScan({ ...plan(cfg), collectors: [backupPolicyLinkCollector] as Collector[], checks: [backupPolicyLink] });
+      const findings = scan.services[0]!.findings;
+      // Both are http (not https), so both fail on scheme before reachability matters; the evidence still shows the probe.
+      expect(findings.map((f) => f.message)).toEqual(['the backup policy link uses http, not https', 'the backup policy link uses http, not https']);
+      const facts = await backupPolicyLinkCollector.collect({
+        config: cfg, service: cfg.services[0]!, datastore: cfg.services[0]!.datastores[1]!, policy: { ...(await import('../../src/config/policy')).resolvePolicy(cfg, 'production') },
+        signal: new AbortController().signal, log: silentLogger, shared: { once: (_k, load) => load() },
+      });
+      expect(facts.reachability).toEqual({ status: 404, ok: false, detail: 'HTTP 404' });
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,92 @@
+// Builders of PostgreSQL facts for check tests: plain data, no server.
+import { observed, unavailable, type DatastoreCheck } from '../../src/engine/types';
+import type { HbaRule, PgColumn, PgForeignKey, PgIndex, PgTable, PostgresFacts } from '../../src/collectors/postgres/facts';
+import { resolvePolicy, type Policy } from '../../src/config/policy';
+import type { DatastoreConfig, ServiceConfig } from '../../src/config/schema';
+import type { FindingDraft } from '../../src/engine/types';
+
+export { observed, unavailable };
+
+export function table(oid: number, name: string, extra: Partial<PgTable> = {}): PgTable {
+  return { oid, schema: 'public', name, kind: 'table', hasPrimaryKey: true, liveRows: 0, seqScans: 0, indexScans: 0, ...extra };
+}
+
+export function index(oid: number, tableOid: number, name: string, keyColumns: number[], extra: Partial<PgIndex> = {}): PgIndex {
+  return {
+    oid,
+    tableOid,
+    schema: 'public',
+    name,
+    method: 'btree',
+    keyColumns,
+    operatorClasses: keyColumns.map(() => 1978),
+    expressions: null,
+    predicate: null,
+    isUnique: false,
+    isPrimary: false,
+    isValid: true,
+    backsConstraint: false,
+    sizeBytes: 8192,
+    scans: 10,
+    ...extra,
+  };
+}
+
+export function column(tableOid: number, number: number, name: string, type = 'text', comment: string | null = null): PgColumn {
+  return { tableOid, number, name, type, comment };
+}
+
+export function foreignKey(tableOid: number, name: string, columns: number[]): PgForeignKey {
+  return { name, tableOid, columns, referencedTable: 'referenced' };
+}
+
+export function hba(order: number, type: string, authMethod: string, address: string | null = 'all', netmask: string | null = null): HbaRule {
+  return { order, file: '/etc/postgresql/pg_hba.conf', line: order, type, databases: ['all'], users: ['all'], address, netmask, authMethod, error: null };
+}
+
+export function postgresFacts(overrides: Partial<PostgresFacts> = {}): PostgresFacts {
+  return {
+    endpoint: { host: 'db.internal', port: 5432, database: 'app', user: 'continuity_scanner', unixSocket: false },
+    serverVersion: '17.6',
+    serverVersionNum: 170006,
+    scannerSession: { tls: true, readOnly: true },
+    privileges: { superuser: false, readAllSettings: true, readAllStats: true },
+    settings: observed('pg_settings', {
+      ssl: { name: 'ssl', setting: 'on', unit: null, source: 'configuration file' },
+      ssl_min_protocol_version: { name: 'ssl_min_protocol_version', setting: 'TLSv1.2', unit: null, source: 'default' },
+      log_statement: { name: 'log_statement', setting: 'none', unit: null, source: 'default' },
+      shared_preload_libraries: { name: 'shared_preload_libraries', setting: '', unit: null, source: 'default' },
+    }),
+    hbaRules: observed('pg_hba_file_rules', [hba(1, 'local', 'peer', null), hba(2, 'hostssl', 'scram-sha-256')]),
+    connectionTls: observed('pg_stat_ssl', { tls: 4, plaintext: 0 }),
+    plaintextProbe: observed('plaintext probe', { accepted: false, detail: 'refused: no pg_hba.conf entry' }),
+    certificate: observed('TLS handshake', { offered: true, notAfter: '2027-06-01T00:00:00.000Z', subject: 'db', issuer: 'ca' }),
+    tables: observed('pg_class', []),
+    foreignKeys: observed('pg_constraint', []),
+    indexes: observed('pg_index', []),
+    columns: observed('pg_attribute', []),
+    roles: observed('pg_roles', []),
+    statsSince: observed('pg_stat_database', { since: '2026-01-01T00:00:00.000Z', basis: 'stats_reset' as const }),
+    queriesSent: 20,
+    ...overrides,
+  };
+}
+
+export const NOW = new Date('2026-11-21T12:00:00Z');
+
+/** Run a PostgreSQL check on facts, as the engine would. */
+export function run(
+  check: DatastoreCheck<'postgres'>,
+  facts: PostgresFacts,
+  options: { policy?: Policy; datastore?: Partial<DatastoreConfig>; now?: Date } = {},
+): FindingDraft[] {
+  const service: ServiceConfig = { name: 'svc', environment: 'production', datastores: [] };
+  const datastore = { name: 'db', type: 'postgres', url: 'postgres://h/db', ...options.datastore } as DatastoreConfig;
+  return check.evaluate({
+    service,
+    datastore,
+    facts,
+    policy: options.policy ?? resolvePolicy({ policy: {} }, 'production'),
+    now: options.now ?? NOW,
+  });
+}

@@ -1,0 +1,71 @@
+// Real PostgreSQL servers for the tests, started by the suite itself.
+import pg from 'pg';
+import selfsigned from 'selfsigned';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
+
+export type { EmbeddedServer };
+
+/** A self-signed server certificate for 127.0.0.1 valid until `notAfter`. */
+export async function serverCertificate(notAfter: Date): Promise<{ cert: string; key: string }> {
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'continuity-test' }], {
+    keySize: 2048,
+    notBeforeDate: new Date(Date.now() - 24 * 3600 * 1000),
+    notAfterDate: notAfter,
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  return { cert: pems.cert, key: pems.private };
+}
+
+/** SSL off, the package's default pg_hba.conf (host rules for everyone). */
+export function startPlaintextServer(): Promise<EmbeddedServer> {
+  return startEmbeddedPostgres();
+}
+
+/** SSL on with a certificate made now, and pg_hba.conf admitting TCP clients only over TLS. */
+export async function startTlsOnlyServer(notAfter = new Date(Date.now() + 365 * 24 * 3600 * 1000)): Promise<EmbeddedServer> {
+  const { cert, key } = await serverCertificate(notAfter);
+  return startEmbeddedPostgres({
+    files: { 'server.crt': cert, 'server.key': key },
+    postgresFlags: ['-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key'],
+    hbaLines: [
+      'local all all scram-sha-256',
+      'hostssl all all 127.0.0.1/32 scram-sha-256',
+      'hostssl all all ::1/128 scram-sha-256',
+    ],
+  });
+}
+
+/** Run statements as the superuser (over TLS when the server demands it). */
+export async function withAdmin<T>(
+  server: EmbeddedServer,
+  database: string,
+  run: (client: pg.Client) => Promise<T>,
+  tls = false,
+): Promise<T> {
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: server.port,
+    user: 'postgres',
+    password: server.password,
+    database,
+    ssl: tls ? { rejectUnauthorized: false } : false,
+  });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The machine's own PostgreSQL 15 (trust auth), when it is reachable. */
+export async function machinePostgresReachable(): Promise<string | undefined> {
+  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return undefined;
+  } catch (error) {
+    return `the machine's PostgreSQL on 127.0.0.1:5432 is not reachable (${(error as Error).message})`;
+  }
+}
