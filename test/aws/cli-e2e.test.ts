@@ -1,17 +1,14 @@
 // End to end: a config with rds-instance, rds-cluster and s3-bucket datastores
 // and discovery, through the real CLI in a child process, against the fixture server.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model';
 import { AwsFixtureServer, secureTransportPolicy } from '../support/aws-fixture-server';
 import { FIXTURE_SECRET_ACCESS_KEY, fixtureEnv } from '../support/aws-env';
+import { runCli } from '../support/cli';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
 
@@ -46,7 +43,7 @@ let server: AwsFixtureServer;
 let dir: string;
 let stdout = '';
 let stderr = '';
-let exitCode = 0;
+let exitCode: number | null = null;
 
 beforeAll(async () => {
   server = new AwsFixtureServer();
@@ -85,20 +82,10 @@ beforeAll(async () => {
   );
   dir = await mkdtemp(path.join(os.tmpdir(), 'continuity-aws-e2e-'));
   await writeFile(path.join(dir, 'continuity.yaml'), CONFIG);
-  try {
-    const out = await run(
-      path.join(ROOT, 'node_modules/.bin/tsx'),
-      ['src/cli/main.ts', 'scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out')],
-      { cwd: ROOT, env: { ...process.env, ...fixtureEnv(url), CONTINUITY_LOG_LEVEL: 'debug' }, timeout: 60_000 },
-    );
-    stdout = out.stdout;
-    stderr = out.stderr;
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    exitCode = e.code ?? -1;
-    stdout = e.stdout ?? '';
-    stderr = e.stderr ?? '';
-  }
+  ({ code: exitCode, stdout, stderr } = await runCli(
+    ['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out')],
+    { env: { ...fixtureEnv(url), CONTINUITY_LOG_LEVEL: 'debug' } },
+  ));
 });
 
 afterAll(async () => {
