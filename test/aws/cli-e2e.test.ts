@@ -111,7 +111,7 @@ describe('continuity scan with AWS datastores', () => {
     const md = await readFile(path.join(dir, 'out', 'orders.md'), 'utf8');
     expect(md).toMatch(/\| orders-db \| rds-instance \| production \| automated backups, 35 days, latest restorable [0-9T:.-]+Z \| https:\/\/runbooks\.acme\.io\/backups\/orders-db \| pass/);
     expect(md).toMatch(/\| orders-aurora \| rds-cluster \| production \| automated backups, 7 days, latest restorable [0-9T:.-]+Z \| https:\/\/runbooks\.acme\.io\/backups\/orders-aurora \|/);
-    expect(md).toMatch(/\| orders-archive \| s3-bucket \| production \| not read \| https:\/\/todo\/saas\/continuity0003\.md \| fail: the backup policy link points at the placeholder host "todo" \|/);
+    expect(md).toMatch(/\| orders-archive \| s3-bucket \| production \| versioning on, previous versions kept 60 days \| https:\/\/todo\/saas\/continuity0003\.md \| fail: the backup policy link points at the placeholder host "todo" \|/);
     expect(md).toContain('#### [fail] rds.pitr-retention: orders-aurora');
   });
 

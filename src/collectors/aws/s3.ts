@@ -137,6 +137,15 @@ export async function collectS3(client: S3Client, where: { account: string; regi
   return facts;
 }
 
+/** S3's recovery window: versioning plus how long lifecycle rules keep previous versions. */
+export function describeS3Pitr(facts: S3Facts): string | undefined {
+  if (!facts.versioning.ok) return undefined;
+  if (facts.versioning.value.status !== 'Enabled') return `versioning ${facts.versioning.value.status === 'Suspended' ? 'suspended' : 'off'}: no previous versions kept`;
+  if (!facts.lifecycle.ok) return 'versioning on, version expiry not read';
+  const days = facts.lifecycle.value.rules.filter((r) => r.enabled && r.noncurrentDays !== null).map((r) => r.noncurrentDays!);
+  return days.length === 0 ? 'versioning on, previous versions kept indefinitely' : `versioning on, previous versions kept ${Math.min(...days)} days`;
+}
+
 export const s3Collector: Collector<'s3'> = {
   kind: 's3',
   appliesTo: (datastore) => datastore.type === 's3-bucket',
@@ -148,4 +157,5 @@ export const s3Collector: Collector<'s3'> = {
       return collectS3(client, { account, region: datastore.region, bucket: datastore.bucket });
     });
   },
+  describePitr: describeS3Pitr,
 };
