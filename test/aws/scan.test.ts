@@ -264,6 +264,18 @@ describe('S3 over REST/XML', () => {
     expect(denied.message).toContain('allow s3:GetBucketPolicy');
   });
 
+  it('gives up on a call slower than aws.callTimeoutMs: unknown, not pass', async () => {
+    server.buckets(ACCOUNT).push({ name: 'slow-bucket', region: REGION, versioning: 'Enabled' });
+    server.inject({ action: 'GetBucketVersioning', code: 'none', delayMs: 3_000 });
+    const result = await scan(
+      config([{ name: 'slow', type: 's3-bucket', bucket: 'slow-bucket', region: REGION }], { regions: [REGION], callTimeoutMs: 200, maxAttempts: 1 }),
+    );
+    const slow = finding(result, 's3.versioning', 'slow');
+    expect(slow.status).toBe('unknown');
+    expect(slow.message).toMatch(/timed? ?out/i);
+    expect(finding(result, 's3.encryption', 'slow').status).toBe('fail'); // the other reads were answered
+  });
+
   it('reports a bucket that does not exist as a collection error', async () => {
     const result = await scan(config([{ name: 'ghost', type: 's3-bucket', bucket: 'no-such-bucket', region: REGION }]));
     expect(result.services[0]!.datastores[0]!.collectionError).toContain('NoSuchBucket');

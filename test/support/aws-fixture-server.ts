@@ -91,6 +91,8 @@ export interface Fault {
   /** Only calls naming this bucket, group, instance or snapshot. */
   resource?: string;
   times?: number;
+  /** Answer normally, but only after this long (for timeout tests); `code` is then ignored. */
+  delayMs?: number;
 }
 
 const RDS_NS = 'http://rds.amazonaws.com/doc/2014-10-31/';
@@ -190,7 +192,7 @@ export class AwsFixtureServer {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => void this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
     });
     this.server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -208,18 +210,26 @@ export class AwsFixtureServer {
     this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
   }
 
-  private fault(action: string, resource: string | undefined): FixtureError | undefined {
-    const index = this.faults.findIndex(
-      (f) => f.action === action && (f.resource === undefined || f.resource === resource) && (f.times === undefined || f.times > 0),
+  private fault(action: string, resource: string | undefined): Fault | undefined {
+    const f = this.faults.find(
+      (x) => x.action === action && (x.resource === undefined || x.resource === resource) && (x.times === undefined || x.times > 0),
     );
-    if (index === -1) return undefined;
-    const f = this.faults[index]!;
-    if (f.times !== undefined) f.times--;
-    const status = f.status ?? (f.code === 'AccessDenied' ? 403 : 400);
-    return new FixtureError(status, f.code, f.message ?? defaultMessage(f.code));
+    if (f?.times !== undefined) f.times--;
+    return f;
   }
 
-  private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+  /** Delay the answer, or throw the injected error, for a matching fault. */
+  private async applyFault(action: string, resource: string | undefined): Promise<void> {
+    const f = this.fault(action, resource);
+    if (!f) return;
+    if (f.delayMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, f.delayMs));
+      return;
+    }
+    throw new FixtureError(f.status ?? (f.code === 'AccessDenied' ? 403 : 400), f.code, f.message ?? defaultMessage(f.code));
+  }
+
+  private async handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
     // SigV4: Credential=AKID/20240101/eu-west-1/rds/aws4_request. Signatures are not verified.
     const credential = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(req.headers.authorization ?? '');
     const accessKeyId = credential?.[1] ?? '';
@@ -229,7 +239,7 @@ export class AwsFixtureServer {
     const account = this.accountOfKey.get(accessKeyId) ?? DEFAULT_ACCOUNT;
     const requestId = randomUUID();
     if (service === 's3') {
-      this.handleS3(req, account, region, requestId, res);
+      await this.handleS3(req, account, region, requestId, res);
       return;
     }
     const params = new URLSearchParams(body);
@@ -237,8 +247,7 @@ export class AwsFixtureServer {
     const namespace = service === 'sts' ? STS_NS : RDS_NS;
     this.count(action);
     try {
-      const injected = this.fault(action, resourceParam(params));
-      if (injected) throw injected;
+      await this.applyFault(action, resourceParam(params));
       const result = service === 'sts' ? this.sts(action, params) : this.rds(action, params, this.region(account, region));
       send(res, 200, `<${action}Response xmlns="${namespace}">${el(`${action}Result`, raw(result))}${el('ResponseMetadata', [el('RequestId', requestId)].map(raw))}</${action}Response>`, requestId);
     } catch (error) {
@@ -348,7 +357,7 @@ export class AwsFixtureServer {
     }
   }
 
-  private handleS3(req: http.IncomingMessage, account: string, region: string, requestId: string, res: http.ServerResponse): void {
+  private async handleS3(req: http.IncomingMessage, account: string, region: string, requestId: string, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fixture');
     const bucketName = decodeURIComponent(url.pathname.split('/')[1] ?? '');
     const sub = ['versioning', 'lifecycle', 'object-lock', 'encryption', 'policy', 'publicAccessBlock'].find((k) => url.searchParams.has(k));
@@ -365,8 +374,7 @@ export class AwsFixtureServer {
     this.count(action);
     try {
       if (req.method !== 'GET') throw new FixtureError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
-      const injected = this.fault(action, bucketName || undefined);
-      if (injected) throw injected;
+      await this.applyFault(action, bucketName || undefined);
       if (action === 'ListBuckets') {
         sendXml(res, 200, this.listBuckets(account, url.searchParams), requestId);
         return;

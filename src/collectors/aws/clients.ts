@@ -4,7 +4,6 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Config } from '../../config/schema';
 import type { ScanCache } from '../../engine/types';
 import { redact, registerSecret } from '../../secrets';
@@ -13,10 +12,13 @@ import { awsSettings, DEFAULT_ACCOUNT } from './accounts';
 /** The session name CloudTrail shows for the scanner's assumed-role calls. */
 export const ROLE_SESSION_NAME = 'continuity-scanner';
 
+/** The provider type the credential-providers package returns (no direct dependency on @aws-sdk/types). */
+type AwsCredentialIdentityProvider = ReturnType<typeof fromNodeProviderChain>;
+
 /** Every credential the SDK resolves is registered, so no error text can carry it. */
 function registering(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
   return async (options) => {
-    const credentials: AwsCredentialIdentity = await provider(options);
+    const credentials = await provider(options);
     registerSecret(credentials.secretAccessKey);
     registerSecret(credentials.sessionToken);
     return credentials;
@@ -35,7 +37,8 @@ function commonOptions(config: Config, region: string) {
     region,
     retryMode: 'adaptive' as const,
     maxAttempts: settings.maxAttempts,
-    requestHandler: { requestTimeout: settings.callTimeoutMs, connectionTimeout: settings.callTimeoutMs },
+    // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes.
+    requestHandler: { requestTimeout: settings.callTimeoutMs, connectionTimeout: settings.callTimeoutMs, throwOnRequestTimeout: true },
   };
 }
 

@@ -179,7 +179,7 @@ export async function collectRds(scope: RdsScope, datastore: Extract<AwsDatastor
 /** E.g. "automated backups, 35 days, latest restorable 2026-11-21T10:00:00.000Z". */
 export function describeRdsPitr(facts: RdsFacts): string {
   const { judged } = facts;
-  const at = judged === facts.target || judged.identifier === facts.target.identifier ? '' : `at cluster ${judged.identifier}: `;
+  const at = judged.kind === facts.target.kind ? '' : `at cluster ${judged.identifier}: `;
   if (judged.backupRetentionPeriod <= 0) return `${at}automated backups off`;
   const latest = judged.latestRestorableTime ? `, latest restorable ${judged.latestRestorableTime}` : ', no restorable time reported';
   return `${at}automated backups, ${judged.backupRetentionPeriod} days${latest}`;
