@@ -319,6 +319,38 @@ describe('discovery', () => {
   });
 });
 
+describe('endpoints', () => {
+  it('honours AWS_ENDPOINT_URL_RDS and AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL, with path-style S3', async () => {
+    server.region(ACCOUNT, REGION).instances.push(instance('orders-db'));
+    server.buckets(ACCOUNT).push({ name: 'orders-archive', region: REGION, versioning: 'Enabled' });
+    const general = process.env.AWS_ENDPOINT_URL!;
+    process.env.AWS_ENDPOINT_URL_RDS = general;
+    process.env.AWS_ENDPOINT_URL_S3 = general;
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9'; // discard port: nothing answers there
+    try {
+      const result = await scan(
+        config([
+          { name: 'db', type: 'rds-instance', identifier: 'orders-db', region: REGION },
+          { name: 'archive', type: 's3-bucket', bucket: 'orders-archive', region: REGION },
+        ]),
+      );
+      expect(result.services[0]!.datastores.map((d) => d.collectionError)).toEqual([undefined, undefined]);
+      expect(finding(result, 's3.versioning', 'archive').status).toBe('pass');
+    } finally {
+      process.env.AWS_ENDPOINT_URL = general;
+      delete process.env.AWS_ENDPOINT_URL_RDS;
+      delete process.env.AWS_ENDPOINT_URL_S3;
+    }
+  });
+
+  it('reports a bucket configured in the wrong region as a collection error', async () => {
+    server.buckets(ACCOUNT).push({ name: 'us-bucket', region: 'us-east-1', versioning: 'Enabled' });
+    const result = await scan(config([{ name: 'misplaced', type: 's3-bucket', bucket: 'us-bucket', region: REGION }]));
+    expect(result.services[0]!.datastores[0]!.collectionError).toContain('PermanentRedirect');
+    expect(finding(result, 's3.versioning', 'misplaced').status).toBe('error');
+  });
+});
+
 describe('credentials', () => {
   it('never prints the secret key, even when an error echoes it', async () => {
     server.region(ACCOUNT, REGION).instances.push(instance('orders-db'));
