@@ -21,21 +21,28 @@ export function fixtureEnv(url: string): Record<string, string> {
 
 const CLEARED = ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL_RDS', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_STS'];
 
-/** Start a fixture server and point this process's SDK clients at it; `stop` restores the environment. */
-export async function startAwsFixture(): Promise<{ server: AwsFixtureServer; stop(): Promise<void> }> {
-  const server = new AwsFixtureServer();
-  const url = await server.start();
+/** Point this process's SDK clients at `url`; the returned function restores the environment. */
+export function useFixtureEnv(url: string): () => void {
   const env = fixtureEnv(url);
   const saved = new Map([...Object.keys(env), ...CLEARED].map((k) => [k, process.env[k]]));
   for (const key of CLEARED) delete process.env[key];
   Object.assign(process.env, env);
+  return () => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+/** Start a fixture server and point this process's SDK clients at it; `stop` restores the environment. */
+export async function startAwsFixture(): Promise<{ server: AwsFixtureServer; stop(): Promise<void> }> {
+  const server = new AwsFixtureServer();
+  const restore = useFixtureEnv(await server.start());
   return {
     server,
     async stop() {
-      for (const [key, value] of saved) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      restore();
       await server.stop();
     },
   };
