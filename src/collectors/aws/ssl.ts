@@ -10,12 +10,20 @@ export function sslParameterOf(engine: string): SslParameter | null {
   return null; // Oracle and Db2 use an option group's SSL option, not a parameter
 }
 
-/** rds.force_ssl is 1 by default on RDS for PostgreSQL 15 and later, 0 before and on every other engine. */
+function versionAtLeast(version: string, major: number, minor = 0): boolean {
+  const [a, b] = version.split('.').map((part) => Number.parseInt(part, 10));
+  if (a === undefined || !Number.isFinite(a)) return false;
+  return a > major || (a === major && (b ?? 0) >= minor);
+}
+
+/**
+ * The engine default, per the RDS user guide: rds.force_ssl is 1 on RDS for
+ * PostgreSQL 15 and later; require_secure_transport is ON on RDS for MariaDB
+ * 11.8 and later; both are off before and on every other engine.
+ */
 export function engineDefaultOf(engine: string, engineVersion: string): string {
-  if (engine === 'postgres') {
-    const major = Number.parseInt(engineVersion.split('.')[0] ?? '', 10);
-    return Number.isFinite(major) && major >= 15 ? '1' : '0';
-  }
+  if (engine === 'postgres') return versionAtLeast(engineVersion, 15) ? '1' : '0';
+  if (engine === 'mariadb') return versionAtLeast(engineVersion, 11, 8) ? '1' : '0';
   return '0';
 }
 
