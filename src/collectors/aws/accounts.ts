@@ -32,3 +32,15 @@ export function discoveryScopes(config: Pick<Config, 'aws'>): { account: string;
   if (settings.accounts.length === 0) return [{ account: DEFAULT_ACCOUNT, regions: settings.regions }];
   return settings.accounts.map((a) => ({ account: a.id, regions: a.regions ?? settings.regions }));
 }
+
+/** Key paths of datastores whose `account` is not one of aws.accounts (when accounts are listed). */
+export function unknownAccountPaths(config: Pick<Config, 'aws' | 'services'>): (string | number)[][] {
+  const listed = new Set(awsSettings(config).accounts.map((a) => a.id));
+  const found: (string | number)[][] = [];
+  config.services.forEach((service, i) =>
+    service.datastores.forEach((ds, j) => {
+      if (isAwsDatastore(ds) && ds.account && !listed.has(ds.account)) found.push(['services', i, 'datastores', j, 'account']);
+    }),
+  );
+  return found;
+}
