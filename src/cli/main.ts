@@ -17,7 +17,7 @@ program
   .description('Scan the configured datastores and write the reports (the built-in demo estate without --config).')
   .option('-c, --config <file>', 'configuration file (YAML); without it, the demo estate is scanned')
   .option('-s, --service <names>', 'only these services (comma-separated)', list)
-  .option('-f, --format <formats>', 'output formats, comma-separated', list, ['md', 'json'])
+  .option('-f, --format <formats>', 'output formats, comma-separated', list, ['md', 'json', 'html'])
   .option('-o, --out <dir>', 'output directory', 'out')
   .addOption(
     new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices([

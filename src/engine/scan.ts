@@ -420,7 +420,7 @@ function finalize(
   };
 }
 
-function describeCheck(check: Check): CheckDescriptor {
+export function describeCheck(check: Check): CheckDescriptor {
   return {
     id: check.id,
     title: check.title,

@@ -59,7 +59,8 @@ export const QUESTIONNAIRE: QuestionnaireRowDefinition[] = [
 ];
 
 const MAX_DETAILS = 12;
-const STATUS_ORDER: Status[] = ['fail', 'error', 'warn', 'unknown', 'waived', 'pass', 'skipped'];
+/** Worst first. */
+export const STATUS_ORDER: Status[] = ['fail', 'error', 'warn', 'unknown', 'waived', 'pass', 'skipped'];
 
 export function worstStatus(statuses: Status[]): Status {
   for (const s of STATUS_ORDER) if (statuses.includes(s)) return s;

@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanResult } from '../model';
 import { renderServiceMarkdown } from './markdown';
+import { writeHtmlReports } from './html';
 
 /** Each output format writes its files into the output directory and returns their paths. */
 export type FormatWriter = (scan: ScanResult, outDir: string) => Promise<string[]>;
@@ -27,6 +28,8 @@ export const FORMATS: Record<string, FormatWriter> = {
         return file;
       }),
     ),
+  // Called lazily: html.ts imports writeFileAtomic from this module.
+  html: (scan, outDir) => writeHtmlReports(scan, outDir),
 };
 
 export async function writeReports(scan: ScanResult, outDir: string, formats: string[]): Promise<string[]> {

@@ -1,0 +1,15 @@
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import os from 'node:os';
+import { buildFleetScan } from './test/support/fleet';
+import { writeReports } from './src/report/write';
+let t = performance.now();
+const scan = buildFleetScan({ services: 100, datastoresPerService: 50, changes: true, estateFindings: 300 });
+console.log('build ms', Math.round(performance.now() - t), 'findings', scan.services.reduce((n, s) => n + s.findings.length, 0));
+const dir = await mkdtemp(path.join(os.tmpdir(), 'fleet-'));
+t = performance.now();
+await writeReports(scan, dir, ['html']);
+console.log('render ms', Math.round(performance.now() - t), dir);
+const sizes = await Promise.all((await readdir(dir)).map(async (f) => [f, (await stat(path.join(dir, f))).size] as const));
+sizes.sort((a, b) => b[1] - a[1]);
+console.log(sizes.slice(0, 5), sizes.find(([f]) => f === 'index.html'));
