@@ -5,7 +5,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Config } from '../../config/schema';
-import type { ScanCache } from '../../engine/types';
+import { observed, unavailable, type Observed, type ScanCache } from '../../engine/types';
 import { redact, registerSecret } from '../../secrets';
 import { awsSettings, DEFAULT_ACCOUNT } from './accounts';
 
@@ -102,4 +102,13 @@ export function awsErrorText(error: unknown): string {
 export function accessHint(error: unknown, permission: string): string | undefined {
   const code = awsErrorCode(error) ?? '';
   return /AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(code) ? `allow ${permission} to the scanner's role` : undefined;
+}
+
+/** Run a read; a refusal or failure becomes an unavailable fact naming the permission to grant. */
+export async function observeAws<T>(source: string, permission: string, run: () => Promise<T>): Promise<Observed<T>> {
+  try {
+    return observed(source, await run());
+  } catch (error) {
+    return unavailable(source, awsErrorText(error), accessHint(error, permission));
+  }
 }

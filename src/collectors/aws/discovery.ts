@@ -3,22 +3,14 @@
 // per-datastore collectors use (so discovery adds only the ListBuckets pages).
 import { paginateListBuckets, type Bucket } from '@aws-sdk/client-s3';
 import type { Config } from '../../config/schema';
-import { observed, unavailable, type EstateCollector, type Observed, type ScanCache } from '../../engine/types';
-import { accessHint, awsErrorText, s3Client } from './clients';
+import type { EstateCollector, ScanCache } from '../../engine/types';
+import { observeAws, s3Client } from './clients';
 import { awsSettings, discoveryScopes } from './accounts';
 import type { AwsDiscoveryFacts, DiscoveredRds } from './facts';
 import { clustersOf, instancesOf } from './rds-api';
 
 /** ListBuckets returns up to 10,000 buckets per page; 1,000 keeps responses small. */
 const BUCKET_PAGE_SIZE = 1000;
-
-async function attempt<T>(source: string, permission: string, run: () => Promise<T>): Promise<Observed<T>> {
-  try {
-    return observed(source, await run());
-  } catch (error) {
-    return unavailable(source, awsErrorText(error), accessHint(error, permission));
-  }
-}
 
 /** Every bucket of an account (S3 lists them account-wide, with each bucket's region). */
 export function bucketsOf(shared: ScanCache, config: Config, account: string, region: string): Promise<Bucket[]> {
@@ -37,7 +29,7 @@ export async function discoverAws(shared: ScanCache, config: Config): Promise<Aw
       regions.map(async (region) => {
         const scope = { shared, config, account, region };
         const [instances, clusters] = await Promise.all([
-          attempt('rds:DescribeDBInstances', 'rds:DescribeDBInstances', async () =>
+          observeAws('rds:DescribeDBInstances', 'rds:DescribeDBInstances', async () =>
             [...(await instancesOf(scope)).values()].map(
               (i): DiscoveredRds => ({
                 kind: 'instance',
@@ -48,7 +40,7 @@ export async function discoverAws(shared: ScanCache, config: Config): Promise<Aw
               }),
             ),
           ),
-          attempt('rds:DescribeDBClusters', 'rds:DescribeDBClusters', async () =>
+          observeAws('rds:DescribeDBClusters', 'rds:DescribeDBClusters', async () =>
             [...(await clustersOf(scope)).values()].map(
               (c): DiscoveredRds => ({
                 kind: 'cluster',
@@ -68,7 +60,7 @@ export async function discoverAws(shared: ScanCache, config: Config): Promise<Aw
     scopes.map(async ({ account, regions: accountRegions }) => ({
       account,
       regions: accountRegions,
-      buckets: await attempt('s3:ListBuckets', 's3:ListAllMyBuckets', async () =>
+      buckets: await observeAws('s3:ListBuckets', 's3:ListAllMyBuckets', async () =>
         (await bucketsOf(shared, config, account, accountRegions[0] ?? 'us-east-1')).map((b) => ({
           name: b.Name!,
           region: b.BucketRegion ?? null,

@@ -2,7 +2,7 @@
 // account/region-wide reads in rds-api.ts.
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { observed, unavailable, type Collector, type Observed } from '../../engine/types';
-import { accessHint, awsErrorText } from './clients';
+import { accessHint, awsErrorText, observeAws } from './clients';
 import { accountOf, type AwsDatastore } from './accounts';
 import type { RdsDatabase, RdsFacts, RdsSnapshotExposure, SslEnforcement } from './facts';
 import {
@@ -136,20 +136,16 @@ async function readSnapshots(scope: RdsScope, judged: RdsDatabase): Promise<Obse
   const listCall = judged.kind === 'cluster' ? 'rds:DescribeDBClusterSnapshots' : 'rds:DescribeDBSnapshots';
   const attributeCall =
     judged.kind === 'cluster' ? 'rds:DescribeDBClusterSnapshotAttributes' : 'rds:DescribeDBSnapshotAttributes';
-  try {
+  return observeAws(`${listCall} (manual), ${attributeCall}`, `${listCall} and ${attributeCall}`, async () => {
     const byOwner = await (judged.kind === 'cluster' ? manualClusterSnapshotsOf(scope) : manualSnapshotsOf(scope));
-    const identifiers = byOwner.get(judged.identifier) ?? [];
-    const exposures = await Promise.all(
-      identifiers.map(async (identifier) => ({
+    return Promise.all(
+      (byOwner.get(judged.identifier) ?? []).map(async (identifier) => ({
         identifier,
         kind,
         restorableBy: await restoreAttributeOf(scope, { identifier, kind }),
       })),
     );
-    return observed(`${listCall} (manual), ${attributeCall}`, exposures);
-  } catch (error) {
-    return unavailable(`${listCall} (manual), ${attributeCall}`, awsErrorText(error), accessHint(error, `${listCall} and ${attributeCall}`));
-  }
+  });
 }
 
 export async function collectRds(scope: RdsScope, datastore: Extract<AwsDatastore, { type: 'rds-instance' | 'rds-cluster' }>): Promise<RdsFacts> {
