@@ -12,6 +12,16 @@ import sslEnforced from './postgres/ssl-enforced';
 import superuserLoginRoles from './postgres/superuser-login-roles';
 import unindexedForeignKey from './postgres/unindexed-foreign-key';
 import unusedIndex from './postgres/unused-index';
+import migrationTool from './repo/migration-tool';
+import migrationTests from './repo/migration-tests';
+import migrationRollback from './repo/migration-rollback';
+import migrationRoundTrip from './repo/migration-roundtrip';
+import migrationCompatibility from './repo/migration-compatibility';
+import supabaseDailyBackups from './supabase/daily-backups';
+import supabaseNetworkRestrictions from './supabase/network-restrictions';
+import supabasePitr from './supabase/pitr';
+import supabaseRlsDisabledInApi from './supabase/rls-disabled-in-api';
+import supabaseSslEnforced from './supabase/ssl-enforced';
 import rdsPitrRetention from './rds/pitr-retention';
 import rdsSslEnforced from './rds/ssl-enforced';
 import rdsStorageEncrypted from './rds/storage-encrypted';
@@ -39,6 +49,16 @@ export const ALL_CHECKS: Check[] = [
   sensitiveColumns,
   modificationAudit,
   superuserLoginRoles,
+  migrationTool,
+  migrationTests,
+  migrationRollback,
+  migrationRoundTrip,
+  migrationCompatibility,
+  supabasePitr,
+  supabaseDailyBackups,
+  supabaseSslEnforced,
+  supabaseNetworkRestrictions,
+  supabaseRlsDisabledInApi,
   rdsPitrRetention,
   rdsSslEnforced,
   rdsStorageEncrypted,

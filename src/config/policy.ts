@@ -12,6 +12,8 @@ export interface Policy {
   adminRoles: string[];
   backupPolicyLink: { checkReachability: boolean; timeoutMs: number };
   skipChecks: string[];
+  migrations: { compatibilityWindow: number; minRollbackShare: number };
+  maxBackupAgeHours: number;
   pitrMaxRestoreLagMinutes: number;
   pitrIncludeReadReplicas: boolean;
   /** null: required in the production environment only. */
@@ -29,6 +31,9 @@ export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
   adminRoles: ['postgres', 'rdsadmin', 'rds_superuser', 'supabase_admin', 'cloudsqladmin', 'azure_superuser'],
   backupPolicyLink: { checkReachability: false, timeoutMs: 5000 },
   skipChecks: [],
+  migrations: { compatibilityWindow: 20, minRollbackShare: 1 },
+  // A daily backup plus a couple of hours' slack for the backup window.
+  maxBackupAgeHours: 26,
   pitrMaxRestoreLagMinutes: 15,
   pitrIncludeReadReplicas: false,
   multiAzRequired: null,
@@ -53,6 +58,8 @@ function apply(base: Omit<Policy, 'environment'>, layer: PolicyOverrides | undef
     adminRoles: layer.adminRoles ?? base.adminRoles,
     backupPolicyLink: { ...base.backupPolicyLink, ...definedOnly(layer.backupPolicyLink) },
     skipChecks: layer.skipChecks ?? base.skipChecks,
+    migrations: { ...base.migrations, ...definedOnly(layer.migrations) },
+    maxBackupAgeHours: layer.maxBackupAgeHours ?? base.maxBackupAgeHours,
     pitrMaxRestoreLagMinutes: layer.pitrMaxRestoreLagMinutes ?? base.pitrMaxRestoreLagMinutes,
     pitrIncludeReadReplicas: layer.pitrIncludeReadReplicas ?? base.pitrIncludeReadReplicas,
     multiAzRequired: layer.multiAzRequired ?? base.multiAzRequired,

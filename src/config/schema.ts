@@ -2,6 +2,7 @@
 // Schema (config/continuity.schema.json, written by `npm run schema`) are both
 // derived from these definitions, so they cannot disagree.
 import { z } from 'zod';
+import cron from 'node-cron';
 
 const QUESTIONNAIRE_ANSWER_KEYS = ['migrations', 'rollbacks', 'compatibility', 'indexes', 'ssl', 'sensitivity'] as const;
 
@@ -44,6 +45,20 @@ export const PolicyOverridesSchema = z.strictObject({
     })
     .optional(),
   skipChecks: z.array(z.string()).optional().describe('Check ids not run for this layer (reported as skipped).'),
+  migrations: z
+    .strictObject({
+      compatibilityWindow: z.number().int().min(1).optional(),
+      minRollbackShare: z.number().min(0).max(1).optional(),
+    })
+    .optional()
+    .describe(
+      'compatibilityWindow: how many of the newest migrations the compatibility answer covers (default 20); minRollbackShare: the share of migrations that must have a real down/revert script (default 1).',
+    ),
+  maxBackupAgeHours: z
+    .number()
+    .positive()
+    .optional()
+    .describe('The latest completed backup (or PITR restore point) must be at most this old, in hours.'),
   pitrMaxRestoreLagMinutes: z
     .number()
     .min(0)
@@ -66,6 +81,12 @@ export const PolicyConfigSchema = PolicyOverridesSchema.extend({
     .optional()
     .describe('Per-environment overrides, applied over the policy above (e.g. production, staging, dev).'),
 });
+
+/** Credentials must not travel in clear: http only to this machine (local fixtures, tunnels). */
+function isHttpsOrLoopback(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname));
+}
 
 const Name = z
   .string()
@@ -100,6 +121,39 @@ export const PostgresDatastoreSchema = z.strictObject({
     .optional(),
 });
 
+export const SupabaseProjectDatastoreSchema = z.strictObject({
+  ...DatastoreCommon,
+  type: z.literal('supabase-project'),
+  projectRef: z
+    .string()
+    .regex(/^[a-z0-9]{20}$/, 'a Supabase project ref is 20 lower-case letters and digits (Project Settings > General)')
+    .describe('The project reference id, as in https://<ref>.supabase.co.'),
+  accessTokenEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+    .default('SUPABASE_ACCESS_TOKEN')
+    .describe('Environment variable holding a Management API access token (read at scan time, never printed).'),
+  apiUrl: z
+    .url()
+    .refine((u) => isHttpsOrLoopback(u), 'the Management API URL must use https (plain http is allowed only for 127.0.0.1/localhost)')
+    .default('https://api.supabase.com')
+    .describe('Supabase Management API base URL.'),
+  url: z
+    .string()
+    .optional()
+    .describe('postgres:// URL of the project database; when set, the PostgreSQL checks and the RLS exposure check run on it.'),
+  tls: PostgresDatastoreSchema.shape.tls,
+  pitrAddon: z
+    .strictObject({ retentionDays: z.union([z.literal(7), z.literal(14), z.literal(28)]) })
+    .optional()
+    .describe("The PITR add-on bought for the project; used only when the Management API does not show the add-on's retention."),
+  exposedSchemas: z
+    .array(z.string())
+    .default(['public'])
+    .describe('Schemas exposed through the Data API (Project Settings > Data API > Exposed schemas).'),
+  requestTimeoutMs: z.number().int().positive().default(10000).describe('Timeout of each Management API request.'),
+});
+
 const AwsAccountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
 const AwsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1');
 const AwsPlacement = {
@@ -131,6 +185,7 @@ export const S3BucketDatastoreSchema = z.strictObject({
 /** Every datastore type; new types are added to this union. */
 export const DatastoreSchema = z.discriminatedUnion('type', [
   PostgresDatastoreSchema,
+  SupabaseProjectDatastoreSchema,
   RdsInstanceDatastoreSchema,
   RdsClusterDatastoreSchema,
   S3BucketDatastoreSchema,
@@ -152,6 +207,7 @@ export const ServiceSchema = z.strictObject({
     .optional()
     .describe('Answers given by people; the report shows them beside the evidence.'),
   datastores: z.array(DatastoreSchema).default([]),
+  schedule: z.lazy(() => ScheduleSchema).optional().describe('When `continuity serve` scans this service; serve.schedule when absent.'),
 });
 export type ServiceConfig = z.infer<typeof ServiceSchema>;
 
@@ -170,6 +226,97 @@ export const ScanSettingsSchema = z.strictObject({
   statementTimeoutMs: z.number().int().positive().default(10000),
   lockTimeoutMs: z.number().int().positive().default(1000),
   connectTimeoutMs: z.number().int().positive().default(10000),
+});
+
+// ---- history, alerts and the scheduled service (docs/service.md) ----
+
+const SEVERITY_NAMES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ScheduleSchema = z.strictObject({
+  cron: z
+    .string()
+    .refine((expression) => cron.validate(expression), 'not a valid cron expression (minute hour day-of-month month day-of-week)')
+    .describe('When to scan, as a cron expression: "0 9 * * 1" is Mondays at 09:00.'),
+  timezone: z.string().refine(isTimeZone, 'not a known IANA time zone').default('UTC').describe('IANA time zone the cron expression is read in.'),
+});
+export type Schedule = z.infer<typeof ScheduleSchema>;
+
+export const HistorySchema = z.strictObject({
+  dir: z.string().default('.continuity/history').describe('Directory of the embedded history store (scan JSON files and an index).'),
+  url: z
+    .string()
+    .optional()
+    .describe('postgres:// URL of a shared history store; when set, it is used instead of dir. Put the password in an environment variable.'),
+  keep: z.number().int().min(1).default(100).describe('Scans kept per service; older ones are deleted.'),
+});
+
+const SinkCommon = {
+  name: Name.describe('Names the sink in logs, metrics and the outbox.'),
+  owners: z.array(z.string()).optional().describe('Only services with one of these owners; all services when absent.'),
+  services: z.array(z.string()).optional().describe('Only these services; all when absent.'),
+  minSeverity: z.enum(SEVERITY_NAMES).default('info').describe('Only events and digest entries at or above this severity.'),
+};
+
+export const SinkSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...SinkCommon,
+    type: z.literal('slack'),
+    url: z.string().url().describe('Slack incoming webhook URL (a secret: use ${SLACK_WEBHOOK_URL}).'),
+  }),
+  z.strictObject({
+    ...SinkCommon,
+    type: z.literal('webhook'),
+    url: z.string().url().describe('Receives a JSON POST per event.'),
+    secret: z.string().min(16).describe('Shared secret of the HMAC-SHA256 signature header (use ${...}).'),
+  }),
+  z.strictObject({
+    ...SinkCommon,
+    type: z.literal('email'),
+    from: z.string().min(3),
+    to: z.array(z.string().min(3)).min(1),
+    smtp: z.strictObject({
+      host: z.string(),
+      port: z.number().int().min(1).max(65535).default(587),
+      secure: z.boolean().default(false).describe('TLS from the first byte (port 465); otherwise STARTTLS.'),
+      requireTLS: z.boolean().default(true).describe('Refuse to send (and to authenticate) without STARTTLS.'),
+      user: z.string().optional(),
+      password: z.string().optional().describe('Use ${SMTP_PASSWORD}.'),
+    }),
+  }),
+]);
+export type SinkConfig = z.infer<typeof SinkSchema>;
+
+export const AlertsSchema = z.strictObject({
+  sinks: z.array(SinkSchema).default([]),
+  reportBaseUrl: z.string().url().optional().describe('Where `continuity serve` is reachable; alerts link to <base>/reports/<service>.'),
+  digestIntervalDays: z.number().min(0).default(7).describe('Open violations are listed in a digest at most this often per service (0: after every scan).'),
+  retry: z
+    .strictObject({
+      attempts: z.number().int().min(1).default(4),
+      initialDelayMs: z.number().int().min(0).default(1000),
+      maxDelayMs: z.number().int().min(0).default(60_000),
+    })
+    .default({ attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 })
+    .describe('Retries within one run; what is still undelivered is retried on the next run.'),
+  timeoutMs: z.number().int().positive().default(10_000),
+});
+
+export const ServeSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(9464),
+  outDir: z.string().default('out').describe('Reports are written to <outDir>/<service>/.'),
+  formats: z.array(z.string()).default(['md', 'json', 'html']),
+  schedule: ScheduleSchema.default({ cron: '0 9 * * 1', timezone: 'UTC' }).describe('Default schedule of every service.'),
+  shutdownGraceSeconds: z.number().min(0).default(30).describe('On SIGTERM, how long a running scan may take to finish before it is abandoned.'),
 });
 
 export const AwsAccountSchema = z.strictObject({
@@ -204,6 +351,16 @@ export const ConfigSchema = z.strictObject({
   }),
   services: z.array(ServiceSchema).min(1),
   waivers: z.array(WaiverSchema).default([]),
+  history: HistorySchema.default({ dir: '.continuity/history', keep: 100 }),
+  alerts: AlertsSchema.default({ sinks: [], digestIntervalDays: 7, retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 }, timeoutMs: 10_000 }),
+  serve: ServeSchema.default({
+    host: '127.0.0.1',
+    port: 9464,
+    outDir: 'out',
+    formats: ['md', 'json', 'html'],
+    schedule: { cron: '0 9 * * 1', timezone: 'UTC' },
+    shutdownGraceSeconds: 30,
+  }),
   aws: AwsSettingsSchema.optional().describe('AWS accounts, regions and discovery for rds-instance, rds-cluster and s3-bucket datastores.'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

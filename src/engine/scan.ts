@@ -417,6 +417,8 @@ function finalize(
     remediation: draft.remediation ?? check.remediation,
     ...(draft.location ? { location: draft.location } : {}),
     ...(draft.answer ? { answer: draft.answer } : {}),
+    ...(draft.answerText ? { answerText: draft.answerText } : {}),
+    ...(draft.rule ? { rule: draft.rule } : {}),
   };
 }
 
@@ -429,5 +431,6 @@ export function describeCheck(check: Check): CheckDescriptor {
     description: check.description,
     remediation: check.remediation,
     ...(check.docs ? { docs: check.docs } : {}),
+    ...(check.evidenceTrend ? { evidenceTrend: check.evidenceTrend } : {}),
   };
 }

@@ -95,6 +95,10 @@ export interface FindingDraft {
   location?: { path: string; line?: number };
   /** What the finding says for its questionnaire row when that is not its status. */
   answer?: 'yes' | 'no';
+  /** A descriptive questionnaire answer (e.g. the migration tool and where it lives); used as the row's answer. */
+  answerText?: string;
+  /** The sub-rule that produced the finding within its check, e.g. a migration lint rule id. */
+  rule?: string;
 }
 
 export interface CheckMetadata extends CheckDescriptor {

@@ -41,9 +41,13 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
     service.findings.length === 0
       ? 'No findings.'
       : `${service.findings.length} findings: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}.`;
+  const changes = scan.changes
+    ? { ...scan.changes, events: scan.changes.events.filter((e) => e.service === service.name) }
+    : undefined;
   return compiled({
     scan,
     service,
+    changes,
     rows,
     datastores: service.datastores.map((d) => ({ ...d, linkStatus: linkStatus(service, d.name) })),
     severityGroups,

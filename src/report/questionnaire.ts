@@ -77,6 +77,10 @@ function answerFromFindings(row: QuestionnaireRowDefinition, findings: Finding[]
   const undecided = findings.filter((f) => f.status === 'error' || f.status === 'unknown').length;
   const suffix = undecided > 0 ? ` (${plural(undecided, 'item')} could not be assessed)` : '';
 
+  // Findings that describe the answer in words (e.g. the migration tool, directory and count).
+  const described = findings.filter((f) => f.answerText !== undefined).map((f) => f.answerText!);
+  if (described.length > 0) return { answer: `${described.join(' ')}${suffix}`, status };
+
   // Findings that state the answer themselves (e.g. "this database holds sensitive columns").
   const stating = findings.filter((f) => f.answer !== undefined);
   if (stating.length > 0) {

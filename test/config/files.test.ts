@@ -10,7 +10,7 @@ describe('config files shipped in config/', () => {
   });
 
   it('the example configuration is valid', async () => {
-    const config = await loadConfig('config/continuity.example.yaml', { ORDERS_DB_PASSWORD: 'x', REPORTING_DB_PASSWORD: 'y' });
+    const config = await loadConfig('config/continuity.example.yaml', { ORDERS_DB_PASSWORD: 'x', REPORTING_DB_PASSWORD: 'y', SLACK_WEBHOOK_ORDERS: 'https://hooks.slack.test/services/T/B/x', CONTINUITY_WEBHOOK_SECRET: 'a-webhook-secret-of-16+', SMTP_PASSWORD: 'z' });
     expect(config.services.map((s) => s.name)).toEqual(['orders', 'reporting']);
     expect(config.waivers).toHaveLength(1);
   });

@@ -66,7 +66,7 @@ beforeAll(async () => {
   if (datastore.type !== 'postgres') throw new Error('the demo estate starts with a PostgreSQL datastore');
   const demoDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-html-demo-'));
   await writeReports(scan, demoDir, ['md', 'json', 'html']);
-  demo = { scan, dir: demoDir, password: new URL(datastore.url).password };
+  demo = { scan, dir: demoDir, password: new URL(datastore.url!).password };
 
   const fleetScan = buildFleetScan({ services: 3, datastoresPerService: 12, changes: true, estateFindings: 8, hostileText: HOSTILE });
   const fleetDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-html-fleet-'));

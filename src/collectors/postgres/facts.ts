@@ -77,6 +77,14 @@ export interface PgRole {
   canLogin: boolean;
 }
 
+/** Whether the Data API roles can read a table, and whether row level security guards it. */
+export interface ApiRoleTableAccess {
+  tableOid: number;
+  rowSecurity: boolean;
+  /** The API roles (anon, authenticated) that hold SELECT on the table or on some of its columns. */
+  readableBy: string[];
+}
+
 export interface PostgresFacts {
   endpoint: { host: string; port: number; database: string; user: string; unixSocket: boolean };
   serverVersion: string;
@@ -96,6 +104,8 @@ export interface PostgresFacts {
   roles: Observed<PgRole[]>;
   /** Since when index and table usage statistics have been accumulating (a lower bound). */
   statsSince: Observed<{ since: string; basis: 'stats_reset' | 'server start' }>;
+  /** Present only where the Data API roles (anon, authenticated) exist, i.e. on Supabase databases. */
+  apiRoleAccess?: Observed<ApiRoleTableAccess[]>;
   /** Queries sent to the server for this collection (for benchmarks and the fixed-query-count contract). */
   queriesSent: number;
 }

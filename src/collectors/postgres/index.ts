@@ -3,9 +3,10 @@ import type { DatastoreConfig } from '../../config/schema';
 import { observed, unavailable, type Collector, type CollectContext, type Observed } from '../../engine/types';
 import { errorMessage } from '../../secrets';
 import { openSession, parsePostgresUrl, type PostgresEndpoint } from './connection';
-import type { HbaRule, PgColumn, PgForeignKey, PgIndex, PgRole, PgSetting, PgTable, PostgresFacts } from './facts';
+import type { ApiRoleTableAccess, HbaRule, PgColumn, PgForeignKey, PgIndex, PgRole, PgSetting, PgTable, PostgresFacts } from './facts';
 import * as sql from './queries';
 import { probePlaintext, readServerCertificate } from './wire';
+import { API_ROLES, SUPABASE_MANAGED_SCHEMAS } from '../supabase/schemas';
 
 /** What the scanner needs granted to read a fact it could not read; shown as the hint. */
 export const GRANTS = {
@@ -16,11 +17,19 @@ export const GRANTS = {
 
 /** The connection URL of a datastore whose database the PostgreSQL checks inspect. */
 export function postgresUrlOf(datastore: DatastoreConfig): string | undefined {
+  if (datastore.type === 'supabase-project') return datastore.url;
   return datastore.type === 'postgres' ? datastore.url : undefined;
 }
 
 /** Options for datastores that carry a PostgreSQL connection. */
 function postgresOptionsOf(datastore: DatastoreConfig): { caFile?: string; verify?: boolean; excludeSchemas: string[] } {
+  if (datastore.type === 'supabase-project') {
+    return {
+      ...(datastore.tls?.caFile ? { caFile: datastore.tls.caFile } : {}),
+      ...(datastore.tls?.verify !== undefined ? { verify: datastore.tls.verify } : {}),
+      excludeSchemas: SUPABASE_MANAGED_SCHEMAS,
+    };
+  }
   if (datastore.type !== 'postgres') return { excludeSchemas: [] };
   return {
     ...(datastore.tls?.caFile ? { caFile: datastore.tls.caFile } : {}),
@@ -183,6 +192,20 @@ export async function collectPostgres(
     const roles = map(await session.attempt<Record<string, unknown>>('pg_roles', sql.ROLES_SQL, undefined), (rows) =>
       rows.map((r): PgRole => ({ name: String(r.name), superuser: Boolean(r.superuser), canLogin: Boolean(r.can_login) })),
     );
+    // Only where PostgREST's roles exist (a Supabase database): which tables they can read, and whether RLS guards them.
+    const apiRoles = roles.ok ? API_ROLES.filter((r) => roles.value.some((role) => role.name === r)) : [];
+    const apiRoleAccess =
+      apiRoles.length > 0
+        ? map(await session.attempt<Record<string, unknown>>('pg_class.relrowsecurity, has_any_column_privilege', sql.API_ROLE_ACCESS_SQL, [options.excludeSchemas, apiRoles]), (rows) =>
+            rows.map(
+              (r): ApiRoleTableAccess => ({
+                tableOid: Number(r.table_oid),
+                rowSecurity: Boolean(r.row_security),
+                readableBy: (r.readable_by as string[]) ?? [],
+              }),
+            ),
+          )
+        : undefined;
     const statsSince = map(
       await session.attempt<{ stats_reset: Date | null; server_start: Date }>('pg_stat_database', sql.STATS_SINCE_SQL, undefined),
       (rows) =>
@@ -221,6 +244,7 @@ export async function collectPostgres(
       columns,
       roles,
       statsSince,
+      ...(apiRoleAccess ? { apiRoleAccess } : {}),
       queriesSent: session.queriesSent,
     };
   } finally {

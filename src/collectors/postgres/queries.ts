@@ -113,3 +113,14 @@ select rolname as name, rolsuper as superuser, rolcanlogin as can_login from pg_
 export const STATS_SINCE_SQL = `
 select d.stats_reset, pg_catalog.pg_postmaster_start_time() as server_start
 from pg_catalog.pg_stat_database d where d.datname = pg_catalog.current_database()`;
+
+/**
+ * For each table in scope: row level security, and which of the API roles ($2)
+ * can read it. Column grants count: PostgREST serves granted columns too.
+ */
+export const API_ROLE_ACCESS_SQL = `
+with ${SCOPE}
+select s.oid::int8 as table_oid, c.relrowsecurity as row_security,
+       array(select r from unnest($2::text[]) r where pg_catalog.has_any_column_privilege(r, s.oid, 'SELECT')) as readable_by
+from scope s
+join pg_catalog.pg_class c on c.oid = s.oid`;

@@ -1,0 +1,107 @@
+// Supabase benchmark: Management API collection across many projects (requests
+// per project, throughput under the per-token concurrency bound), and the RLS
+// exposure query's cost as the schema grows (one query, whatever the table count).
+import pg from 'pg';
+import { createSupabaseCollector } from '../src/collectors/supabase';
+import { collectPostgres } from '../src/collectors/postgres';
+import { parsePostgresUrl } from '../src/collectors/postgres/connection';
+import { SUPABASE_MANAGED_SCHEMAS } from '../src/collectors/supabase/schemas';
+import { ConfigSchema } from '../src/config/schema';
+import { runScan } from '../src/engine/scan';
+import { silentLogger } from '../src/log';
+import { ALL_CHECKS } from '../checks';
+import { startEmbeddedPostgres } from '../src/demo/estate';
+import { fixtureProject, startSupabaseFixture } from '../test/support/supabase-fixture-server';
+
+const TOKEN = 'sbp_bench_token_bench_token_bench_token_0';
+
+async function managementApi(projects: number): Promise<void> {
+  const now = new Date();
+  const refs = Array.from({ length: projects }, (_, i) => `bench${String(i).padStart(15, '0')}`);
+  const fixture = await startSupabaseFixture({
+    token: TOKEN,
+    projects: Object.fromEntries(refs.map((ref, i) => [ref, fixtureProject({ ref, pitrDays: ([7, 14, 28, false] as const)[i % 4]!, latestBackupAt: now, now })])),
+  });
+  process.env.CONTINUITY_BENCH_SUPABASE_TOKEN = TOKEN;
+  try {
+    const config = ConfigSchema.parse({
+      scan: { concurrency: 32 },
+      services: [
+        {
+          name: 'bench',
+          datastores: refs.map((projectRef, i) => ({
+            name: `p${i}`,
+            type: 'supabase-project',
+            projectRef,
+            apiUrl: fixture.url,
+            accessTokenEnv: 'CONTINUITY_BENCH_SUPABASE_TOKEN',
+            backupPolicy: 'https://wiki.acme.dev/backups',
+          })),
+        },
+      ],
+    });
+    const started = performance.now();
+    const scan = await runScan({
+      config,
+      configPath: null,
+      collectors: [createSupabaseCollector()] as never,
+      serviceCollectors: [],
+      checks: ALL_CHECKS.filter((c) => c.id.startsWith('supabase.')),
+      log: silentLogger,
+    });
+    const ms = performance.now() - started;
+    const requests = fixture.requests.length;
+    console.log(
+      `management API: ${projects} projects in ${ms.toFixed(0)} ms (${((projects / ms) * 1000).toFixed(0)} projects/s), ` +
+        `${requests} requests = ${(requests / projects).toFixed(2)} per project, ${scan.services[0]!.findings.length} findings`,
+    );
+  } finally {
+    delete process.env.CONTINUITY_BENCH_SUPABASE_TOKEN;
+    await fixture.close();
+  }
+}
+
+async function rlsQuery(tableCounts: number[]): Promise<void> {
+  const server = await startEmbeddedPostgres();
+  try {
+    const admin = new pg.Client({ connectionString: server.adminUrl() });
+    await admin.connect();
+    await admin.query('create role anon nologin; create role authenticated nologin');
+    await admin.query('create database app');
+    await admin.end();
+    const url = server.adminUrl('app');
+    const app = new pg.Client({ connectionString: url });
+    app.on('error', () => undefined); // the server stops under it in `finally`
+    await app.connect();
+    const limits = { statementTimeoutMs: 60_000, lockTimeoutMs: 1000, connectTimeoutMs: 10_000 };
+    let created = 0;
+    const results: { tables: number; ms: number; queries: number }[] = [];
+    for (const count of tableCounts) {
+      const statements = [];
+      for (; created < count; created++) {
+        statements.push(`create table public.t${created} (id bigint primary key, email text, note text);`);
+        if (created % 2 === 0) statements.push(`alter table public.t${created} enable row level security;`);
+      }
+      await app.query(`${statements.join('')} grant select on all tables in schema public to anon, authenticated;`);
+      const endpoint = parsePostgresUrl(url);
+      await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, limits); // warm the catalog cache
+      const started = performance.now();
+      const facts = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, limits);
+      results.push({ tables: count, ms: performance.now() - started, queries: facts.queriesSent });
+    }
+    await app.end();
+    for (const r of results) console.log(`postgres collection with API role access: ${r.tables} tables: ${r.ms.toFixed(0)} ms, ${r.queries} queries`);
+    const first = results[0]!;
+    const last = results[results.length - 1]!;
+    console.log(
+      `ratio ${last.tables / first.tables}x tables -> ${(last.ms / first.ms).toFixed(2)}x time, ${(last.queries / first.queries).toFixed(2)}x queries`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function run(): Promise<void> {
+  await managementApi(500);
+  await rlsQuery([10, 1000]);
+}

@@ -1,0 +1,105 @@
+import { defineServiceCheck, type FindingDraft } from '../../src/engine/types';
+import type { Evidence } from '../../src/model';
+import { describeScope, migrationsInScope, repoPath } from '../../src/migrations/scope';
+import type { LintHit } from '../../src/migrations/types';
+
+const BREAKING = new Set(['critical', 'high', 'medium']);
+
+export default defineServiceCheck({
+  scope: 'service',
+  requires: 'repo',
+  id: 'repo.migration-compatibility',
+  title: 'Schema changes keep forward/backward compatibility',
+  severity: 'high',
+  questionnaireRow: 'compatibility',
+  description:
+    'Lints the SQL of the newest migrations (or those added since --since REF) with the PostgreSQL 17 parser for changes that break the running application version or lock tables: dropped or renamed columns and tables, type changes, SET NOT NULL, NOT NULL columns without a default, constraints without NOT VALID, indexes without CONCURRENTLY, CONCURRENTLY in a transaction, direct unique constraints, volatile defaults, missing lock_timeout, TRUNCATE CASCADE.',
+  remediation:
+    'Use the expand/contract pattern: add new structures first, deploy code that uses both, migrate data, then remove the old in a later release. Each rule\'s doc gives the safe form; suppress a reviewed exception inline with `-- continuity-ignore <rule>: <reason>`.',
+  docs: 'docs/migrations.md#repomigration-compatibility',
+  evaluate({ facts, policy }): FindingDraft[] {
+    const repo = facts.repo;
+    if (!repo?.ok) return [];
+    const { root, lint } = repo.facts;
+    const window = policy.migrations.compatibilityWindow;
+    const scoped = migrationsInScope(repo.facts, window);
+    if (scoped.length === 0) {
+      if (repo.facts.since) {
+        return [{ resource: `repo:${root}`, status: 'pass', message: `no migration was added since ${repo.facts.since.ref}`, evidence: [{ source: `git diff --diff-filter=A ${repo.facts.since.ref}`, field: 'migrations added', value: 0 }], answerText: `Yes: no migration was added since ${repo.facts.since.ref}.` }];
+      }
+      return [];
+    }
+    const scopedPaths = new Set(scoped.flatMap(({ migration }) => migration.sql.map((s) => s.path)));
+    const files = lint.filter((f) => scopedPaths.has(f.path));
+    const hits = files.flatMap((f) => f.hits);
+    const findings: FindingDraft[] = [];
+    const hitFinding = (hit: LintHit): FindingDraft => {
+      const file = repoPath(repo.facts, hit.path);
+      return {
+        resource: `repo:${file}:${hit.line}`,
+        status: hit.suppressed ? 'skipped' : BREAKING.has(hit.severity) ? 'fail' : 'warn',
+        severity: hit.severity,
+        message: hit.suppressed ? `${hit.rule}: ${hit.message} (suppressed inline: ${hit.suppressed})` : `${hit.rule}: ${hit.message}`,
+        evidence: [
+          { source: `${file}:${hit.line}`, field: 'statement', value: hit.statement },
+          { source: 'continuity lint', field: 'rule', value: hit.rule },
+        ],
+        location: { path: file, line: hit.line },
+        rule: hit.rule,
+      };
+    };
+    findings.push(...hits.map(hitFinding));
+    for (const file of files.filter((f) => f.parseError)) {
+      const path = repoPath(repo.facts, file.path);
+      findings.push({
+        resource: `repo:${path}:${file.parseError!.line}`,
+        status: 'error',
+        message: `could not parse as PostgreSQL 17 SQL: ${file.parseError!.message}`,
+        evidence: [{ source: `${path}:${file.parseError!.line}`, field: 'parse error', value: file.parseError!.message }],
+        location: { path, line: file.parseError!.line },
+      });
+    }
+
+    const active = hits.filter((h) => !h.suppressed);
+    const breakingByMigration = scoped.filter(({ migration }) =>
+      active.some((h) => BREAKING.has(h.severity) && migration.sql.some((s) => s.path === h.path)),
+    );
+    const statements = files.reduce((n, f) => n + f.statements, 0);
+    const notAnalysed = scoped.filter(({ migration }) => migration.notAnalysed);
+    const scope = describeScope(repo.facts, scoped.length, window);
+    const examples = active
+      .filter((h) => BREAKING.has(h.severity))
+      .slice(0, 3)
+      .map((h) => `${h.rule} at ${repoPath(repo.facts, h.path)}:${h.line}`);
+    const evidence: Evidence[] = [
+      { source: 'continuity lint (PostgreSQL 17 parser)', field: 'migrations in scope', value: scoped.length },
+      { source: 'continuity lint (PostgreSQL 17 parser)', field: 'statements linted', value: statements },
+      { source: 'continuity lint (PostgreSQL 17 parser)', field: 'migrations with breaking changes', value: breakingByMigration.length },
+      { source: 'continuity lint (PostgreSQL 17 parser)', field: 'suppressed inline', value: hits.length - active.length },
+      ...notAnalysed.slice(0, 5).map(({ migration }) => ({ source: repoPath(repo.facts, migration.up), field: 'not analysed', value: migration.notAnalysed! })),
+    ];
+    const caveat = notAnalysed.length > 0 ? ` ${notAnalysed.length} migration${notAnalysed.length === 1 ? ' was' : 's were'} only partly analysed (code migrations: only their literal SQL is linted).` : '';
+    const resource = `repo:${root}`;
+    if (breakingByMigration.length > 0) {
+      findings.push({
+        resource,
+        status: 'fail',
+        message: `${breakingByMigration.length} of ${scoped.length} migrations in scope carry breaking changes`,
+        evidence,
+        answerText: `No: ${breakingByMigration.length} of ${scope} carry breaking changes (e.g. ${examples.join('; ')}).${caveat}`,
+      });
+    } else if (statements === 0) {
+      findings.push({ resource, status: 'unknown', message: `no SQL could be linted in ${scope}`, evidence, answerText: `Not assessed: no SQL could be read from ${scope}.${caveat}` });
+    } else {
+      const warnings = active.length;
+      findings.push({
+        resource,
+        status: warnings > 0 ? 'warn' : 'pass',
+        message: `no breaking change in ${scope} (${statements} statements linted)${warnings > 0 ? `; ${warnings} lock warning(s)` : ''}`,
+        evidence,
+        answerText: `Yes: no breaking change in ${scope} (${statements} statements linted${warnings > 0 ? `, ${warnings} lock warning${warnings === 1 ? '' : 's'}` : ''}).${caveat}`,
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import check from './daily-backups';
+import { observed } from '../../src/engine/types';
+import type { SupabaseBackups } from '../../src/collectors/supabase/facts';
+import { NOW, forbidden, policy, service, supabaseDatastore, supabaseFacts } from '../../test/supabase/facts';
+
+const backups = (value: Partial<SupabaseBackups>) =>
+  supabaseFacts({
+    backups: observed('GET backups', {
+      pitrEnabled: false,
+      walgEnabled: true,
+      backups: [],
+      physicalWindow: { earliest: null, latest: null },
+      ...value,
+    }),
+  });
+const run = (facts: ReturnType<typeof supabaseFacts>) =>
+  check.evaluate({ service, datastore: supabaseDatastore(), facts, policy: policy(), now: NOW });
+
+describe('supabase.daily-backups', () => {
+  it('passes when the latest completed backup is recent', () => {
+    const [finding] = run(backups({ backups: [{ status: 'COMPLETED', insertedAt: '2025-06-15T02:00:00Z', physical: true }] }));
+    expect(finding?.status).toBe('pass');
+    expect(finding?.message).toContain('10.0 hours');
+  });
+
+  it('fails when the latest completed backup is older than the policy allows', () => {
+    const [finding] = run(
+      backups({
+        backups: [
+          { status: 'COMPLETED', insertedAt: '2025-06-10T02:00:00Z', physical: false },
+          { status: 'FAILED', insertedAt: '2025-06-14T02:00:00Z', physical: false },
+        ],
+      }),
+    );
+    expect(finding?.status).toBe('fail');
+    expect(finding?.message).toMatch(/5\.4 days old.*policy allows 26 hours.*1 backup\(s\) failed since/);
+  });
+
+  it('warns when a backup failed after the latest good one', () => {
+    const [finding] = run(
+      backups({
+        backups: [
+          { status: 'FAILED', insertedAt: '2025-06-15T11:00:00Z', physical: false },
+          { status: 'COMPLETED', insertedAt: '2025-06-15T02:00:00Z', physical: false },
+        ],
+      }),
+    );
+    expect(finding?.status).toBe('warn');
+  });
+
+  it('counts the PITR restore point as the latest recoverable state', () => {
+    const [finding] = run(
+      backups({
+        pitrEnabled: true,
+        backups: [],
+        physicalWindow: { earliest: '2025-06-01T00:00:00Z', latest: '2025-06-15T11:30:00Z' },
+      }),
+    );
+    expect(finding?.status).toBe('pass');
+    expect(finding?.message).toBe('the latest PITR restore point is 30 minutes old (2025-06-15T11:30:00Z)');
+  });
+
+  it('says when a paused project explains stale backups', () => {
+    const facts = backups({ backups: [{ status: 'COMPLETED', insertedAt: '2025-05-01T02:00:00Z', physical: false }] });
+    const paused = { ...facts, project: observed('GET project', { name: 'x', region: 'eu-west-1', status: 'INACTIVE', createdAt: null, postgresVersion: null }) };
+    const [finding] = run(paused);
+    expect(finding?.status).toBe('fail');
+    expect(finding?.message).toMatch(/\(the project is INACTIVE\)$/);
+  });
+
+  it('fails when no backup is listed (Free plan)', () => {
+    const [finding] = run(backups({ backups: [{ status: 'PENDING', insertedAt: '2025-06-15T11:00:00Z', physical: false }] }));
+    expect(finding?.status).toBe('fail');
+    expect(finding?.message).toContain('no completed backup');
+  });
+
+  it('is unknown when the backups could not be read', () => {
+    const [finding] = run(supabaseFacts({ backups: forbidden('/database/backups') }));
+    expect(finding?.status).toBe('unknown');
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import check from './rls-disabled-in-api';
+import { observed, unavailable } from '../../src/engine/types';
+import type { ApiRoleTableAccess } from '../../src/collectors/postgres/facts';
+import { PostgresDatastoreSchema } from '../../src/config/schema';
+import { column, postgresFacts, table } from '../../test/support/postgres-facts';
+import { NOW, policy, service, supabaseDatastore } from '../../test/supabase/facts';
+
+const TABLES = [table(1, 'customers'), table(2, 'menu'), table(3, 'ledger', { schema: 'private' }), table(4, 'orders')];
+const COLUMNS = [column(1, 1, 'email'), column(1, 2, 'full_name'), column(2, 1, 'item'), column(3, 1, 'iban'), column(4, 1, 'total', 'integer')];
+
+function run(access: ApiRoleTableAccess[] | undefined, extra: Record<string, unknown> = {}) {
+  return check.evaluate({
+    service,
+    datastore: supabaseDatastore(extra),
+    facts: postgresFacts({
+      tables: observed('pg_class', TABLES),
+      columns: observed('pg_attribute', COLUMNS),
+      ...(access ? { apiRoleAccess: observed('pg_class.relrowsecurity, has_any_column_privilege', access) } : {}),
+    }),
+    policy: policy(),
+    now: NOW,
+  });
+}
+
+describe('supabase.rls-disabled-in-api', () => {
+  it('fails each exposed table without RLS, critical where it holds sensitive columns', () => {
+    const findings = run([
+      { tableOid: 1, rowSecurity: false, readableBy: ['anon', 'authenticated'] },
+      { tableOid: 2, rowSecurity: false, readableBy: ['authenticated'] },
+      { tableOid: 3, rowSecurity: false, readableBy: ['anon'] }, // not in an exposed schema
+      { tableOid: 4, rowSecurity: true, readableBy: ['anon'] },
+    ]);
+    expect(findings.map((f) => [f.resource, f.status, f.severity])).toEqual([
+      ['app-db:public.customers', 'fail', 'critical'],
+      ['app-db:public.menu', 'fail', undefined],
+    ]);
+    expect(findings[0]?.message).toContain('anyone with the anon key');
+    expect(findings[0]?.message).toContain('2 sensitive column(s) (email, person name)');
+    expect(findings[0]?.answer).toBe('yes');
+    expect(findings[1]?.message).toContain('any signed-in user');
+  });
+
+  it('passes when every exposed table readable by the API roles has RLS', () => {
+    const [finding] = run([
+      { tableOid: 1, rowSecurity: true, readableBy: ['anon'] },
+      { tableOid: 2, rowSecurity: false, readableBy: [] },
+    ]);
+    expect(finding?.status).toBe('pass');
+    expect(finding?.evidence).toContainEqual(expect.objectContaining({ field: 'with row level security', value: 1 }));
+  });
+
+  it('follows the configured exposed schemas', () => {
+    const findings = run([{ tableOid: 3, rowSecurity: false, readableBy: ['anon'] }], { exposedSchemas: ['public', 'private'] });
+    expect(findings[0]?.resource).toBe('app-db:private.ledger');
+    expect(findings[0]?.severity).toBe('critical');
+  });
+
+  it('is unknown when the API roles are missing from the database', () => {
+    const [finding] = run(undefined);
+    expect(finding?.status).toBe('unknown');
+    expect(finding?.message).toContain('anon and authenticated were not found');
+  });
+
+  it('is unknown when the access query failed', () => {
+    const [finding] = check.evaluate({
+      service,
+      datastore: supabaseDatastore(),
+      facts: postgresFacts({ apiRoleAccess: unavailable('pg_class.relrowsecurity', 'permission denied') }),
+      policy: policy(),
+      now: NOW,
+    });
+    expect(finding?.status).toBe('unknown');
+  });
+
+  it('does not apply to plain PostgreSQL datastores', () => {
+    const datastore = PostgresDatastoreSchema.parse({ name: 'db', type: 'postgres', url: 'postgres://x@h/db' });
+    const findings = check.evaluate({
+      service,
+      datastore,
+      facts: postgresFacts({ apiRoleAccess: observed('x', [{ tableOid: 1, rowSecurity: false, readableBy: ['anon'] }]) }),
+      policy: policy(),
+      now: NOW,
+    });
+    expect(findings).toEqual([]);
+  });
+});

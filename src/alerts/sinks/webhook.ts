@@ -1,0 +1,42 @@
+// Generic webhook: the alert as JSON, signed with HMAC-SHA256 over
+// "<timestamp>.<body>" so a receiver can check origin and freshness, with an
+// Idempotency-Key header per event.
+import { createHmac } from 'node:crypto';
+import { registerSecret } from '../../secrets';
+import type { AlertMessage } from '../message';
+import { post, type AlertSink } from './sink';
+
+export const SIGNATURE_HEADER = 'x-continuity-signature';
+export const TIMESTAMP_HEADER = 'x-continuity-timestamp';
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+export function sign(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export function webhookSink(
+  config: { name: string; url: string; secret: string },
+  timeoutMs: number,
+  now: () => Date = () => new Date(),
+): AlertSink {
+  registerSecret(config.secret);
+  return {
+    name: config.name,
+    async send(message: AlertMessage) {
+      const body = JSON.stringify(message);
+      const timestamp = String(Math.floor(now().getTime() / 1000));
+      await post(
+        config.name,
+        config.url,
+        body,
+        {
+          'content-type': 'application/json',
+          [IDEMPOTENCY_HEADER]: message.key,
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: sign(config.secret, timestamp, body),
+        },
+        timeoutMs,
+      );
+    },
+  };
+}

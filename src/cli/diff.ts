@@ -1,0 +1,70 @@
+// `continuity diff`: the drift events between two stored scans.
+import { ConfigError, loadConfig } from '../config/load';
+import { HistorySchema } from '../config/schema';
+import { diffScans } from '../drift/diff';
+import { formatEvents } from '../drift/format';
+import { openHistory } from '../history/open';
+import { errorMessage } from '../secrets';
+import { EXIT } from './exit-codes';
+
+export interface DiffOptions {
+  config?: string;
+  history?: string;
+  service?: string;
+  from?: string;
+  to?: string;
+  json?: boolean;
+}
+
+export async function runDiffCommand(options: DiffOptions): Promise<number> {
+  let history = HistorySchema.parse({});
+  try {
+    if (options.config) history = (await loadConfig(options.config)).history;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`continuity: invalid configuration\n${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  if (options.history) history = { ...history, url: undefined, dir: options.history };
+  let store;
+  try {
+    store = await openHistory(history);
+  } catch (error) {
+    process.stderr.write(`continuity: cannot open the history: ${errorMessage(error)}\n`);
+    return EXIT.scanFailed;
+  }
+  try {
+    const [newest] = await store.list({ limit: 1 });
+    const toId = options.to ?? newest?.scanId;
+    const to = options.service && !options.to ? await store.latestFor(options.service) : toId ? await store.get(toId) : undefined;
+    if (!to) {
+      process.stderr.write(`continuity: ${options.to ? `no scan ${options.to} in the history` : 'the history holds no scan'}\n`);
+      return EXIT.usage;
+    }
+    const service = options.service ?? to.services[0]?.name;
+    const from = options.from
+      ? await store.get(options.from)
+      : service
+        ? await store.latestFor(service, { before: to.scanId })
+        : undefined;
+    if (!from) {
+      process.stderr.write(
+        `continuity: ${options.from ? `no scan ${options.from} in the history` : `no scan of ${service ?? 'this service'} before ${to.scanId}`}\n`,
+      );
+      return EXIT.usage;
+    }
+    let events = diffScans(from, to);
+    if (options.service) events = events.filter((e) => e.service === options.service);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ from: from.scanId, to: to.scanId, events }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`changes from scan ${from.scanId} (${from.finishedAt}) to ${to.scanId} (${to.finishedAt}):\n${formatEvents(events)}`);
+    }
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+

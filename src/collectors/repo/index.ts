@@ -1,0 +1,36 @@
+// The repository collector: migration tools, their migrations, the lint of
+// their SQL, and what CI runs. Reads files only; never runs repository code.
+import path from 'node:path';
+import type { ServiceCollector } from '../../engine/types';
+import { analyseRepository } from '../../migrations/detect';
+import type { RepoFacts } from './facts';
+import { filesAddedSince } from './git';
+
+/** The repository path as shown in reports: relative stays relative, with forward slashes. */
+export function displayRoot(repo: string): string {
+  const normal = path.normalize(repo).split(path.sep).join('/');
+  return normal === '' ? '.' : normal.replace(/\/$/, '');
+}
+
+export function createRepoCollector(options: { since?: string } = {}): ServiceCollector<'repo'> {
+  return {
+    kind: 'repo',
+    appliesTo: (service) => service.repo !== undefined,
+    async collect({ service, log }): Promise<RepoFacts> {
+      const root = path.resolve(service.repo!);
+      const analysis = await analyseRepository(root);
+      const since = options.since ? { ref: options.since, added: await filesAddedSince(root, options.since) } : undefined;
+      log.debug({ sets: analysis.sets.length, files: analysis.lint.length }, 'repository analysed');
+      return {
+        root: displayRoot(service.repo!),
+        sets: analysis.sets,
+        lint: analysis.lint,
+        ci: analysis.ci,
+        pgTapTests: analysis.pgTapTests,
+        ...(since ? { since } : {}),
+      };
+    },
+  };
+}
+
+export const repoCollector = createRepoCollector();

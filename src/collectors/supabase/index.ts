@@ -1,0 +1,208 @@
+// Collects a Supabase project's continuity posture from the Management API:
+// project details, backups and PITR, the PITR add-on, SSL enforcement and
+// network restrictions. Read-only GETs; the token is never logged or shown.
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import type { DatastoreConfig } from '../../config/schema';
+import { observed, unavailable, type Collector, type CollectContext, type Observed } from '../../engine/types';
+import { errorMessage, registerSecret } from '../../secrets';
+import type {
+  SupabaseBackups,
+  SupabaseFacts,
+  SupabaseNetworkRestrictions,
+  SupabasePitrAddon,
+  SupabaseProject,
+  SupabaseSslEnforcement,
+} from './facts';
+import { ManagementApi, ManagementApiError, realSleep, type Sleep } from './management-api';
+
+type SupabaseDatastore = Extract<DatastoreConfig, { type: 'supabase-project' }>;
+
+/** Requests in flight at once per API and token: the Management API rate-limits per token. */
+const MAX_CONCURRENT_REQUESTS = 4;
+
+// Response shapes from the Management API reference (api.supabase.com/api/v1-json);
+// unknown fields are ignored so that additions on Supabase's side do not break a scan.
+const ProjectResponse = z.object({
+  name: z.string(),
+  region: z.string(),
+  status: z.string(),
+  created_at: z.string().nullish(),
+  database: z.object({ version: z.string().nullish(), postgres_engine: z.string().nullish() }).nullish(),
+});
+
+const BackupsResponse = z.object({
+  pitr_enabled: z.boolean(),
+  walg_enabled: z.boolean(),
+  backups: z.array(z.object({ status: z.string(), inserted_at: z.string(), is_physical_backup: z.boolean().nullish() })),
+  physical_backup_data: z
+    .object({
+      earliest_physical_backup_date_unix: z.number().nullish(),
+      latest_physical_backup_date_unix: z.number().nullish(),
+    })
+    .nullish(),
+});
+
+const AddonsResponse = z.object({
+  selected_addons: z.array(z.object({ type: z.string(), variant: z.object({ id: z.string(), name: z.string().nullish() }) })),
+});
+
+const SslEnforcementResponse = z.object({
+  currentConfig: z.object({ database: z.boolean() }),
+  appliedSuccessfully: z.boolean(),
+});
+
+const Cidrs = z.object({ dbAllowedCidrs: z.array(z.string()).nullish(), dbAllowedCidrsV6: z.array(z.string()).nullish() });
+const NetworkRestrictionsResponse = z.object({
+  entitlement: z.string(),
+  status: z.string(),
+  config: Cidrs,
+  old_config: Cidrs.nullish(),
+});
+
+const unixToIso = (seconds: number | null | undefined) =>
+  seconds === null || seconds === undefined || seconds <= 0 ? null : new Date(seconds * 1000).toISOString();
+
+const cidrs = (c: z.infer<typeof Cidrs>) => ({ dbAllowedCidrs: c.dbAllowedCidrs ?? null, dbAllowedCidrsV6: c.dbAllowedCidrsV6 ?? null });
+
+/** `pitr_28` -> 28. */
+export function pitrVariantDays(variant: string): number | null {
+  const match = /^pitr_(\d+)$/.exec(variant);
+  return match ? Number(match[1]) : null;
+}
+
+/** One GET as a fact, with the HTTP status of a failure (null when there was no answer or it succeeded). */
+async function read<S extends z.ZodType, T>(
+  api: ManagementApi,
+  path: string,
+  shape: S,
+  convert: (body: z.infer<S>) => T,
+): Promise<{ fact: Observed<T>; failedStatus: number | null }> {
+  const source = `GET ${path}`;
+  try {
+    const parsed = shape.safeParse(await api.get<unknown>(path));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const reason = `unexpected answer: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`;
+      return { fact: unavailable(source, reason), failedStatus: null };
+    }
+    return { fact: observed(source, convert(parsed.data)), failedStatus: null };
+  } catch (error) {
+    if (error instanceof ManagementApiError) return { fact: unavailable(source, error.reason, error.hint), failedStatus: error.status };
+    return { fact: unavailable(source, errorMessage(error)), failedStatus: null };
+  }
+}
+
+export async function collectSupabase(
+  datastore: SupabaseDatastore,
+  token: string,
+  options: { signal: AbortSignal; sleep: Sleep; schedule?: <T>(run: () => Promise<T>) => Promise<T> },
+): Promise<SupabaseFacts> {
+  const api = new ManagementApi({
+    apiUrl: datastore.apiUrl,
+    token,
+    requestTimeoutMs: datastore.requestTimeoutMs,
+    signal: options.signal,
+    sleep: options.sleep,
+    ...(options.schedule ? { schedule: options.schedule } : {}),
+  });
+  const base = `/v1/projects/${encodeURIComponent(datastore.projectRef)}`;
+
+  const { fact: project, failedStatus } = await read(api, base, ProjectResponse, (p): SupabaseProject => ({
+    name: p.name,
+    region: p.region,
+    status: p.status,
+    createdAt: p.created_at ?? null,
+    postgresVersion: p.database?.version ?? null,
+  }));
+  // A rejected token or an unknown project fails every other call the same way: do not spend the rate limit on them.
+  const fatal = !project.ok && (failedStatus === 401 || failedStatus === 404) ? project : undefined;
+  const orFatal = async <T>(path: string, load: () => Promise<{ fact: Observed<T> }>): Promise<Observed<T>> =>
+    fatal ? unavailable<T>(`GET ${path}`, `not requested: ${fatal.source} failed: ${fatal.reason}`, fatal.hint) : (await load()).fact;
+
+  const backupsPath = `${base}/database/backups`;
+  const addonsPath = `${base}/billing/addons`;
+  const sslPath = `${base}/ssl-enforcement`;
+  const networkPath = `${base}/network-restrictions`;
+  const [backups, pitrAddon, sslEnforcement, networkRestrictions] = await Promise.all([
+    orFatal(backupsPath, () =>
+      read(api, backupsPath, BackupsResponse, (b): SupabaseBackups => ({
+        pitrEnabled: b.pitr_enabled,
+        walgEnabled: b.walg_enabled,
+        backups: b.backups.map((x) => ({ status: x.status, insertedAt: x.inserted_at, physical: Boolean(x.is_physical_backup) })),
+        physicalWindow: {
+          earliest: unixToIso(b.physical_backup_data?.earliest_physical_backup_date_unix),
+          latest: unixToIso(b.physical_backup_data?.latest_physical_backup_date_unix),
+        },
+      })),
+    ),
+    orFatal(addonsPath, () =>
+      read(api, addonsPath, AddonsResponse, (a): SupabasePitrAddon => {
+        const pitr = a.selected_addons.find((addon) => addon.type === 'pitr');
+        return { variant: pitr?.variant.id ?? null, retentionDays: pitr ? pitrVariantDays(pitr.variant.id) : null };
+      }),
+    ),
+    orFatal(sslPath, () =>
+      read(api, sslPath, SslEnforcementResponse, (s): SupabaseSslEnforcement => ({
+        database: s.currentConfig.database,
+        appliedSuccessfully: s.appliedSuccessfully,
+      })),
+    ),
+    orFatal(networkPath, () =>
+      read(api, networkPath, NetworkRestrictionsResponse, (n): SupabaseNetworkRestrictions => ({
+        entitlement: n.entitlement,
+        status: n.status,
+        config: cidrs(n.config),
+        oldConfig: n.old_config ? cidrs(n.old_config) : null,
+      })),
+    ),
+  ]);
+
+  return {
+    projectRef: datastore.projectRef,
+    project,
+    backups,
+    pitrAddon,
+    sslEnforcement,
+    networkRestrictions,
+    requestsSent: api.requestsSent,
+    retries: api.retries,
+  };
+}
+
+/** One line for the report's datastore table. */
+export function describeSupabasePitr(facts: SupabaseFacts): string | undefined {
+  if (!facts.backups.ok) return undefined;
+  const { pitrEnabled, physicalWindow } = facts.backups.value;
+  if (!pitrEnabled) return 'PITR off (daily backups only)';
+  const retention =
+    facts.pitrAddon.ok && facts.pitrAddon.value.retentionDays !== null
+      ? `${facts.pitrAddon.value.retentionDays} days (add-on ${facts.pitrAddon.value.variant})`
+      : 'retention not shown by the API';
+  const window =
+    physicalWindow.earliest && physicalWindow.latest ? `; restorable ${physicalWindow.earliest} to ${physicalWindow.latest}` : '';
+  return `PITR on, ${retention}${window}`;
+}
+
+export function createSupabaseCollector(options: { sleep?: Sleep } = {}): Collector<'supabase'> {
+  return {
+    kind: 'supabase',
+    appliesTo: (datastore) => datastore.type === 'supabase-project',
+    async collect(ctx: CollectContext) {
+      const datastore = ctx.datastore as SupabaseDatastore;
+      // A token pasted from a file often ends with a newline, which is not a valid header value.
+      const token = process.env[datastore.accessTokenEnv]?.trim();
+      if (!token) {
+        throw new Error(`environment variable ${datastore.accessTokenEnv} is not set: it must hold a Supabase Management API access token`);
+      }
+      registerSecret(token);
+      const limit = await ctx.shared.once(`supabase-management-api:${datastore.apiUrl}:${datastore.accessTokenEnv}`, async () =>
+        pLimit(MAX_CONCURRENT_REQUESTS),
+      );
+      return collectSupabase(datastore, token, { signal: ctx.signal, sleep: options.sleep ?? realSleep, schedule: limit });
+    },
+    describePitr: describeSupabasePitr,
+  };
+}
+
+export const supabaseCollector = createSupabaseCollector();

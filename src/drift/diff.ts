@@ -1,0 +1,233 @@
+// Drift: what changed between two scans of the same service. Pure: no I/O.
+import type {
+  CheckDescriptor,
+  DriftEvent,
+  Evidence,
+  EvidenceTrend,
+  Finding,
+  ScanResult,
+  ServiceResult,
+  Severity,
+  Status,
+} from '../model';
+import { ESTATE } from '../engine/scan';
+
+/** Statuses that make a finding an open violation (alerted once, then listed in the digest). */
+export const VIOLATION_STATUSES: readonly Status[] = ['fail', 'warn'];
+/** Statuses that mean "we no longer know". */
+const BLIND_STATUSES: readonly Status[] = ['error', 'unknown'];
+
+/** A datastore appearing is a posture change someone should review (e.g. created without a backup policy). */
+export const DATASTORE_ADDED_SEVERITY: Severity = 'medium';
+export const DATASTORE_REMOVED_SEVERITY: Severity = 'low';
+
+export function isViolation(finding: Pick<Finding, 'status'>): boolean {
+  return VIOLATION_STATUSES.includes(finding.status);
+}
+
+/** Findings are matched across scans on (check id, resource). */
+export function findingKey(finding: Pick<Finding, 'checkId' | 'resource'>): string {
+  return `${finding.checkId}\u0000${finding.resource}`;
+}
+
+function snapshot(finding: Finding): { status: Status; evidence: Evidence[] } {
+  return { status: finding.status, evidence: finding.evidence };
+}
+
+function where(finding: Finding): string {
+  return `${finding.checkId} on ${finding.resource}`;
+}
+
+function locate(finding: Finding): Pick<DriftEvent, 'checkId' | 'datastore' | 'resource'> {
+  return {
+    checkId: finding.checkId,
+    resource: finding.resource,
+    ...(finding.datastore ? { datastore: finding.datastore } : {}),
+  };
+}
+
+/** A number from an evidence value: numbers, numeric strings and ISO dates (as epoch ms). */
+export function comparableValue(value: Evidence['value']): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const asNumber = Number(value);
+  if (Number.isFinite(asNumber)) return asNumber;
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? undefined : time;
+  }
+  return undefined;
+}
+
+/** The trended evidence fields that moved the wrong way, as "field: before -> after". */
+function worsenedEvidence(before: Finding, after: Finding, trends: Record<string, EvidenceTrend>): string[] {
+  const moves: string[] = [];
+  for (const [field, trend] of Object.entries(trends)) {
+    const old = before.evidence.find((e) => e.field === field);
+    const now = after.evidence.find((e) => e.field === field && (!old || e.source === old.source));
+    if (!old || !now) continue;
+    const a = comparableValue(old.value);
+    const b = comparableValue(now.value);
+    if (a === undefined || b === undefined) continue;
+    if (trend === 'higher-is-better' ? b < a : b > a) moves.push(`${field}: ${old.value} -> ${now.value}`);
+  }
+  return moves;
+}
+
+/** The events between two results of one service (or the estate), matched on (check id, resource). */
+export function diffFindings(
+  service: string,
+  previous: { findings: Finding[]; datastores: string[] },
+  current: { findings: Finding[]; datastores: string[] },
+  checks: CheckDescriptor[],
+): DriftEvent[] {
+  const events: DriftEvent[] = [];
+  const trends = new Map(checks.filter((c) => c.evidenceTrend).map((c) => [c.id, c.evidenceTrend!]));
+  const before = new Set(previous.datastores);
+  const after = new Set(current.datastores);
+  const removed = previous.datastores.filter((d) => !after.has(d));
+  const added = current.datastores.filter((d) => !before.has(d));
+
+  for (const datastore of added) {
+    const failing = current.findings.filter((f) => f.datastore === datastore && isViolation(f)).length;
+    events.push({
+      type: 'datastore-added',
+      service,
+      datastore,
+      resource: datastore,
+      severity: DATASTORE_ADDED_SEVERITY,
+      message: `datastore ${datastore} appeared in ${service}${failing > 0 ? ` with ${failing} open finding(s)` : ''}`,
+    });
+  }
+  for (const datastore of removed) {
+    events.push({
+      type: 'datastore-removed',
+      service,
+      datastore,
+      resource: datastore,
+      severity: DATASTORE_REMOVED_SEVERITY,
+      message: `datastore ${datastore} is no longer part of ${service}`,
+    });
+  }
+
+  const previousByKey = new Map(previous.findings.map((f) => [findingKey(f), f]));
+  const currentKeys = new Set(current.findings.map(findingKey));
+
+  for (const now of current.findings) {
+    const old = previousByKey.get(findingKey(now));
+    if (!old) {
+      // A new resource (a new table, a new datastore) that is already in violation.
+      if (isViolation(now)) {
+        events.push({
+          type: 'new-failure',
+          service,
+          ...locate(now),
+          severity: now.severity,
+          message: `${where(now)} is ${now.status}: ${now.message}`,
+          after: snapshot(now),
+        });
+      }
+      continue;
+    }
+    const event = transition(service, old, now, trends.get(now.checkId));
+    if (event) events.push(event);
+  }
+
+  for (const old of previous.findings) {
+    if (currentKeys.has(findingKey(old)) || !isViolation(old)) continue;
+    // A removed datastore's findings leave with it: datastore-removed says so.
+    if (old.datastore && removed.includes(old.datastore)) continue;
+    events.push({
+      type: 'resolved',
+      service,
+      ...locate(old),
+      severity: old.severity,
+      message: `${where(old)} no longer reports a problem (was ${old.status}: ${old.message})`,
+      before: snapshot(old),
+    });
+  }
+  return events;
+}
+
+function transition(
+  service: string,
+  old: Finding,
+  now: Finding,
+  trends: Record<string, EvidenceTrend> | undefined,
+): DriftEvent | undefined {
+  const base = { service, ...locate(now), before: snapshot(old), after: snapshot(now) };
+  if (isViolation(now) && !isViolation(old)) {
+    if (old.status === 'waived' && now.waiver?.expired) {
+      return {
+        type: 'waiver-expired',
+        ...base,
+        severity: now.severity,
+        message: `the waiver for ${where(now)} expired on ${now.waiver.expires} (approved by ${now.waiver.approver}: ${now.waiver.reason}); it is ${now.status} again: ${now.message}`,
+      };
+    }
+    return {
+      type: 'new-failure',
+      ...base,
+      severity: now.severity,
+      message: `${where(now)} went from ${old.status} to ${now.status}: ${now.message}`,
+    };
+  }
+  if (isViolation(old) && (now.status === 'pass' || now.status === 'skipped')) {
+    return {
+      type: 'resolved',
+      ...base,
+      severity: old.severity,
+      message: `${where(now)} went from ${old.status} to ${now.status}: ${now.message}`,
+    };
+  }
+  if (old.status === 'pass' && BLIND_STATUSES.includes(now.status)) {
+    return {
+      type: 'lost-visibility',
+      ...base,
+      severity: now.severity,
+      message: `${where(now)} can no longer be verified (was pass, now ${now.status}): ${now.message}`,
+    };
+  }
+  if (old.status === 'pass' && now.status === 'pass' && trends) {
+    const moves = worsenedEvidence(old, now, trends);
+    if (moves.length > 0) {
+      return {
+        type: 'evidence-worsened',
+        ...base,
+        severity: now.severity,
+        message: `${where(now)} still passes but its evidence worsened: ${moves.join('; ')}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+export function diffService(previous: ServiceResult, current: ServiceResult, checks: CheckDescriptor[]): DriftEvent[] {
+  return diffFindings(
+    current.name,
+    { findings: previous.findings, datastores: previous.datastores.map((d) => d.name) },
+    { findings: current.findings, datastores: current.datastores.map((d) => d.name) },
+    checks,
+  );
+}
+
+/**
+ * Events between two scans: each service present in both is compared, and the
+ * estate-level findings. A service only in one of them has no baseline to compare.
+ */
+export function diffScans(previous: ScanResult, current: ScanResult): DriftEvent[] {
+  const previousServices = new Map(previous.services.map((s) => [s.name, s]));
+  const events = current.services.flatMap((service) => {
+    const old = previousServices.get(service.name);
+    return old ? diffService(old, service, current.checks) : [];
+  });
+  events.push(
+    ...diffFindings(
+      ESTATE,
+      { findings: previous.estate.findings, datastores: [] },
+      { findings: current.estate.findings, datastores: [] },
+      current.checks,
+    ),
+  );
+  return events;
+}

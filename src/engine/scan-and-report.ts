@@ -1,0 +1,42 @@
+// One scan of the configured estate, written as reports: shared by
+// `continuity scan` and `continuity serve`.
+import { ALL_CHECKS } from '../../checks';
+import type { Config } from '../config/schema';
+import type { Logger } from '../log';
+import type { ScanResult } from '../model';
+import { writeReports } from '../report/write';
+import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from './registry';
+import { runScan, type ScanPlan } from './scan';
+
+export interface ScanAndReportOptions {
+  config: Config;
+  configPath: string | null;
+  log: Logger;
+  outDir: string;
+  formats: string[];
+  services?: string[];
+  /** Replaces the registered service collectors (e.g. a repository collector limited by --since). */
+  serviceCollectors?: ScanPlan['serviceCollectors'];
+  now?: () => Date;
+  onDatastoreDone?: ScanPlan['onDatastoreDone'];
+  /** Runs between the scan and the reports, e.g. to attach the changes since the previous scan. */
+  beforeReports?: (scan: ScanResult) => Promise<void>;
+}
+
+export async function scanAndReport(options: ScanAndReportOptions): Promise<{ scan: ScanResult; written: string[] }> {
+  const scan = await runScan({
+    config: options.config,
+    configPath: options.configPath,
+    collectors: DATASTORE_COLLECTORS,
+    serviceCollectors: options.serviceCollectors ?? SERVICE_COLLECTORS,
+    estateCollectors: ESTATE_COLLECTORS,
+    checks: ALL_CHECKS,
+    log: options.log,
+    ...(options.services ? { services: options.services } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.onDatastoreDone ? { onDatastoreDone: options.onDatastoreDone } : {}),
+  });
+  await options.beforeReports?.(scan);
+  const written = await writeReports(scan, options.outDir, options.formats);
+  return { scan, written };
+}

@@ -1,0 +1,10 @@
+import type { Config } from '../config/schema';
+import { FileHistoryStore } from './file-store';
+import { PostgresHistoryStore } from './postgres-store';
+import type { HistoryStore } from './types';
+
+/** The configured store: PostgreSQL when history.url is set, else the directory. */
+export async function openHistory(history: Config['history']): Promise<HistoryStore> {
+  if (history.url) return PostgresHistoryStore.open(history.url, { keep: history.keep });
+  return FileHistoryStore.open(history.dir, { keep: history.keep });
+}

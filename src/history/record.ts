@@ -1,0 +1,101 @@
+// After a scan: compare each service with its previous scan, then store the
+// scan together with the alerts it causes (one atomic commit), then deliver.
+import type { Config } from '../config/schema';
+import { diffFindings, diffService } from '../drift/diff';
+import { ESTATE } from '../engine/scan';
+import type { DriftEvent, ScanResult } from '../model';
+import { planAlerts } from '../alerts/plan';
+import type { HistoryCommit, HistoryStore } from './types';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A weekly digest from a weekly schedule must not slip a week because one scan started a little earlier. */
+const DIGEST_TOLERANCE_MS = 60 * 60 * 1000;
+
+export interface ServiceDrift {
+  service: string;
+  previousScanId: string;
+  previousFinishedAt: string;
+  events: DriftEvent[];
+}
+
+/** Drift of each service of a scan against the newest stored scan of that service. */
+export async function driftSinceHistory(store: HistoryStore, scan: ScanResult): Promise<ServiceDrift[]> {
+  const drift: ServiceDrift[] = [];
+  for (const service of scan.services) {
+    const previous = await store.latestFor(service.name);
+    const old = previous?.services.find((s) => s.name === service.name);
+    if (!previous || !old) continue;
+    drift.push({
+      service: service.name,
+      previousScanId: previous.scanId,
+      previousFinishedAt: previous.finishedAt,
+      events: diffService(old, service, scan.checks),
+    });
+  }
+  // Estate-level findings (discovery) are compared with the newest scan of any service.
+  const [latest] = await store.list({ limit: 1 });
+  if (latest) {
+    const previous = await store.get(latest.scanId);
+    if (previous) {
+      const events = diffFindings(
+        ESTATE,
+        { findings: previous.estate.findings, datastores: [] },
+        { findings: scan.estate.findings, datastores: [] },
+        scan.checks,
+      );
+      if (events.length > 0) {
+        drift.push({ service: ESTATE, previousScanId: previous.scanId, previousFinishedAt: previous.finishedAt, events });
+      }
+    }
+  }
+  return drift;
+}
+
+/** ScanResult.changes: the events, against the most recent of the previous scans compared with. */
+export function changesOf(drift: ServiceDrift[]): ScanResult['changes'] {
+  if (drift.length === 0) return undefined;
+  const newest = drift.reduce((a, b) => (b.previousFinishedAt > a.previousFinishedAt ? b : a));
+  return {
+    previousScanId: newest.previousScanId,
+    previousFinishedAt: newest.previousFinishedAt,
+    events: drift.flatMap((d) => d.events),
+  };
+}
+
+export function reportUrl(base: string | undefined, service: string): string | undefined {
+  return base ? `${base.replace(/\/+$/, '')}/reports/${encodeURIComponent(service)}` : undefined;
+}
+
+/** Store the scan and queue its alerts in one commit. Returns the number of queued deliveries. */
+export async function recordScan(
+  store: HistoryStore,
+  scan: ScanResult,
+  drift: ServiceDrift[],
+  alerts: Config['alerts'],
+): Promise<{ queued: number; events: number }> {
+  const commit: HistoryCommit = { scan, outbox: [], digests: [] };
+  const startedAt = Date.parse(scan.startedAt);
+  const units = [
+    ...scan.services.map((s) => ({ name: s.name, owner: s.owner, environment: s.environment, findings: s.findings })),
+    ...(scan.estate.findings.length > 0 ? [{ name: ESTATE, owner: undefined, environment: 'production', findings: scan.estate.findings }] : []),
+  ];
+  for (const unit of units) {
+    const serviceDrift = drift.find((d) => d.service === unit.name);
+    const last = await store.lastDigestAt(unit.name);
+    const digestDue = !last || startedAt - Date.parse(last) >= alerts.digestIntervalDays * DAY_MS - DIGEST_TOLERANCE_MS;
+    const url = reportUrl(alerts.reportBaseUrl, unit.name);
+    const plan = planAlerts({
+      scan,
+      service: { name: unit.name, ...(unit.owner ? { owner: unit.owner } : {}), environment: unit.environment, findings: unit.findings },
+      events: serviceDrift?.events ?? [],
+      ...(serviceDrift ? { previousScanId: serviceDrift.previousScanId } : {}),
+      sinks: alerts.sinks,
+      digestDue,
+      ...(url ? { reportUrl: url } : {}),
+    });
+    commit.outbox.push(...plan.outbox);
+    if (plan.digestQueued) commit.digests.push({ service: unit.name, at: scan.startedAt });
+  }
+  await store.record(commit);
+  return { queued: commit.outbox.length, events: drift.reduce((n, d) => n + d.events.length, 0) };
+}

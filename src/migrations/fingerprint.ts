@@ -1,0 +1,103 @@
+// A schema fingerprint: a normalised, sorted dump of the catalog (tables,
+// columns, constraints, indexes, sequences, views, functions, enum types),
+// read with catalog queries rather than pg_dump, whose version may not match.
+import type pg from 'pg';
+
+/** Schemas never part of the application's schema: system ones and the migration tools' bookkeeping. */
+const EXCLUDED_SCHEMAS = ['pg_catalog', 'information_schema', 'pg_toast', 'sqitch'];
+/** Bookkeeping tables migration tools keep in the application schema. */
+const EXCLUDED_TABLES = ['schema_migrations', 'flyway_schema_history', 'databasechangelog', 'databasechangeloglock'];
+
+const FILTER = `n.nspname <> all($1::text[]) and n.nspname not like 'pg_temp%' and n.nspname not like 'pg_toast_temp%'`;
+
+const QUERIES: { kind: string; sql: string }[] = [
+  { kind: 'schema', sql: `select n.nspname as line from pg_namespace n where ${FILTER} and n.nspname <> 'public'` },
+  {
+    kind: 'relation',
+    sql: `select format('%s.%s kind=%s', n.nspname, c.relname, c.relkind) as line
+            from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where ${FILTER} and c.relkind in ('r','p','v','m','S','f') and c.relname <> all($2::text[])`,
+  },
+  {
+    kind: 'column',
+    sql: `select format('%s.%s.%s %s%s%s%s', n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+                  case when a.attnotnull then ' not null' else '' end,
+                  coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), ''),
+                  case when a.attidentity <> '' then ' identity ' || a.attidentity::text when a.attgenerated <> '' then ' generated' else '' end) as line
+            from pg_attribute a
+            join pg_class c on c.oid = a.attrelid
+            join pg_namespace n on n.oid = c.relnamespace
+            left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+           where ${FILTER} and c.relkind in ('r','p','v','m','f') and a.attnum > 0 and not a.attisdropped and c.relname <> all($2::text[])`,
+  },
+  {
+    kind: 'constraint',
+    sql: `select format('%s.%s %s %s', n.nspname, c.relname, co.conname, pg_get_constraintdef(co.oid)) as line
+            from pg_constraint co join pg_class c on c.oid = co.conrelid join pg_namespace n on n.oid = c.relnamespace
+           where ${FILTER} and c.relname <> all($2::text[])`,
+  },
+  {
+    kind: 'index',
+    sql: `select pg_get_indexdef(i.indexrelid) as line
+            from pg_index i join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+           where ${FILTER} and c.relname <> all($2::text[])`,
+  },
+  {
+    kind: 'sequence',
+    sql: `select format('%s.%s %s start=%s increment=%s min=%s max=%s cycle=%s', n.nspname, c.relname, format_type(s.seqtypid, null),
+                  s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcycle) as line
+            from pg_sequence s join pg_class c on c.oid = s.seqrelid join pg_namespace n on n.oid = c.relnamespace
+           where ${FILTER}`,
+  },
+  {
+    kind: 'view',
+    sql: `select format('%s.%s as %s', n.nspname, c.relname, regexp_replace(pg_get_viewdef(c.oid), '\\s+', ' ', 'g')) as line
+            from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where ${FILTER} and c.relkind in ('v','m')`,
+  },
+  {
+    kind: 'function',
+    sql: `select format('%s.%s(%s) returns %s md5=%s', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+                  coalesce(pg_get_function_result(p.oid), 'procedure'), md5(pg_get_functiondef(p.oid))) as line
+            from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where ${FILTER} and p.prokind in ('f','p','w')
+             and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')`,
+  },
+  {
+    kind: 'enum',
+    sql: `select format('%s.%s (%s)', n.nspname, t.typname, string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder)) as line
+            from pg_type t join pg_namespace n on n.oid = t.typnamespace join pg_enum e on e.enumtypid = t.oid
+           where ${FILTER} group by n.nspname, t.typname`,
+  },
+  {
+    kind: 'trigger',
+    sql: `select format('%s.%s %s', n.nspname, c.relname, pg_get_triggerdef(t.oid)) as line
+            from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+           where ${FILTER} and not t.tgisinternal`,
+  },
+];
+
+/** Sorted lines, each `kind: description`. Two equal fingerprints mean the same schema. */
+export async function schemaFingerprint(client: pg.ClientBase): Promise<string[]> {
+  const lines: string[] = [];
+  for (const { kind, sql } of QUERIES) {
+    const params: unknown[] = [EXCLUDED_SCHEMAS];
+    if (sql.includes('$2')) params.push(EXCLUDED_TABLES);
+    const result = await client.query<{ line: string }>(sql, params);
+    for (const row of result.rows) lines.push(`${kind}: ${row.line}`);
+  }
+  return lines.sort();
+}
+
+export interface FingerprintDiff {
+  /** In the actual schema but not the expected one. */
+  extra: string[];
+  /** In the expected schema but missing from the actual one. */
+  missing: string[];
+}
+
+export function diffFingerprints(expected: string[], actual: string[]): FingerprintDiff {
+  const want = new Set(expected);
+  const have = new Set(actual);
+  return { extra: actual.filter((l) => !want.has(l)), missing: expected.filter((l) => !have.has(l)) };
+}

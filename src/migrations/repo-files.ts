@@ -1,0 +1,79 @@
+// The files of a repository, listed once and read on demand. Monorepos are
+// walked below the root; dependency and build folders are left out.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const SKIPPED_DIRECTORIES = new Set([
+  '.git',
+  'node_modules',
+  'vendor',
+  'dist',
+  'build',
+  'target',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.next',
+  '.terraform',
+  'coverage',
+  '.cache',
+  'bower_components',
+]);
+
+export interface RepoFiles {
+  root: string;
+  /** Every file, relative to root with forward slashes, sorted. */
+  files: string[];
+  read(relative: string): Promise<string>;
+  /** Files whose base name matches. */
+  named(pattern: RegExp): string[];
+}
+
+export class RepoTooLargeError extends Error {}
+
+export async function listRepoFiles(root: string, options: { maxFiles?: number; maxDepth?: number } = {}): Promise<RepoFiles> {
+  const maxFiles = options.maxFiles ?? 200_000;
+  const maxDepth = options.maxDepth ?? 12;
+  const files: string[] = [];
+  const queue: { dir: string; depth: number }[] = [{ dir: '', depth: 0 }];
+  while (queue.length > 0) {
+    const { dir, depth } = queue.shift()!;
+    const entries = await readdir(path.join(root, dir), { withFileTypes: true });
+    for (const entry of entries) {
+      const relative = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && depth < maxDepth) queue.push({ dir: relative, depth: depth + 1 });
+      } else if (entry.isFile()) {
+        files.push(relative);
+        if (files.length > maxFiles) throw new RepoTooLargeError(`more than ${maxFiles} files under ${root}`);
+      }
+    }
+  }
+  files.sort();
+  const cache = new Map<string, Promise<string>>();
+  return {
+    root,
+    files,
+    read(relative) {
+      let text = cache.get(relative);
+      if (!text) {
+        text = readFile(path.join(root, relative), 'utf8');
+        cache.set(relative, text);
+      }
+      return text;
+    },
+    named(pattern) {
+      return files.filter((f) => pattern.test(path.posix.basename(f)));
+    },
+  };
+}
+
+/** The directory part of a relative path ('' for the root). */
+export function dirOf(relative: string): string {
+  const dir = path.posix.dirname(relative);
+  return dir === '.' ? '' : dir;
+}
+
+export function baseOf(relative: string): string {
+  return path.posix.basename(relative);
+}

@@ -1,0 +1,20 @@
+import { alterTableCommands, columnConstraints, existing, type LintRule } from './rule';
+
+export default {
+  id: 'add-not-null-column-without-default',
+  title: 'NOT NULL column without a default added to an existing table',
+  severity: 'high',
+  doc: 'Adding a NOT NULL column without a default fails on a table that has rows, and breaks the running application version that inserts without the column. Add it with a constant default (safe and instant on PostgreSQL 11+), or nullable first and constrain it later.',
+  check(context) {
+    return alterTableCommands(context)
+      .filter(({ table, cmd }) => {
+        if (cmd.subtype !== 'AT_AddColumn' || !existing(context, table)) return false;
+        const constraints = columnConstraints(cmd.def?.ColumnDef);
+        const kinds = new Set(constraints.map((c) => c.contype));
+        const filled = kinds.has('CONSTR_DEFAULT') || kinds.has('CONSTR_IDENTITY') || kinds.has('CONSTR_GENERATED');
+        const serial = /serial$/.test(String(cmd.def?.ColumnDef?.typeName?.names?.at(-1)?.String?.sval ?? ''));
+        return (kinds.has('CONSTR_NOTNULL') || kinds.has('CONSTR_PRIMARY')) && !filled && !serial;
+      })
+      .map(({ table, cmd }) => `adds NOT NULL column ${table}.${cmd.def?.ColumnDef?.colname} without a default`);
+  },
+} satisfies LintRule;

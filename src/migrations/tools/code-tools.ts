@@ -1,0 +1,239 @@
+// Tools whose migrations are code: JavaScript/TypeScript frameworks exporting
+// up and down, Rails, Alembic and Django; and ORM schema sync at start-up.
+import { dirOf, type RepoFiles } from '../repo-files';
+import type { DownStatus, Migration, MigrationSet, MigrationTool, SqlSource, TransactionMode } from '../types';
+import { groupBy } from '../../util';
+import { functionBody, lineAt, rawSqlLiterals, strippedCode } from './code-text';
+
+function sqlSources(path: string, text: string, body: { text: string; start: number } | undefined, call: RegExp, transaction: TransactionMode) {
+  if (!body) return { sql: [] as SqlSource[], unreadable: 0 };
+  const { literals, unreadable } = rawSqlLiterals(body.text, call);
+  return {
+    sql: literals.map((l) => ({ path, sql: l.sql, line: lineAt(text, body.start + l.index), transaction })),
+    unreadable,
+  };
+}
+
+function notAnalysedNote(parts: string[]): string | undefined {
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+// ---- JavaScript / TypeScript ------------------------------------------------------
+
+const JS_FILE = /\.(c|m)?(j|t)s$/;
+const JS_UP = /(exports\.up\s*=\s*(async\s*)?(function\s*\w*)?|export\s+(async\s+)?function\s+up\s*|export\s+const\s+up\s*=\s*(async\s*)?|(public\s+)?(async\s+)?\bup\s*(?=\()|\bup\s*:\s*(async\s*)?(function\s*)?)/;
+const JS_DOWN = /(exports\.down\s*=\s*(async\s*)?(function\s*\w*)?|export\s+(async\s+)?function\s+down\s*|export\s+const\s+down\s*=\s*(async\s*)?|(public\s+)?(async\s+)?\bdown\s*(?=\()|\bdown\s*:\s*(async\s*)?(function\s*)?)/;
+const JS_RAW_CALL = /\.(?:raw|query|execute|sql|unsafe|\$executeRawUnsafe|\$queryRawUnsafe)\s*\(/g;
+const JS_BUILDER_CALL = /\.(dropColumn|dropColumns|renameColumn|dropTable|renameTable|alterColumn|changeColumn|removeColumn|setNullable|alter\(\))\b/g;
+
+function jsTool(text: string): { tool: MigrationTool; transaction: TransactionMode } {
+  if (/MigrationInterface|QueryRunner/.test(text)) return { tool: 'typeorm', transaction: /\btransaction\s*=\s*false/.test(text) ? 'never' : 'always' };
+  if (/\bpgm\b|MigrationBuilder/.test(text)) return { tool: 'node-pg-migrate', transaction: /pgm\.noTransaction\(\)/.test(text) ? 'never' : 'always' };
+  if (/queryInterface/.test(text)) return { tool: 'sequelize', transaction: 'never' };
+  if (/\bknex\b|Knex/.test(text)) return { tool: 'knex', transaction: /config\s*=\s*\{[^}]*transaction\s*:\s*false/.test(text) ? 'never' : 'always' };
+  return { tool: 'js-migrations', transaction: 'never' };
+}
+
+function jsDown(text: string): Migration['down'] {
+  const body = functionBody(text, JS_DOWN);
+  if (!body) return { status: 'missing' };
+  const code = strippedCode(body.text);
+  if (/^throw|^\{?throw/.test(code)) return { status: 'irreversible', detail: 'down throws' };
+  const nothing = code === '' || code === '{}' || /^(return;?|returnPromise\.resolve\(\);?|Promise\.resolve\(\)|returnnull;?|\{\}|undefined)$/.test(code);
+  return { status: nothing ? 'empty' : 'present' };
+}
+
+async function javascript(repo: RepoFiles): Promise<MigrationSet[]> {
+  const candidates = repo.files.filter((f) => JS_FILE.test(f) && !f.endsWith('.d.ts') && !/\.(test|spec)\./.test(f) && /(^|\/)migrations?(\/|$)/.test(dirOf(f)));
+  const found: { tool: MigrationTool; migration: Migration; directory: string }[] = [];
+  for (const path of candidates) {
+    const text = await repo.read(path);
+    const up = functionBody(text, JS_UP);
+    if (!up) continue;
+    const { tool, transaction } = jsTool(text);
+    const { sql, unreadable } = sqlSources(path, text, up, JS_RAW_CALL, transaction);
+    const builderCalls = [...up.text.matchAll(JS_BUILDER_CALL)].map((m) => m[1]);
+    const notAnalysed = notAnalysedNote([
+      ...(unreadable > 0 ? [`${unreadable} raw query call(s) with SQL built at run time`] : []),
+      ...(builderCalls.length > 0 ? [`schema-builder calls not linted: ${[...new Set(builderCalls)].join(', ')}`] : []),
+    ]);
+    found.push({
+      tool,
+      directory: dirOf(path),
+      migration: { id: path.split('/').pop()!.replace(JS_FILE, ''), up: path, down: { ...jsDown(text), path }, sql, ...(notAnalysed ? { notAnalysed } : {}) },
+    });
+  }
+  return [...groupBy(found, (f) => `${f.tool}\u0000${f.directory}`)].map(([, entries]) => ({
+    tool: entries[0]!.tool,
+    directory: entries[0]!.directory,
+    marker: entries[0]!.migration.up,
+    forwardOnly: false,
+    autoMigration: false,
+    migrations: entries.map((e) => e.migration),
+    notes: [],
+  }));
+}
+
+// ---- Rails ----------------------------------------------------------------------
+
+/** The body of a Ruby `def name` up to its matching `end`, by indentation. */
+function rubyMethod(text: string, name: string): { text: string; start: number } | undefined {
+  const match = new RegExp(`^([ \\t]*)def ${name}\\b.*$`, 'm').exec(text);
+  if (!match) return undefined;
+  const start = match.index + match[0].length + 1;
+  const end = new RegExp(`^${match[1]}end\\b`, 'm').exec(text.slice(start));
+  return { text: text.slice(start, end ? start + end.index : text.length), start };
+}
+
+async function rails(repo: RepoFiles): Promise<MigrationSet[]> {
+  const files = repo.files.filter((f) => /(^|\/)db\/migrate\/\d+_[^/]+\.rb$/.test(f));
+  const migrations = await Promise.all(
+    files.map(async (path): Promise<Migration> => {
+      const text = await repo.read(path);
+      const transaction: TransactionMode = /disable_ddl_transaction!/.test(text) ? 'never' : 'always';
+      const change = rubyMethod(text, 'change');
+      const up = rubyMethod(text, 'up') ?? change;
+      const down = rubyMethod(text, 'down');
+      let status: DownStatus;
+      let detail: string | undefined;
+      if (down) {
+        const code = strippedCode(down.text);
+        status = /raiseActiveRecord::IrreversibleMigration/.test(code) ? 'irreversible' : code === '' ? 'empty' : 'present';
+      } else if (change) {
+        // `change` is reversed by Rails, except raw SQL outside a `reversible` block.
+        const raw = /\bexecute\b/.test(change.text) && !/\breversible\b/.test(change.text);
+        status = raw ? 'irreversible' : 'present';
+        detail = raw ? 'change runs raw SQL (execute) that Rails cannot reverse' : 'reversible change method';
+      } else status = 'missing';
+      const heredocs = [...(up?.text ?? '').matchAll(/execute\s*\(?\s*<<[~-]?(['"]?)(\w+)\1[^\n]*\n([\s\S]*?)^\s*\2\s*$/gm)].map((m) => ({
+        sql: m[3]!,
+        index: m.index! + m[0].indexOf('\n') + 1,
+      }));
+      const inline = up ? rawSqlLiterals(up.text.replace(/<<[~-]?['"]?\w+['"]?[\s\S]*?^\s*\w+\s*$/gm, ''), /\bexecute\s*\(?\s*(?=["'])/g) : { literals: [], unreadable: 0 };
+      const sql: SqlSource[] = up
+        ? [...heredocs, ...inline.literals].map((l) => ({ path, sql: l.sql, line: lineAt(text, up.start + l.index), transaction }))
+        : [];
+      return {
+        id: path.split('/').pop()!.replace(/\.rb$/, ''),
+        up: path,
+        down: { status, path, ...(detail ? { detail } : {}) },
+        sql,
+        notAnalysed: 'Rails migration DSL (add_column, remove_column, ...) is not linted; only SQL passed to execute is',
+      };
+    }),
+  );
+  return [...groupBy(migrations, (m) => dirOf(m.up))].map(([directory, list]) => ({
+    tool: 'rails' as const, directory, marker: list[0]!.up, forwardOnly: false, autoMigration: false, migrations: list, notes: [],
+  }));
+}
+
+// ---- Python: Alembic and Django -------------------------------------------------------
+
+/** The body of a Python `def name(...)`: the lines indented deeper than the def. */
+function pythonFunction(text: string, name: string): { text: string; start: number } | undefined {
+  const match = new RegExp(`^([ \\t]*)def ${name}\\s*\\([^)]*\\)[^:]*:[^\\n]*\\n`, 'm').exec(text);
+  if (!match) return undefined;
+  const indent = match[1]!.length;
+  const start = match.index + match[0].length;
+  const lines = text.slice(start).split('\n');
+  let length = 0;
+  for (const line of lines) {
+    if (line.trim() !== '' && line.length - line.trimStart().length <= indent) break;
+    length += line.length + 1;
+  }
+  return { text: text.slice(start, start + length), start };
+}
+
+function pythonDown(body: string | undefined): Migration['down'] {
+  if (body === undefined) return { status: 'missing' };
+  const code = body.replace(/("""|''')[\s\S]*?\1/g, '').replace(/#.*$/gm, '').trim();
+  if (/^raise\b/m.test(code)) return { status: 'irreversible', detail: 'downgrade raises' };
+  return { status: code === '' || /^(pass|\.\.\.)$/.test(code) ? 'empty' : 'present' };
+}
+
+async function alembic(repo: RepoFiles): Promise<MigrationSet[]> {
+  const files = repo.files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f));
+  const found: Migration[] = [];
+  for (const path of files) {
+    const text = await repo.read(path);
+    if (!/^revision\s*[:=]/m.test(text) || !/def upgrade\s*\(/.test(text)) continue;
+    const up = pythonFunction(text, 'upgrade');
+    const { sql, unreadable } = sqlSources(path, text, up, /\bop\.execute\s*\(/g, 'always');
+    found.push({
+      id: /^revision\s*(?::\s*str\s*)?=\s*['"]([^'"]+)/m.exec(text)?.[1] ?? path,
+      up: path,
+      down: { ...pythonDown(pythonFunction(text, 'downgrade')?.text), path },
+      sql,
+      notAnalysed: `Alembic operations (op.add_column, op.drop_column, ...) are not linted; only SQL passed to op.execute is${unreadable > 0 ? `; ${unreadable} op.execute call(s) with SQL built at run time` : ''}`,
+    });
+  }
+  return [...groupBy(found, (m) => dirOf(m.up))].map(([directory, list]) => ({
+    tool: 'alembic' as const, directory, marker: list[0]!.up, forwardOnly: false, autoMigration: false, migrations: list, notes: [],
+  }));
+}
+
+async function django(repo: RepoFiles): Promise<MigrationSet[]> {
+  const files = repo.files.filter((f) => /(^|\/)migrations\/\d{4}_[^/]+\.py$/.test(f));
+  const found: Migration[] = [];
+  for (const path of files) {
+    const text = await repo.read(path);
+    if (!/class Migration\(migrations\.Migration\)/.test(text)) continue;
+    const runSql = [...text.matchAll(/RunSQL\s*\(/g)].map((m) => text.slice(m.index!, m.index! + 2000));
+    const runPython = [...text.matchAll(/RunPython\s*\(/g)].map((m) => text.slice(m.index!, m.index! + 600));
+    // Django reverses its schema operations itself; RunSQL/RunPython need an explicit reverse.
+    const irreversible =
+      runSql.some((s) => !/reverse_sql\s*=/.test(s.split(/\)\s*,?\s*\n\s*(migrations\.|\])/)[0]!)) ||
+      runPython.some((s) => !/reverse_code\s*=|RunPython\s*\(\s*\w+\s*,\s*\w+/.test(s.split(/\)\s*,?\s*\n/)[0]!));
+    const noop = /reverse_(sql|code)\s*=\s*migrations\.Run(SQL|Python)\.noop/.test(text);
+    const transaction: TransactionMode = /^\s*atomic\s*=\s*False/m.test(text) ? 'never' : 'always';
+    const { literals, unreadable } = rawSqlLiterals(text, /RunSQL\s*\(\s*(?:sql\s*=\s*)?/g);
+    found.push({
+      id: path.split('/').pop()!.replace(/\.py$/, ''),
+      up: path,
+      down: irreversible
+        ? { status: 'irreversible', path, detail: 'RunSQL/RunPython without a reverse' }
+        : noop
+          ? { status: 'empty', path, detail: 'reverse is a no-op' }
+          : { status: 'present', path, detail: 'Django reverses schema operations itself' },
+      sql: literals.map((l) => ({ path, sql: l.sql, line: lineAt(text, l.index), transaction })),
+      notAnalysed: `Django operations (AddField, RemoveField, ...) are not linted; only RunSQL literals are${unreadable > 0 ? `; ${unreadable} RunSQL call(s) not readable statically` : ''}`,
+    });
+  }
+  return [...groupBy(found, (m) => dirOf(m.up))].map(([directory, list]) => ({
+    tool: 'django' as const, directory, marker: list[0]!.up, forwardOnly: false, autoMigration: false, migrations: list, notes: [],
+  }));
+}
+
+// ---- ORM schema sync at start-up ------------------------------------------------------
+
+const AUTO_MIGRATION: { tool: MigrationTool; files: RegExp; pattern: RegExp; what: string }[] = [
+  { tool: 'gorm-automigrate', files: /\.go$/, pattern: /\.AutoMigrate\s*\(/, what: 'GORM AutoMigrate' },
+  { tool: 'sequelize-sync', files: /\.(c|m)?(j|t)s$/, pattern: /\bsequelize\s*\.\s*sync\s*\(|\.sync\s*\(\s*\{\s*(alter|force)\s*:\s*true/, what: 'Sequelize sync()' },
+  { tool: 'typeorm-synchronize', files: /\.(c|m)?(j|t)s$|ormconfig\.(json|ya?ml)$/, pattern: /\bsynchronize["']?\s*:\s*true/, what: 'TypeORM synchronize: true' },
+  { tool: 'hibernate-ddl-auto', files: /\.(properties|ya?ml)$/, pattern: /(ddl-auto|hbm2ddl\.auto)\s*[:=]\s*(update|create|create-drop)\b/, what: 'Hibernate ddl-auto' },
+];
+
+async function autoMigration(repo: RepoFiles): Promise<MigrationSet[]> {
+  const sets: MigrationSet[] = [];
+  for (const { tool, files, pattern, what } of AUTO_MIGRATION) {
+    for (const path of repo.files.filter((f) => files.test(f) && !/(^|\/)(test|tests|__tests__|spec)\//.test(f) && !/\.(test|spec)\./.test(f))) {
+      const text = await repo.read(path);
+      const match = pattern.exec(text);
+      if (!match) continue;
+      sets.push({
+        tool,
+        directory: path,
+        marker: `${path}:${lineAt(text, match.index)}`,
+        forwardOnly: true,
+        autoMigration: true,
+        migrations: [],
+        notes: [`${what} changes the schema at start-up: forward-only, with no reviewable migration`],
+      });
+    }
+  }
+  return sets;
+}
+
+export async function detectCodeTools(repo: RepoFiles): Promise<MigrationSet[]> {
+  return [...(await javascript(repo)), ...(await rails(repo)), ...(await alembic(repo)), ...(await django(repo)), ...(await autoMigration(repo))];
+}

@@ -1,0 +1,135 @@
+// Liquibase changelogs: formatted SQL, XML, YAML and JSON. A changeset rolls
+// back when it has a rollback block, or when every change in it is of a type
+// Liquibase knows how to reverse by itself.
+import { parse as parseYaml } from 'yaml';
+import { dirOf, type RepoFiles } from '../repo-files';
+import type { Migration, MigrationSet, SqlSource } from '../types';
+import { isNoOpSql } from './sql-tools';
+import { groupBy } from '../../util';
+
+/** Change types Liquibase generates a rollback for. */
+const AUTO_ROLLBACK = new Set([
+  'addColumn', 'addDefaultValue', 'addForeignKeyConstraint', 'addLookupTable', 'addNotNullConstraint', 'addPrimaryKey',
+  'addUniqueConstraint', 'createIndex', 'createSequence', 'createTable', 'createView', 'dropNotNullConstraint',
+  'renameColumn', 'renameSequence', 'renameTable', 'renameView', 'tagDatabase', 'addAutoIncrement', 'createProcedure',
+]);
+
+function lineAt(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
+}
+
+function rollbackStatus(hasRollback: boolean, rollbackBody: string, changeTypes: string[]): Migration['down'] {
+  if (hasRollback) return rollbackBody.trim() === '' || isNoOpSql(rollbackBody) ? { status: 'empty' } : { status: 'present' };
+  if (changeTypes.length > 0 && changeTypes.every((t) => AUTO_ROLLBACK.has(t))) {
+    return { status: 'present', detail: `automatic rollback of ${[...new Set(changeTypes)].join(', ')}` };
+  }
+  return { status: 'missing' };
+}
+
+function formattedSql(path: string, text: string): Migration[] {
+  const headers = [...text.matchAll(/^--\s*changeset\s+([^:\s]+):(\S+)(.*)$/gm)];
+  return headers.map((header, i) => {
+    const start = header.index! + header[0].length + 1;
+    const end = headers[i + 1]?.index ?? text.length;
+    const body = text.slice(Math.min(start, end), end);
+    const rollbackLines = [...body.matchAll(/^--\s*rollback\s?(.*)$/gm)].map((m) => m[1]!);
+    const transaction = /runInTransaction\s*:\s*false/.test(header[3] ?? '') ? 'never' : 'always';
+    const notRequired = rollbackLines.some((l) => /^not required/i.test(l.trim()));
+    return {
+      id: `${header[1]}:${header[2]}`,
+      up: path,
+      down: notRequired ? { status: 'empty', detail: 'rollback not required' } : rollbackStatus(rollbackLines.length > 0, rollbackLines.join('\n'), []),
+      sql: [{ path, sql: body, line: lineAt(text, start), transaction }],
+    } satisfies Migration;
+  });
+}
+
+function xml(path: string, text: string): Migration[] {
+  return [...text.matchAll(/<changeSet\b([^>]*)>([\s\S]*?)<\/changeSet>/g)].map((match) => {
+    const attrs = match[1]!;
+    const body = match[2]!;
+    const bodyStart = match.index! + match[0].indexOf('>') + 1;
+    const id = /\bid="([^"]*)"/.exec(attrs)?.[1] ?? '?';
+    const author = /\bauthor="([^"]*)"/.exec(attrs)?.[1] ?? '?';
+    const rollback = /<rollback\b[^>]*?(\/>|>([\s\S]*?)<\/rollback>)/.exec(body);
+    const withoutRollback = body.replace(/<rollback\b[\s\S]*?(<\/rollback>|\/>)/g, '');
+    const changeTypes = [...withoutRollback.matchAll(/<(\w+)\b/g)].map((m) => m[1]!).filter((t) => !['column', 'constraints', 'comment', 'where', 'param', 'preConditions', 'sqlCheck', 'tableExists'].includes(t));
+    const transaction = /runInTransaction="false"/.test(attrs) ? 'never' : 'always';
+    const sql: SqlSource[] = [...body.matchAll(/<sql\b[^>]*>([\s\S]*?)<\/sql>/g)]
+      .filter((m) => !rollback || m.index! < rollback.index! || m.index! > rollback.index! + rollback[0].length)
+      .map((m) => {
+        const inner = m[1]!.replace(/^\s*<!\[CDATA\[/, (s) => ' '.repeat(s.length)).replace(/\]\]>\s*$/, '');
+        return { path, sql: inner, line: lineAt(text, bodyStart + m.index! + m[0].indexOf('>') + 1), transaction };
+      });
+    return {
+      id: `${author}:${id}`,
+      up: path,
+      down: rollbackStatus(rollback !== null, rollback?.[2] ?? '', changeTypes),
+      sql,
+    } satisfies Migration;
+  });
+}
+
+interface StructuredChangeSet {
+  id?: string | number;
+  author?: string;
+  runInTransaction?: boolean;
+  changes?: Record<string, { sql?: string } | undefined>[];
+  rollback?: unknown;
+}
+
+function structured(path: string, text: string, document: unknown): Migration[] {
+  const log = (document as { databaseChangeLog?: { changeSet?: StructuredChangeSet }[] } | null)?.databaseChangeLog ?? [];
+  return log.flatMap((entry) => {
+    const set = entry?.changeSet;
+    if (!set) return [];
+    const changeTypes = (set.changes ?? []).flatMap((c) => Object.keys(c ?? {}));
+    const idIndex = text.indexOf(String(set.id));
+    const transaction = set.runInTransaction === false ? 'never' : 'always';
+    const rollbackText = set.rollback === undefined ? '' : typeof set.rollback === 'string' ? set.rollback : JSON.stringify(set.rollback);
+    return [
+      {
+        id: `${set.author ?? '?'}:${set.id ?? '?'}`,
+        up: path,
+        down: rollbackStatus(set.rollback !== undefined && set.rollback !== null, rollbackText === '[]' || rollbackText === '{}' ? '' : rollbackText, changeTypes),
+        // Structured changelogs carry no line per change: the changeset's id line locates it.
+        sql: (set.changes ?? [])
+          .map((c) => c?.sql?.sql)
+          .filter((s): s is string => typeof s === 'string')
+          .map((s) => ({ path, sql: s, line: idIndex >= 0 ? lineAt(text, idIndex) : 1, transaction })),
+      } satisfies Migration,
+    ];
+  });
+}
+
+export async function detectLiquibase(repo: RepoFiles): Promise<MigrationSet[]> {
+  const found: { path: string; migrations: Migration[] }[] = [];
+  for (const path of repo.files) {
+    const lower = path.toLowerCase();
+    let migrations: Migration[] = [];
+    if (lower.endsWith('.sql')) {
+      const text = await repo.read(path);
+      if (/^--\s*liquibase formatted sql/im.test(text)) migrations = formattedSql(path, text);
+    } else if (/changelog[^/]*\.(xml|ya?ml|json)$/.test(lower)) {
+      const text = await repo.read(path);
+      if (lower.endsWith('.xml')) migrations = xml(path, text);
+      else {
+        try {
+          migrations = structured(path, text, lower.endsWith('.json') ? JSON.parse(text) : parseYaml(text));
+        } catch {
+          continue; // not a changelog after all
+        }
+      }
+    } else continue;
+    if (migrations.length > 0) found.push({ path, migrations });
+  }
+  return [...groupBy(found, (f) => dirOf(f.path))].map(([directory, files]) => ({
+    tool: 'liquibase' as const,
+    directory,
+    marker: files[0]!.path,
+    forwardOnly: false,
+    autoMigration: false,
+    migrations: files.flatMap((f) => f.migrations),
+    notes: [],
+  }));
+}

@@ -1,0 +1,287 @@
+// Tools whose migrations are SQL files: sqitch, Supabase CLI, golang-migrate,
+// Flyway, dbmate and Prisma.
+import { parseStatements } from '../sql';
+import { baseOf, dirOf, type RepoFiles } from '../repo-files';
+import type { DownStatus, Migration, MigrationSet } from '../types';
+import { groupBy } from '../../util';
+
+/** True when a down script does nothing: no statements, or only BEGIN/COMMIT, `SELECT 1` and empty DO blocks. */
+export function isNoOpSql(sql: string): boolean {
+  if (sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim() === '') return true;
+  try {
+    return parseStatements(sql).every(
+      ({ kind, node }) =>
+        kind === 'TransactionStmt' ||
+        (kind === 'SelectStmt' && !node.fromClause && !JSON.stringify(node.targetList ?? []).includes('FuncCall')) ||
+        (kind === 'DoStmt' && /^\s*(begin\s+(null\s*;\s*)?end\s*;?)?\s*$/i.test(node.args?.[0]?.DefElem?.arg?.String?.sval ?? '')),
+    );
+  } catch {
+    return false; // unparseable is not "nothing"
+  }
+}
+
+function downOf(sql: string | undefined, path: string | undefined): Migration['down'] {
+  if (sql === undefined || path === undefined) return { status: 'missing' };
+  const status: DownStatus = isNoOpSql(sql) ? 'empty' : 'present';
+  return { status, path };
+}
+
+// ---- sqitch ---------------------------------------------------------------
+
+interface PlanChange {
+  name: string;
+  /** The tag after which the change was reworked, naming its older script files. */
+  reworkedAt?: string;
+}
+
+/** Changes in plan order; a reworked change's earlier scripts are named `name@tag.sql`. */
+export function parseSqitchPlan(plan: string): PlanChange[] {
+  const entries: ({ change: string } | { tag: string })[] = [];
+  for (const raw of plan.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('%') || line.startsWith('#')) continue;
+    if (line.startsWith('@')) entries.push({ tag: line.slice(1).split(/\s/)[0]! });
+    else entries.push({ change: line.split(/[\s[]/)[0]! });
+  }
+  return entries.flatMap((entry, index) => {
+    if (!('change' in entry)) return [];
+    const later = entries.slice(index + 1);
+    const reworked = later.some((e) => 'change' in e && e.change === entry.change);
+    if (!reworked) return [{ name: entry.change }];
+    const tag = later.find((e): e is { tag: string } => 'tag' in e);
+    return [{ name: entry.change, ...(tag ? { reworkedAt: tag.tag } : {}) }];
+  });
+}
+
+async function sqitch(repo: RepoFiles): Promise<MigrationSet[]> {
+  const sets: MigrationSet[] = [];
+  for (const planPath of repo.named(/^sqitch\.plan$/)) {
+    const dir = dirOf(planPath);
+    const conf = repo.files.includes(`${dir ? `${dir}/` : ''}sqitch.conf`) ? await repo.read(`${dir ? `${dir}/` : ''}sqitch.conf`) : '';
+    const topDir = /^\s*top_dir\s*=\s*(\S+)/m.exec(conf)?.[1];
+    const base = [dir, topDir && topDir !== '.' ? topDir : ''].filter(Boolean).join('/');
+    const at = (sub: string, name: string) => `${base ? `${base}/` : ''}${sub}/${name}.sql`;
+    const migrations: Migration[] = [];
+    for (const change of parseSqitchPlan(await repo.read(planPath))) {
+      const file = change.reworkedAt ? `${change.name}@${change.reworkedAt}` : change.name;
+      const deploy = at('deploy', file);
+      const revert = at('revert', file);
+      const verify = at('verify', file);
+      if (!repo.files.includes(deploy)) continue;
+      const up = await repo.read(deploy);
+      const hasRevert = repo.files.includes(revert);
+      const downSql = hasRevert ? await repo.read(revert) : undefined;
+      migrations.push({
+        id: file,
+        up: deploy,
+        down: downOf(downSql, hasRevert ? revert : undefined),
+        ...(repo.files.includes(verify) && !isNoOpSql(await repo.read(verify)) ? { verify } : {}),
+        // sqitch runs scripts through psql: only the BEGIN/COMMIT in the script make a transaction.
+        sql: [{ path: deploy, sql: up, line: 1, transaction: 'never' }],
+        runnable: { up, ...(downSql !== undefined ? { down: downSql } : {}) },
+      });
+    }
+    sets.push({ tool: 'sqitch', directory: base || '.', marker: planPath, forwardOnly: false, autoMigration: false, migrations, notes: [] });
+  }
+  return sets;
+}
+
+// ---- Supabase CLI and Prisma (forward-only) ---------------------------------
+
+async function supabase(repo: RepoFiles): Promise<MigrationSet[]> {
+  const files = repo.files.filter((f) => /(^|\/)supabase\/migrations\/[^/]+\.sql$/.test(f));
+  return Promise.all(
+    [...groupBy(files, dirOf)].map(async ([directory, paths]) => ({
+      tool: 'supabase' as const,
+      directory,
+      marker: directory,
+      forwardOnly: true,
+      autoMigration: false,
+      migrations: await Promise.all(
+        paths.map(async (p) => ({
+          id: baseOf(p).replace(/\.sql$/, ''),
+          up: p,
+          down: { status: 'forward-only' as const, detail: 'the Supabase CLI has no down migrations' },
+          // The CLI runs each migration file in its own transaction.
+          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'always' as const }],
+        })),
+      ),
+      notes: [],
+    })),
+  );
+}
+
+async function prisma(repo: RepoFiles): Promise<MigrationSet[]> {
+  const files = repo.files.filter((f) => /(^|\/)migrations\/[^/]+\/migration\.sql$/.test(f));
+  return Promise.all(
+    [...groupBy(files, (f) => dirOf(dirOf(f)))].map(async ([directory, paths]) => ({
+      tool: 'prisma' as const,
+      directory,
+      marker: repo.files.find((f) => f === `${directory}/migration_lock.toml`) ?? directory,
+      forwardOnly: true,
+      autoMigration: false,
+      migrations: await Promise.all(
+        paths.map(async (p) => ({
+          id: baseOf(dirOf(p)),
+          up: p,
+          down: { status: 'forward-only' as const, detail: 'Prisma Migrate has no down migrations' },
+          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'multi-statement' as const }],
+        })),
+      ),
+      notes: [],
+    })),
+  );
+}
+
+// ---- golang-migrate -----------------------------------------------------------
+
+const GOLANG_MIGRATE = /^(\d+)_(.+)\.(up|down)\.sql$/;
+
+async function golangMigrate(repo: RepoFiles): Promise<MigrationSet[]> {
+  const files = repo.named(GOLANG_MIGRATE);
+  const sets: MigrationSet[] = [];
+  for (const [directory, paths] of groupBy(files, dirOf)) {
+    const byVersion = groupBy(paths, (p) => GOLANG_MIGRATE.exec(baseOf(p))![1]!);
+    const versions = [...byVersion.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+    const migrations: Migration[] = [];
+    for (const version of versions) {
+      const group = byVersion.get(version)!;
+      const upPath = group.find((p) => p.endsWith('.up.sql'));
+      const downPath = group.find((p) => p.endsWith('.down.sql'));
+      if (!upPath) continue;
+      const up = await repo.read(upPath);
+      const down = downPath ? await repo.read(downPath) : undefined;
+      migrations.push({
+        id: baseOf(upPath).replace(/\.up\.sql$/, ''),
+        up: upPath,
+        down: downOf(down, downPath),
+        // The file is sent as one query: PostgreSQL runs several statements as one implicit transaction.
+        sql: [{ path: upPath, sql: up, line: 1, transaction: 'multi-statement' }],
+        runnable: { up, ...(down !== undefined ? { down } : {}) },
+      });
+    }
+    sets.push({ tool: 'golang-migrate', directory, marker: migrations[0]?.up ?? directory, forwardOnly: false, autoMigration: false, migrations, notes: [] });
+  }
+  return sets;
+}
+
+// ---- Flyway ---------------------------------------------------------------------
+
+const FLYWAY = /^([VUR])([\d._]*)__(.+)\.sql$/;
+
+async function flyway(repo: RepoFiles): Promise<MigrationSet[]> {
+  const files = repo.named(FLYWAY).filter((f) => {
+    const m = FLYWAY.exec(baseOf(f))!;
+    return m[1] === 'R' ? m[2] === '' : m[2] !== '';
+  });
+  const sets: MigrationSet[] = [];
+  for (const [directory, paths] of groupBy(files, dirOf)) {
+    const parsed = paths.map((p) => {
+      const m = FLYWAY.exec(baseOf(p))!;
+      return { path: p, kind: m[1]!, version: m[2]!, name: m[3]! };
+    });
+    const versionKey = (v: string) => v.split(/[._]/).map(Number);
+    const compare = (a: string, b: string) => {
+      const x = versionKey(a);
+      const y = versionKey(b);
+      for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+      return 0;
+    };
+    const ordered = [
+      ...parsed.filter((p) => p.kind === 'V').sort((a, b) => compare(a.version, b.version)),
+      ...parsed.filter((p) => p.kind === 'R'),
+    ];
+    const migrations: Migration[] = [];
+    for (const entry of ordered) {
+      const conf = `${entry.path}.conf`;
+      const nonTransactional = repo.files.includes(conf) && /^\s*executeInTransaction\s*=\s*false/m.test(await repo.read(conf));
+      const undo = parsed.find((p) => p.kind === 'U' && compare(p.version, entry.version) === 0);
+      const down: Migration['down'] =
+        entry.kind === 'R'
+          ? { status: 'missing', detail: 'repeatable script: Flyway has no undo for it' }
+          : downOf(undo ? await repo.read(undo.path) : undefined, undo?.path);
+      migrations.push({
+        id: entry.kind === 'R' ? `R__${entry.name}` : `V${entry.version}__${entry.name}`,
+        up: entry.path,
+        down,
+        sql: [{ path: entry.path, sql: await repo.read(entry.path), line: 1, transaction: nonTransactional ? 'never' : 'flyway' }],
+      });
+    }
+    sets.push({ tool: 'flyway', directory, marker: migrations[0]?.up ?? directory, forwardOnly: false, autoMigration: false, migrations, notes: [] });
+  }
+  return sets;
+}
+
+// ---- dbmate ---------------------------------------------------------------------
+
+const DBMATE_MARKER = /^--\s*migrate:(up|down)\b(.*)$/gm;
+
+/** The up and down sections of a dbmate file, with their start lines and transaction options. */
+export function dbmateSections(text: string): { up?: Section; down?: Section } {
+  const markers = [...text.matchAll(DBMATE_MARKER)];
+  const sections: { up?: Section; down?: Section } = {};
+  markers.forEach((m, i) => {
+    const start = m.index! + m[0].length + 1;
+    const end = markers[i + 1]?.index ?? text.length;
+    sections[m[1] as 'up' | 'down'] = {
+      sql: text.slice(Math.min(start, end), end),
+      line: text.slice(0, Math.min(start, text.length)).split('\n').length,
+      transaction: !/transaction\s*:\s*false/.test(m[2] ?? ''),
+    };
+  });
+  return sections;
+}
+
+interface Section {
+  sql: string;
+  line: number;
+  transaction: boolean;
+}
+
+async function dbmate(repo: RepoFiles, claimed: Set<string>): Promise<MigrationSet[]> {
+  const candidates = repo.files.filter((f) => f.endsWith('.sql') && !claimed.has(f) && /(^|\/)(db|migrations?|schema)(\/|$)/.test(dirOf(f)));
+  const found: { path: string; text: string }[] = [];
+  for (const path of candidates) {
+    const text = await repo.read(path);
+    if (/^--\s*migrate:up\b/m.test(text)) found.push({ path, text });
+  }
+  return [...groupBy(found, (f) => dirOf(f.path))].map(([directory, entries]) => ({
+    tool: 'dbmate' as const,
+    directory,
+    marker: entries[0]!.path,
+    forwardOnly: false,
+    autoMigration: false,
+    migrations: entries.map(({ path, text }) => {
+      const { up, down } = dbmateSections(text);
+      const downSql = down?.sql;
+      const status: DownStatus = downSql === undefined ? 'missing' : isNoOpSql(downSql) ? 'empty' : 'present';
+      return {
+        id: baseOf(path).replace(/\.sql$/, ''),
+        up: path,
+        down: { status, ...(downSql !== undefined ? { path } : {}) },
+        sql: up ? [{ path, sql: up.sql, line: up.line, transaction: up.transaction ? ('always' as const) : ('never' as const) }] : [],
+        ...(up
+          ? {
+              runnable: {
+                up: up.transaction ? `BEGIN;\n${up.sql}\n;COMMIT;` : up.sql,
+                ...(down && status !== 'missing' ? { down: down.transaction ? `BEGIN;\n${down.sql}\n;COMMIT;` : down.sql } : {}),
+              },
+            }
+          : {}),
+      };
+    }),
+    notes: [],
+  }));
+}
+
+export async function detectSqlTools(repo: RepoFiles): Promise<MigrationSet[]> {
+  const sets = [
+    ...(await sqitch(repo)),
+    ...(await supabase(repo)),
+    ...(await prisma(repo)),
+    ...(await golangMigrate(repo)),
+    ...(await flyway(repo)),
+  ];
+  const claimed = new Set(sets.flatMap((s) => s.migrations.flatMap((m) => [m.up, ...(m.down.path ? [m.down.path] : [])])));
+  return [...sets, ...(await dbmate(repo, claimed))];
+}

@@ -1,0 +1,103 @@
+// What a repository says about how its databases are migrated. Paths are
+// relative to the repository root, with forward slashes.
+import type { Severity } from '../model';
+
+export const MIGRATION_TOOLS = [
+  'sqitch',
+  'supabase',
+  'golang-migrate',
+  'flyway',
+  'liquibase',
+  'dbmate',
+  'knex',
+  'typeorm',
+  'sequelize',
+  'node-pg-migrate',
+  'js-migrations',
+  'prisma',
+  'rails',
+  'alembic',
+  'django',
+  'gorm-automigrate',
+  'sequelize-sync',
+  'typeorm-synchronize',
+  'hibernate-ddl-auto',
+] as const;
+export type MigrationTool = (typeof MIGRATION_TOOLS)[number];
+
+/**
+ * How a migration can be undone: `present` is a real down/revert, `empty` a
+ * down that does nothing (counts as none), `missing` no down at all,
+ * `irreversible` a down that raises, `forward-only` a tool without downs.
+ */
+export type DownStatus = 'present' | 'empty' | 'missing' | 'irreversible' | 'forward-only';
+
+/** Where a piece of SQL runs: a file, or a statically readable string inside a code migration. */
+export interface SqlSource {
+  path: string;
+  /** The SQL text. */
+  sql: string;
+  /** 1-based line of `sql`'s first character in the file. */
+  line: number;
+  /** Whether the tool runs this SQL in a transaction it opens itself. */
+  transaction: TransactionMode;
+}
+
+/**
+ * `always`: the tool wraps the file in a transaction; `multi-statement`: the
+ * file is sent as one simple query, which PostgreSQL runs as one implicit
+ * transaction when it holds several statements; `flyway`: Flyway runs a file of
+ * only non-transactional statements outside a transaction and refuses to mix;
+ * `never`: only explicit BEGIN/COMMIT in the file count.
+ */
+export type TransactionMode = 'always' | 'multi-statement' | 'flyway' | 'never';
+
+export interface Migration {
+  /** Version or change name as the tool orders it. */
+  id: string;
+  /** The forward script or code file. */
+  up: string;
+  down: { status: DownStatus; path?: string; detail?: string };
+  /** A verify script (sqitch) or test tied to this migration. */
+  verify?: string;
+  /** The SQL this migration runs forward, where it can be read statically. */
+  sql: SqlSource[];
+  /** Why (some of) this migration's changes were not linted, e.g. a Rails DSL file. */
+  notAnalysed?: string;
+  /** Round-trip verification: the SQL to run up and down, for tools verify-migrations supports. */
+  runnable?: { up: string; down?: string };
+}
+
+export interface MigrationSet {
+  tool: MigrationTool;
+  /** The directory that holds the migrations (or the file that configures auto-migration). */
+  directory: string;
+  /** The file that identified the tool, e.g. `db/sqitch.plan`. */
+  marker: string;
+  /** The tool has no down migrations at all (Prisma, Supabase CLI, ORM auto-migration). */
+  forwardOnly: boolean;
+  /** ORM schema sync at start-up: no reviewable migration files. */
+  autoMigration: boolean;
+  /** Oldest first, in the tool's order. */
+  migrations: Migration[];
+  notes: string[];
+}
+
+export interface LintHit {
+  rule: string;
+  severity: Severity;
+  path: string;
+  line: number;
+  message: string;
+  /** The statement, shortened, for evidence. */
+  statement: string;
+  /** Set when an inline `-- continuity-ignore rule: reason` covers the hit. */
+  suppressed?: string;
+}
+
+export interface LintedFile {
+  path: string;
+  statements: number;
+  hits: LintHit[];
+  parseError?: { line: number; message: string };
+}

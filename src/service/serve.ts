@@ -1,0 +1,220 @@
+// `continuity serve`: scheduled scans (node-cron), history, alerts and HTTP.
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Config, Schedule } from '../config/schema';
+import { scanAndReport } from '../engine/scan-and-report';
+import { openHistory } from '../history/open';
+import { changesOf, driftSinceHistory, recordScan } from '../history/record';
+import type { HistoryStore } from '../history/types';
+import { deliverPending } from '../alerts/deliver';
+import { createSinks } from '../alerts/sinks';
+import type { AlertSink } from '../alerts/sinks/sink';
+import type { Logger } from '../log';
+import { errorMessage } from '../secrets';
+import { createHttpServer } from './http';
+import { ServiceMetrics } from './metrics';
+
+export interface ServiceOptions {
+  config: Config;
+  configPath: string | null;
+  log: Logger;
+  /** The clock scans and alerts read; tests drive it. */
+  now?: () => Date;
+  /** Waits between delivery retries; tests pass one that does not wait. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Start the cron schedules (default true); tests may drive runService directly. */
+  schedule?: boolean;
+  /** Overrides config.serve.port (0: any free port). */
+  port?: number;
+}
+
+export type RunOutcome = 'ok' | 'failed' | 'skipped_busy' | 'skipped_stopping' | 'abandoned';
+
+export function scheduleOf(config: Config, service: string): Schedule {
+  return config.services.find((s) => s.name === service)?.schedule ?? config.serve.schedule;
+}
+
+export class ContinuityService {
+  readonly metrics = new ServiceMetrics();
+  private store: HistoryStore | undefined;
+  private server: http.Server | undefined;
+  private sinks: AlertSink[] = [];
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly running = new Map<string, Promise<RunOutcome>>();
+  private stopping = false;
+  /** Set when shutdown gave up waiting: a late scan result is then not recorded. */
+  private abandoned = false;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private get config(): Config {
+    return this.options.config;
+  }
+
+  private get log(): Logger {
+    return this.options.log;
+  }
+
+  get historyStore(): HistoryStore {
+    if (!this.store) throw new Error('the service is not started');
+    return this.store;
+  }
+
+  /** Open the history, serve HTTP and start the schedules. */
+  async start(): Promise<{ host: string; port: number }> {
+    this.store = await openHistory(this.config.history);
+    this.sinks = createSinks(this.config.alerts, this.now);
+    for (const service of this.config.services) {
+      const latest = await this.store.latestFor(service.name);
+      if (latest) this.metrics.scanned(service.name, latest);
+    }
+    this.metrics.outboxPending.set((await this.store.pending()).length);
+    this.server = createHttpServer({
+      store: this.store,
+      metrics: this.metrics,
+      outDir: this.config.serve.outDir,
+      services: this.config.services.map((s) => s.name),
+      health: () => ({ status: this.stopping ? 'stopping' : 'ok', running: [...this.running.keys()] }),
+      log: this.log,
+    });
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? this.config.serve.port, this.config.serve.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    if (this.options.schedule !== false) {
+      for (const service of this.config.services) {
+        const schedule = scheduleOf(this.config, service.name);
+        const task = cron.schedule(schedule.cron, () => this.runService(service.name), {
+          name: `scan ${service.name}`,
+          timezone: schedule.timezone,
+          // A missed tick (process paused) is not made up: the next one scans.
+          suppressMissedWarning: true,
+        });
+        this.tasks.push(task);
+        this.log.info(
+          { service: service.name, cron: schedule.cron, timezone: schedule.timezone, next: task.getNextRun()?.toISOString() },
+          'scan scheduled',
+        );
+      }
+    }
+    this.log.info({ host: address.address, port: address.port, history: this.store.description }, 'listening');
+    return { host: address.address, port: address.port };
+  }
+
+  /** Scan one service now, unless it is already being scanned or the service is stopping. */
+  runService(service: string): Promise<RunOutcome> {
+    if (this.stopping) return Promise.resolve('skipped_stopping');
+    if (this.running.has(service)) {
+      this.log.warn({ service }, 'scan skipped: the previous scan of this service is still running');
+      this.metrics.scans.inc({ service, outcome: 'skipped_busy' });
+      return Promise.resolve('skipped_busy');
+    }
+    const run = this.scanOnce(service).finally(() => this.running.delete(service));
+    this.running.set(service, run);
+    return run;
+  }
+
+  private async scanOnce(service: string): Promise<RunOutcome> {
+    const store = this.historyStore;
+    const log = this.log.child({ service });
+    log.info('scan started');
+    let outcome: RunOutcome;
+    try {
+      let drift: Awaited<ReturnType<typeof driftSinceHistory>> = [];
+      const { scan } = await scanAndReport({
+        config: this.config,
+        configPath: this.options.configPath,
+        log,
+        outDir: path.join(this.config.serve.outDir, service),
+        formats: this.config.serve.formats,
+        services: [service],
+        now: this.now,
+        beforeReports: async (result) => {
+          drift = await driftSinceHistory(store, result);
+          const changes = changesOf(drift);
+          if (changes) result.changes = changes;
+        },
+      });
+      if (this.abandoned) {
+        log.warn({ scanId: scan.scanId }, 'scan finished after shutdown gave up on it: not recorded');
+        outcome = 'abandoned';
+      } else {
+        const recorded = await recordScan(store, scan, drift, this.config.alerts);
+        this.metrics.scanned(service, scan);
+        this.metrics.drift(drift.flatMap((d) => d.events));
+        log.info({ scanId: scan.scanId, totals: scan.totals, events: recorded.events, queued: recorded.queued }, 'scan recorded');
+        outcome = 'ok';
+      }
+    } catch (error) {
+      log.error({ err: errorMessage(error) }, 'scan failed');
+      outcome = 'failed';
+    }
+    this.metrics.scans.inc({ service, outcome });
+    // Earlier undelivered alerts are retried on every run, even after a failed scan.
+    if (!this.abandoned) await this.deliver();
+    return outcome;
+  }
+
+  /** Deliver what the outbox holds. */
+  async deliver(): Promise<void> {
+    const store = this.historyStore;
+    try {
+      await deliverPending(store, this.sinks, {
+        ...this.config.alerts.retry,
+        log: this.log,
+        now: this.now,
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+        onAttempt: ({ sink, ok }) => (ok ? this.metrics.deliveries : this.metrics.deliveryFailures).inc({ sink }),
+      });
+      this.metrics.outboxPending.set((await store.pending()).length);
+    } catch (error) {
+      this.log.error({ err: errorMessage(error) }, 'alert delivery failed');
+    }
+  }
+
+  /** Resolves when no scan is running. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  /**
+   * Stop: no new scans, wait up to the grace period for running ones (their
+   * results are recorded), abandon the rest, close HTTP and the history.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const task of this.tasks) await task.destroy();
+    const graceMs = this.config.serve.shutdownGraceSeconds * 1000;
+    if (this.running.size > 0) {
+      this.log.info({ running: [...this.running.keys()], graceMs }, 'waiting for running scans');
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        this.idle().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!finished) {
+        this.abandoned = true;
+        this.log.warn({ running: [...this.running.keys()] }, 'abandoning running scans: their results are not recorded');
+      }
+    }
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    await Promise.all(this.sinks.map((s) => s.close?.()));
+    await this.store?.close();
+    this.log.info('stopped');
+  }
+}

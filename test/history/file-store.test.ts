@@ -1,0 +1,84 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileHistoryStore } from '../../src/history/file-store';
+import type { OutboxItem } from '../../src/history/types';
+import { finding, scanOf } from '../support/scan-fixtures';
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'continuity-history-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+function item(id: string): OutboxItem {
+  return {
+    id,
+    sink: 'hook',
+    createdAt: '2025-01-06T09:00:00.000Z',
+    attempts: 0,
+    message: { kind: 'drift', key: id, service: 'orders', environment: 'production', scanId: 's', scanFinishedAt: 't', events: [], openFindings: [] },
+  };
+}
+
+describe('FileHistoryStore', () => {
+  it('keeps every scan, lists newest first, finds the latest per service and the one before', async () => {
+    const store = await FileHistoryStore.open(await tempDir(), { keep: 10 });
+    const a = scanOf([finding({ checkId: 'pg.ssl', status: 'pass' })], { at: '2025-01-06T09:00:00.000Z', scanId: 'a' });
+    const b = scanOf([finding({ checkId: 'pg.ssl', status: 'fail' })], { at: '2025-01-13T09:00:00.000Z', scanId: 'b', service: 'billing' });
+    const c = scanOf([finding({ checkId: 'pg.ssl', status: 'fail' })], { at: '2025-01-20T09:00:00.000Z', scanId: 'c' });
+    for (const scan of [a, b, c]) await store.record({ scan, outbox: [], digests: [] });
+    expect((await store.list()).map((e) => e.scanId)).toEqual(['c', 'b', 'a']);
+    expect((await store.list({ service: 'orders' })).map((e) => e.scanId)).toEqual(['c', 'a']);
+    expect((await store.latestFor('orders'))?.scanId).toBe('c');
+    expect((await store.latestFor('orders', { before: 'c' }))?.scanId).toBe('a');
+    expect(await store.latestFor('orders', { before: 'a' })).toBeUndefined();
+    expect(await store.get('c')).toEqual(c);
+    await expect(store.record({ scan: c, outbox: [], digests: [] })).rejects.toThrow(/already recorded/);
+  });
+
+  it('keeps the last N scans per service and deletes the files of older ones', async () => {
+    const dir = await tempDir();
+    const store = await FileHistoryStore.open(dir, { keep: 2 });
+    for (let i = 1; i <= 4; i++) {
+      await store.record({ scan: scanOf([], { scanId: `o${i}`, at: `2025-01-0${i}T09:00:00.000Z` }), outbox: [], digests: [] });
+    }
+    await store.record({ scan: scanOf([], { scanId: 'b1', service: 'billing', at: '2025-01-05T09:00:00.000Z' }), outbox: [], digests: [] });
+    expect((await store.list()).map((e) => e.scanId)).toEqual(['b1', 'o4', 'o3']);
+    expect((await readdir(path.join(dir, 'scans'))).sort()).toEqual(['b1.json', 'o3.json', 'o4.json']);
+  });
+
+  it('queues deliveries with the scan, never the same id twice, and forgets them once delivered', async () => {
+    const store = await FileHistoryStore.open(await tempDir(), { keep: 10 });
+    await store.record({ scan: scanOf([], { scanId: 'a' }), outbox: [item('x'), item('y')], digests: [{ service: 'orders', at: '2025-01-06T09:00:00.000Z' }] });
+    await store.markFailed('x', 'HTTP 503', new Date('2025-01-06T09:01:00Z'));
+    await store.markDelivered('y');
+    // A second commit that queues x and y again (same idempotency keys) adds nothing.
+    await store.record({ scan: scanOf([], { scanId: 'b' }), outbox: [item('x'), item('y'), item('z')], digests: [] });
+    const pending = await store.pending();
+    expect(pending.map((p) => [p.id, p.attempts, p.lastError])).toEqual([
+      ['x', 1, 'HTTP 503'],
+      ['z', 0, undefined],
+    ]);
+    expect(await store.lastDigestAt('orders')).toBe('2025-01-06T09:00:00.000Z');
+    expect(await store.lastDigestAt('billing')).toBeUndefined();
+  });
+
+  it('removes on open what an interrupted write left: temporary files and scan files never committed', async () => {
+    const dir = await tempDir();
+    const store = await FileHistoryStore.open(dir, { keep: 10 });
+    await store.record({ scan: scanOf([], { scanId: 'a' }), outbox: [], digests: [] });
+    await writeFile(path.join(dir, 'scans', 'b.json'), '{"partial":');
+    await writeFile(path.join(dir, 'scans', 'c.json.123.abcd.tmp'), '{');
+    await writeFile(path.join(dir, 'state.json.123.abcd.tmp'), '{');
+    const reopened = await FileHistoryStore.open(dir, { keep: 10 });
+    expect((await reopened.list()).map((e) => e.scanId)).toEqual(['a']);
+    expect(await readdir(path.join(dir, 'scans'))).toEqual(['a.json']);
+    expect((await readdir(dir)).sort()).toEqual(['scans', 'state.json']);
+  });
+});

@@ -1,0 +1,40 @@
+// Tool detection over the fixture repositories, one per tool.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyseRepository } from '../../src/migrations/detect';
+import { FIXTURE_REPOS } from '../support/repo-facts';
+
+async function summary(name: string) {
+  const analysis = await analyseRepository(path.join(FIXTURE_REPOS, name));
+  return analysis.sets.map((s) => ({ tool: s.tool, directory: s.directory, downs: s.migrations.map((m) => m.down.status) }));
+}
+
+describe('migration tool detection', () => {
+  it.each([
+    ['golang-migrate', [{ tool: 'golang-migrate', directory: 'services/orders/db/migrations', downs: ['present', 'empty', 'present', 'present', 'present'] }]],
+    ['sqitch', [{ tool: 'sqitch', directory: 'db', downs: ['present', 'present', 'missing', 'present'] }]],
+    ['dbmate', [{ tool: 'dbmate', directory: 'db/migrations', downs: ['present', 'present', 'empty', 'present'] }]],
+    ['flyway', [{ tool: 'flyway', directory: 'src/main/resources/db/migration', downs: ['present', 'missing', 'missing', 'missing', 'missing', 'missing'] }]],
+    ['supabase', [{ tool: 'supabase', directory: 'supabase/migrations', downs: ['forward-only', 'forward-only'] }]],
+    ['prisma', [{ tool: 'prisma', directory: 'prisma/migrations', downs: ['forward-only', 'forward-only'] }]],
+    ['knex', [{ tool: 'knex', directory: 'migrations', downs: ['present', 'empty'] }]],
+    ['typeorm', [{ tool: 'typeorm', directory: 'src/migrations', downs: ['present'] }]],
+    ['rails', [{ tool: 'rails', directory: 'db/migrate', downs: ['present', 'irreversible'] }]],
+    ['alembic', [{ tool: 'alembic', directory: 'migrations/versions', downs: ['present', 'empty'] }]],
+    ['django', [{ tool: 'django', directory: 'shop/migrations', downs: ['present', 'irreversible'] }]],
+    ['liquibase', [{ tool: 'liquibase', directory: 'src/main/resources/db/changelog', downs: ['present', 'present', 'missing', 'present'] }]],
+    ['auto-migrate', [
+      { tool: 'gorm-automigrate', directory: 'cmd/api/main.go', downs: [] },
+      { tool: 'hibernate-ddl-auto', directory: 'src/main/resources/application.properties', downs: [] },
+    ]],
+  ])('%s', async (name, expected) => {
+    expect(await summary(name)).toEqual(expected);
+  });
+
+  it('lints the SQL that code migrations pass to raw query calls and says what it could not read', async () => {
+    const analysis = await analyseRepository(path.join(FIXTURE_REPOS, 'knex'));
+    const drop = analysis.sets[0]!.migrations[1]!;
+    expect(drop.notAnalysed).toBe('1 raw query call(s) with SQL built at run time; schema-builder calls not linted: dropColumn');
+    expect(analysis.lint.flatMap((f) => f.hits).map((h) => `${h.path}:${h.line} ${h.rule}`)).toContain('migrations/20240102000000_drop_legacy.js:4 drop-column');
+  });
+});

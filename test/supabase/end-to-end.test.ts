@@ -1,0 +1,156 @@
+// A supabase-project datastore (Management API + database URL) scanned by the
+// real CLI into the CONTINUITY-0003 Markdown questionnaire and scan.json.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/model';
+import { fixtureProject, startSupabaseFixture, type SupabaseFixture } from '../support/supabase-fixture-server';
+import { runCli, type CliResult } from '../support/cli';
+import { startTlsOnlyServer, withAdmin, type EmbeddedServer } from '../support/postgres';
+import { SUPABASE_LIKE_SCHEMA } from './database';
+
+const TOKEN = 'sbp_e2e0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2';
+const REF = 'agentopsprodproject1';
+
+let fixture: SupabaseFixture;
+let server: EmbeddedServer;
+let dir: string;
+let result: CliResult;
+let databaseUrl: string;
+let markdown: string;
+let scan: ScanResult;
+
+/** The real CLI, logging at debug so that any token leak into logs would show. */
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { env: { ...env, CONTINUITY_LOG_LEVEL: 'debug' } });
+
+beforeAll(async () => {
+  const now = new Date();
+  [fixture, server, dir] = await Promise.all([
+    startSupabaseFixture({
+      token: TOKEN,
+      projects: { [REF]: fixtureProject({ ref: REF, pitrDays: 28, latestBackupAt: new Date(now.getTime() - 3 * 3600_000), now }) },
+    }),
+    // Like a Supabase database with SSL enforced: TCP clients only over TLS.
+    startTlsOnlyServer(),
+    mkdtemp(path.join(os.tmpdir(), 'continuity-supabase-e2e-')),
+  ]);
+  await withAdmin(server, 'postgres', (admin) => admin.query('create database app'), true);
+  await withAdmin(server, 'app', (app) => app.query(SUPABASE_LIKE_SCHEMA), true);
+  databaseUrl = `postgres://postgres:${server.password}@127.0.0.1:${server.port}/app?sslmode=require`;
+
+  await writeFile(
+    path.join(dir, 'continuity.yaml'),
+    `services:
+  - name: agentops
+    environment: production
+    answers:
+      ssl: "Yes"
+      sensitivity: "No"
+    datastores:
+      - name: app-db
+        type: supabase-project
+        projectRef: ${REF}
+        apiUrl: ${fixture.url}
+        url: \${APP_DATABASE_URL}
+        backupPolicy: https://wiki.acme.dev/continuity/agentops-backups
+        sensitivity: confidential
+`,
+  );
+  result = await cli(['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out')], {
+    SUPABASE_ACCESS_TOKEN: TOKEN,
+    APP_DATABASE_URL: databaseUrl,
+  });
+  markdown = await readFile(path.join(dir, 'out', 'agentops.md'), 'utf8');
+  scan = JSON.parse(await readFile(path.join(dir, 'out', 'scan.json'), 'utf8')) as ScanResult;
+});
+
+afterAll(async () => {
+  await Promise.all([fixture?.close(), server?.stop(), dir ? rm(dir, { recursive: true, force: true }) : undefined]);
+});
+
+const row = (label: string) => markdown.split('\n').find((line) => line.startsWith(`| ${label} |`)) ?? '';
+
+describe('continuity scan of a supabase-project', () => {
+  it('completes and writes the reports', () => {
+    expect(result.stderr).not.toMatch(/invalid configuration|could not run/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('agentops.md');
+  });
+
+  it('answers the backups with the PITR window, failing a 28-day add-on against the 30-day policy', () => {
+    expect(markdown).toContain('PITR on, 28 days (add-on pitr_28)');
+    const pitr = scan.services[0]!.findings.find((f) => f.checkId === 'supabase.pitr');
+    expect(pitr?.status).toBe('fail');
+    expect(pitr?.message).toContain('PITR keeps 28 days');
+    expect(pitr?.message).toContain("policy requires 30; Supabase's PITR add-on offers at most 28 days");
+    expect(markdown).toContain('[fail] supabase.pitr: app-db');
+    expect(scan.services[0]!.findings.find((f) => f.checkId === 'supabase.daily-backups')?.status).toBe('pass');
+  });
+
+  it('answers SSL from the SSL-enforcement endpoint and the database itself', () => {
+    expect(row('SSL connection')).toMatch(/\| Yes<br>Stated: "Yes" \|$/);
+    expect(scan.services[0]!.findings.find((f) => f.checkId === 'postgres.ssl-enforced')?.status).toBe('pass');
+    const ssl = scan.services[0]!.findings.find((f) => f.checkId === 'supabase.ssl-enforced');
+    expect(ssl).toMatchObject({ status: 'pass', evidence: expect.arrayContaining([expect.objectContaining({ field: 'currentConfig.database', value: true })]) });
+    expect(markdown).toContain('supabase.ssl-enforced');
+  });
+
+  it('answers indexes from the project database', () => {
+    expect(row('Indexes')).not.toContain('Not assessed');
+    expect(scan.services[0]!.questionnaire.find((q) => q.row === 'indexes')?.checkIds.length).toBeGreaterThan(0);
+  });
+
+  it('answers data sensitivity with the RLS findings, contradicting the stated "No"', () => {
+    expect(row('Data sensitivity')).toMatch(/\| Yes/);
+    expect(row('Data sensitivity')).toContain('contradicted by the evidence');
+    expect(markdown).toContain('public.customers is exposed through the Data API without row level security');
+    const rls = scan.services[0]!.findings.filter((f) => f.checkId === 'supabase.rls-disabled-in-api');
+    expect(rls.map((f) => [f.resource, f.severity])).toEqual([
+      ['app-db:public.customers', 'critical'],
+      ['app-db:public.notes', 'high'],
+    ]);
+  });
+
+  it('warns that the database accepts connections from anywhere', () => {
+    expect(scan.services[0]!.findings.find((f) => f.checkId === 'supabase.network-restrictions')?.status).toBe('warn');
+  });
+
+  it('leaves Supabase-managed schemas out of the PostgreSQL checks', () => {
+    expect(JSON.stringify(scan)).not.toContain('auth.users');
+  });
+
+  it('never writes the access token or the database password anywhere', async () => {
+    const outputs = [markdown, JSON.stringify(scan), result.stdout, result.stderr];
+    for (const output of outputs) {
+      expect(output).not.toContain(TOKEN);
+      expect(output).not.toContain(server.password);
+    }
+    // The token was really used: the fixture saw it on every request.
+    expect(fixture.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('exits 1 with --fail-on critical (the exposed customers table)', async () => {
+    const gated = await cli(['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out2'), '--fail-on', 'critical'], {
+      SUPABASE_ACCESS_TOKEN: TOKEN,
+      APP_DATABASE_URL: databaseUrl,
+    });
+    expect(gated.code).toBe(1);
+  });
+
+  it('reports a rejected token as error findings, never a pass, and does not print it', async () => {
+    const wrong = 'sbp_rejected_token_rejected_token_000000';
+    const rejected = await cli(['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out3'), '--format', 'json'], {
+      SUPABASE_ACCESS_TOKEN: wrong,
+      APP_DATABASE_URL: databaseUrl,
+    });
+    const rejectedScan = JSON.parse(await readFile(path.join(dir, 'out3', 'scan.json'), 'utf8')) as ScanResult;
+    const supabase = rejectedScan.services[0]!.findings.filter((f) => f.checkId.startsWith('supabase.') && f.checkId !== 'supabase.rls-disabled-in-api');
+    expect(supabase.length).toBe(4);
+    for (const finding of supabase) {
+      expect(['unknown', 'error']).toContain(finding.status);
+      expect(finding.message).toContain('HTTP 401');
+    }
+    for (const output of [JSON.stringify(rejectedScan), rejected.stdout, rejected.stderr]) expect(output).not.toContain(wrong);
+  });
+});

@@ -1,0 +1,47 @@
+// Builders of Supabase datastores and facts for the check tests.
+import { resolvePolicy, type Policy } from '../../src/config/policy';
+import { ServiceSchema, SupabaseProjectDatastoreSchema, type DatastoreConfig, type ServiceConfig } from '../../src/config/schema';
+import { observed, unavailable } from '../../src/engine/types';
+import type { SupabaseFacts } from '../../src/collectors/supabase/facts';
+
+export const REF = 'abcdefghijklmnopqrst';
+export const NOW = new Date('2025-06-15T12:00:00Z');
+
+export function supabaseDatastore(extra: Record<string, unknown> = {}): DatastoreConfig {
+  return SupabaseProjectDatastoreSchema.parse({ name: 'app-db', type: 'supabase-project', projectRef: REF, ...extra });
+}
+
+export const service: ServiceConfig = ServiceSchema.parse({ name: 'agentops', datastores: [] });
+
+export function policy(overrides: Record<string, unknown> = {}): Policy {
+  return resolvePolicy({ policy: overrides }, 'production');
+}
+
+const api = (path: string) => `GET /v1/projects/${REF}${path}`;
+
+export function supabaseFacts(overrides: Partial<SupabaseFacts> = {}): SupabaseFacts {
+  return {
+    projectRef: REF,
+    project: observed(api(''), { name: 'agentops', region: 'us-east-1', status: 'ACTIVE_HEALTHY', createdAt: '2024-01-01T00:00:00Z', postgresVersion: '15.8.1.085' }),
+    backups: observed(api('/database/backups'), {
+      pitrEnabled: true,
+      walgEnabled: true,
+      backups: [],
+      physicalWindow: { earliest: '2025-05-18T12:00:00.000Z', latest: '2025-06-15T11:58:00.000Z' },
+    }),
+    pitrAddon: observed(api('/billing/addons'), { variant: 'pitr_28', retentionDays: 28 }),
+    sslEnforcement: observed(api('/ssl-enforcement'), { database: true, appliedSuccessfully: true }),
+    networkRestrictions: observed(api('/network-restrictions'), {
+      entitlement: 'allowed',
+      status: 'applied',
+      config: { dbAllowedCidrs: ['10.0.0.0/8'], dbAllowedCidrsV6: [] },
+      oldConfig: null,
+    }),
+    requestsSent: 5,
+    retries: 0,
+    ...overrides,
+  };
+}
+
+export const forbidden = <T>(path: string) =>
+  unavailable<T>(api(path), 'the access token may not read this (HTTP 403 Forbidden)', 'use a token with read access');

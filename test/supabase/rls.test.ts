@@ -1,0 +1,125 @@
+// The RLS exposure check against a real PostgreSQL laid out like a Supabase
+// project database: the API roles, an auth schema, public tables with and
+// without row level security, and grants as Supabase's defaults make them.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machinePostgresReachable, startPlaintextServer, withAdmin, type EmbeddedServer } from '../support/postgres';
+import { collectPostgres, postgresCollector } from '../../src/collectors/postgres';
+import { parsePostgresUrl } from '../../src/collectors/postgres/connection';
+import type { PostgresFacts } from '../../src/collectors/postgres/facts';
+import { SUPABASE_MANAGED_SCHEMAS } from '../../src/collectors/supabase/schemas';
+import { resolvePolicy } from '../../src/config/policy';
+import { ConfigSchema, SupabaseProjectDatastoreSchema } from '../../src/config/schema';
+import { silentLogger } from '../../src/log';
+import check from '../../checks/supabase/rls-disabled-in-api';
+import { NOW, service } from './facts';
+import { SUPABASE_LIKE_SCHEMA } from './database';
+
+
+const LIMITS = { statementTimeoutMs: 10_000, lockTimeoutMs: 1000, connectTimeoutMs: 10_000 };
+
+let server: EmbeddedServer;
+let url: string;
+
+beforeAll(async () => {
+  server = await startPlaintextServer();
+  await withAdmin(server, 'postgres', (admin) => admin.query('create database app'));
+  await withAdmin(server, 'app', (app) => app.query(SUPABASE_LIKE_SCHEMA));
+  url = server.adminUrl('app');
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+function supabaseDatastore(extra: Record<string, unknown> = {}) {
+  return SupabaseProjectDatastoreSchema.parse({ name: 'app-db', type: 'supabase-project', projectRef: 'abcdefghijklmnopqrst', url, ...extra });
+}
+
+async function collectViaCollector(datastore = supabaseDatastore()): Promise<PostgresFacts> {
+  const config = ConfigSchema.parse({ services: [{ name: 'agentops', datastores: [datastore] }] });
+  return postgresCollector.collect({
+    config,
+    service: config.services[0]!,
+    datastore,
+    policy: resolvePolicy(config, 'production'),
+    signal: new AbortController().signal,
+    log: silentLogger,
+    shared: { once: (_key, load) => load() },
+  });
+}
+
+const names = (facts: PostgresFacts) => (facts.tables.ok ? facts.tables.value.map((t) => `${t.schema}.${t.name}`).sort() : []);
+
+describe('supabase-project database through the PostgreSQL collector', () => {
+  it('scans the project database with the Supabase-managed schemas left out', async () => {
+    const facts = await collectViaCollector();
+    expect(names(facts)).toEqual(['private.ledger', 'public.audit_log', 'public.customers', 'public.menu', 'public.notes']);
+  });
+
+  it('reads row level security and API role access in one query', async () => {
+    const facts = await collectViaCollector();
+    expect(facts.apiRoleAccess?.ok).toBe(true);
+    const byName = new Map(
+      (facts.apiRoleAccess?.ok ? facts.apiRoleAccess.value : []).map((a) => {
+        const table = facts.tables.ok ? facts.tables.value.find((t) => t.oid === a.tableOid) : undefined;
+        return [`${table?.schema}.${table?.name}`, a];
+      }),
+    );
+    expect(byName.get('public.customers')).toMatchObject({ rowSecurity: false, readableBy: ['anon', 'authenticated'] });
+    expect(byName.get('public.menu')).toMatchObject({ rowSecurity: true });
+    expect(byName.get('public.audit_log')).toMatchObject({ rowSecurity: false, readableBy: [] });
+    expect(byName.get('public.notes')).toMatchObject({ rowSecurity: false, readableBy: ['authenticated'] });
+  });
+
+  it('reports exposed tables without RLS, critical where they hold personal data', async () => {
+    const facts = await collectViaCollector();
+    const findings = check.evaluate({ service, datastore: supabaseDatastore(), facts, policy: resolvePolicy({ policy: {} }, 'production'), now: NOW });
+    expect(findings.map((f) => [f.resource, f.status, f.severity ?? 'high'])).toEqual([
+      ['app-db:public.customers', 'fail', 'critical'],
+      ['app-db:public.notes', 'fail', 'high'],
+    ]);
+    // auth.users holds e-mails and passwords but is Supabase's own and not exposed.
+    expect(findings.some((f) => f.resource.includes('auth.users'))).toBe(false);
+  });
+
+  it('takes the exposed schemas from config', async () => {
+    const datastore = supabaseDatastore({ exposedSchemas: ['public', 'private'] });
+    const facts = await collectViaCollector(datastore);
+    const findings = check.evaluate({ service, datastore, facts, policy: resolvePolicy({ policy: {} }, 'production'), now: NOW });
+    expect(findings.map((f) => f.resource)).toContain('app-db:private.ledger');
+  });
+
+  it('sends the same number of queries however many tables there are', async () => {
+    const endpoint = parsePostgresUrl(url);
+    const before = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, LIMITS);
+    await withAdmin(server, 'app', (app) =>
+      app.query(`create schema bulk; ${Array.from({ length: 60 }, (_, i) => `create table bulk.t${i} (id int primary key, email text);`).join('')}`),
+    );
+    const after = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, LIMITS);
+    expect(after.apiRoleAccess?.ok && after.apiRoleAccess.value.length).toBe(65);
+    expect(after.queriesSent).toBe(before.queriesSent);
+  });
+});
+
+describe('a database without the Data API roles', () => {
+  it('is not asked about API role access (PostgreSQL 15 on 127.0.0.1:5432)', async (ctx) => {
+    const unreachable = await machinePostgresReachable();
+    if (unreachable) {
+      console.log(`skipped: ${unreachable}`);
+      return ctx.skip();
+    }
+    const local = 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable';
+    const probe = new pg.Client({ connectionString: local });
+    await probe.connect();
+    const { rows } = await probe.query("select count(*)::int as n from pg_roles where rolname in ('anon', 'authenticated')");
+    await probe.end();
+    if (rows[0].n > 0) {
+      console.log('skipped: the PostgreSQL on 127.0.0.1:5432 has anon/authenticated roles');
+      return ctx.skip();
+    }
+    const facts = await collectPostgres(parsePostgresUrl(local), { excludeSchemas: [] }, LIMITS);
+    expect(facts.roles.ok).toBe(true);
+    expect(facts.apiRoleAccess).toBeUndefined();
+  });
+});
