@@ -1,10 +1,12 @@
 // The built-in demo estate: an embedded PostgreSQL holding the BBQ restaurant
 // inventory schema of seed 003, with the flaws a first scan should find.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Config } from '../config/schema';
 import { ConfigSchema } from '../config/schema';
@@ -85,41 +87,19 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
   };
 }
 
-/** Seed 003's three tables, plus the flaws the demo scan reports. */
-export const BBQ_SCHEMA = `
-create table warehouses (
-  id serial primary key,
-  name text not null,
-  street_address text
-);
-create table menu (
-  id serial primary key,
-  item text not null,
-  price_cents integer not null
-);
-create table inventory (
-  id serial primary key,
-  menu_id integer not null references menu (id),          -- the join column, left without an index
-  warehouse_id integer not null references warehouses (id),
-  quantity integer not null
-);
-create index inventory_warehouse_idx on inventory (warehouse_id);
-create table customers (
-  id serial primary key,
-  full_name text,
-  email text not null,
-  phone text
-);
-comment on column customers.email is 'customer contact e-mail';
--- an append-only log kept without a primary key
-create table stock_movements (
-  menu_id integer references menu (id),
-  warehouse_id integer,
-  delta integer not null,
-  moved_at timestamptz not null default now()
-);
-create index stock_movements_menu_idx on stock_movements (menu_id);
-`;
+/** The demo service's repository: golang-migrate migrations with the flaws the demo scan reports. */
+export const BBQ_REPO = fileURLToPath(new URL('./bbq-inventory', import.meta.url));
+
+/**
+ * Seed 003's three tables plus the flaws a first scan should find (an unindexed
+ * join column, a customer e-mail column, a table without a primary key): the
+ * demo repository's up migrations, in order.
+ */
+export const BBQ_SCHEMA = readdirSync(path.join(BBQ_REPO, 'migrations'))
+  .filter((f) => f.endsWith('.up.sql'))
+  .sort()
+  .map((f) => readFileSync(path.join(BBQ_REPO, 'migrations', f), 'utf8'))
+  .join('\n');
 
 export interface DemoEstate {
   config: Config;
@@ -147,6 +127,7 @@ export async function startDemoEstate(): Promise<DemoEstate> {
         name: 'bbq-inventory',
         owner: 'team-bbq',
         environment: 'production',
+        repo: BBQ_REPO,
         // The answers the seed questionnaire was filled with by hand, to show them beside the evidence.
         answers: { indexes: 'Yes', ssl: 'No. Tracked by PLNSRVCE-1094.', sensitivity: 'Yes' },
         datastores: [

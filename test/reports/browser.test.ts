@@ -93,7 +93,7 @@ describe('HTML reports in headless Chromium', () => {
     const { page, problems } = await open(path.join(demo.dir, htmlFileName(service.name)));
     await expect(page.title()).resolves.toBe(`CONTINUITY-0003: ${service.name}`);
     const rows = page.locator('table.questionnaire > tbody > tr');
-    await expect(rows.count()).resolves.toBe(QUESTIONNAIRE.length);
+    await expect.poll(() => rows.count()).toBe(QUESTIONNAIRE.length);
     for (const [i, row] of QUESTIONNAIRE.entries()) {
       const answer = service.questionnaire.find((a) => a.row === row.id)!;
       const tr = rows.nth(i);
@@ -128,12 +128,12 @@ describe('HTML reports in headless Chromium', () => {
     const output = page.locator('#findings .pager output');
     const total = service.findings.length;
     expect(total).toBeGreaterThan(PAGE_SIZE);
-    await expect(rows.count()).resolves.toBe(PAGE_SIZE);
-    await expect(output.innerText()).resolves.toBe(`Showing 1–50 of ${total} matching findings (of ${total}), page 1 of ${Math.ceil(total / PAGE_SIZE)}.`);
+    await expect.poll(() => rows.count()).toBe(PAGE_SIZE);
+    await expect.poll(() => output.innerText()).toBe(`Showing 1–50 of ${total} matching findings (of ${total}), page 1 of ${Math.ceil(total / PAGE_SIZE)}.`);
 
     const passing = service.findings.filter((f) => f.status === 'pass').length;
     await page.selectOption('#findings select[name="status"]', 'pass');
-    await expect(rows.count()).resolves.toBe(Math.min(PAGE_SIZE, passing));
+    await expect.poll(() => rows.count()).toBe(Math.min(PAGE_SIZE, passing));
     expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status'))))).toEqual(new Set(['pass']));
 
     const passes = service.findings.filter((f) => f.status === 'pass');
@@ -141,30 +141,30 @@ describe('HTML reports in headless Chromium', () => {
     const passingForCheck = passes.filter((f) => f.checkId === check).length;
     expect(passingForCheck).toBeGreaterThan(0);
     await page.selectOption('#findings select[name="check"]', check);
-    await expect(rows.count()).resolves.toBe(passingForCheck);
+    await expect.poll(() => rows.count()).toBe(passingForCheck);
     expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-check'))))).toEqual(new Set([check]));
 
     const datastore = service.datastores[4]!.name;
     await page.click('#findings button[type="reset"]');
     await page.fill('#findings input[name="q"]', `${datastore}:`);
     const matching = service.findings.filter((f) => f.resource.includes(`${datastore}:`) || f.message.includes(`${datastore}:`));
-    await expect(rows.count()).resolves.toBe(matching.length);
+    await expect.poll(() => rows.count()).toBe(matching.length);
     await page.selectOption('#findings select[name="check"]', 'row:indexes');
-    await expect(rows.count()).resolves.toBe(matching.length); // every per-table finding informs the Indexes row
+    await expect.poll(() => rows.count()).toBe(matching.length); // every per-table finding informs the Indexes row
     const low = matching.filter((f) => f.severity === 'low').length;
     expect(low).toBeGreaterThan(0);
     await page.selectOption('#findings select[name="severity"]', 'low');
-    await expect(rows.count()).resolves.toBe(low);
+    await expect.poll(() => rows.count()).toBe(low);
     expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-severity'))))).toEqual(new Set(['low']));
     await page.fill('#findings input[name="q"]', 'no such resource');
-    await expect(rows.count()).resolves.toBe(0);
-    await expect(output.innerText()).resolves.toBe(`No matching findings (of ${total}).`);
+    await expect.poll(() => rows.count()).toBe(0);
+    await expect.poll(() => output.innerText()).toBe(`No matching findings (of ${total}).`);
 
     await page.click('#findings button[type="reset"]');
-    await expect(rows.count()).resolves.toBe(PAGE_SIZE);
+    await expect.poll(() => rows.count()).toBe(PAGE_SIZE);
     const firstOnPageOne = await rows.first().innerText();
     await page.click('#findings [data-page="next"]');
-    await expect(output.innerText()).resolves.toContain('Showing 51–');
+    await expect.poll(() => output.innerText()).toContain('Showing 51–');
     expect(await rows.first().innerText()).not.toBe(firstOnPageOne);
     await expect(page.locator('#findings [data-page="previous"]').isDisabled()).resolves.toBe(false);
 

@@ -1,0 +1,2 @@
+drop table menu;
+drop table warehouses;

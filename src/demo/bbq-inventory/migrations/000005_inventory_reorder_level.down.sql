@@ -1,0 +1,1 @@
+alter table inventory drop column reorder_level;
