@@ -22,6 +22,19 @@ import supabaseNetworkRestrictions from './supabase/network-restrictions';
 import supabasePitr from './supabase/pitr';
 import supabaseRlsDisabledInApi from './supabase/rls-disabled-in-api';
 import supabaseSslEnforced from './supabase/ssl-enforced';
+import rdsPitrRetention from './rds/pitr-retention';
+import rdsSslEnforced from './rds/ssl-enforced';
+import rdsStorageEncrypted from './rds/storage-encrypted';
+import rdsDeletionProtection from './rds/deletion-protection';
+import rdsMultiAz from './rds/multi-az';
+import rdsSnapshotPublic from './rds/snapshot-public';
+import s3Versioning from './s3/versioning';
+import s3NoncurrentRetention from './s3/noncurrent-retention';
+import s3ObjectLock from './s3/object-lock';
+import s3Encryption from './s3/encryption';
+import s3SecureTransportPolicy from './s3/secure-transport-policy';
+import s3PublicAccessBlock from './s3/public-access-block';
+import unregistered from './datastore/unregistered';
 
 export const ALL_CHECKS: Check[] = [
   backupPolicyLink,
@@ -46,4 +59,17 @@ export const ALL_CHECKS: Check[] = [
   supabaseSslEnforced,
   supabaseNetworkRestrictions,
   supabaseRlsDisabledInApi,
+  rdsPitrRetention,
+  rdsSslEnforced,
+  rdsStorageEncrypted,
+  rdsDeletionProtection,
+  rdsMultiAz,
+  rdsSnapshotPublic,
+  s3Versioning,
+  s3NoncurrentRetention,
+  s3ObjectLock,
+  s3Encryption,
+  s3SecureTransportPolicy,
+  s3PublicAccessBlock,
+  unregistered,
 ];

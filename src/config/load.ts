@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema';
+import { unknownAccountPaths } from '../collectors/aws/accounts';
 import { registerSecret, registerUrlSecrets } from '../secrets';
 
 /** A problem with the configuration, located by key path and, where known, file line. */
@@ -120,6 +121,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (duplicates.length > 0) {
     throw new ConfigError(
       duplicates.map((path) => ({ path: formatPath(path), line: lineOf(doc, counter, path), message: 'duplicate name' })),
+      file,
+    );
+  }
+  const unknownAccounts = unknownAccountPaths(parsed.data);
+  if (unknownAccounts.length > 0) {
+    throw new ConfigError(
+      unknownAccounts.map((path) => ({ path: formatPath(path), line: lineOf(doc, counter, path), message: 'not one of aws.accounts[].id' })),
       file,
     );
   }

@@ -14,6 +14,10 @@ export interface Policy {
   skipChecks: string[];
   migrations: { compatibilityWindow: number; minRollbackShare: number };
   maxBackupAgeHours: number;
+  pitrMaxRestoreLagMinutes: number;
+  pitrIncludeReadReplicas: boolean;
+  /** null: required in the production environment only. */
+  multiAzRequired: boolean | null;
 }
 
 export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
@@ -30,6 +34,9 @@ export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
   migrations: { compatibilityWindow: 20, minRollbackShare: 1 },
   // A daily backup plus a couple of hours' slack for the backup window.
   maxBackupAgeHours: 26,
+  pitrMaxRestoreLagMinutes: 15,
+  pitrIncludeReadReplicas: false,
+  multiAzRequired: null,
 };
 
 /** Built-in environment layers: seed 001 says a dev database "has no protection". */
@@ -53,6 +60,9 @@ function apply(base: Omit<Policy, 'environment'>, layer: PolicyOverrides | undef
     skipChecks: layer.skipChecks ?? base.skipChecks,
     migrations: { ...base.migrations, ...definedOnly(layer.migrations) },
     maxBackupAgeHours: layer.maxBackupAgeHours ?? base.maxBackupAgeHours,
+    pitrMaxRestoreLagMinutes: layer.pitrMaxRestoreLagMinutes ?? base.pitrMaxRestoreLagMinutes,
+    pitrIncludeReadReplicas: layer.pitrIncludeReadReplicas ?? base.pitrIncludeReadReplicas,
+    multiAzRequired: layer.multiAzRequired ?? base.multiAzRequired,
   };
 }
 

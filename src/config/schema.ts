@@ -59,6 +59,19 @@ export const PolicyOverridesSchema = z.strictObject({
     .positive()
     .optional()
     .describe('The latest completed backup (or PITR restore point) must be at most this old, in hours.'),
+  pitrMaxRestoreLagMinutes: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Largest acceptable age of the latest restorable time (RDS LatestRestorableTime), in minutes.'),
+  pitrIncludeReadReplicas: z
+    .boolean()
+    .optional()
+    .describe('Judge RDS read replicas\' own backups too (by default they are skipped: their source is judged).'),
+  multiAzRequired: z
+    .boolean()
+    .optional()
+    .describe('Require RDS Multi-AZ; when unset, required in the production environment only.'),
 });
 export type PolicyOverrides = z.infer<typeof PolicyOverridesSchema>;
 
@@ -141,8 +154,42 @@ export const SupabaseProjectDatastoreSchema = z.strictObject({
   requestTimeoutMs: z.number().int().positive().default(10000).describe('Timeout of each Management API request.'),
 });
 
+const AwsAccountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
+const AwsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1');
+const AwsPlacement = {
+  region: AwsRegion,
+  account: AwsAccountId.optional().describe('One of aws.accounts[].id; may be left out when one account (or none) is configured.'),
+};
+
+export const RdsInstanceDatastoreSchema = z.strictObject({
+  ...DatastoreCommon,
+  type: z.literal('rds-instance'),
+  identifier: z.string().min(1).describe('DBInstanceIdentifier.'),
+  ...AwsPlacement,
+});
+
+export const RdsClusterDatastoreSchema = z.strictObject({
+  ...DatastoreCommon,
+  type: z.literal('rds-cluster'),
+  identifier: z.string().min(1).describe('DBClusterIdentifier (Aurora or Multi-AZ DB cluster).'),
+  ...AwsPlacement,
+});
+
+export const S3BucketDatastoreSchema = z.strictObject({
+  ...DatastoreCommon,
+  type: z.literal('s3-bucket'),
+  bucket: z.string().min(3).describe('Bucket name.'),
+  ...AwsPlacement,
+});
+
 /** Every datastore type; new types are added to this union. */
-export const DatastoreSchema = z.discriminatedUnion('type', [PostgresDatastoreSchema, SupabaseProjectDatastoreSchema]);
+export const DatastoreSchema = z.discriminatedUnion('type', [
+  PostgresDatastoreSchema,
+  SupabaseProjectDatastoreSchema,
+  RdsInstanceDatastoreSchema,
+  RdsClusterDatastoreSchema,
+  S3BucketDatastoreSchema,
+]);
 export type DatastoreConfig = z.infer<typeof DatastoreSchema>;
 export type DatastoreType = DatastoreConfig['type'];
 
@@ -272,6 +319,26 @@ export const ServeSchema = z.strictObject({
   shutdownGraceSeconds: z.number().min(0).default(30).describe('On SIGTERM, how long a running scan may take to finish before it is abandoned.'),
 });
 
+export const AwsAccountSchema = z.strictObject({
+  id: AwsAccountId,
+  roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional().describe('Role assumed (STS AssumeRole) to scan this account.'),
+  externalId: z.string().optional().describe('ExternalId for the AssumeRole call, if the role requires one.'),
+  profile: z.string().optional().describe('Named profile (~/.aws/config) to use, or to assume roleArn from.'),
+  regions: z.array(AwsRegion).optional().describe('Overrides aws.regions for this account.'),
+});
+
+export const AwsSettingsSchema = z.strictObject({
+  accounts: z
+    .array(AwsAccountSchema)
+    .default([])
+    .describe('Accounts to scan; without any, the default credential chain is used as one account.'),
+  regions: z.array(AwsRegion).default([]).describe('Regions discovery lists (and the default for accounts).'),
+  discovery: z.boolean().default(false).describe('List every RDS instance, cluster and bucket and report those not registered.'),
+  callTimeoutMs: z.number().int().positive().default(10000).describe('Timeout of one AWS API call (each retry attempt).'),
+  maxAttempts: z.number().int().min(1).max(20).default(6).describe('Attempts per API call, with adaptive retry on throttling.'),
+});
+export type AwsSettings = z.infer<typeof AwsSettingsSchema>;
+
 export const ConfigSchema = z.strictObject({
   version: z.literal(1).default(1),
   policy: PolicyConfigSchema.default({}),
@@ -294,5 +361,6 @@ export const ConfigSchema = z.strictObject({
     schedule: { cron: '0 9 * * 1', timezone: 'UTC' },
     shutdownGraceSeconds: 30,
   }),
+  aws: AwsSettingsSchema.optional().describe('AWS accounts, regions and discovery for rds-instance, rds-cluster and s3-bucket datastores.'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { ScanResult } from '../model';
 import { writeReports } from '../report/write';
-import { DATASTORE_COLLECTORS, SERVICE_COLLECTORS } from './registry';
+import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from './registry';
 import { runScan, type ScanPlan } from './scan';
 
 export interface ScanAndReportOptions {
@@ -29,6 +29,7 @@ export async function scanAndReport(options: ScanAndReportOptions): Promise<{ sc
     configPath: options.configPath,
     collectors: DATASTORE_COLLECTORS,
     serviceCollectors: options.serviceCollectors ?? SERVICE_COLLECTORS,
+    estateCollectors: ESTATE_COLLECTORS,
     checks: ALL_CHECKS,
     log: options.log,
     ...(options.services ? { services: options.services } : {}),

@@ -144,7 +144,7 @@ function selectServices(config: Config, names: string[] | undefined): ServiceCon
 /** The estate pseudo-service that estate-level findings are attributed to. */
 export const ESTATE = '(estate)';
 
-function createScanCache(): ScanCache {
+export function createScanCache(): ScanCache {
   const entries = new Map<string, Promise<unknown>>();
   return {
     once<T>(key: string, load: () => Promise<T>): Promise<T> {

@@ -63,6 +63,7 @@ beforeAll(async () => {
     await estate.stop();
   }
   const datastore = estate.config.services[0]!.datastores[0]!;
+  if (datastore.type !== 'postgres') throw new Error('the demo estate starts with a PostgreSQL datastore');
   const demoDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-html-demo-'));
   await writeReports(scan, demoDir, ['md', 'json', 'html']);
   demo = { scan, dir: demoDir, password: new URL(datastore.url!).password };

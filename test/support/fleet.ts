@@ -67,7 +67,8 @@ export function buildFleetScan(options: FleetOptions): ScanResult {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const now = options.now ?? new Date('2026-03-02T06:00:00Z');
   const maxTable = options.maxTableFindings ?? 4;
-  const datastoreChecks = ALL_CHECKS.filter((c) => c.scope === 'datastore');
+  // The fleet's datastores are PostgreSQL: only checks of facts a postgres datastore has apply.
+  const datastoreChecks = ALL_CHECKS.filter((c) => c.scope === 'datastore' && (c.requires === 'postgres' || c.requires === 'backupPolicyLink'));
   const waivers: Waiver[] = [];
   const events: DriftEvent[] = [];
 

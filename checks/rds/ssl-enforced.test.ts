@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import check from './ssl-enforced';
+import { checkInput, rdsFacts } from '../../test/support/aws-facts';
+import { observed, unavailable } from '../../src/engine/types';
+import type { SslEnforcement } from '../../src/collectors/aws/facts';
+
+function withSsl(ssl: Partial<SslEnforcement>) {
+  const base = rdsFacts();
+  return rdsFacts({}, { ssl: observed('rds:DescribeDBParameters orders-params', { ...(base.ssl.ok ? base.ssl.value : ({} as SslEnforcement)), ...ssl }) });
+}
+
+describe('rds.ssl-enforced', () => {
+  it('passes when the applied group sets rds.force_ssl = 1', () => {
+    const [f] = check.evaluate(checkInput(rdsFacts()));
+    expect(f!.status).toBe('pass');
+    expect(f!.evidence).toContainEqual({ source: 'rds:DescribeDBParameters orders-params', field: 'rds.force_ssl', value: '1' });
+  });
+
+  it('fails when the value does not enforce', () => {
+    const [f] = check.evaluate(checkInput(withSsl({ value: '0', enforced: false })));
+    expect(f!.status).toBe('fail');
+    expect(f!.message).toContain('accepts connections without TLS');
+  });
+
+  it('fails when the enforcing value is pending reboot', () => {
+    const [f] = check.evaluate(checkInput(withSsl({ applyStatus: 'pending-reboot', enforced: false })));
+    expect(f!.status).toBe('fail');
+    expect(f!.message).toContain('pending-reboot, so it is not in effect');
+  });
+
+  it('says when the value is the engine default', () => {
+    const [f] = check.evaluate(checkInput(withSsl({ parameterGroup: 'default.postgres14', value: '0', engineDefault: true, enforced: false })));
+    expect(f!.message).toContain('engine default of DB parameter group default.postgres14');
+    expect(f!.evidence[0]!.value).toBe('0 (engine default)');
+  });
+
+  it('is unknown when the parameters could not be read', () => {
+    const facts = rdsFacts({}, { ssl: unavailable('rds:DescribeDBParameters orders-params', 'AccessDenied: no', 'allow rds:DescribeDBParameters') });
+    expect(check.evaluate(checkInput(facts))[0]!.status).toBe('unknown');
+  });
+});

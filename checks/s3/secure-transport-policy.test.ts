@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import check from './secure-transport-policy';
+import { checkInput, s3Facts } from '../../test/support/aws-facts';
+import { observed } from '../../src/engine/types';
+import { secureTransportPolicy } from '../../test/support/aws-fixture-server';
+
+const withPolicy = (document: unknown) =>
+  s3Facts({ policy: observed('s3:GetBucketPolicy', { document: typeof document === 'string' ? document : JSON.stringify(document) }) });
+
+describe('s3.secure-transport-policy', () => {
+  it('passes with the documented Deny on aws:SecureTransport false', () => {
+    const [f] = check.evaluate(checkInput(withPolicy(secureTransportPolicy('orders-archive'))));
+    expect(f!.status).toBe('pass');
+  });
+  it('fails without a bucket policy', () => {
+    expect(check.evaluate(checkInput(s3Facts()))[0]!.status).toBe('fail');
+  });
+  it('fails a policy whose deny is limited to one principal or action', () => {
+    const policy = secureTransportPolicy('orders-archive') as { Statement: Record<string, unknown>[] };
+    const narrow = { ...policy, Statement: [{ ...policy.Statement[0], Action: 's3:PutObject' }] };
+    expect(check.evaluate(checkInput(withPolicy(narrow)))[0]!.status).toBe('fail');
+    const onePrincipal = { ...policy, Statement: [{ ...policy.Statement[0], Principal: { AWS: 'arn:aws:iam::111111111111:root' } }] };
+    expect(check.evaluate(checkInput(withPolicy(onePrincipal)))[0]!.status).toBe('fail');
+  });
+  it('is unknown for a policy that is not JSON', () => {
+    expect(check.evaluate(checkInput(withPolicy('{not json')))[0]!.status).toBe('unknown');
+  });
+});

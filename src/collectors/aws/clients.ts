@@ -1,0 +1,114 @@
+// AWS SDK clients, one per account, region and service for a scan, shared
+// through the scan cache. Endpoints come from the SDK's own handling of
+// AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_RDS / AWS_ENDPOINT_URL_S3 / _STS.
+import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
+import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { Config } from '../../config/schema';
+import { observed, unavailable, type Observed, type ScanCache } from '../../engine/types';
+import { redact, registerSecret } from '../../secrets';
+import { awsSettings, DEFAULT_ACCOUNT } from './accounts';
+
+/** The session name CloudTrail shows for the scanner's assumed-role calls. */
+export const ROLE_SESSION_NAME = 'continuity-scanner';
+
+/** The provider type the credential-providers package returns (no direct dependency on @aws-sdk/types). */
+type AwsCredentialIdentityProvider = ReturnType<typeof fromNodeProviderChain>;
+
+/** Every credential the SDK resolves is registered, so no error text can carry it. */
+function registering(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  return async (options) => {
+    const credentials = await provider(options);
+    registerSecret(credentials.secretAccessKey);
+    registerSecret(credentials.sessionToken);
+    return credentials;
+  };
+}
+
+/** True when a custom S3 endpoint is configured: such servers (MinIO, fixtures) need path-style addressing. */
+export function customS3Endpoint(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return false;
+  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+}
+
+function commonOptions(config: Config, region: string) {
+  const settings = awsSettings(config);
+  return {
+    region,
+    retryMode: 'adaptive' as const,
+    maxAttempts: settings.maxAttempts,
+    // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes.
+    requestHandler: { requestTimeout: settings.callTimeoutMs, connectionTimeout: settings.callTimeoutMs, throwOnRequestTimeout: true },
+  };
+}
+
+function credentialsFor(config: Config, account: string): AwsCredentialIdentityProvider {
+  const settings = awsSettings(config);
+  const entry = settings.accounts.find((a) => a.id === account);
+  if (account !== DEFAULT_ACCOUNT && !entry) {
+    throw new Error(`account ${account} is not listed under aws.accounts`);
+  }
+  const base = entry?.profile ? fromIni({ profile: entry.profile }) : fromNodeProviderChain();
+  if (!entry?.roleArn) return registering(base);
+  const stsRegion = entry.regions?.[0] ?? settings.regions[0] ?? 'us-east-1';
+  return registering(
+    fromTemporaryCredentials({
+      params: {
+        RoleArn: entry.roleArn,
+        RoleSessionName: ROLE_SESSION_NAME,
+        ...(entry.externalId ? { ExternalId: entry.externalId } : {}),
+      },
+      masterCredentials: registering(base),
+      clientConfig: commonOptions(config, stsRegion),
+    }),
+  );
+}
+
+/** One credential provider per account per scan, so a role is assumed once, not per client. */
+function sharedCredentials(shared: ScanCache, config: Config, account: string): Promise<AwsCredentialIdentityProvider> {
+  return shared.once(`aws:credentials:${account}`, async () => credentialsFor(config, account));
+}
+
+export function rdsClient(shared: ScanCache, config: Config, account: string, region: string): Promise<RDSClient> {
+  return shared.once(`aws:client:rds:${account}:${region}`, async () => {
+    const credentials = await sharedCredentials(shared, config, account);
+    return new RDSClient({ ...commonOptions(config, region), credentials });
+  });
+}
+
+export function s3Client(shared: ScanCache, config: Config, account: string, region: string): Promise<S3Client> {
+  return shared.once(`aws:client:s3:${account}:${region}`, async () => {
+    const credentials = await sharedCredentials(shared, config, account);
+    return new S3Client({ ...commonOptions(config, region), credentials, forcePathStyle: customS3Endpoint() });
+  });
+}
+
+/** The error code (e.g. AccessDenied, Throttling) an SDK error carries. */
+export function awsErrorCode(error: unknown): string | undefined {
+  const e = error as { name?: string; Code?: string };
+  return e?.Code ?? e?.name;
+}
+
+/** An SDK error as it may be shown: code and message, credentials removed. */
+export function awsErrorText(error: unknown): string {
+  if (!(error instanceof Error)) return redact(String(error));
+  const code = awsErrorCode(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const prefix = code && code !== 'Error' && !error.message.startsWith(code) ? `${code}: ` : '';
+  return redact(`${prefix}${error.message}${status ? ` (HTTP ${status})` : ''}`);
+}
+
+/** The IAM permission hint shown when a call is refused. */
+export function accessHint(error: unknown, permission: string): string | undefined {
+  const code = awsErrorCode(error) ?? '';
+  return /AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(code) ? `allow ${permission} to the scanner's role` : undefined;
+}
+
+/** Run a read; a refusal or failure becomes an unavailable fact naming the permission to grant. */
+export async function observeAws<T>(source: string, permission: string, run: () => Promise<T>): Promise<Observed<T>> {
+  try {
+    return observed(source, await run());
+  } catch (error) {
+    return unavailable(source, awsErrorText(error), accessHint(error, permission));
+  }
+}

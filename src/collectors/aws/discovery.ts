@@ -1,0 +1,78 @@
+// The `awsDiscovery` estate collector: every RDS instance, cluster and bucket
+// of the configured accounts and regions, through the same shared reads the
+// per-datastore collectors use (so discovery adds only the ListBuckets pages).
+import { paginateListBuckets, type Bucket } from '@aws-sdk/client-s3';
+import type { Config } from '../../config/schema';
+import type { EstateCollector, ScanCache } from '../../engine/types';
+import { observeAws, s3Client } from './clients';
+import { awsSettings, discoveryScopes } from './accounts';
+import type { AwsDiscoveryFacts, DiscoveredRds } from './facts';
+import { clustersOf, instancesOf } from './rds-api';
+
+/** ListBuckets returns up to 10,000 buckets per page; 1,000 keeps responses small. */
+const BUCKET_PAGE_SIZE = 1000;
+
+/** Every bucket of an account (S3 lists them account-wide, with each bucket's region). */
+export function bucketsOf(shared: ScanCache, config: Config, account: string, region: string): Promise<Bucket[]> {
+  return shared.once(`s3:buckets:${account}`, async () => {
+    const client = await s3Client(shared, config, account, region);
+    const all: Bucket[] = [];
+    for await (const page of paginateListBuckets({ client, pageSize: BUCKET_PAGE_SIZE }, {})) all.push(...(page.Buckets ?? []));
+    return all;
+  });
+}
+
+export async function discoverAws(shared: ScanCache, config: Config): Promise<AwsDiscoveryFacts> {
+  const scopes = discoveryScopes(config);
+  const regions = await Promise.all(
+    scopes.flatMap(({ account, regions }) =>
+      regions.map(async (region) => {
+        const scope = { shared, config, account, region };
+        const [instances, clusters] = await Promise.all([
+          observeAws('rds:DescribeDBInstances', 'rds:DescribeDBInstances', async () =>
+            [...(await instancesOf(scope)).values()].map(
+              (i): DiscoveredRds => ({
+                kind: 'instance',
+                identifier: i.DBInstanceIdentifier!,
+                engine: i.Engine ?? 'unknown',
+                clusterIdentifier: i.DBClusterIdentifier ?? null,
+                readReplicaSource: i.ReadReplicaSourceDBInstanceIdentifier ?? null,
+              }),
+            ),
+          ),
+          observeAws('rds:DescribeDBClusters', 'rds:DescribeDBClusters', async () =>
+            [...(await clustersOf(scope)).values()].map(
+              (c): DiscoveredRds => ({
+                kind: 'cluster',
+                identifier: c.DBClusterIdentifier!,
+                engine: c.Engine ?? 'unknown',
+                clusterIdentifier: null,
+                readReplicaSource: c.ReplicationSourceIdentifier ?? null,
+              }),
+            ),
+          ),
+        ]);
+        return { account, region, instances, clusters };
+      }),
+    ),
+  );
+  const buckets = await Promise.all(
+    scopes.map(async ({ account, regions: accountRegions }) => ({
+      account,
+      regions: accountRegions,
+      buckets: await observeAws('s3:ListBuckets', 's3:ListAllMyBuckets', async () =>
+        (await bucketsOf(shared, config, account, accountRegions[0] ?? 'us-east-1')).map((b) => ({
+          name: b.Name!,
+          region: b.BucketRegion ?? null,
+        })),
+      ),
+    })),
+  );
+  return { regions, buckets };
+}
+
+export const awsDiscoveryCollector: EstateCollector<'awsDiscovery'> = {
+  kind: 'awsDiscovery',
+  appliesTo: (config) => awsSettings(config).discovery,
+  collect: ({ shared, config }) => discoverAws(shared, config),
+};

@@ -1,0 +1,202 @@
+// The `rds` collector: one RDS DB instance or DB cluster, sliced out of the
+// account/region-wide reads in rds-api.ts.
+import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
+import { observed, unavailable, type Collector, type Observed } from '../../engine/types';
+import { accessHint, awsErrorText, observeAws } from './clients';
+import { accountOf, type AwsDatastore } from './accounts';
+import type { RdsDatabase, RdsFacts, RdsSnapshotExposure, SslEnforcement } from './facts';
+import {
+  clustersOf,
+  instancesOf,
+  manualClusterSnapshotsOf,
+  manualSnapshotsOf,
+  parametersOf,
+  restoreAttributeOf,
+  type RdsScope,
+} from './rds-api';
+import { enforces, engineDefaultOf, isDefaultGroup, sslParameterOf } from './ssl';
+
+const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
+
+export function instanceToDatabase(i: DBInstance): RdsDatabase {
+  return {
+    kind: 'instance',
+    identifier: i.DBInstanceIdentifier!,
+    arn: i.DBInstanceArn ?? null,
+    engine: i.Engine ?? 'unknown',
+    engineVersion: i.EngineVersion ?? '',
+    status: i.DBInstanceStatus ?? null,
+    backupRetentionPeriod: i.BackupRetentionPeriod ?? 0,
+    latestRestorableTime: iso(i.LatestRestorableTime),
+    multiAz: i.MultiAZ ?? false,
+    storageEncrypted: i.StorageEncrypted ?? false,
+    kmsKeyId: i.KmsKeyId ?? null,
+    deletionProtection: i.DeletionProtection ?? false,
+    readReplicaSource: i.ReadReplicaSourceDBInstanceIdentifier ?? i.ReadReplicaSourceDBClusterIdentifier ?? null,
+    clusterIdentifier: i.DBClusterIdentifier ?? null,
+    source: 'rds:DescribeDBInstances',
+  };
+}
+
+export function clusterToDatabase(c: DBCluster): RdsDatabase {
+  return {
+    kind: 'cluster',
+    identifier: c.DBClusterIdentifier!,
+    arn: c.DBClusterArn ?? null,
+    engine: c.Engine ?? 'unknown',
+    engineVersion: c.EngineVersion ?? '',
+    status: c.Status ?? null,
+    backupRetentionPeriod: c.BackupRetentionPeriod ?? 0,
+    latestRestorableTime: iso(c.LatestRestorableTime),
+    multiAz: c.MultiAZ ?? false,
+    storageEncrypted: c.StorageEncrypted ?? false,
+    kmsKeyId: c.KmsKeyId ?? null,
+    deletionProtection: c.DeletionProtection ?? false,
+    readReplicaSource: c.ReplicationSourceIdentifier ?? null,
+    clusterIdentifier: null,
+    source: 'rds:DescribeDBClusters',
+  };
+}
+
+/** pending-reboot outranks applying outranks in-sync: the least applied member decides. */
+const APPLY_ORDER = ['pending-reboot', 'applying', 'in-sync'];
+function leastApplied(statuses: (string | undefined)[]): string | null {
+  const known = statuses.filter((s): s is string => Boolean(s));
+  if (known.length === 0) return null;
+  return [...known].sort((a, b) => rank(a) - rank(b))[0]!;
+}
+function rank(status: string): number {
+  const i = APPLY_ORDER.indexOf(status);
+  return i === -1 ? 0 : i; // an unknown status is treated like pending-reboot: not applied
+}
+
+async function readSsl(
+  scope: RdsScope,
+  judged: RdsDatabase,
+  instance: DBInstance | undefined,
+  cluster: DBCluster | undefined,
+): Promise<Observed<SslEnforcement>> {
+  const parameter = sslParameterOf(judged.engine);
+  const groupKind = cluster ? ('DB cluster parameter group' as const) : ('DB parameter group' as const);
+  const describeCall = cluster ? 'rds:DescribeDBClusterParameters' : 'rds:DescribeDBParameters';
+  if (!parameter) {
+    return unavailable(judged.source, `engine ${judged.engine} enforces TLS through an option group, which continuity does not read`);
+  }
+  let group: string | undefined;
+  let applyStatus: string | null;
+  if (cluster) {
+    group = cluster.DBClusterParameterGroup;
+    const members = cluster.DBClusterMembers ?? [];
+    const relevant = instance ? members.filter((m) => m.DBInstanceIdentifier === instance.DBInstanceIdentifier) : members;
+    applyStatus = leastApplied(relevant.map((m) => m.DBClusterParameterGroupStatus));
+  } else {
+    const entry = instance?.DBParameterGroups?.[0];
+    group = entry?.DBParameterGroupName;
+    applyStatus = entry?.ParameterApplyStatus ?? null;
+  }
+  if (!group) return unavailable(judged.source, `no ${groupKind} reported for ${judged.identifier}`);
+  const applied = applyStatus === null || applyStatus === 'in-sync';
+
+  if (isDefaultGroup(group)) {
+    const value = engineDefaultOf(judged.engine, judged.engineVersion);
+    return observed(`${judged.source} (${groupKind} ${group}: engine default)`, {
+      parameter,
+      parameterGroup: group,
+      groupKind,
+      value,
+      engineDefault: true,
+      applyStatus,
+      enforced: applied && enforces(parameter, value),
+      source: `${judged.source} (${groupKind} ${group}: engine default)`,
+    });
+  }
+  try {
+    const parameters = await parametersOf(scope, { name: group, kind: groupKind });
+    const entry = parameters.get(parameter);
+    const engineDefault = !entry || entry.value === null;
+    const value = engineDefault ? engineDefaultOf(judged.engine, judged.engineVersion) : entry.value;
+    const source = `${describeCall} ${group}`;
+    return observed(source, {
+      parameter,
+      parameterGroup: group,
+      groupKind,
+      value,
+      engineDefault,
+      applyStatus,
+      enforced: applied && enforces(parameter, value),
+      source,
+    });
+  } catch (error) {
+    return unavailable(`${describeCall} ${group}`, awsErrorText(error), accessHint(error, describeCall));
+  }
+}
+
+async function readSnapshots(scope: RdsScope, judged: RdsDatabase): Promise<Observed<RdsSnapshotExposure[]>> {
+  const kind = judged.kind === 'cluster' ? ('DB cluster snapshot' as const) : ('DB snapshot' as const);
+  const listCall = judged.kind === 'cluster' ? 'rds:DescribeDBClusterSnapshots' : 'rds:DescribeDBSnapshots';
+  const attributeCall =
+    judged.kind === 'cluster' ? 'rds:DescribeDBClusterSnapshotAttributes' : 'rds:DescribeDBSnapshotAttributes';
+  return observeAws(`${listCall} (manual), ${attributeCall}`, `${listCall} and ${attributeCall}`, async () => {
+    const byOwner = await (judged.kind === 'cluster' ? manualClusterSnapshotsOf(scope) : manualSnapshotsOf(scope));
+    return Promise.all(
+      (byOwner.get(judged.identifier) ?? []).map(async (identifier) => ({
+        identifier,
+        kind,
+        restorableBy: await restoreAttributeOf(scope, { identifier, kind }),
+      })),
+    );
+  });
+}
+
+export async function collectRds(scope: RdsScope, datastore: Extract<AwsDatastore, { type: 'rds-instance' | 'rds-cluster' }>): Promise<RdsFacts> {
+  const where = `account ${scope.account}, region ${scope.region}`;
+  let instance: DBInstance | undefined;
+  let cluster: DBCluster | undefined;
+  if (datastore.type === 'rds-instance') {
+    instance = (await instancesOf(scope)).get(datastore.identifier);
+    if (!instance) throw new Error(`DB instance "${datastore.identifier}" was not found by DescribeDBInstances in ${where}`);
+    if (instance.DBClusterIdentifier) {
+      cluster = (await clustersOf(scope)).get(instance.DBClusterIdentifier);
+      if (!cluster) throw new Error(`DB cluster "${instance.DBClusterIdentifier}" of instance "${datastore.identifier}" was not found in ${where}`);
+    }
+  } else {
+    cluster = (await clustersOf(scope)).get(datastore.identifier);
+    if (!cluster) throw new Error(`DB cluster "${datastore.identifier}" was not found by DescribeDBClusters in ${where}`);
+  }
+  const target = instance ? instanceToDatabase(instance) : clusterToDatabase(cluster!);
+  const judged = cluster ? clusterToDatabase(cluster) : target;
+  const [ssl, manualSnapshots] = await Promise.all([
+    readSsl(scope, judged, instance, cluster),
+    readSnapshots(scope, judged),
+  ]);
+  return { account: scope.account, region: scope.region, target, judged, ssl, manualSnapshots };
+}
+
+/** E.g. "automated backups, 35 days, latest restorable 2026-11-21T10:00:00.000Z". */
+export function describeRdsPitr(facts: RdsFacts): string {
+  const { judged } = facts;
+  const at = judged.kind === facts.target.kind ? '' : `at cluster ${judged.identifier}: `;
+  if (judged.backupRetentionPeriod <= 0) return `${at}automated backups off`;
+  const latest = judged.latestRestorableTime ? `, latest restorable ${judged.latestRestorableTime}` : ', no restorable time reported';
+  return `${at}automated backups, ${judged.backupRetentionPeriod} days${latest}`;
+}
+
+export const rdsCollector: Collector<'rds'> = {
+  kind: 'rds',
+  appliesTo: (datastore) => datastore.type === 'rds-instance' || datastore.type === 'rds-cluster',
+  async collect(ctx) {
+    const datastore = ctx.datastore as Extract<AwsDatastore, { type: 'rds-instance' | 'rds-cluster' }>;
+    const scope: RdsScope = {
+      shared: ctx.shared,
+      config: ctx.config,
+      account: accountOf(ctx.config, datastore),
+      region: datastore.region,
+    };
+    try {
+      return await collectRds(scope, datastore);
+    } catch (error) {
+      throw new Error(awsErrorText(error)); // keeps the AWS error code (AccessDenied, Throttling) in the finding
+    }
+  },
+  describePitr: describeRdsPitr,
+};

@@ -1,0 +1,161 @@
+// The `s3` collector: one bucket's versioning, lifecycle, object lock,
+// default encryption, policy and public access block. All reads; the
+// documented "not configured" errors are facts, not failures.
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
+  type LifecycleRule,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { observed, unavailable, type Collector, type Observed } from '../../engine/types';
+import { accessHint, awsErrorCode, awsErrorText, s3Client } from './clients';
+import { accountOf, type AwsDatastore } from './accounts';
+import type { S3Facts, S3LifecycleRule } from './facts';
+
+/**
+ * Call one bucket read. `notConfigured` maps the error code S3 documents for
+ * "this bucket has no such configuration" to the fact it means.
+ */
+async function read<T>(
+  call: string,
+  permission: string,
+  run: () => Promise<T>,
+  notConfigured?: { code: string; value: T },
+): Promise<Observed<T>> {
+  try {
+    return observed(call, await run());
+  } catch (error) {
+    if (notConfigured && awsErrorCode(error) === notConfigured.code) {
+      return observed(`${call} (${notConfigured.code})`, notConfigured.value);
+    }
+    return unavailable(call, awsErrorText(error), accessHint(error, permission));
+  }
+}
+
+function ruleScope(rule: LifecycleRule): string {
+  const filter = rule.Filter;
+  const prefix = filter?.Prefix ?? filter?.And?.Prefix ?? rule.Prefix;
+  const parts: string[] = [];
+  if (prefix) parts.push(`prefix "${prefix}"`);
+  const tags = filter?.Tag ? [filter.Tag] : (filter?.And?.Tags ?? []);
+  if (tags.length > 0) parts.push(`tags ${tags.map((t) => `${t.Key}=${t.Value}`).join(',')}`);
+  const greater = filter?.ObjectSizeGreaterThan ?? filter?.And?.ObjectSizeGreaterThan;
+  const less = filter?.ObjectSizeLessThan ?? filter?.And?.ObjectSizeLessThan;
+  if (greater !== undefined) parts.push(`objects over ${greater} bytes`);
+  if (less !== undefined) parts.push(`objects under ${less} bytes`);
+  return parts.length === 0 ? 'whole bucket' : parts.join(', ');
+}
+
+function toRule(rule: LifecycleRule): S3LifecycleRule {
+  return {
+    id: rule.ID ?? null,
+    enabled: rule.Status === 'Enabled',
+    scope: ruleScope(rule),
+    noncurrentDays: rule.NoncurrentVersionExpiration?.NoncurrentDays ?? null,
+    newerNoncurrentVersions: rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions ?? null,
+  };
+}
+
+export async function collectS3(client: S3Client, where: { account: string; region: string; bucket: string }): Promise<S3Facts> {
+  const Bucket = where.bucket;
+  const [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock] = await Promise.all([
+    read('s3:GetBucketVersioning', 's3:GetBucketVersioning', async () => {
+      const out = await client.send(new GetBucketVersioningCommand({ Bucket }));
+      const status = out.Status === 'Enabled' || out.Status === 'Suspended' ? out.Status : ('never enabled' as const);
+      return { status, mfaDelete: out.MFADelete ?? null };
+    }),
+    read(
+      's3:GetBucketLifecycleConfiguration',
+      's3:GetLifecycleConfiguration',
+      async () => {
+        const out = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket }));
+        return { configured: true, rules: (out.Rules ?? []).map(toRule) };
+      },
+      { code: 'NoSuchLifecycleConfiguration', value: { configured: false, rules: [] } },
+    ),
+    read(
+      's3:GetObjectLockConfiguration',
+      's3:GetBucketObjectLockConfiguration',
+      async () => {
+        const out = await client.send(new GetObjectLockConfigurationCommand({ Bucket }));
+        const config = out.ObjectLockConfiguration;
+        const retention = config?.Rule?.DefaultRetention;
+        return {
+          enabled: config?.ObjectLockEnabled === 'Enabled',
+          mode: retention?.Mode ?? null,
+          days: retention?.Days ?? null,
+          years: retention?.Years ?? null,
+        };
+      },
+      { code: 'ObjectLockConfigurationNotFoundError', value: { enabled: false, mode: null, days: null, years: null } },
+    ),
+    read(
+      's3:GetBucketEncryption',
+      's3:GetEncryptionConfiguration',
+      async () => {
+        const out = await client.send(new GetBucketEncryptionCommand({ Bucket }));
+        return {
+          rules: (out.ServerSideEncryptionConfiguration?.Rules ?? []).map((r) => ({
+            algorithm: r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null,
+            kmsKeyId: r.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID ?? null,
+            bucketKeyEnabled: r.BucketKeyEnabled ?? null,
+          })),
+        };
+      },
+      { code: 'ServerSideEncryptionConfigurationNotFoundError', value: { rules: [] } },
+    ),
+    read(
+      's3:GetBucketPolicy',
+      's3:GetBucketPolicy',
+      async () => ({ document: (await client.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? null }),
+      { code: 'NoSuchBucketPolicy', value: { document: null } },
+    ),
+    read(
+      's3:GetPublicAccessBlock',
+      's3:GetBucketPublicAccessBlock',
+      async () => {
+        const c = (await client.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration;
+        return {
+          blockPublicAcls: c?.BlockPublicAcls ?? false,
+          ignorePublicAcls: c?.IgnorePublicAcls ?? false,
+          blockPublicPolicy: c?.BlockPublicPolicy ?? false,
+          restrictPublicBuckets: c?.RestrictPublicBuckets ?? false,
+        };
+      },
+      { code: 'NoSuchPublicAccessBlockConfiguration', value: null },
+    ),
+  ]);
+  const facts: S3Facts = { ...where, versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock };
+  const reads = [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock];
+  // A bucket that does not exist (or not in this region) is a collection failure, not six unknowns.
+  const missing = reads.find((r) => !r.ok && /NoSuchBucket\b|PermanentRedirect/.test(r.reason));
+  if (missing && !missing.ok && reads.every((r) => !r.ok)) throw new Error(`bucket "${Bucket}": ${missing.reason}`);
+  return facts;
+}
+
+/** S3's recovery window: versioning plus how long lifecycle rules keep previous versions. */
+export function describeS3Pitr(facts: S3Facts): string | undefined {
+  if (!facts.versioning.ok) return undefined;
+  if (facts.versioning.value.status !== 'Enabled') return `versioning ${facts.versioning.value.status === 'Suspended' ? 'suspended' : 'off'}: no previous versions kept`;
+  if (!facts.lifecycle.ok) return 'versioning on, version expiry not read';
+  const days = facts.lifecycle.value.rules.filter((r) => r.enabled && r.noncurrentDays !== null).map((r) => r.noncurrentDays!);
+  return days.length === 0 ? 'versioning on, previous versions kept indefinitely' : `versioning on, previous versions kept ${Math.min(...days)} days`;
+}
+
+export const s3Collector: Collector<'s3'> = {
+  kind: 's3',
+  appliesTo: (datastore) => datastore.type === 's3-bucket',
+  async collect(ctx) {
+    const datastore = ctx.datastore as Extract<AwsDatastore, { type: 's3-bucket' }>;
+    const account = accountOf(ctx.config, datastore);
+    return ctx.shared.once(`s3:bucket:${account}:${datastore.bucket}`, async () => {
+      const client = await s3Client(ctx.shared, ctx.config, account, datastore.region);
+      return collectS3(client, { account, region: datastore.region, bucket: datastore.bucket });
+    });
+  },
+  describePitr: describeS3Pitr,
+};

@@ -1,0 +1,370 @@
+// The AWS collectors and checks through the real engine and the real SDK,
+// against the local wire-format fixture server.
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../../checks';
+import { ConfigSchema, type Config } from '../../src/config/schema';
+import { runScan } from '../../src/engine/scan';
+import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from '../../src/engine/registry';
+import { silentLogger } from '../../src/log';
+import type { Finding, ScanResult } from '../../src/model';
+import type { AwsFixtureServer, FixtureInstance } from '../support/aws-fixture-server';
+import { secureTransportPolicy } from '../support/aws-fixture-server';
+import { FIXTURE_SECRET_ACCESS_KEY, startAwsFixture } from '../support/aws-env';
+
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+const NOW = new Date('2026-11-21T10:05:00Z');
+const RECENT = '2026-11-21T10:00:00Z';
+
+function instance(identifier: string, overrides: Partial<FixtureInstance> = {}): FixtureInstance {
+  return {
+    identifier,
+    engine: 'postgres',
+    engineVersion: '16.4',
+    backupRetentionPeriod: 35,
+    latestRestorableTime: RECENT,
+    multiAz: true,
+    storageEncrypted: true,
+    deletionProtection: true,
+    ...overrides,
+  };
+}
+
+function config(datastores: unknown[], aws: unknown = { regions: [REGION] }): Config {
+  return ConfigSchema.parse({
+    services: [{ name: 'orders', environment: 'production', datastores }],
+    aws,
+  });
+}
+
+async function scan(cfg: Config, log = silentLogger): Promise<ScanResult> {
+  return runScan({
+    config: cfg,
+    configPath: null,
+    collectors: DATASTORE_COLLECTORS,
+    serviceCollectors: SERVICE_COLLECTORS,
+    estateCollectors: ESTATE_COLLECTORS,
+    checks: ALL_CHECKS,
+    log,
+    now: () => NOW,
+  });
+}
+
+function finding(result: ScanResult, checkId: string, datastore: string): Finding {
+  const found = result.services[0]!.findings.filter((f) => f.checkId === checkId && f.datastore === datastore);
+  expect(found, `${checkId} on ${datastore}`).toHaveLength(1);
+  return found[0]!;
+}
+
+let server: AwsFixtureServer;
+let stop: () => Promise<void>;
+beforeEach(async () => {
+  ({ server, stop } = await startAwsFixture());
+});
+afterEach(async () => {
+  await stop();
+});
+
+describe('RDS over the Query protocol', () => {
+  it('pages through 260 instances with Marker, once per region, and judges each against the policy', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    for (let i = 0; i < 260; i++) estate.instances.push(instance(`db-${String(i).padStart(3, '0')}`));
+    estate.instances[259] = instance('db-259', { backupRetentionPeriod: 7 });
+    estate.instances[130] = instance('db-130', { latestRestorableTime: '2026-11-21T09:00:00Z' });
+    const result = await scan(
+      config([
+        { name: 'first', type: 'rds-instance', identifier: 'db-000', region: REGION },
+        { name: 'middle', type: 'rds-instance', identifier: 'db-130', region: REGION },
+        { name: 'last', type: 'rds-instance', identifier: 'db-259', region: REGION },
+      ]),
+    );
+    expect(server.calls.get('DescribeDBInstances')).toBe(3);
+    expect(finding(result, 'rds.pitr-retention', 'first').status).toBe('pass');
+    const last = finding(result, 'rds.pitr-retention', 'last');
+    expect(last.status).toBe('fail');
+    expect(last.message).toContain('7 days');
+    expect(last.evidence).toContainEqual({ source: 'rds:DescribeDBInstances', field: 'BackupRetentionPeriod', value: 7 });
+    const lagging = finding(result, 'rds.pitr-retention', 'middle');
+    expect(lagging.status).toBe('fail');
+    expect(lagging.message).toContain('65 minutes old');
+    expect(result.services[0]!.datastores.find((d) => d.name === 'first')!.pitr).toBe(
+      'automated backups, 35 days, latest restorable 2026-11-21T10:00:00.000Z',
+    );
+  });
+
+  it('retries a Throttling error and then succeeds', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.clusters.push({
+      identifier: 'orders-aurora',
+      engine: 'aurora-postgresql',
+      engineVersion: '16.4',
+      backupRetentionPeriod: 30,
+      latestRestorableTime: RECENT,
+      multiAz: true,
+      storageEncrypted: true,
+      deletionProtection: true,
+      parameterGroup: 'orders-cluster-params',
+      members: [{ identifier: 'orders-aurora-1', writer: true }],
+    });
+    estate.clusterParameterGroups['orders-cluster-params'] = [{ name: 'rds.force_ssl', value: '1' }];
+    server.inject({ action: 'DescribeDBClusters', code: 'Throttling', times: 1 });
+    const result = await scan(config([{ name: 'aurora', type: 'rds-cluster', identifier: 'orders-aurora', region: REGION }]));
+    expect(server.calls.get('DescribeDBClusters')).toBe(2);
+    expect(result.services[0]!.datastores[0]!.collectionError).toBeUndefined();
+    expect(finding(result, 'rds.pitr-retention', 'aurora').status).toBe('pass');
+    const ssl = finding(result, 'rds.ssl-enforced', 'aurora');
+    expect(ssl.status).toBe('pass');
+    expect(ssl.evidence).toContainEqual({ source: 'rds:DescribeDBClusterParameters orders-cluster-params', field: 'rds.force_ssl', value: '1' });
+  });
+
+  it('turns AccessDenied into error findings, never a pass', async () => {
+    server.region(ACCOUNT, REGION).instances.push(instance('orders-db'));
+    server.inject({ action: 'DescribeDBInstances', code: 'AccessDenied' });
+    const result = await scan(config([{ name: 'orders-db', type: 'rds-instance', identifier: 'orders-db', region: REGION }]));
+    const rds = result.services[0]!.findings.filter((f) => f.checkId.startsWith('rds.'));
+    expect(rds.length).toBe(6);
+    for (const f of rds) {
+      expect(f.status).toBe('error');
+      expect(f.message).toContain('AccessDenied');
+    }
+    expect(result.services[0]!.questionnaire.find((q) => q.row === 'ssl')!.answer).toMatch(/^Not assessed/);
+  });
+
+  it('does not count a parameter group pending reboot as enforced, and reads each group once', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    const parameters = Array.from({ length: 150 }, (_, i) => ({ name: `param_${i}`, value: String(i) }));
+    estate.parameterGroups['strict-pg'] = [...parameters, { name: 'rds.force_ssl', value: '1' }];
+    estate.instances.push(
+      instance('applied', { parameterGroup: 'strict-pg', parameterApplyStatus: 'in-sync' }),
+      instance('pending', { parameterGroup: 'strict-pg', parameterApplyStatus: 'pending-reboot' }),
+      instance('pg14-default', { engineVersion: '14.12' }),
+      instance('pg16-default', { engineVersion: '16.4' }),
+      instance('mysql-default', { engine: 'mysql', engineVersion: '8.0.39' }),
+    );
+    const result = await scan(
+      config(['applied', 'pending', 'pg14-default', 'pg16-default', 'mysql-default'].map((id) => ({ name: id, type: 'rds-instance', identifier: id, region: REGION }))),
+    );
+    expect(server.calls.get('DescribeDBParameters')).toBe(2); // 151 parameters: two pages of one series
+    expect(finding(result, 'rds.ssl-enforced', 'applied').status).toBe('pass');
+    const pending = finding(result, 'rds.ssl-enforced', 'pending');
+    expect(pending.status).toBe('fail');
+    expect(pending.message).toContain('pending-reboot');
+    const pg16 = finding(result, 'rds.ssl-enforced', 'pg16-default');
+    expect(pg16.status).toBe('pass');
+    expect(pg16.evidence).toContainEqual({
+      source: 'rds:DescribeDBInstances (DB parameter group default.postgres16: engine default)',
+      field: 'rds.force_ssl',
+      value: '1 (engine default)',
+    });
+    expect(finding(result, 'rds.ssl-enforced', 'pg14-default').status).toBe('fail');
+    expect(finding(result, 'rds.ssl-enforced', 'mysql-default').message).toContain('require_secure_transport = 0');
+    expect(result.services[0]!.questionnaire.find((q) => q.row === 'ssl')!.answer).toMatch(/^Partly/);
+  });
+
+  it('judges an Aurora member at its cluster and skips read replicas', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.clusters.push({
+      identifier: 'shop',
+      engine: 'aurora-mysql',
+      engineVersion: '8.0.mysql_aurora.3.05.2',
+      backupRetentionPeriod: 3,
+      latestRestorableTime: RECENT,
+      storageEncrypted: false,
+      parameterGroup: 'default.aurora-mysql8.0',
+      members: [{ identifier: 'shop-1', writer: true }],
+    });
+    estate.instances.push(
+      instance('shop-1', { engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.05.2', backupRetentionPeriod: 1, storageEncrypted: true, clusterIdentifier: 'shop' }),
+      instance('orders-replica', { readReplicaSource: 'orders-db', backupRetentionPeriod: 0 }),
+    );
+    estate.snapshots.push({ identifier: 'orders-replica-manual', of: 'orders-replica', restore: ['all'] });
+    const result = await scan(
+      config([
+        { name: 'shop-writer', type: 'rds-instance', identifier: 'shop-1', region: REGION },
+        { name: 'replica', type: 'rds-instance', identifier: 'orders-replica', region: REGION },
+      ]),
+    );
+    const pitr = finding(result, 'rds.pitr-retention', 'shop-writer');
+    expect(pitr.status).toBe('fail');
+    expect(pitr.message).toContain('cluster shop (for its member shop-1) keeps 3 days');
+    expect(finding(result, 'rds.storage-encrypted', 'shop-writer').status).toBe('fail');
+    expect(finding(result, 'rds.ssl-enforced', 'shop-writer').status).toBe('fail');
+    expect(finding(result, 'rds.pitr-retention', 'replica').status).toBe('skipped');
+    const exposed = finding(result, 'rds.snapshot-public', 'replica');
+    expect(exposed.status).toBe('fail');
+    expect(exposed.resource).toBe('replica:orders-replica-manual');
+  });
+
+  it('assumes the configured role per account and scans that account', async () => {
+    const other = '222222222222';
+    server.addRole(`arn:aws:iam::${other}:role/continuity-read`, other);
+    server.region(other, REGION).instances.push(instance('other-db', { backupRetentionPeriod: 14 }));
+    const result = await scan(
+      config([{ name: 'other', type: 'rds-instance', identifier: 'other-db', region: REGION, account: other }], {
+        regions: [REGION],
+        accounts: [{ id: other, roleArn: `arn:aws:iam::${other}:role/continuity-read`, externalId: 'ext-42' }],
+      }),
+    );
+    expect(server.assumedRoles).toEqual([{ roleArn: `arn:aws:iam::${other}:role/continuity-read`, sessionName: 'continuity-scanner', externalId: 'ext-42' }]);
+    expect(finding(result, 'rds.pitr-retention', 'other').message).toContain('14 days');
+  });
+});
+
+describe('S3 over REST/XML', () => {
+  it('reads a fully protected bucket as passing', async () => {
+    server.buckets(ACCOUNT).push({
+      name: 'orders-archive',
+      region: REGION,
+      versioning: 'Enabled',
+      lifecycle: [{ id: 'keep-versions', noncurrentDays: 45 }],
+      objectLock: { mode: 'GOVERNANCE', days: 30 },
+      encryption: { algorithm: 'aws:kms', kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/abc', bucketKey: true },
+      policy: secureTransportPolicy('orders-archive'),
+      publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
+    });
+    const result = await scan(config([{ name: 'archive', type: 's3-bucket', bucket: 'orders-archive', region: REGION }]));
+    const s3 = result.services[0]!.findings.filter((f) => f.checkId.startsWith('s3.'));
+    expect(s3.map((f) => [f.checkId, f.status])).toEqual([
+      ['s3.versioning', 'pass'],
+      ['s3.noncurrent-retention', 'pass'],
+      ['s3.object-lock', 'pass'],
+      ['s3.encryption', 'pass'],
+      ['s3.secure-transport-policy', 'pass'],
+      ['s3.public-access-block', 'pass'],
+    ]);
+    expect(server.totalCalls()).toBe(6);
+  });
+
+  it('reads the documented "not configured" errors as their meaning, and AccessDenied as unknown', async () => {
+    server.buckets(ACCOUNT).push({ name: 'bare-bucket', region: REGION, versioning: 'Enabled' });
+    server.buckets(ACCOUNT).push({ name: 'short-bucket', region: REGION, versioning: 'Suspended', lifecycle: [{ id: 'trim', noncurrentDays: 7 }] });
+    server.inject({ action: 'GetBucketPolicy', code: 'AccessDenied', resource: 'short-bucket' });
+    const result = await scan(
+      config([
+        { name: 'bare', type: 's3-bucket', bucket: 'bare-bucket', region: REGION },
+        { name: 'short', type: 's3-bucket', bucket: 'short-bucket', region: REGION },
+      ]),
+    );
+    expect(finding(result, 's3.noncurrent-retention', 'bare').status).toBe('pass');
+    expect(finding(result, 's3.noncurrent-retention', 'bare').evidence).toContainEqual({
+      source: 's3:GetBucketLifecycleConfiguration (NoSuchLifecycleConfiguration)',
+      field: 'NoncurrentVersionExpiration',
+      value: 'no lifecycle configuration',
+    });
+    expect(finding(result, 's3.encryption', 'bare').status).toBe('fail');
+    expect(finding(result, 's3.object-lock', 'bare').status).toBe('warn');
+    expect(finding(result, 's3.secure-transport-policy', 'bare').status).toBe('fail');
+    expect(finding(result, 's3.public-access-block', 'bare').status).toBe('fail');
+    expect(finding(result, 's3.versioning', 'short').status).toBe('fail');
+    const denied = finding(result, 's3.secure-transport-policy', 'short');
+    expect(denied.status).toBe('unknown');
+    expect(denied.message).toContain('AccessDenied');
+    expect(denied.message).toContain('allow s3:GetBucketPolicy');
+  });
+
+  it('gives up on a call slower than aws.callTimeoutMs: unknown, not pass', async () => {
+    server.buckets(ACCOUNT).push({ name: 'slow-bucket', region: REGION, versioning: 'Enabled' });
+    server.inject({ action: 'GetBucketVersioning', code: 'none', delayMs: 3_000 });
+    const result = await scan(
+      config([{ name: 'slow', type: 's3-bucket', bucket: 'slow-bucket', region: REGION }], { regions: [REGION], callTimeoutMs: 200, maxAttempts: 1 }),
+    );
+    const slow = finding(result, 's3.versioning', 'slow');
+    expect(slow.status).toBe('unknown');
+    expect(slow.message).toMatch(/timed? ?out/i);
+    expect(finding(result, 's3.encryption', 'slow').status).toBe('fail'); // the other reads were answered
+  });
+
+  it('reports a bucket that does not exist as a collection error', async () => {
+    const result = await scan(config([{ name: 'ghost', type: 's3-bucket', bucket: 'no-such-bucket', region: REGION }]));
+    expect(result.services[0]!.datastores[0]!.collectionError).toContain('NoSuchBucket');
+    expect(finding(result, 's3.versioning', 'ghost').status).toBe('error');
+  });
+});
+
+describe('discovery', () => {
+  it('reports unregistered instances, clusters and buckets, covering cluster members through their cluster', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(instance('known'), instance('stray'), instance('aurora-1', { engine: 'aurora-postgresql', clusterIdentifier: 'aurora' }));
+    estate.clusters.push({ identifier: 'aurora', engine: 'aurora-postgresql', engineVersion: '16.4', backupRetentionPeriod: 30, parameterGroup: 'default.aurora-postgresql16', members: [{ identifier: 'aurora-1', writer: true }] });
+    server.buckets(ACCOUNT).push({ name: 'known-bucket', region: REGION, versioning: 'Enabled' }, { name: 'stray-bucket', region: REGION }, { name: 'elsewhere', region: 'us-west-2' });
+    const result = await scan(
+      config(
+        [
+          { name: 'known', type: 'rds-instance', identifier: 'known', region: REGION },
+          { name: 'known-bucket', type: 's3-bucket', bucket: 'known-bucket', region: REGION },
+        ],
+        { regions: [REGION], discovery: true },
+      ),
+    );
+    const unregistered = result.estate.findings.filter((f) => f.checkId === 'datastore.unregistered');
+    expect(unregistered.map((f) => [f.resource, f.status]).sort()).toEqual([
+      [`rds-cluster:default/${REGION}/aurora`, 'fail'],
+      [`rds-instance:default/${REGION}/stray`, 'fail'],
+      [`s3-bucket:default/stray-bucket`, 'fail'],
+    ]);
+    // Discovery shares the instance and cluster pages with the collectors: one call each.
+    expect(server.calls.get('DescribeDBInstances')).toBe(1);
+    expect(server.calls.get('DescribeDBClusters')).toBe(1);
+    expect(server.calls.get('ListBuckets')).toBe(1);
+  });
+
+  it('gives an unknown finding, never a pass, when listing is denied', async () => {
+    server.inject({ action: 'ListBuckets', code: 'AccessDenied' });
+    const result = await scan(config([], { regions: [REGION], discovery: true }));
+    const findings = result.estate.findings;
+    expect(findings.some((f) => f.status === 'pass')).toBe(false);
+    expect(findings.find((f) => f.resource === 'aws:default')!.status).toBe('unknown');
+  });
+});
+
+describe('endpoints', () => {
+  it('honours AWS_ENDPOINT_URL_RDS and AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL, with path-style S3', async () => {
+    server.region(ACCOUNT, REGION).instances.push(instance('orders-db'));
+    server.buckets(ACCOUNT).push({ name: 'orders-archive', region: REGION, versioning: 'Enabled' });
+    const general = process.env.AWS_ENDPOINT_URL!;
+    process.env.AWS_ENDPOINT_URL_RDS = general;
+    process.env.AWS_ENDPOINT_URL_S3 = general;
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9'; // discard port: nothing answers there
+    try {
+      const result = await scan(
+        config([
+          { name: 'db', type: 'rds-instance', identifier: 'orders-db', region: REGION },
+          { name: 'archive', type: 's3-bucket', bucket: 'orders-archive', region: REGION },
+        ]),
+      );
+      expect(result.services[0]!.datastores.map((d) => d.collectionError)).toEqual([undefined, undefined]);
+      expect(finding(result, 's3.versioning', 'archive').status).toBe('pass');
+    } finally {
+      process.env.AWS_ENDPOINT_URL = general;
+      delete process.env.AWS_ENDPOINT_URL_RDS;
+      delete process.env.AWS_ENDPOINT_URL_S3;
+    }
+  });
+
+  it('reports a bucket configured in the wrong region as a collection error', async () => {
+    server.buckets(ACCOUNT).push({ name: 'us-bucket', region: 'us-east-1', versioning: 'Enabled' });
+    const result = await scan(config([{ name: 'misplaced', type: 's3-bucket', bucket: 'us-bucket', region: REGION }]));
+    expect(result.services[0]!.datastores[0]!.collectionError).toContain('PermanentRedirect');
+    expect(finding(result, 's3.versioning', 'misplaced').status).toBe('error');
+  });
+});
+
+describe('credentials', () => {
+  it('never prints the secret key, even when an error echoes it', async () => {
+    server.region(ACCOUNT, REGION).instances.push(instance('orders-db'));
+    server.inject({
+      action: 'DescribeDBInstances',
+      code: 'SignatureDoesNotMatch',
+      message: `The request signature we calculated does not match; secret ${FIXTURE_SECRET_ACCESS_KEY} was used`,
+    });
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const result = await scan(config([{ name: 'orders-db', type: 'rds-instance', identifier: 'orders-db', region: REGION }]), pino({ level: 'debug' }, sink));
+    const output = JSON.stringify(result) + lines.join('');
+    expect(output).toContain('SignatureDoesNotMatch');
+    expect(output).toContain('[redacted]');
+    expect(output).not.toContain(FIXTURE_SECRET_ACCESS_KEY);
+  });
+});

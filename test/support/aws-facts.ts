@@ -1,0 +1,84 @@
+// Builders of AWS facts and check inputs for the per-check tests.
+import { ConfigSchema, type DatastoreConfig } from '../../src/config/schema';
+import { resolvePolicy, type Policy } from '../../src/config/policy';
+import { observed, type DatastoreCheckInput } from '../../src/engine/types';
+import type { RdsDatabase, RdsFacts, S3Facts } from '../../src/collectors/aws/facts';
+
+export const CHECK_NOW = new Date('2026-11-21T10:05:00Z');
+
+export function rdsDatabase(overrides: Partial<RdsDatabase> = {}): RdsDatabase {
+  return {
+    kind: 'instance',
+    identifier: 'orders-db',
+    arn: 'arn:aws:rds:eu-west-1:111111111111:db:orders-db',
+    engine: 'postgres',
+    engineVersion: '16.4',
+    status: 'available',
+    backupRetentionPeriod: 35,
+    latestRestorableTime: '2026-11-21T10:00:00.000Z',
+    multiAz: true,
+    storageEncrypted: true,
+    kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k',
+    deletionProtection: true,
+    readReplicaSource: null,
+    clusterIdentifier: null,
+    source: 'rds:DescribeDBInstances',
+    ...overrides,
+  };
+}
+
+export function rdsFacts(database: Partial<RdsDatabase> = {}, overrides: Partial<RdsFacts> = {}): RdsFacts {
+  const target = rdsDatabase(database);
+  return {
+    account: '111111111111',
+    region: 'eu-west-1',
+    target,
+    judged: target,
+    ssl: observed('rds:DescribeDBParameters orders-params', {
+      parameter: 'rds.force_ssl',
+      parameterGroup: 'orders-params',
+      groupKind: 'DB parameter group',
+      value: '1',
+      engineDefault: false,
+      applyStatus: 'in-sync',
+      enforced: true,
+      source: 'rds:DescribeDBParameters orders-params',
+    }),
+    manualSnapshots: observed('rds:DescribeDBSnapshots (manual), rds:DescribeDBSnapshotAttributes', []),
+    ...overrides,
+  };
+}
+
+export function s3Facts(overrides: Partial<S3Facts> = {}): S3Facts {
+  return {
+    account: '111111111111',
+    region: 'eu-west-1',
+    bucket: 'orders-archive',
+    versioning: observed('s3:GetBucketVersioning', { status: 'Enabled', mfaDelete: null }),
+    lifecycle: observed('s3:GetBucketLifecycleConfiguration', { configured: true, rules: [] }),
+    objectLock: observed('s3:GetObjectLockConfiguration', { enabled: false, mode: null, days: null, years: null }),
+    encryption: observed('s3:GetBucketEncryption', { rules: [{ algorithm: 'AES256', kmsKeyId: null, bucketKeyEnabled: false }] }),
+    policy: observed('s3:GetBucketPolicy', { document: null }),
+    publicAccessBlock: observed('s3:GetPublicAccessBlock', null),
+    ...overrides,
+  };
+}
+
+const SERVICE = ConfigSchema.parse({ services: [{ name: 'orders', datastores: [] }] }).services[0]!;
+
+export function checkInput<K extends 'rds' | 's3'>(
+  facts: DatastoreCheckInput<K>['facts'],
+  options: { environment?: string; policy?: Partial<Policy>; datastore?: DatastoreConfig } = {},
+): DatastoreCheckInput<K> {
+  const environment = options.environment ?? 'production';
+  const datastore =
+    options.datastore ??
+    ({ name: 'orders-db', type: 'rds-instance', identifier: 'orders-db', region: 'eu-west-1' } as DatastoreConfig);
+  return {
+    service: SERVICE,
+    datastore,
+    facts,
+    policy: { ...resolvePolicy({ policy: {} }, environment), ...options.policy },
+    now: CHECK_NOW,
+  };
+}

@@ -1,0 +1,598 @@
+// A local stand-in for AWS that speaks the wire formats the real SDK expects:
+// RDS and STS over the Query protocol (form-encoded POST, XML responses in the
+// 2014-10-31 / 2011-06-15 namespaces, <ErrorResponse> errors, Marker/MaxRecords
+// pagination) and S3 over REST/XML (path-style bucket sub-resources, <Error>
+// bodies with the documented codes). Shapes follow the AWS API references.
+// It holds an in-memory estate per account and region and counts every call.
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FixtureInstance {
+  identifier: string;
+  engine: string;
+  engineVersion: string;
+  backupRetentionPeriod: number;
+  latestRestorableTime?: string;
+  multiAz?: boolean;
+  storageEncrypted?: boolean;
+  kmsKeyId?: string;
+  deletionProtection?: boolean;
+  parameterGroup?: string;
+  parameterApplyStatus?: string;
+  clusterIdentifier?: string;
+  readReplicaSource?: string;
+  status?: string;
+}
+
+export interface FixtureCluster {
+  identifier: string;
+  engine: string;
+  engineVersion: string;
+  backupRetentionPeriod: number;
+  latestRestorableTime?: string;
+  multiAz?: boolean;
+  storageEncrypted?: boolean;
+  kmsKeyId?: string;
+  deletionProtection?: boolean;
+  parameterGroup: string;
+  members: { identifier: string; writer: boolean; parameterGroupStatus?: string }[];
+}
+
+export interface FixtureParameter {
+  name: string;
+  value?: string;
+  source?: 'user' | 'system' | 'engine-default';
+}
+
+export interface FixtureSnapshot {
+  identifier: string;
+  /** The instance or cluster it was taken of. */
+  of: string;
+  /** The restore attribute: account ids, or "all" (public). */
+  restore?: string[];
+}
+
+export interface FixtureRegion {
+  instances: FixtureInstance[];
+  clusters: FixtureCluster[];
+  parameterGroups: Record<string, FixtureParameter[]>;
+  clusterParameterGroups: Record<string, FixtureParameter[]>;
+  snapshots: FixtureSnapshot[];
+  clusterSnapshots: FixtureSnapshot[];
+}
+
+export interface FixtureLifecycleRule {
+  id: string;
+  status?: 'Enabled' | 'Disabled';
+  prefix?: string;
+  noncurrentDays?: number;
+  newerNoncurrentVersions?: number;
+  expirationDays?: number;
+}
+
+export interface FixtureBucket {
+  name: string;
+  region: string;
+  versioning?: 'Enabled' | 'Suspended';
+  lifecycle?: FixtureLifecycleRule[];
+  objectLock?: { mode?: 'GOVERNANCE' | 'COMPLIANCE'; days?: number; years?: number };
+  encryption?: { algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; kmsKeyId?: string; bucketKey?: boolean };
+  policy?: unknown;
+  publicAccessBlock?: { blockPublicAcls: boolean; ignorePublicAcls: boolean; blockPublicPolicy: boolean; restrictPublicBuckets: boolean };
+}
+
+/** An error the server returns for matching calls, `times` times (every time when absent). */
+export interface Fault {
+  action: string;
+  code: string;
+  status?: number;
+  message?: string;
+  /** Only calls naming this bucket, group, instance or snapshot. */
+  resource?: string;
+  times?: number;
+  /** Answer normally, but only after this long (for timeout tests); `code` is then ignored. */
+  delayMs?: number;
+}
+
+const RDS_NS = 'http://rds.amazonaws.com/doc/2014-10-31/';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+const DEFAULT_ACCOUNT = '111111111111';
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+type XmlContent = string | number | boolean | undefined | null | XmlContent[] | { xml: string };
+
+/** An element; undefined or null content leaves it out, as AWS omits absent fields. */
+function el(name: string, content: XmlContent): string {
+  if (content === undefined || content === null) return '';
+  if (Array.isArray(content)) return `<${name}>${content.map((c) => render(c)).join('')}</${name}>`;
+  return `<${name}>${render(content)}</${name}>`;
+}
+function render(content: XmlContent): string {
+  if (content === undefined || content === null) return '';
+  if (Array.isArray(content)) return content.map(render).join('');
+  if (typeof content === 'object') return content.xml;
+  return escapeXml(String(content));
+}
+const raw = (xml: string): { xml: string } => ({ xml });
+
+class FixtureError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly type: 'Sender' | 'Receiver' = 'Sender',
+  ) {
+    super(message);
+  }
+}
+
+export class AwsFixtureServer {
+  readonly calls = new Map<string, number>();
+  readonly faults: Fault[] = [];
+  /** Role sessions assumed through STS, in order. */
+  readonly assumedRoles: { roleArn: string; sessionName: string; externalId: string | null }[] = [];
+  /** Every Authorization header's access key id seen, for credential tests. */
+  readonly accessKeysSeen = new Set<string>();
+  private readonly regionsByKey = new Map<string, FixtureRegion>();
+  private readonly bucketsByAccount = new Map<string, FixtureBucket[]>();
+  private readonly accountOfKey = new Map<string, string>();
+  private readonly roles = new Map<string, { account: string }>();
+  private server?: http.Server;
+  url = '';
+
+  /** The account requests signed with this access key id act in (others act in 111111111111). */
+  mapAccessKey(accessKeyId: string, account: string): void {
+    this.accountOfKey.set(accessKeyId, account);
+  }
+
+  /** A role STS AssumeRole may assume; its temporary keys act in `account`. */
+  addRole(roleArn: string, account: string): void {
+    this.roles.set(roleArn, { account });
+  }
+
+  region(account: string, region: string): FixtureRegion {
+    const key = `${account}/${region}`;
+    let entry = this.regionsByKey.get(key);
+    if (!entry) {
+      entry = { instances: [], clusters: [], parameterGroups: {}, clusterParameterGroups: {}, snapshots: [], clusterSnapshots: [] };
+      this.regionsByKey.set(key, entry);
+    }
+    return entry;
+  }
+
+  buckets(account: string): FixtureBucket[] {
+    let list = this.bucketsByAccount.get(account);
+    if (!list) {
+      list = [];
+      this.bucketsByAccount.set(account, list);
+    }
+    return list;
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push(fault);
+  }
+
+  totalCalls(): number {
+    let total = 0;
+    for (const n of this.calls.values()) total += n;
+    return total;
+  }
+
+  resetCalls(): void {
+    this.calls.clear();
+  }
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => void this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+    });
+    this.server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  private count(action: string): void {
+    this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
+  }
+
+  private fault(action: string, resource: string | undefined): Fault | undefined {
+    const f = this.faults.find(
+      (x) => x.action === action && (x.resource === undefined || x.resource === resource) && (x.times === undefined || x.times > 0),
+    );
+    if (f?.times !== undefined) f.times--;
+    return f;
+  }
+
+  /** Delay the answer, or throw the injected error, for a matching fault. */
+  private async applyFault(action: string, resource: string | undefined): Promise<void> {
+    const f = this.fault(action, resource);
+    if (!f) return;
+    if (f.delayMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, f.delayMs));
+      return;
+    }
+    throw new FixtureError(f.status ?? (f.code === 'AccessDenied' ? 403 : 400), f.code, f.message ?? defaultMessage(f.code));
+  }
+
+  private async handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
+    // SigV4: Credential=AKID/20240101/eu-west-1/rds/aws4_request. Signatures are not verified.
+    const credential = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(req.headers.authorization ?? '');
+    const accessKeyId = credential?.[1] ?? '';
+    const region = credential?.[2] ?? 'us-east-1';
+    const service = credential?.[3] ?? '';
+    this.accessKeysSeen.add(accessKeyId);
+    const account = this.accountOfKey.get(accessKeyId) ?? DEFAULT_ACCOUNT;
+    const requestId = randomUUID();
+    if (service === 's3') {
+      await this.handleS3(req, account, region, requestId, res);
+      return;
+    }
+    const params = new URLSearchParams(body);
+    const action = params.get('Action') ?? '';
+    const namespace = service === 'sts' ? STS_NS : RDS_NS;
+    this.count(action);
+    try {
+      await this.applyFault(action, resourceParam(params));
+      const result = service === 'sts' ? this.sts(action, params) : this.rds(action, params, this.region(account, region));
+      send(res, 200, `<${action}Response xmlns="${namespace}">${el(`${action}Result`, raw(result))}${el('ResponseMetadata', [el('RequestId', requestId)].map(raw))}</${action}Response>`, requestId);
+    } catch (error) {
+      const e = error instanceof FixtureError ? error : new FixtureError(500, 'InternalFailure', String(error), 'Receiver');
+      send(
+        res,
+        e.status,
+        `<ErrorResponse xmlns="${namespace}">${el('Error', [raw(el('Type', e.type)), raw(el('Code', e.code)), raw(el('Message', e.message))])}${el('RequestId', requestId)}</ErrorResponse>`,
+        requestId,
+      );
+    }
+  }
+
+  private sts(action: string, params: URLSearchParams): string {
+    if (action !== 'AssumeRole') throw new FixtureError(400, 'InvalidAction', `Could not find operation ${action}`);
+    const roleArn = params.get('RoleArn') ?? '';
+    const role = this.roles.get(roleArn);
+    if (!role) throw new FixtureError(403, 'AccessDenied', `not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+    const sessionName = params.get('RoleSessionName') ?? '';
+    this.assumedRoles.push({ roleArn, sessionName, externalId: params.get('ExternalId') });
+    const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
+    this.accountOfKey.set(accessKeyId, role.account);
+    const credentials = [
+      el('AccessKeyId', accessKeyId),
+      el('SecretAccessKey', `assumed-secret-${randomBytes(16).toString('hex')}`),
+      el('SessionToken', `assumed-token-${randomBytes(24).toString('hex')}`),
+      el('Expiration', new Date(Date.now() + 3600_000).toISOString()),
+    ];
+    const roleName = roleArn.split('/').pop();
+    return [
+      el('Credentials', credentials.map(raw)),
+      el('AssumedRoleUser', [
+        raw(el('AssumedRoleId', `AROA${role.account}:${sessionName}`)),
+        raw(el('Arn', `arn:aws:sts::${role.account}:assumed-role/${roleName}/${sessionName}`)),
+      ]),
+    ].join('');
+  }
+
+  private rds(action: string, params: URLSearchParams, estate: FixtureRegion): string {
+    switch (action) {
+      case 'DescribeDBInstances': {
+        const id = params.get('DBInstanceIdentifier');
+        const list = id ? estate.instances.filter((i) => i.identifier === id) : estate.instances;
+        if (id && list.length === 0) throw new FixtureError(404, 'DBInstanceNotFound', `DBInstance ${id} not found.`);
+        const { items, marker } = page(list, params);
+        return el('DBInstances', items.map((i) => raw(instanceXml(i)))) + el('Marker', marker);
+      }
+      case 'DescribeDBClusters': {
+        const id = params.get('DBClusterIdentifier');
+        const list = id ? estate.clusters.filter((c) => c.identifier === id) : estate.clusters;
+        if (id && list.length === 0) throw new FixtureError(404, 'DBClusterNotFoundFault', `DBCluster ${id} not found.`);
+        const { items, marker } = page(list, params);
+        return el('DBClusters', items.map((c) => raw(clusterXml(c)))) + el('Marker', marker);
+      }
+      case 'DescribeDBParameters':
+      case 'DescribeDBClusterParameters': {
+        const cluster = action === 'DescribeDBClusterParameters';
+        const name = params.get(cluster ? 'DBClusterParameterGroupName' : 'DBParameterGroupName') ?? '';
+        const groups = cluster ? estate.clusterParameterGroups : estate.parameterGroups;
+        const parameters = groups[name];
+        if (!parameters) {
+          throw new FixtureError(404, 'DBParameterGroupNotFound', `${cluster ? 'DBClusterParameterGroup' : 'DBParameterGroup'} not found: ${name}`);
+        }
+        const source = params.get('Source');
+        const { items, marker } = page(source ? parameters.filter((p) => (p.source ?? 'engine-default') === source) : parameters, params);
+        return el('Parameters', items.map((p) => raw(parameterXml(p)))) + el('Marker', marker);
+      }
+      case 'DescribeDBSnapshots':
+      case 'DescribeDBClusterSnapshots': {
+        const cluster = action === 'DescribeDBClusterSnapshots';
+        const type = params.get('SnapshotType');
+        const owner = params.get(cluster ? 'DBClusterIdentifier' : 'DBInstanceIdentifier');
+        // Only manual snapshots are held; automated ones are not listed for SnapshotType=manual.
+        const list = (cluster ? estate.clusterSnapshots : estate.snapshots).filter(
+          (s) => (!type || type === 'manual') && (!owner || s.of === owner),
+        );
+        const { items, marker } = page(list, params);
+        const element = cluster ? 'DBClusterSnapshot' : 'DBSnapshot';
+        return (
+          el(`${element}s`, items.map((s) => raw(el(element, [
+            raw(el(cluster ? 'DBClusterSnapshotIdentifier' : 'DBSnapshotIdentifier', s.identifier)),
+            raw(el(cluster ? 'DBClusterIdentifier' : 'DBInstanceIdentifier', s.of)),
+            raw(el('SnapshotType', 'manual')),
+            raw(el('Status', 'available')),
+          ])))) + el('Marker', marker)
+        );
+      }
+      case 'DescribeDBSnapshotAttributes':
+      case 'DescribeDBClusterSnapshotAttributes': {
+        const cluster = action === 'DescribeDBClusterSnapshotAttributes';
+        const prefix = cluster ? 'DBClusterSnapshot' : 'DBSnapshot';
+        const id = params.get(`${prefix}Identifier`) ?? '';
+        const snapshot = (cluster ? estate.clusterSnapshots : estate.snapshots).find((s) => s.identifier === id);
+        if (!snapshot) throw new FixtureError(404, cluster ? 'DBClusterSnapshotNotFoundFault' : 'DBSnapshotNotFound', `${prefix} ${id} not found.`);
+        return el(`${prefix}AttributesResult`, [
+          raw(el(`${prefix}Identifier`, id)),
+          raw(el(`${prefix}Attributes`, [
+            raw(el(`${prefix}Attribute`, [
+              raw(el('AttributeName', 'restore')),
+              raw(el('AttributeValues', (snapshot.restore ?? []).map((v) => raw(el('AttributeValue', v))))),
+            ])),
+          ])),
+        ]);
+      }
+      default:
+        throw new FixtureError(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
+    }
+  }
+
+  private async handleS3(req: http.IncomingMessage, account: string, region: string, requestId: string, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fixture');
+    const bucketName = decodeURIComponent(url.pathname.split('/')[1] ?? '');
+    const sub = ['versioning', 'lifecycle', 'object-lock', 'encryption', 'policy', 'publicAccessBlock'].find((k) => url.searchParams.has(k));
+    const action = !bucketName
+      ? 'ListBuckets'
+      : ({
+          versioning: 'GetBucketVersioning',
+          lifecycle: 'GetBucketLifecycleConfiguration',
+          'object-lock': 'GetObjectLockConfiguration',
+          encryption: 'GetBucketEncryption',
+          policy: 'GetBucketPolicy',
+          publicAccessBlock: 'GetPublicAccessBlock',
+        }[sub ?? ''] ?? `S3 ${req.method} ${url.search || '/'}`);
+    this.count(action);
+    try {
+      if (req.method !== 'GET') throw new FixtureError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+      await this.applyFault(action, bucketName || undefined);
+      if (action === 'ListBuckets') {
+        sendXml(res, 200, this.listBuckets(account, url.searchParams), requestId);
+        return;
+      }
+      const bucket = this.buckets(account).find((b) => b.name === bucketName);
+      if (!bucket) throw new FixtureError(404, 'NoSuchBucket', 'The specified bucket does not exist');
+      if (bucket.region !== region) {
+        throw new FixtureError(301, 'PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint.');
+      }
+      if (action === 'GetBucketPolicy') {
+        if (bucket.policy === undefined) throw new FixtureError(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist');
+        res.writeHead(200, { 'content-type': 'application/json', 'x-amz-request-id': requestId });
+        res.end(JSON.stringify(bucket.policy));
+        return;
+      }
+      sendXml(res, 200, bucketXml(action, bucket), requestId);
+    } catch (error) {
+      const e = error instanceof FixtureError ? error : new FixtureError(500, 'InternalError', String(error));
+      sendXml(
+        res,
+        e.status,
+        `<Error>${el('Code', e.code)}${el('Message', e.message)}${el('BucketName', bucketName || undefined)}${el('RequestId', requestId)}${el('HostId', 'fixture')}</Error>`,
+        requestId,
+      );
+    }
+  }
+
+  private listBuckets(account: string, query: URLSearchParams): string {
+    const regionFilter = query.get('bucket-region');
+    const prefix = query.get('prefix') ?? '';
+    const all = this.buckets(account).filter((b) => (!regionFilter || b.region === regionFilter) && b.name.startsWith(prefix));
+    const max = Math.min(Number(query.get('max-buckets') ?? 10_000), 10_000);
+    const start = Number(query.get('continuation-token') ?? 0);
+    const items = all.slice(start, start + max);
+    const next = start + max < all.length ? String(start + max) : undefined;
+    return `<ListAllMyBucketsResult xmlns="${S3_NS}">${el(
+      'Buckets',
+      items.map((b) => raw(el('Bucket', [raw(el('Name', b.name)), raw(el('CreationDate', '2024-01-15T09:30:00.000Z')), raw(el('BucketRegion', b.region))]))),
+    )}${el('Owner', [raw(el('ID', `owner-${account}`))])}${el('ContinuationToken', next)}${el('Prefix', prefix || undefined)}</ListAllMyBucketsResult>`;
+  }
+}
+
+function defaultMessage(code: string): string {
+  if (code === 'Throttling') return 'Rate exceeded';
+  if (code === 'AccessDenied') return 'User: arn:aws:iam::111111111111:user/scanner is not authorized to perform this operation';
+  return code;
+}
+
+function resourceParam(params: URLSearchParams): string | undefined {
+  for (const key of ['DBInstanceIdentifier', 'DBClusterIdentifier', 'DBParameterGroupName', 'DBClusterParameterGroupName', 'DBSnapshotIdentifier', 'DBClusterSnapshotIdentifier']) {
+    const value = params.get(key);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** Marker/MaxRecords pagination: MaxRecords 20 to 100, default 100; the marker is opaque to clients. */
+function page<T>(list: T[], params: URLSearchParams): { items: T[]; marker: string | undefined } {
+  const max = Number(params.get('MaxRecords') ?? 100);
+  if (!Number.isInteger(max) || max < 20 || max > 100) {
+    throw new FixtureError(400, 'InvalidParameterValue', 'MaxRecords must be between 20 and 100.');
+  }
+  const marker = params.get('Marker');
+  const start = marker ? Number(Buffer.from(marker, 'base64url').toString()) : 0;
+  const items = list.slice(start, start + max);
+  const next = start + max < list.length ? Buffer.from(String(start + max)).toString('base64url') : undefined;
+  return { items, marker: next };
+}
+
+function arn(kind: 'db' | 'cluster', id: string): string {
+  return `arn:aws:rds:eu-west-1:${DEFAULT_ACCOUNT}:${kind}:${id}`;
+}
+
+function instanceXml(i: FixtureInstance): string {
+  return el('DBInstance', [
+    raw(el('DBInstanceIdentifier', i.identifier)),
+    raw(el('DBInstanceClass', 'db.r6g.large')),
+    raw(el('Engine', i.engine)),
+    raw(el('DBInstanceStatus', i.status ?? 'available')),
+    raw(el('EngineVersion', i.engineVersion)),
+    raw(el('BackupRetentionPeriod', i.backupRetentionPeriod)),
+    raw(el('LatestRestorableTime', i.backupRetentionPeriod > 0 ? i.latestRestorableTime : undefined)),
+    raw(el('MultiAZ', i.multiAz ?? false)),
+    raw(el('StorageEncrypted', i.storageEncrypted ?? false)),
+    raw(el('KmsKeyId', i.kmsKeyId)),
+    raw(el('DeletionProtection', i.deletionProtection ?? false)),
+    raw(el('DBInstanceArn', arn('db', i.identifier))),
+    raw(el('DBClusterIdentifier', i.clusterIdentifier)),
+    raw(el('ReadReplicaSourceDBInstanceIdentifier', i.readReplicaSource)),
+    raw(
+      el('DBParameterGroups', [
+        raw(el('DBParameterGroup', [
+          raw(el('DBParameterGroupName', i.parameterGroup ?? `default.${i.engine}${i.engineVersion.split('.')[0]}`)),
+          raw(el('ParameterApplyStatus', i.parameterApplyStatus ?? 'in-sync')),
+        ])),
+      ]),
+    ),
+  ]);
+}
+
+function clusterXml(c: FixtureCluster): string {
+  return el('DBCluster', [
+    raw(el('DBClusterIdentifier', c.identifier)),
+    raw(el('Engine', c.engine)),
+    raw(el('EngineVersion', c.engineVersion)),
+    raw(el('Status', 'available')),
+    raw(el('BackupRetentionPeriod', c.backupRetentionPeriod)),
+    raw(el('LatestRestorableTime', c.latestRestorableTime)),
+    raw(el('MultiAZ', c.multiAz ?? false)),
+    raw(el('StorageEncrypted', c.storageEncrypted ?? false)),
+    raw(el('KmsKeyId', c.kmsKeyId)),
+    raw(el('DeletionProtection', c.deletionProtection ?? false)),
+    raw(el('DBClusterArn', arn('cluster', c.identifier))),
+    raw(el('DBClusterParameterGroup', c.parameterGroup)),
+    raw(
+      el(
+        'DBClusterMembers',
+        c.members.map((m) =>
+          raw(el('DBClusterMember', [
+            raw(el('DBInstanceIdentifier', m.identifier)),
+            raw(el('IsClusterWriter', m.writer)),
+            raw(el('DBClusterParameterGroupStatus', m.parameterGroupStatus ?? 'in-sync')),
+            raw(el('PromotionTier', 1)),
+          ])),
+        ),
+      ),
+    ),
+  ]);
+}
+
+function parameterXml(p: FixtureParameter): string {
+  return el('Parameter', [
+    raw(el('ParameterName', p.name)),
+    raw(el('ParameterValue', p.value)),
+    raw(el('Source', p.source ?? (p.value === undefined ? 'engine-default' : 'user'))),
+    raw(el('ApplyType', 'dynamic')),
+    raw(el('DataType', 'string')),
+    raw(el('IsModifiable', true)),
+    raw(el('ApplyMethod', 'pending-reboot')),
+  ]);
+}
+
+function bucketXml(action: string, b: FixtureBucket): string {
+  switch (action) {
+    case 'GetBucketVersioning':
+      // A bucket never versioned returns the element with no Status.
+      return `<VersioningConfiguration xmlns="${S3_NS}">${el('Status', b.versioning)}${b.versioning ? el('MfaDelete', 'Disabled') : ''}</VersioningConfiguration>`;
+    case 'GetBucketLifecycleConfiguration':
+      if (!b.lifecycle) throw new FixtureError(404, 'NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist');
+      return `<LifecycleConfiguration xmlns="${S3_NS}">${b.lifecycle
+        .map((r) =>
+          el('Rule', [
+            raw(el('ID', r.id)),
+            raw(el('Filter', [raw(el('Prefix', r.prefix ?? ''))])),
+            raw(el('Status', r.status ?? 'Enabled')),
+            raw(el('Expiration', r.expirationDays === undefined ? undefined : [raw(el('Days', r.expirationDays))])),
+            raw(
+              el(
+                'NoncurrentVersionExpiration',
+                r.noncurrentDays === undefined
+                  ? undefined
+                  : [raw(el('NoncurrentDays', r.noncurrentDays)), raw(el('NewerNoncurrentVersions', r.newerNoncurrentVersions))],
+              ),
+            ),
+          ]),
+        )
+        .join('')}</LifecycleConfiguration>`;
+    case 'GetObjectLockConfiguration': {
+      if (!b.objectLock) {
+        throw new FixtureError(404, 'ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket');
+      }
+      const { mode, days, years } = b.objectLock;
+      const rule = mode ? el('Rule', [raw(el('DefaultRetention', [raw(el('Mode', mode)), raw(el('Days', days)), raw(el('Years', years))]))]) : '';
+      return `<ObjectLockConfiguration xmlns="${S3_NS}">${el('ObjectLockEnabled', 'Enabled')}${rule}</ObjectLockConfiguration>`;
+    }
+    case 'GetBucketEncryption': {
+      if (!b.encryption) {
+        throw new FixtureError(404, 'ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found');
+      }
+      const e = b.encryption;
+      return `<ServerSideEncryptionConfiguration xmlns="${S3_NS}">${el('Rule', [
+        raw(el('ApplyServerSideEncryptionByDefault', [raw(el('SSEAlgorithm', e.algorithm)), raw(el('KMSMasterKeyID', e.kmsKeyId))])),
+        raw(el('BucketKeyEnabled', e.bucketKey ?? false)),
+      ])}</ServerSideEncryptionConfiguration>`;
+    }
+    case 'GetPublicAccessBlock': {
+      const p = b.publicAccessBlock;
+      if (!p) throw new FixtureError(404, 'NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found');
+      return `<PublicAccessBlockConfiguration xmlns="${S3_NS}">${el('BlockPublicAcls', p.blockPublicAcls)}${el('IgnorePublicAcls', p.ignorePublicAcls)}${el('BlockPublicPolicy', p.blockPublicPolicy)}${el('RestrictPublicBuckets', p.restrictPublicBuckets)}</PublicAccessBlockConfiguration>`;
+    }
+    default:
+      throw new FixtureError(501, 'NotImplemented', `${action} is not implemented by the fixture`);
+  }
+}
+
+function send(res: http.ServerResponse, status: number, xml: string, requestId: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+  res.end(xml);
+}
+
+function sendXml(res: http.ServerResponse, status: number, body: string, requestId: string): void {
+  res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`);
+}
+
+/** A secure-transport deny statement as AWS's documentation writes it. */
+export function secureTransportPolicy(bucket: string): unknown {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
+  };
+}
