@@ -13,7 +13,7 @@ export default defineDatastoreCheck({
   remediation: 'aws rds modify-db-instance (or modify-db-cluster) --deletion-protection --apply-immediately',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html#USER_DeletionProtection',
   evaluate({ datastore, facts }): FindingDraft[] {
-    const { judged, target } = facts;
+    const { judged } = facts;
     const evidence = [...memberEvidence(facts), { source: judged.source, field: 'DeletionProtection', value: judged.deletionProtection }];
     return judged.deletionProtection
       ? [{ resource: datastore.name, status: 'pass', message: `${judgedName(facts)} has deletion protection`, evidence }]

@@ -13,7 +13,7 @@ export default defineDatastoreCheck({
   remediation: 'aws rds modify-db-instance --multi-az --apply-immediately (for Aurora: add a reader in another Availability Zone).',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html',
   evaluate({ datastore, facts, policy }): FindingDraft[] {
-    const { judged, target } = facts;
+    const { judged } = facts;
     const required = policy.multiAzRequired ?? policy.environment === 'production';
     const evidence = [...memberEvidence(facts), { source: judged.source, field: 'MultiAZ', value: judged.multiAz }];
     if (!required) {

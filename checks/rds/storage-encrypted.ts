@@ -13,7 +13,7 @@ export default defineDatastoreCheck({
     'Encryption cannot be turned on in place: snapshot the database, copy the snapshot with --kms-key-id, restore from the encrypted copy and switch clients over.',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html',
   evaluate({ datastore, facts }): FindingDraft[] {
-    const { judged, target } = facts;
+    const { judged } = facts;
     const evidence = [
       ...memberEvidence(facts),
       { source: judged.source, field: 'StorageEncrypted', value: judged.storageEncrypted },
