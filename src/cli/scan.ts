@@ -157,9 +157,10 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
   return EXIT.ok;
 }
 
-function failingAtOrAbove(scan: ScanResult, threshold: Severity): boolean {
-  return scan.services.some((s) =>
-    s.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= severityRank(threshold)),
+/** Service and estate findings alike: an unregistered datastore can fail a CI gate too. */
+export function failingAtOrAbove(scan: ScanResult, threshold: Severity): boolean {
+  return [...scan.services.flatMap((s) => s.findings), ...scan.estate.findings].some(
+    (f) => f.status === 'fail' && severityRank(f.severity) >= severityRank(threshold),
   );
 }
 

@@ -91,31 +91,31 @@ describe('HTML reports in headless Chromium', () => {
 
     const service = demo.scan.services[0]!;
     const { page, problems } = await open(path.join(demo.dir, htmlFileName(service.name)));
-    await expect(page.title()).resolves.toBe(`CONTINUITY-0003: ${service.name}`);
+    await expect.poll(() => page.title()).toBe(`CONTINUITY-0003: ${service.name}`);
     const rows = page.locator('table.questionnaire > tbody > tr');
     await expect.poll(() => rows.count()).toBe(QUESTIONNAIRE.length);
     for (const [i, row] of QUESTIONNAIRE.entries()) {
       const answer = service.questionnaire.find((a) => a.row === row.id)!;
       const tr = rows.nth(i);
-      await expect(tr.locator(':scope > th').innerText()).resolves.toBe(row.label);
-      await expect(tr.locator('.answer').innerText()).resolves.toBe(answer.answer);
-      await expect(tr.locator('td.status .badge').innerText()).resolves.toContain(answer.status);
+      await expect.poll(() => tr.locator(':scope > th').innerText()).toBe(row.label);
+      await expect.poll(() => tr.locator('.answer').innerText()).toBe(answer.answer);
+      await expect.poll(() => tr.locator('td.status .badge').innerText()).toContain(answer.status);
     }
 
     // The SSL answer's evidence opens and shows where the value came from.
     const ssl = page.locator('#q-ssl');
     const evidence = ssl.locator('details');
-    await expect(evidence.locator('table.evidence').first().isVisible()).resolves.toBe(false);
+    await expect.poll(() => evidence.locator('table.evidence').first().isVisible()).toBe(false);
     await evidence.locator('summary').click();
-    await expect(evidence.locator('table.evidence').first().isVisible()).resolves.toBe(true);
-    await expect(evidence.innerText()).resolves.toContain('pg_settings');
+    await expect.poll(() => evidence.locator('table.evidence').first().isVisible()).toBe(true);
+    await expect.poll(() => evidence.innerText()).toContain('pg_settings');
 
-    await expect(findingRows(page).count()).resolves.toBe(service.findings.length);
+    await expect.poll(() => findingRows(page).count()).toBe(service.findings.length);
     await screenshot(page, 'demo-service');
     expect(problems).toEqual([]);
 
     const overview = await open(path.join(demo.dir, OVERVIEW_FILE));
-    await expect(overview.page.locator('table.matrix tbody tr').count()).resolves.toBe(1);
+    await expect.poll(() => overview.page.locator('table.matrix tbody tr').count()).toBe(1);
     await screenshot(overview.page, 'demo-overview');
     expect(overview.problems).toEqual([]);
     await Promise.all([page.close(), overview.page.close()]);
@@ -166,7 +166,7 @@ describe('HTML reports in headless Chromium', () => {
     await page.click('#findings [data-page="next"]');
     await expect.poll(() => output.innerText()).toContain('Showing 51–');
     expect(await rows.first().innerText()).not.toBe(firstOnPageOne);
-    await expect(page.locator('#findings [data-page="previous"]').isDisabled()).resolves.toBe(false);
+    await expect.poll(() => page.locator('#findings [data-page="previous"]').isDisabled()).toBe(false);
 
     await screenshot(page, 'fleet-service-paged');
     expect(problems).toEqual([]);
@@ -199,19 +199,19 @@ describe('HTML reports in headless Chromium', () => {
     // Follow one link as a reader would.
     const service = fleet.scan.services[2]!;
     await page.click(`table.matrix a[href="${htmlFileName(service.name)}#q-ssl"]`);
-    await expect(page.locator('h1').innerText()).resolves.toBe(service.name);
+    await expect.poll(() => page.locator('h1').innerText()).toBe(service.name);
     expect(new URL(page.url()).hash).toBe('#q-ssl');
     await page.goBack();
 
     const matrixRows = page.locator('table.matrix tbody tr:visible');
-    await expect(matrixRows.count()).resolves.toBe(fleet.scan.services.length);
+    await expect.poll(() => matrixRows.count()).toBe(fleet.scan.services.length);
     await page.fill('form[data-matrix-filter] input[name="q"]', service.name);
-    await expect(matrixRows.count()).resolves.toBe(1);
-    await expect(page.locator('form[data-matrix-filter] output').innerText()).resolves.toBe(`1 of ${fleet.scan.services.length} services shown.`);
+    await expect.poll(() => matrixRows.count()).toBe(1);
+    await expect.poll(() => page.locator('form[data-matrix-filter] output').innerText()).toBe(`1 of ${fleet.scan.services.length} services shown.`);
     await page.click('form[data-matrix-filter] button[type="reset"]');
-    await expect(matrixRows.count()).resolves.toBe(fleet.scan.services.length);
+    await expect.poll(() => matrixRows.count()).toBe(fleet.scan.services.length);
 
-    await expect(page.locator('#estate tbody[data-rows] tr[data-status]').count()).resolves.toBe(8);
+    await expect.poll(() => page.locator('#estate tbody[data-rows] tr[data-status]').count()).toBe(8);
     await screenshot(page, 'fleet-overview');
     expect(problems).toEqual([]);
     await page.close();
@@ -221,13 +221,13 @@ describe('HTML reports in headless Chromium', () => {
     const service = fleet.scan.services[0]!;
     const { page, problems } = await open(path.join(fleet.dir, htmlFileName(service.name)));
     const first = findingRows(page).first();
-    await expect(first.locator('td.resource').innerText()).resolves.toBe(`${service.datastores[0]!.name}:${HOSTILE}`);
+    await expect.poll(() => first.locator('td.resource').innerText()).toBe(`${service.datastores[0]!.name}:${HOSTILE}`);
     await page.fill('#findings input[name="q"]', 'onerror');
-    await expect(findingRows(page).count()).resolves.toBe(1);
+    await expect.poll(() => findingRows(page).count()).toBe(1);
     await first.locator('summary').click();
-    await expect(first.locator('table.evidence td.mono').innerText()).resolves.toBe(HOSTILE);
+    await expect.poll(() => first.locator('table.evidence td.mono').innerText()).toBe(HOSTILE);
     await expect(page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).resolves.toBeUndefined();
-    await expect(page.locator('img').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('img').count()).toBe(0);
     expect(problems).toEqual([]);
     await screenshot(page, 'fleet-service-hostile');
     await page.close();
@@ -240,13 +240,13 @@ describe('HTML reports in headless Chromium', () => {
     const failing = service.findings.filter((f) => f.status === 'fail').length;
     expect(failing).toBeGreaterThan(PAGE_SIZE);
     await page.emulateMedia({ media: 'print' });
-    await expect(page.locator('#findings form.filters').isVisible()).resolves.toBe(false);
-    await expect(page.locator('#findings .pager').isVisible()).resolves.toBe(false);
+    await expect.poll(() => page.locator('#findings form.filters').isVisible()).toBe(false);
+    await expect.poll(() => page.locator('#findings .pager').isVisible()).toBe(false);
     await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-    await expect(findingRows(page).count()).resolves.toBe(failing);
-    await expect(page.locator('#q-indexes details').getAttribute('open')).resolves.toBe('');
+    await expect.poll(() => findingRows(page).count()).toBe(failing);
+    await expect.poll(() => page.locator('#q-indexes details').getAttribute('open')).toBe('');
     await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
-    await expect(findingRows(page).count()).resolves.toBe(PAGE_SIZE);
+    await expect.poll(() => findingRows(page).count()).toBe(PAGE_SIZE);
     await page.close();
   });
 
@@ -267,10 +267,10 @@ describe('HTML reports without JavaScript', () => {
       const rows = await findingRows(page).count();
       expect(rows).toBeGreaterThanOrEqual(checks.size);
       expect(rows).toBeLessThan(service.findings.length);
-      await expect(page.locator('#findings form.filters').isVisible()).resolves.toBe(false);
-      await expect(page.locator('#findings [data-no-js]').isVisible()).resolves.toBe(true);
+      await expect.poll(() => page.locator('#findings form.filters').isVisible()).toBe(false);
+      await expect.poll(() => page.locator('#findings [data-no-js]').isVisible()).toBe(true);
       await expect(page.locator('#findings tr.more').first().innerText()).resolves.toMatch(/^… and \d+ more /);
-      await expect(page.locator('table.questionnaire > tbody > tr').count()).resolves.toBe(QUESTIONNAIRE.length);
+      await expect.poll(() => page.locator('table.questionnaire > tbody > tr').count()).toBe(QUESTIONNAIRE.length);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'fleet-service-no-js.png'), fullPage: true });
     } finally {
       await noScript.close();

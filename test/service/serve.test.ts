@@ -169,7 +169,7 @@ describe('continuity serve', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('# TYPE continuity_alert_delivery_failures_total counter');
     expect(metrics.body).toContain('continuity_alert_outbox_pending 0');
-    expect(logs.filter((l) => l.msg === 'scan scheduled').map((l) => l.service)).toEqual(['orders', 'reporting']);
+    expect(logs.filter((l) => l.msg === 'scan scheduled').map((l) => l.service).sort()).toEqual(['orders', 'reporting']);
     const rest: string[] = [];
     const drained = (async () => {
       for await (const line of createInterface({ input: child.stderr! })) rest.push(line);
