@@ -5,6 +5,7 @@ import { SEVERITIES, type Finding, type ScanResult, type ServiceResult, type Sta
 import { QUESTIONNAIRE } from './questionnaire';
 
 const TEMPLATE_PATH = fileURLToPath(new URL('../../reports/questionnaire.md.hbs', import.meta.url));
+const ESTATE_TEMPLATE_PATH = fileURLToPath(new URL('../../reports/estate.md.hbs', import.meta.url));
 
 const markdown = Handlebars.create();
 // Markdown is not HTML: no entity escaping, but table cells must not break the table.
@@ -15,6 +16,13 @@ markdown.registerHelper('cell', (value: unknown) =>
 );
 
 let compiled: Handlebars.TemplateDelegate | undefined;
+let compiledEstate: Handlebars.TemplateDelegate | undefined;
+
+/** The estate findings (e.g. unregistered datastores) as Markdown, worst first. */
+export function renderEstateMarkdown(scan: ScanResult): string {
+  compiledEstate ??= markdown.compile(readFileSync(ESTATE_TEMPLATE_PATH, 'utf8'), { noEscape: true });
+  return compiledEstate({ scan, findings: sortFindings(scan.estate.findings) });
+}
 
 const OPEN_STATUSES: Status[] = ['fail', 'warn', 'error', 'unknown', 'waived'];
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanResult } from '../model';
-import { renderServiceMarkdown } from './markdown';
+import { renderEstateMarkdown, renderServiceMarkdown } from './markdown';
 import { writeHtmlReports } from './html';
 import { renderSarif } from './sarif';
 import { renderJunit } from './junit';
@@ -42,14 +42,21 @@ export const FORMATS: Record<string, FormatWriter> = {
     await writeFileAtomic(file, `${JSON.stringify(scan, null, 2)}\n`);
     return [file];
   },
-  md: async (scan, outDir) =>
-    Promise.all(
+  md: async (scan, outDir) => {
+    const written = await Promise.all(
       scan.services.map(async (service) => {
         const file = path.join(outDir, `${service.name}.md`);
         await writeFileAtomic(file, renderServiceMarkdown(scan, service));
         return file;
       }),
-    ),
+    );
+    if (scan.estate.findings.length > 0) {
+      const file = path.join(outDir, '_estate.md');
+      await writeFileAtomic(file, renderEstateMarkdown(scan));
+      written.push(file);
+    }
+    return written;
+  },
   // Called lazily: html.ts imports writeFileAtomic from this module.
   html: (scan, outDir) => writeHtmlReports(scan, outDir),
   sarif: async (scan, outDir) => {

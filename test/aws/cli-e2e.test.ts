@@ -134,6 +134,12 @@ describe('continuity scan with AWS datastores', () => {
     expect(scan.checks.map((c) => c.id)).toContain('rds.ssl-enforced');
   });
 
+  it('lists the unregistered datastores in the Markdown estate report', async () => {
+    const estate = await readFile(path.join(dir, 'out', '_estate.md'), 'utf8');
+    expect(estate).toContain('| fail | medium | datastore.unregistered | s3-bucket:default/forgotten-exports |');
+    expect(estate).toContain(`rds-instance:default/${REGION}/legacy-reports`);
+  });
+
   it('made the minimum number of AWS calls and printed no credential', async () => {
     // One page each of instances, clusters, manual snapshots and cluster snapshots; one parameter
     // series (default groups cost no call); six per bucket; one ListBuckets page.
