@@ -12,6 +12,7 @@ export default defineDatastoreCheck({
   severity: 'high',
   questionnaireRow: 'backups',
   protection: true,
+  evidenceTrend: { BackupRetentionPeriod: 'higher-is-better' },
   description:
     'Automated backups are on with BackupRetentionPeriod at least the policy minimum (seed 001: 30 days), and LatestRestorableTime is recent, so point-in-time recovery is shown to work, not just configured. Aurora cluster members are judged at their cluster; read replicas are skipped unless the policy includes them.',
   remediation:

@@ -13,6 +13,7 @@ export default defineDatastoreCheck({
   severity: 'high',
   questionnaireRow: 'backups',
   protection: true,
+  evidenceTrend: { 'retention days': 'higher-is-better' },
   description:
     "Point-in-time recovery is enabled on the project and its retention (the PITR add-on's 7, 14 or 28 days, read from the billing add-ons endpoint, else from the add-on declared in config) meets the policy minimum.",
   remediation:
@@ -86,6 +87,7 @@ export default defineDatastoreCheck({
       ];
     }
 
+    evidence.push({ source: from, field: 'retention days', value: retention });
     if (retention >= required) {
       return [{ resource, status: 'pass', message: `PITR keeps ${retention} days (${from}); policy requires ${required}`, evidence }];
     }

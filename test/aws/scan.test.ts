@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../checks';
 import { ConfigSchema, type Config } from '../../src/config/schema';
 import { runScan } from '../../src/engine/scan';
+import { diffScans } from '../../src/drift/diff';
 import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from '../../src/engine/registry';
 import { silentLogger } from '../../src/log';
 import type { Finding, ScanResult } from '../../src/model';
@@ -366,5 +367,26 @@ describe('credentials', () => {
     expect(output).toContain('SignatureDoesNotMatch');
     expect(output).toContain('[redacted]');
     expect(output).not.toContain(FIXTURE_SECRET_ACCESS_KEY);
+  });
+});
+
+describe('retention drift between two scans, through the real SDK', () => {
+  it('reports retention cut from 35 to 30 days as evidence-worsened, and to 7 days as a new failure', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(instance('orders-db'));
+    const cfg = config([{ name: 'orders-db', type: 'rds-instance', identifier: 'orders-db', region: REGION }]);
+    const week1 = await scan(cfg);
+    estate.instances[0] = instance('orders-db', { backupRetentionPeriod: 30 });
+    const week2 = await scan(cfg);
+    estate.instances[0] = instance('orders-db', { backupRetentionPeriod: 7 });
+    const week3 = await scan(cfg);
+
+    const retention = (events: ReturnType<typeof diffScans>) => events.filter((e) => e.checkId === 'rds.pitr-retention');
+    expect(retention(diffScans(week1, week2))).toEqual([
+      expect.objectContaining({ type: 'evidence-worsened', datastore: 'orders-db', message: expect.stringContaining('BackupRetentionPeriod: 35 -> 30') }),
+    ]);
+    expect(retention(diffScans(week2, week3))).toEqual([
+      expect.objectContaining({ type: 'new-failure', datastore: 'orders-db', before: expect.objectContaining({ status: 'pass' }), after: expect.objectContaining({ status: 'fail' }) }),
+    ]);
   });
 });
