@@ -18,4 +18,9 @@ describe('postgres.sequential-scan-heavy', () => {
     const policy = { ...resolvePolicy({ policy: {} }, 'production'), sequentialScan: { minLiveRows: 1000, minIndexScanShare: 0.9 } };
     expect(run(check, postgresFacts({ tables: observed('pg_stat_user_tables', tables) }), { policy })[0]!.status).toBe('warn');
   });
+  it('is unknown rather than passing on zeros when the server collects no statistics', () => {
+    const facts = postgresFacts({ tables: observed('pg_stat_user_tables', [table(1, 'orders', { liveRows: 0, seqScans: 0, indexScans: 0 })]) });
+    if (facts.settings.ok) facts.settings.value.track_counts = { name: 'track_counts', setting: 'off', unit: null, source: 'configuration file' };
+    expect(run(check, facts)[0]).toMatchObject({ status: 'unknown', message: expect.stringMatching(/track_counts = off/) });
+  });
 });

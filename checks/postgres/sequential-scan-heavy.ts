@@ -1,5 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
+import { statisticsOff } from '../../src/collectors/postgres/facts';
 import { tableName } from '../../src/collectors/postgres/facts';
 
 export default defineDatastoreCheck({
@@ -15,6 +16,8 @@ export default defineDatastoreCheck({
     'Find the queries scanning the table (pg_stat_statements, EXPLAIN) and add the index they need, with CREATE INDEX CONCURRENTLY.',
   evaluate({ datastore, facts, policy }): FindingDraft[] {
     if (!facts.tables.ok) return [unreadable(datastore.name, facts.tables)];
+    const untracked = statisticsOff(datastore.name, facts);
+    if (untracked) return [untracked];
     const { minLiveRows, minIndexScanShare } = policy.sequentialScan;
     const large = facts.tables.value.filter((t) => t.liveRows !== null && t.liveRows >= minLiveRows);
     const findings: FindingDraft[] = [];

@@ -25,4 +25,9 @@ describe('postgres.unused-index', () => {
     });
     expect(run(check, facts, { now: NOW })[0]!.status).toBe('skipped');
   });
+  it('is unknown when the server collects no statistics (every idx_scan would read 0)', () => {
+    const facts = postgresFacts({ indexes: observed('pg_index', [index(1, 9, 'stale_idx', [2], { scans: 0, sizeBytes: 50 * MB })]) });
+    if (facts.settings.ok) facts.settings.value.track_counts = { name: 'track_counts', setting: 'off', unit: null, source: 'configuration file' };
+    expect(run(check, facts, { now: NOW })[0]!.status).toBe('unknown');
+  });
 });

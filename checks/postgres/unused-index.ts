@@ -1,5 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
+import { statisticsOff } from '../../src/collectors/postgres/facts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -16,6 +17,8 @@ export default defineDatastoreCheck({
   evaluate({ datastore, facts, policy, now }): FindingDraft[] {
     if (!facts.indexes.ok) return [unreadable(datastore.name, facts.indexes)];
     if (!facts.statsSince.ok) return [unreadable(datastore.name, facts.statsSince)];
+    const untracked = statisticsOff(datastore.name, facts);
+    if (untracked) return [untracked];
     const { minSizeBytes, minStatsAgeDays } = policy.unusedIndex;
     const ageDays = (now.getTime() - Date.parse(facts.statsSince.value.since)) / DAY_MS;
     const statsEvidence = {

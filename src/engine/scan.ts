@@ -13,7 +13,7 @@ import {
   type Status,
 } from '../model';
 import type { Logger } from '../log';
-import { errorMessage } from '../secrets';
+import { errorMessage, redact } from '../secrets';
 import { applyWaivers } from './waivers';
 import { buildQuestionnaire } from '../report/questionnaire';
 import type {
@@ -230,7 +230,7 @@ async function collectDatastore(
       name: datastore.name,
       type: datastore.type,
       environment,
-      ...(datastore.backupPolicy ? { backupPolicy: datastore.backupPolicy } : {}),
+      ...(datastore.backupPolicy ? { backupPolicy: redact(datastore.backupPolicy) } : {}),
       ...(pitr.length > 0 ? { pitr: pitr.join('; ') } : {}),
       ...(failures.length > 0 ? { collectionError: failures.join('; ') } : {}),
       durationMs,
@@ -405,19 +405,21 @@ function finalize(
 ): Finding {
   // A pass must rest on positive evidence; without any it is not a pass.
   const status = draft.status === 'pass' && draft.evidence.length === 0 ? 'unknown' : draft.status;
+  const message = status === draft.status ? draft.message : `${draft.message} (no evidence recorded, so not a pass)`;
+  // Last line of defence: whatever a check copied from config or an API, no registered secret leaves the engine.
   return {
     checkId: check.id,
     service: base.service,
     ...(base.datastore ? { datastore: base.datastore } : {}),
-    resource: draft.resource,
+    resource: redact(draft.resource),
     status,
     severity: draft.severity ?? check.severity,
-    message: status === draft.status ? draft.message : `${draft.message} (no evidence recorded, so not a pass)`,
-    evidence: draft.evidence,
-    remediation: draft.remediation ?? check.remediation,
+    message: redact(message),
+    evidence: draft.evidence.map((e) => (typeof e.value === 'string' ? { ...e, value: redact(e.value) } : e)),
+    remediation: redact(draft.remediation ?? check.remediation),
     ...(draft.location ? { location: draft.location } : {}),
     ...(draft.answer ? { answer: draft.answer } : {}),
-    ...(draft.answerText ? { answerText: draft.answerText } : {}),
+    ...(draft.answerText ? { answerText: redact(draft.answerText) } : {}),
     ...(draft.rule ? { rule: draft.rule } : {}),
   };
 }

@@ -69,6 +69,18 @@ describe('runScan', () => {
     expect(JSON.stringify(scan)).not.toContain('hunter2-secret');
   });
 
+  it('redacts registered secrets that a check copies from config into evidence', async () => {
+    const cfg = config();
+    const good = cfg.services[0]!.datastores[0]!;
+    good.backupPolicy = 'https://wiki-bot:wiki-S3cret-pw@wiki.internal/backups';
+    const { registerUrlSecrets } = await import('../../src/secrets');
+    registerUrlSecrets(good.backupPolicy);
+    const scan = await runScan(plan(cfg));
+    const text = JSON.stringify(scan);
+    expect(text).not.toContain('wiki-S3cret-pw');
+    expect(text).toContain('wiki.internal/backups');
+  });
+
   it('turns a pass without evidence into unknown', async () => {
     const scan = await runScan(plan());
     const f = scan.services[0]!.findings.find((x) => x.checkId === 'test.no-evidence' && x.datastore === 'good')!;

@@ -1,4 +1,4 @@
-import type { Observed } from '../../engine/types';
+import type { FindingDraft, Observed } from '../../engine/types';
 
 export interface PgSetting {
   name: string;
@@ -108,6 +108,21 @@ export interface PostgresFacts {
   apiRoleAccess?: Observed<ApiRoleTableAccess[]>;
   /** Queries sent to the server for this collection (for benchmarks and the fixed-query-count contract). */
   queriesSent: number;
+}
+
+/**
+ * Usage statistics mean nothing when the server does not collect them
+ * (track_counts = off: every counter stays 0). Checks built on them say so
+ * instead of passing on zeros.
+ */
+export function statisticsOff(resource: string, facts: Pick<PostgresFacts, 'settings'>): FindingDraft | undefined {
+  if (!facts.settings.ok || facts.settings.value.track_counts?.setting !== 'off') return undefined;
+  return {
+    resource,
+    status: 'unknown',
+    message: 'the server collects no usage statistics (track_counts = off), so table and index usage cannot be judged',
+    evidence: [{ source: 'pg_settings', field: 'track_counts', value: 'off' }],
+  };
 }
 
 /** Qualified name of a table, for resources and messages. */

@@ -17,24 +17,16 @@ export const GRANTS = {
 
 /** The connection URL of a datastore whose database the PostgreSQL checks inspect. */
 export function postgresUrlOf(datastore: DatastoreConfig): string | undefined {
-  if (datastore.type === 'supabase-project') return datastore.url;
-  return datastore.type === 'postgres' ? datastore.url : undefined;
+  return datastore.type === 'postgres' || datastore.type === 'supabase-project' ? datastore.url : undefined;
 }
 
-/** Options for datastores that carry a PostgreSQL connection. */
+/** Options for datastores that carry a PostgreSQL connection; Supabase's own schemas are left out. */
 function postgresOptionsOf(datastore: DatastoreConfig): { caFile?: string; verify?: boolean; excludeSchemas: string[] } {
-  if (datastore.type === 'supabase-project') {
-    return {
-      ...(datastore.tls?.caFile ? { caFile: datastore.tls.caFile } : {}),
-      ...(datastore.tls?.verify !== undefined ? { verify: datastore.tls.verify } : {}),
-      excludeSchemas: SUPABASE_MANAGED_SCHEMAS,
-    };
-  }
-  if (datastore.type !== 'postgres') return { excludeSchemas: [] };
+  if (datastore.type !== 'postgres' && datastore.type !== 'supabase-project') return { excludeSchemas: [] };
   return {
     ...(datastore.tls?.caFile ? { caFile: datastore.tls.caFile } : {}),
     ...(datastore.tls?.verify !== undefined ? { verify: datastore.tls.verify } : {}),
-    excludeSchemas: datastore.schemas?.exclude ?? [],
+    excludeSchemas: datastore.type === 'supabase-project' ? SUPABASE_MANAGED_SCHEMAS : (datastore.schemas?.exclude ?? []),
   };
 }
 
