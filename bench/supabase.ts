@@ -84,9 +84,9 @@ async function rlsQuery(tableCounts: number[]): Promise<void> {
       }
       await app.query(`${statements.join('')} grant select on all tables in schema public to anon, authenticated;`);
       const endpoint = parsePostgresUrl(url);
-      await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, limits); // warm the catalog cache
+      await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiAccess: true }, limits); // warm the catalog cache
       const started = performance.now();
-      const facts = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, limits);
+      const facts = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiAccess: true }, limits);
       results.push({ tables: count, ms: performance.now() - started, queries: facts.queriesSent });
     }
     await app.end();

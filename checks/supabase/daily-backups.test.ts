@@ -63,7 +63,7 @@ describe('supabase.daily-backups', () => {
 
   it('says when a paused project explains stale backups', () => {
     const facts = backups({ backups: [{ status: 'COMPLETED', insertedAt: '2025-05-01T02:00:00Z', physical: false }] });
-    const paused = { ...facts, project: observed('GET project', { name: 'x', region: 'eu-west-1', status: 'INACTIVE', createdAt: null, postgresVersion: null }) };
+    const paused = { ...facts, project: observed('GET project', { region: 'eu-west-1', status: 'INACTIVE', postgresVersion: null }) };
     const [finding] = run(paused);
     expect(finding?.status).toBe('fail');
     expect(finding?.message).toMatch(/\(the project is INACTIVE\)$/);

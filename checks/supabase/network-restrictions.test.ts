@@ -26,6 +26,12 @@ describe('supabase.network-restrictions', () => {
     expect(run({})[0]?.status).toBe('pass');
   });
 
+  it('is unknown while a change is stored and the configuration in effect is not shown', () => {
+    const [finding] = run({ status: 'stored', oldConfig: null });
+    expect(finding?.status).toBe('unknown');
+    expect(finding?.message).toContain('not applied');
+  });
+
   it('warns when 0.0.0.0/0 is allowed', () => {
     const [finding] = run({ config: { dbAllowedCidrs: ['0.0.0.0/0'], dbAllowedCidrsV6: [] } });
     expect(finding?.status).toBe('warn');

@@ -27,6 +27,19 @@ export default defineDatastoreCheck({
     const fact = facts.networkRestrictions;
     if (!fact.ok) return [unreadable(resource, fact)];
     const { entitlement, status, config, oldConfig } = fact.value;
+    if (status !== 'applied' && !oldConfig) {
+      return [
+        {
+          resource,
+          status: 'unknown',
+          message: `a network restriction change is ${status}, not applied, and the API does not show the configuration in effect`,
+          evidence: [
+            { source: fact.source, field: 'status', value: status },
+            { source: fact.source, field: 'old_config', value: null },
+          ],
+        },
+      ];
+    }
     // While a new configuration is only stored, the previous one is still what the database enforces.
     const effective = status !== 'applied' && oldConfig ? oldConfig : config;
     const evidence: Evidence[] = [

@@ -41,11 +41,19 @@ describe('supabase.pitr', () => {
     expect(finding?.evidence).toContainEqual(expect.objectContaining({ field: 'pitr_enabled', value: false }));
   });
 
-  it('falls back to the declared add-on when the API hides it, and says so', () => {
-    const facts = supabaseFacts({ pitrAddon: forbidden('/billing/addons') });
+  it('falls back to the declared add-on when the API lists none, and says so', () => {
+    const facts = supabaseFacts({ pitrAddon: observed('GET addons', { variant: null, retentionDays: null }) });
     const [finding] = run(facts, supabaseDatastore({ pitrAddon: { retentionDays: 28 } }), policy({ pitrMinRetentionDays: 28 }));
     expect(finding?.status).toBe('pass');
     expect(finding?.message).toContain('declared in config');
+    expect(finding?.evidence).toContainEqual(expect.objectContaining({ source: 'config datastores[].pitrAddon.retentionDays', value: 28 }));
+  });
+
+  it('does not pass on a declaration alone when the add-ons could not be read', () => {
+    const facts = supabaseFacts({ pitrAddon: forbidden('/billing/addons') });
+    const [finding] = run(facts, supabaseDatastore({ pitrAddon: { retentionDays: 28 } }), policy({ pitrMinRetentionDays: 28 }));
+    expect(finding?.status).toBe('warn');
+    expect(finding?.message).toContain("by the config's declaration only");
     expect(finding?.evidence).toContainEqual(expect.objectContaining({ source: 'config datastores[].pitrAddon.retentionDays', value: 28 }));
   });
 

@@ -89,6 +89,17 @@ export default defineDatastoreCheck({
 
     evidence.push({ source: from, field: 'retention days', value: retention });
     if (retention >= required) {
+      // A declaration the API could not confirm is not positive evidence of the retention.
+      if (!facts.pitrAddon.ok) {
+        return [
+          {
+            resource,
+            status: 'warn',
+            message: `PITR keeps ${retention} days by the config's declaration only: the billing add-ons could not be read to confirm it (${facts.pitrAddon.reason}); policy requires ${required}`,
+            evidence,
+          },
+        ];
+      }
       return [{ resource, status: 'pass', message: `PITR keeps ${retention} days (${from}); policy requires ${required}`, evidence }];
     }
     const advice =

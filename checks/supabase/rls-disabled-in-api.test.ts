@@ -24,6 +24,12 @@ function run(access: ApiRoleTableAccess[] | undefined, extra: Record<string, unk
 }
 
 describe('supabase.rls-disabled-in-api', () => {
+  it('is unknown, not pass, when an exposed schema is one the scan leaves out (Supabase-managed)', () => {
+    const [finding] = run([{ tableOid: 4, rowSecurity: true, readableBy: ['anon'] }], { exposedSchemas: ['public', 'storage'] });
+    expect(finding?.status).toBe('unknown');
+    expect(finding?.message).toContain('storage');
+  });
+
   it('fails each exposed table without RLS, critical where it holds sensitive columns', () => {
     const findings = run([
       { tableOid: 1, rowSecurity: false, readableBy: ['anon', 'authenticated'] },

@@ -4,6 +4,7 @@ import { tableName } from '../../src/collectors/postgres/facts';
 import { classifyColumn } from '../../src/sensitivity';
 import { groupBy } from '../../src/util';
 import type { Evidence } from '../../src/model';
+import { SUPABASE_MANAGED_SCHEMAS } from '../../src/collectors/supabase/schemas';
 
 const MAX_COLUMNS_LISTED = 10;
 
@@ -36,6 +37,18 @@ export default defineDatastoreCheck({
     if (!facts.apiRoleAccess.ok) return [unreadable(resource, facts.apiRoleAccess)];
     if (!facts.tables.ok) return [unreadable(resource, facts.tables)];
     const exposedSchemas = datastore.exposedSchemas;
+    // The scan leaves Supabase's own schemas out, so an exposed one was not looked at: say so rather than pass it.
+    const unscanned = exposedSchemas.filter((s) => SUPABASE_MANAGED_SCHEMAS.includes(s));
+    if (unscanned.length > 0) {
+      return [
+        {
+          resource,
+          status: 'unknown',
+          message: `the exposed schemas ${unscanned.join(', ')} are Supabase-managed and left out of the database scan, so their tables' row level security was not checked`,
+          evidence: [{ source: 'config datastores[].exposedSchemas', field: 'exposedSchemas', value: exposedSchemas.join(', ') }],
+        },
+      ];
+    }
     const tableByOid = new Map(facts.tables.value.map((t) => [t.oid, t]));
     const columnsByTable = facts.columns.ok ? groupBy(facts.columns.value, (c) => c.tableOid) : undefined;
     const inApi = facts.apiRoleAccess.value.flatMap((access) => {

@@ -22,7 +22,7 @@ const api = (path: string) => `GET /v1/projects/${REF}${path}`;
 export function supabaseFacts(overrides: Partial<SupabaseFacts> = {}): SupabaseFacts {
   return {
     projectRef: REF,
-    project: observed(api(''), { name: 'agentops', region: 'us-east-1', status: 'ACTIVE_HEALTHY', createdAt: '2024-01-01T00:00:00Z', postgresVersion: '15.8.1.085' }),
+    project: observed(api(''), { region: 'us-east-1', status: 'ACTIVE_HEALTHY', postgresVersion: '15.8.1.085' }),
     backups: observed(api('/database/backups'), {
       pitrEnabled: true,
       walgEnabled: true,

@@ -3,6 +3,7 @@ import { collectSupabase, createSupabaseCollector } from '../../src/collectors/s
 import { retryAfterMs, type Sleep } from '../../src/collectors/supabase/management-api';
 import { SupabaseProjectDatastoreSchema, type Config } from '../../src/config/schema';
 import { resolvePolicy } from '../../src/config/policy';
+import { createScanCache } from '../../src/engine/scan';
 import { silentLogger } from '../../src/log';
 import { errorMessage } from '../../src/secrets';
 import { fixtureProject, startSupabaseFixture, type SupabaseFixture } from '../support/supabase-fixture-server';
@@ -153,6 +154,15 @@ describe('Supabase Management API collector', () => {
     expect(facts.sslEnforcement.ok ? '' : facts.sslEnforcement.reason).toContain('unexpected answer: currentConfig.database');
   });
 
+  it('rejects a backup time that is not a date, rather than letting its age compare as recent', async () => {
+    fixture.script(`/v1/projects/${REF_28}/database/backups`, {
+      status: 200,
+      body: { pitr_enabled: false, walg_enabled: true, backups: [{ status: 'COMPLETED', inserted_at: 'yesterday', is_physical_backup: true }] },
+    });
+    const facts = await collect(REF_28);
+    expect(facts.backups.ok ? '' : facts.backups.reason).toContain('unexpected answer: backups.0.inserted_at: not a date-time');
+  });
+
   it('reports a connection failure as an unavailable fact', async () => {
     const closed = SupabaseProjectDatastoreSchema.parse({ name: 'x', type: 'supabase-project', projectRef: REF_28, apiUrl: 'http://127.0.0.1:1' });
     const facts = await collectSupabase(closed, TOKEN, { signal: new AbortController().signal, sleep: recordingSleep().sleep });
@@ -162,64 +172,44 @@ describe('Supabase Management API collector', () => {
 
 describe('Supabase collector in the engine', () => {
   const config = { scan: {} } as unknown as Config;
-  const context = (ds: ReturnType<typeof datastore>) => ({
-    config,
-    service: { name: 's', environment: 'production', datastores: [ds] } as never,
-    datastore: ds,
-    policy: resolvePolicy({ policy: {} }, 'production'),
-    signal: new AbortController().signal,
-    log: silentLogger,
-    shared: { once: <T>(_key: string, load: () => Promise<T>) => load() },
-  });
+  const withTokenEnv = (accessTokenEnv: string) =>
+    SupabaseProjectDatastoreSchema.parse({ name: 'x', type: 'supabase-project', projectRef: REF_28, apiUrl: fixture.url, accessTokenEnv });
+  /** Run the collector as the engine would, with the token variable set to `value` (unset when undefined). */
+  async function collectWithTokenEnv(accessTokenEnv: string, value: string | undefined) {
+    const ds = withTokenEnv(accessTokenEnv);
+    if (value !== undefined) process.env[accessTokenEnv] = value;
+    try {
+      return await createSupabaseCollector({ sleep: recordingSleep().sleep }).collect({
+        config,
+        service: { name: 's', environment: 'production', datastores: [ds] } as never,
+        datastore: ds,
+        policy: resolvePolicy({ policy: {} }, 'production'),
+        signal: new AbortController().signal,
+        log: silentLogger,
+        shared: createScanCache(),
+      });
+    } finally {
+      delete process.env[accessTokenEnv];
+    }
+  }
 
   it('fails clearly when the token variable is not set', async () => {
-    const ds = SupabaseProjectDatastoreSchema.parse({
-      name: 'x',
-      type: 'supabase-project',
-      projectRef: REF_28,
-      apiUrl: fixture.url,
-      accessTokenEnv: 'CONTINUITY_TEST_UNSET_TOKEN',
-    });
-    await expect(createSupabaseCollector().collect(context(ds))).rejects.toThrow(
+    await expect(collectWithTokenEnv('CONTINUITY_TEST_UNSET_TOKEN', undefined)).rejects.toThrow(
       'environment variable CONTINUITY_TEST_UNSET_TOKEN is not set',
     );
   });
 
   it('reads the token from the environment and registers it as a secret', async () => {
     const token = 'sbp_env_token_for_the_engine_test_0000001';
-    process.env.CONTINUITY_TEST_SUPABASE_TOKEN = token;
-    try {
-      const ds = SupabaseProjectDatastoreSchema.parse({
-        name: 'x',
-        type: 'supabase-project',
-        projectRef: REF_28,
-        apiUrl: fixture.url,
-        accessTokenEnv: 'CONTINUITY_TEST_SUPABASE_TOKEN',
-      });
-      const facts = await createSupabaseCollector({ sleep: recordingSleep().sleep }).collect(context(ds));
-      // The fixture accepts only TOKEN, so this token is refused: what matters is that it was sent and is now redacted.
-      expect(facts.project.ok).toBe(false);
-      expect(errorMessage(new Error(`failed with ${token}`))).toBe('failed with [redacted]');
-    } finally {
-      delete process.env.CONTINUITY_TEST_SUPABASE_TOKEN;
-    }
+    const facts = await collectWithTokenEnv('CONTINUITY_TEST_SUPABASE_TOKEN', token);
+    // The fixture accepts only TOKEN, so this token is refused: what matters is that it was sent and is now redacted.
+    expect(facts.project.ok).toBe(false);
+    expect(errorMessage(new Error(`failed with ${token}`))).toBe('failed with [redacted]');
   });
 
   it('accepts a token with a trailing newline (as pasted from a file)', async () => {
-    process.env.CONTINUITY_TEST_SUPABASE_TOKEN_NL = `${TOKEN}\n`;
-    try {
-      const ds = SupabaseProjectDatastoreSchema.parse({
-        name: 'x',
-        type: 'supabase-project',
-        projectRef: REF_28,
-        apiUrl: fixture.url,
-        accessTokenEnv: 'CONTINUITY_TEST_SUPABASE_TOKEN_NL',
-      });
-      const facts = await createSupabaseCollector({ sleep: recordingSleep().sleep }).collect(context(ds));
-      expect(facts.project.ok).toBe(true);
-    } finally {
-      delete process.env.CONTINUITY_TEST_SUPABASE_TOKEN_NL;
-    }
+    const facts = await collectWithTokenEnv('CONTINUITY_TEST_SUPABASE_TOKEN_NL', `${TOKEN}\n`);
+    expect(facts.project.ok).toBe(true);
   });
 });
 

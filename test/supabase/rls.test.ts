@@ -9,10 +9,13 @@ import { parsePostgresUrl } from '../../src/collectors/postgres/connection';
 import type { PostgresFacts } from '../../src/collectors/postgres/facts';
 import { SUPABASE_MANAGED_SCHEMAS } from '../../src/collectors/supabase/schemas';
 import { resolvePolicy } from '../../src/config/policy';
-import { ConfigSchema, SupabaseProjectDatastoreSchema } from '../../src/config/schema';
+import { ConfigSchema } from '../../src/config/schema';
+import { createScanCache } from '../../src/engine/scan';
 import { silentLogger } from '../../src/log';
 import check from '../../checks/supabase/rls-disabled-in-api';
-import { NOW, service } from './facts';
+import { NOW, service, supabaseDatastore as datastoreWith } from './facts';
+
+const supabaseDatastore = (extra: Record<string, unknown> = {}) => datastoreWith({ url, ...extra });
 import { SUPABASE_LIKE_SCHEMA } from './database';
 
 
@@ -32,9 +35,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function supabaseDatastore(extra: Record<string, unknown> = {}) {
-  return SupabaseProjectDatastoreSchema.parse({ name: 'app-db', type: 'supabase-project', projectRef: 'abcdefghijklmnopqrst', url, ...extra });
-}
 
 async function collectViaCollector(datastore = supabaseDatastore()): Promise<PostgresFacts> {
   const config = ConfigSchema.parse({ services: [{ name: 'agentops', datastores: [datastore] }] });
@@ -45,7 +45,7 @@ async function collectViaCollector(datastore = supabaseDatastore()): Promise<Pos
     policy: resolvePolicy(config, 'production'),
     signal: new AbortController().signal,
     log: silentLogger,
-    shared: { once: (_key, load) => load() },
+    shared: createScanCache(),
   });
 }
 
@@ -92,13 +92,19 @@ describe('supabase-project database through the PostgreSQL collector', () => {
 
   it('sends the same number of queries however many tables there are', async () => {
     const endpoint = parsePostgresUrl(url);
-    const before = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, LIMITS);
+    const before = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiAccess: true }, LIMITS);
     await withAdmin(server, 'app', (app) =>
       app.query(`create schema bulk; ${Array.from({ length: 60 }, (_, i) => `create table bulk.t${i} (id int primary key, email text);`).join('')}`),
     );
-    const after = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS }, LIMITS);
+    const after = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiAccess: true }, LIMITS);
     expect(after.apiRoleAccess?.ok && after.apiRoleAccess.value.length).toBe(65);
     expect(after.queriesSent).toBe(before.queriesSent);
+  });
+
+  it('is not asked about API role access when scanned as a plain postgres datastore', async () => {
+    const facts = await collectPostgres(parsePostgresUrl(url), { excludeSchemas: [] }, LIMITS);
+    expect(facts.roles.ok && facts.roles.value.some((r) => r.name === 'anon')).toBe(true);
+    expect(facts.apiRoleAccess).toBeUndefined();
   });
 });
 
@@ -118,7 +124,7 @@ describe('a database without the Data API roles', () => {
       console.log('skipped: the PostgreSQL on 127.0.0.1:5432 has anon/authenticated roles');
       return ctx.skip();
     }
-    const facts = await collectPostgres(parsePostgresUrl(local), { excludeSchemas: [] }, LIMITS);
+    const facts = await collectPostgres(parsePostgresUrl(local), { excludeSchemas: [], dataApiAccess: true }, LIMITS);
     expect(facts.roles.ok).toBe(true);
     expect(facts.apiRoleAccess).toBeUndefined();
   });

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -9,11 +11,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the real CLI in a child process, as a user would. */
+/**
+ * Run the real CLI in a child process, as a user would. By default in a fresh
+ * directory, so the history each scan keeps (.continuity/) is not shared
+ * between tests running in parallel, nor left in the repository.
+ */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/continuity.js'), ...args], {
-      cwd: options.cwd ?? ROOT,
+      cwd: options.cwd ?? mkdtempSync(path.join(os.tmpdir(), 'continuity-cli-cwd-')),
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

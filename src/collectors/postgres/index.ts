@@ -16,18 +16,27 @@ export const GRANTS = {
 };
 
 /** The connection URL of a datastore whose database the PostgreSQL checks inspect. */
-export function postgresUrlOf(datastore: DatastoreConfig): string | undefined {
+function postgresUrlOf(datastore: DatastoreConfig): string | undefined {
   return datastore.type === 'postgres' || datastore.type === 'supabase-project' ? datastore.url : undefined;
 }
 
 /** Options for datastores that carry a PostgreSQL connection; Supabase's own schemas are left out. */
-function postgresOptionsOf(datastore: DatastoreConfig): { caFile?: string; verify?: boolean; excludeSchemas: string[] } {
+function postgresOptionsOf(datastore: DatastoreConfig): PostgresScanOptions & { caFile?: string } {
   if (datastore.type !== 'postgres' && datastore.type !== 'supabase-project') return { excludeSchemas: [] };
+  const supabase = datastore.type === 'supabase-project';
   return {
     ...(datastore.tls?.caFile ? { caFile: datastore.tls.caFile } : {}),
     ...(datastore.tls?.verify !== undefined ? { verify: datastore.tls.verify } : {}),
-    excludeSchemas: datastore.type === 'supabase-project' ? SUPABASE_MANAGED_SCHEMAS : (datastore.schemas?.exclude ?? []),
+    excludeSchemas: supabase ? SUPABASE_MANAGED_SCHEMAS : (datastore.schemas?.exclude ?? []),
+    ...(supabase ? { dataApiAccess: true } : {}),
   };
+}
+
+export interface PostgresScanOptions {
+  verify?: boolean;
+  excludeSchemas: string[];
+  /** Also read which tables the Data API roles can reach (Supabase projects). */
+  dataApiAccess?: boolean;
 }
 
 /** Counts queries so the fixed-number-of-queries contract can be measured. */
@@ -79,7 +88,7 @@ async function observe<T>(source: string, run: () => Promise<T>): Promise<Observ
 
 export async function collectPostgres(
   endpoint: PostgresEndpoint,
-  options: { verify?: boolean; excludeSchemas: string[] },
+  options: PostgresScanOptions,
   limits: { statementTimeoutMs: number; lockTimeoutMs: number; connectTimeoutMs: number },
   signal?: AbortSignal,
 ): Promise<PostgresFacts> {
@@ -184,8 +193,9 @@ export async function collectPostgres(
     const roles = map(await session.attempt<Record<string, unknown>>('pg_roles', sql.ROLES_SQL, undefined), (rows) =>
       rows.map((r): PgRole => ({ name: String(r.name), superuser: Boolean(r.superuser), canLogin: Boolean(r.can_login) })),
     );
-    // Only where PostgREST's roles exist (a Supabase database): which tables they can read, and whether RLS guards them.
-    const apiRoles = roles.ok ? API_ROLES.filter((r) => roles.value.some((role) => role.name === r)) : [];
+    // Supabase projects only, where PostgREST's roles exist: which tables they can read, and whether RLS guards them.
+    const apiRoles =
+      options.dataApiAccess && roles.ok ? API_ROLES.filter((r) => roles.value.some((role) => role.name === r)) : [];
     const apiRoleAccess =
       apiRoles.length > 0
         ? map(await session.attempt<Record<string, unknown>>('pg_class.relrowsecurity, has_any_column_privilege', sql.API_ROLE_ACCESS_SQL, [options.excludeSchemas, apiRoles]), (rows) =>
@@ -193,7 +203,7 @@ export async function collectPostgres(
               (r): ApiRoleTableAccess => ({
                 tableOid: Number(r.table_oid),
                 rowSecurity: Boolean(r.row_security),
-                readableBy: (r.readable_by as string[]) ?? [],
+                readableBy: r.readable_by as string[],
               }),
             ),
           )

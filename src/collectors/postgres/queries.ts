@@ -41,7 +41,7 @@ where a.backend_type = 'client backend'
  */
 const SCOPE = `
 scope as (
-  select c.oid, c.relname, c.relkind, n.nspname
+  select c.oid, c.relname, c.relkind, c.relrowsecurity, n.nspname
   from pg_catalog.pg_class c
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   where c.relkind in ('r', 'p')
@@ -120,7 +120,6 @@ from pg_catalog.pg_stat_database d where d.datname = pg_catalog.current_database
  */
 export const API_ROLE_ACCESS_SQL = `
 with ${SCOPE}
-select s.oid::int8 as table_oid, c.relrowsecurity as row_security,
+select s.oid::int8 as table_oid, s.relrowsecurity as row_security,
        array(select r from unnest($2::text[]) r where pg_catalog.has_any_column_privilege(r, s.oid, 'SELECT')) as readable_by
-from scope s
-join pg_catalog.pg_class c on c.oid = s.oid`;
+from scope s`;

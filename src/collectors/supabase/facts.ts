@@ -4,11 +4,9 @@ import type { Observed } from '../../engine/types';
 export const SUPABASE_PITR_MAX_RETENTION_DAYS = 28;
 
 export interface SupabaseProject {
-  name: string;
   region: string;
   /** e.g. ACTIVE_HEALTHY, INACTIVE (paused). */
   status: string;
-  createdAt: string | null;
   postgresVersion: string | null;
 }
 
@@ -56,7 +54,7 @@ export interface SupabaseFacts {
   pitrAddon: Observed<SupabasePitrAddon>;
   sslEnforcement: Observed<SupabaseSslEnforcement>;
   networkRestrictions: Observed<SupabaseNetworkRestrictions>;
-  /** HTTP requests sent, retries included (for benchmarks). */
+  /** HTTP requests sent, retries included, and how many were retries (shown in tests of the rate-limit handling). */
   requestsSent: number;
   retries: number;
 }

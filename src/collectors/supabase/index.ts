@@ -24,17 +24,22 @@ const MAX_CONCURRENT_REQUESTS = 4;
 // Response shapes from the Management API reference (api.supabase.com/api/v1-json);
 // unknown fields are ignored so that additions on Supabase's side do not break a scan.
 const ProjectResponse = z.object({
-  name: z.string(),
   region: z.string(),
   status: z.string(),
-  created_at: z.string().nullish(),
-  database: z.object({ version: z.string().nullish(), postgres_engine: z.string().nullish() }).nullish(),
+  database: z.object({ version: z.string().nullish() }).nullish(),
 });
 
 const BackupsResponse = z.object({
   pitr_enabled: z.boolean(),
   walg_enabled: z.boolean(),
-  backups: z.array(z.object({ status: z.string(), inserted_at: z.string(), is_physical_backup: z.boolean().nullish() })),
+  // A time that does not parse would make a backup's age NaN, which compares as "recent".
+  backups: z.array(
+    z.object({
+      status: z.string(),
+      inserted_at: z.string().refine((v) => Number.isFinite(Date.parse(v)), 'not a date-time'),
+      is_physical_backup: z.boolean().nullish(),
+    }),
+  ),
   physical_backup_data: z
     .object({
       earliest_physical_backup_date_unix: z.number().nullish(),
@@ -44,7 +49,7 @@ const BackupsResponse = z.object({
 });
 
 const AddonsResponse = z.object({
-  selected_addons: z.array(z.object({ type: z.string(), variant: z.object({ id: z.string(), name: z.string().nullish() }) })),
+  selected_addons: z.array(z.object({ type: z.string(), variant: z.object({ id: z.string() }) })),
 });
 
 const SslEnforcementResponse = z.object({
@@ -66,7 +71,7 @@ const unixToIso = (seconds: number | null | undefined) =>
 const cidrs = (c: z.infer<typeof Cidrs>) => ({ dbAllowedCidrs: c.dbAllowedCidrs ?? null, dbAllowedCidrsV6: c.dbAllowedCidrsV6 ?? null });
 
 /** `pitr_28` -> 28. */
-export function pitrVariantDays(variant: string): number | null {
+function pitrVariantDays(variant: string): number | null {
   const match = /^pitr_(\d+)$/.exec(variant);
   return match ? Number(match[1]) : null;
 }
@@ -109,10 +114,8 @@ export async function collectSupabase(
   const base = `/v1/projects/${encodeURIComponent(datastore.projectRef)}`;
 
   const { fact: project, failedStatus } = await read(api, base, ProjectResponse, (p): SupabaseProject => ({
-    name: p.name,
     region: p.region,
     status: p.status,
-    createdAt: p.created_at ?? null,
     postgresVersion: p.database?.version ?? null,
   }));
   // A rejected token or an unknown project fails every other call the same way: do not spend the rate limit on them.
@@ -171,7 +174,7 @@ export async function collectSupabase(
 }
 
 /** One line for the report's datastore table. */
-export function describeSupabasePitr(facts: SupabaseFacts): string | undefined {
+function describeSupabasePitr(facts: SupabaseFacts): string | undefined {
   if (!facts.backups.ok) return undefined;
   const { pitrEnabled, physicalWindow } = facts.backups.value;
   if (!pitrEnabled) return 'PITR off (daily backups only)';

@@ -8,17 +8,13 @@ export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
 
-export interface ManagementApiOptions {
+interface ManagementApiOptions {
   apiUrl: string;
   token: string;
   requestTimeoutMs: number;
   signal: AbortSignal;
   sleep: Sleep;
-  /** Attempts per request, the first included. */
-  maxAttempts?: number;
-  /** Longest wait honoured from Retry-After; a longer one is not waited out. */
-  maxRetryWaitMs?: number;
-  /** Serialises requests sharing one token's rate limit (see the collector). */
+  /** Bounds the requests in flight that share one token's rate limit (see the collector). */
   schedule?: <T>(run: () => Promise<T>) => Promise<T>;
 }
 
@@ -35,8 +31,10 @@ export class ManagementApiError extends Error {
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
-const DEFAULT_MAX_ATTEMPTS = 4;
-const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+/** Attempts per request, the first included. */
+const MAX_ATTEMPTS = 4;
+/** Longest wait honoured from Retry-After; a longer one is not waited out. */
+const MAX_RETRY_WAIT_MS = 60_000;
 const BACKOFF_BASE_MS = 1000;
 
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
@@ -77,13 +75,7 @@ async function bodyMessage(response: Response): Promise<string | undefined> {
 export class ManagementApi {
   requestsSent = 0;
   retries = 0;
-  private readonly maxAttempts: number;
-  private readonly maxRetryWaitMs: number;
-
-  constructor(private readonly options: ManagementApiOptions) {
-    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    this.maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
-  }
+  constructor(private readonly options: ManagementApiOptions) {}
 
   /** GET a JSON document; throws ManagementApiError with a reason fit for a finding. */
   async get<T>(path: string): Promise<T> {
@@ -98,9 +90,9 @@ export class ManagementApi {
         }
       }
       const message = await bodyMessage(response);
-      if (RETRYABLE.has(response.status) && attempt < this.maxAttempts) {
+      if (RETRYABLE.has(response.status) && attempt < MAX_ATTEMPTS) {
         const wait = retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? BACKOFF_BASE_MS * 2 ** (attempt - 1);
-        if (wait <= this.maxRetryWaitMs) {
+        if (wait <= MAX_RETRY_WAIT_MS) {
           this.retries++;
           await this.options.sleep(wait, this.options.signal);
           continue;
