@@ -2,6 +2,7 @@
 // 1,000 DB instances over 3 regions using 20 distinct parameter groups, 30
 // manual snapshots and 500 buckets, and the minimum number of API calls a
 // scan of it with discovery needs.
+import { BUCKET_PAGE_SIZE } from '../../src/collectors/aws/discovery';
 import { RDS_PAGE_SIZE } from '../../src/collectors/aws/rds-api';
 import { secureTransportPolicy, type AwsFixtureServer } from '../../test/support/aws-fixture-server';
 
@@ -76,7 +77,7 @@ export function build(server: AwsFixtureServer): BenchEstate {
     datastores.push({ name, type: 's3-bucket', bucket: name, region, backupPolicy: `https://runbooks.acme.io/backups/${name}` });
   }
   minimum += BUCKETS * BUCKET_CALLS;
-  minimum += pages(BUCKETS, 1000); // ListBuckets (discovery)
+  minimum += pages(BUCKETS, BUCKET_PAGE_SIZE); // ListBuckets (discovery)
   const summary = `${INSTANCES} DB instances in ${REGIONS.length} regions, ${GROUPS} parameter groups of ${PARAMETERS_PER_GROUP} parameters, ${SNAPSHOTS} manual snapshots, ${BUCKETS} buckets; discovery on`;
   return { summary, datastores, minimum };
 }

@@ -27,12 +27,12 @@ function facts(extra: { instances?: string[]; buckets?: { name: string; region: 
         account: ACCOUNT,
         region: 'eu-west-1',
         instances: observed('rds:DescribeDBInstances', [
-          { kind: 'instance', identifier: 'orders-db', engine: 'postgres', clusterIdentifier: null, readReplicaSource: null },
-          { kind: 'instance', identifier: 'orders-aurora-1', engine: 'aurora-postgresql', clusterIdentifier: 'orders-aurora', readReplicaSource: null },
-          ...(extra.instances ?? []).map((identifier) => ({ kind: 'instance' as const, identifier, engine: 'mysql', clusterIdentifier: null, readReplicaSource: null })),
+          { kind: 'instance', identifier: 'orders-db', engine: 'postgres', clusterIdentifier: null },
+          { kind: 'instance', identifier: 'orders-aurora-1', engine: 'aurora-postgresql', clusterIdentifier: 'orders-aurora' },
+          ...(extra.instances ?? []).map((identifier) => ({ kind: 'instance' as const, identifier, engine: 'mysql', clusterIdentifier: null })),
         ]),
         clusters: observed('rds:DescribeDBClusters', [
-          { kind: 'cluster', identifier: 'orders-aurora', engine: 'aurora-postgresql', clusterIdentifier: null, readReplicaSource: null },
+          { kind: 'cluster', identifier: 'orders-aurora', engine: 'aurora-postgresql', clusterIdentifier: null },
         ]),
       },
     ],
@@ -67,5 +67,17 @@ describe('datastore.unregistered', () => {
     f.regions[0]!.instances = unavailable('rds:DescribeDBInstances', 'AccessDenied');
     const findings = check.evaluate(input(f));
     expect(findings.map((x) => x.status)).toEqual(['unknown']);
+  });
+  it('names in the pass evidence only the listings that were read', () => {
+    const [f] = check.evaluate(input(facts()));
+    expect(f!.evidence).toEqual([{ source: 'rds:DescribeDBInstances, rds:DescribeDBClusters, s3:ListBuckets', field: 'discovered', value: 3 }]);
+  });
+  it('is unknown, never a pass, for an account without regions: its RDS databases were not listed', () => {
+    const f = facts();
+    f.regions = []; // discovery lists no RDS region for an account without regions
+    f.buckets[0]!.regions = [];
+    const findings = check.evaluate(input(f));
+    expect(findings.map((x) => [x.resource, x.status])).toEqual([[`aws:${ACCOUNT}/rds`, 'unknown']]);
+    expect(findings[0]!.message).toContain('no regions configured: RDS instances and clusters were not listed');
   });
 });

@@ -23,13 +23,24 @@ export default defineEstateCheck({
       }
     }
     const findings: FindingDraft[] = [];
+    const sources = new Set<string>(); // of the listings that were read, for the pass evidence
     let listed = 0;
+    for (const scope of facts.buckets) {
+      if (scope.regions.length > 0) continue; // without regions discovery lists this account's buckets only
+      findings.push({
+        resource: `aws:${scope.account}/rds`,
+        status: 'unknown',
+        message: `no regions configured: RDS instances and clusters were not listed in account ${scope.account} (set aws.regions or aws.accounts[].regions)`,
+        evidence: [{ source: 'config aws.regions, aws.accounts[].regions', field: 'regions', value: 'none' }],
+      });
+    }
     for (const scope of facts.regions) {
       for (const fact of [scope.instances, scope.clusters]) {
         if (!fact.ok) {
           findings.push(unreadable(`aws:${scope.account}/${scope.region}`, fact));
           continue;
         }
+        sources.add(fact.source);
         for (const db of fact.value) {
           if (db.clusterIdentifier) continue; // judged and registered through its cluster
           listed++;
@@ -48,6 +59,7 @@ export default defineEstateCheck({
         findings.push(unreadable(`aws:${scope.account}`, scope.buckets));
         continue;
       }
+      sources.add(scope.buckets.source);
       for (const bucket of scope.buckets.value) {
         if (scope.regions.length > 0 && bucket.region && !scope.regions.includes(bucket.region)) continue;
         listed++;
@@ -66,7 +78,7 @@ export default defineEstateCheck({
         resource: 'aws',
         status: 'pass',
         message: `all ${listed} discovered RDS databases and buckets are registered`,
-        evidence: [{ source: 'rds:DescribeDBInstances, rds:DescribeDBClusters, s3:ListBuckets', field: 'discovered', value: listed }],
+        evidence: [{ source: [...sources].join(', '), field: 'discovered', value: listed }],
       },
     ];
   },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import check from './pitr-retention';
 import { checkInput, rdsDatabase, rdsFacts } from '../../test/support/aws-facts';
+import { instanceToDatabase } from '../../src/collectors/aws/rds';
 
 describe('rds.pitr-retention', () => {
   it('passes with 35 days and a recent restorable time', () => {
@@ -36,8 +37,16 @@ describe('rds.pitr-retention', () => {
   });
 
   it('skips read replicas unless the policy includes them', () => {
-    const replica = rdsFacts({ readReplicaSource: 'orders-db', backupRetentionPeriod: 0 });
+    const replica = rdsFacts({ readReplicaSource: { identifier: 'orders-db', field: 'ReadReplicaSourceDBInstanceIdentifier' }, backupRetentionPeriod: 0 });
     expect(check.evaluate(checkInput(replica))[0]!.status).toBe('skipped');
     expect(check.evaluate(checkInput(replica, { policy: { pitrIncludeReadReplicas: true } }))[0]!.status).toBe('fail');
+  });
+
+  it('names the field the replica source came from: a replica of an Aurora cluster', () => {
+    const source = 'arn:aws:rds:eu-west-1:111111111111:cluster:orders-aurora';
+    const target = instanceToDatabase({ DBInstanceIdentifier: 'orders-replica', Engine: 'mysql', ReadReplicaSourceDBClusterIdentifier: source });
+    const [f] = check.evaluate(checkInput(rdsFacts({}, { target, judged: target })));
+    expect(f!.status).toBe('skipped');
+    expect(f!.evidence).toEqual([{ source: 'rds:DescribeDBInstances', field: 'ReadReplicaSourceDBClusterIdentifier', value: source }]);
   });
 });

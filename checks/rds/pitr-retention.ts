@@ -31,8 +31,8 @@ export default defineDatastoreCheck({
         {
           resource,
           status: 'skipped',
-          message: `read replica of ${replicaOf}: point-in-time recovery is judged at the source (set policy.pitrIncludeReadReplicas to judge replicas)`,
-          evidence: [{ source: target.source, field: 'ReadReplicaSourceDBInstanceIdentifier', value: replicaOf }],
+          message: `read replica of ${replicaOf.identifier}: point-in-time recovery is judged at the source (set policy.pitrIncludeReadReplicas to judge replicas)`,
+          evidence: [{ source: target.source, field: replicaOf.field, value: replicaOf.identifier }],
         },
       ];
     }

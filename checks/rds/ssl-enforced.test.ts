@@ -17,19 +17,26 @@ describe('rds.ssl-enforced', () => {
   });
 
   it('fails when the value does not enforce', () => {
-    const [f] = check.evaluate(checkInput(withSsl({ value: '0', enforced: false })));
+    const [f] = check.evaluate(checkInput(withSsl({ value: '0', valueEnforces: false })));
     expect(f!.status).toBe('fail');
     expect(f!.message).toContain('accepts connections without TLS');
   });
 
   it('fails when the enforcing value is pending reboot', () => {
-    const [f] = check.evaluate(checkInput(withSsl({ applyStatus: 'pending-reboot', enforced: false })));
+    const [f] = check.evaluate(checkInput(withSsl({ applyStatus: 'pending-reboot', applied: false })));
     expect(f!.status).toBe('fail');
     expect(f!.message).toContain('pending-reboot, so it is not in effect');
   });
 
+  it('is unknown, not a pass, when RDS reported no apply status for an enforcing value', () => {
+    const [f] = check.evaluate(checkInput(withSsl({ applyStatus: null, applied: null })));
+    expect(f!.status).toBe('unknown');
+    expect(f!.message).toContain('no parameter apply status');
+    expect(f!.evidence).toContainEqual({ source: 'rds:DescribeDBInstances', field: 'parameter apply status', value: null });
+  });
+
   it('says when the value is the engine default', () => {
-    const [f] = check.evaluate(checkInput(withSsl({ parameterGroup: 'default.postgres14', value: '0', engineDefault: true, enforced: false })));
+    const [f] = check.evaluate(checkInput(withSsl({ parameterGroup: 'default.postgres14', value: '0', engineDefault: true, valueEnforces: false })));
     expect(f!.message).toContain('engine default of DB parameter group default.postgres14');
     expect(f!.evidence[0]!.value).toBe('0 (engine default)');
   });

@@ -1,6 +1,5 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { enforces } from '../../src/collectors/aws/ssl';
 import { judgedName, memberEvidence } from './judged';
 
 export default defineDatastoreCheck({
@@ -23,16 +22,17 @@ export default defineDatastoreCheck({
     const origin = ssl.engineDefault ? `engine default of ${ssl.groupKind} ${ssl.parameterGroup}` : `${ssl.groupKind} ${ssl.parameterGroup}`;
     const evidence = [
       ...memberEvidence(facts),
-      { source: ssl.source, field: ssl.parameter, value: `${ssl.value ?? 'unset'}${ssl.engineDefault ? ' (engine default)' : ''}` },
+      { source: facts.ssl.source, field: ssl.parameter, value: `${ssl.value ?? 'unset'}${ssl.engineDefault ? ' (engine default)' : ''}` },
       { source: facts.judged.source, field: 'parameter apply status', value: ssl.applyStatus },
     ];
-    if (ssl.enforced) {
-      return [{ resource, status: 'pass', message: `${name} enforces TLS: ${ssl.parameter} = ${ssl.value} (${origin})`, evidence }];
+    const setting = `${ssl.parameter} = ${ssl.value} (${origin})`;
+    if (!ssl.valueEnforces) return [{ resource, status: 'fail', message: `${name} accepts connections without TLS: ${setting}`, evidence }];
+    if (ssl.applied === null) {
+      return [{ resource, status: 'unknown', message: `${name}: ${setting} but RDS reported no parameter apply status, so it is not shown to be in effect`, evidence }];
     }
-    const notApplied = enforces(ssl.parameter, ssl.value) && ssl.applyStatus !== null && ssl.applyStatus !== 'in-sync';
-    const message = notApplied
-      ? `${name}: ${ssl.parameter} = ${ssl.value} (${origin}) but the group is ${ssl.applyStatus}, so it is not in effect`
-      : `${name} accepts connections without TLS: ${ssl.parameter} = ${ssl.value} (${origin})`;
-    return [{ resource, status: 'fail', message, evidence }];
+    if (!ssl.applied) {
+      return [{ resource, status: 'fail', message: `${name}: ${setting} but the group is ${ssl.applyStatus}, so it is not in effect`, evidence }];
+    }
+    return [{ resource, status: 'pass', message: `${name} enforces TLS: ${setting}`, evidence }];
   },
 });

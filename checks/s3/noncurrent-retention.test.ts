@@ -9,7 +9,6 @@ const rule = (id: string, noncurrentDays: number | null, enabled = true): S3Life
   enabled,
   scope: 'whole bucket',
   noncurrentDays,
-  newerNoncurrentVersions: null,
 });
 const withRules = (rules: S3LifecycleRule[]) =>
   s3Facts({ lifecycle: observed('s3:GetBucketLifecycleConfiguration', { configured: true, rules }) });
@@ -29,7 +28,7 @@ describe('s3.noncurrent-retention', () => {
     expect(f!.message).toContain('trim (whole bucket): 7 days');
   });
   it('fails an unversioned bucket', () => {
-    const facts = s3Facts({ versioning: observed('s3:GetBucketVersioning', { status: 'never enabled', mfaDelete: null }) });
+    const facts = s3Facts({ versioning: observed('s3:GetBucketVersioning', { status: 'never enabled' }) });
     expect(check.evaluate(checkInput(facts))[0]!.status).toBe('fail');
   });
   it('is unknown when the lifecycle could not be read', () => {

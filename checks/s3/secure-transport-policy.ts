@@ -29,7 +29,7 @@ function deniesPlainHttp(condition: Statement['Condition']): boolean {
 }
 
 /** The statement denying every principal every S3 action on the bucket's objects when aws:SecureTransport is false. */
-export function secureTransportStatement(document: string, bucket: string): Statement | undefined {
+function secureTransportStatement(document: string, bucket: string): Statement | undefined {
   const parsed = JSON.parse(document) as { Statement?: Statement | Statement[] };
   const objects = [`arn:aws:s3:::${bucket}/*`, `arn:aws:s3:::${bucket}*`, '*'];
   return list(parsed.Statement).find(

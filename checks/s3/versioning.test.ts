@@ -11,7 +11,7 @@ describe('s3.versioning', () => {
   });
   it('fails when suspended or never enabled', () => {
     for (const status of ['Suspended', 'never enabled'] as const) {
-      const facts = s3Facts({ versioning: observed('s3:GetBucketVersioning', { status, mfaDelete: null }) });
+      const facts = s3Facts({ versioning: observed('s3:GetBucketVersioning', { status }) });
       expect(check.evaluate(checkInput(facts))[0]!.status).toBe('fail');
     }
   });

@@ -211,6 +211,38 @@ describe('RDS over the Query protocol', () => {
     expect(server.assumedRoles).toEqual([{ roleArn: `arn:aws:iam::${other}:role/continuity-read`, sessionName: 'continuity-scanner', externalId: 'ext-42' }]);
     expect(finding(result, 'rds.pitr-retention', 'other').message).toContain('14 days');
   });
+
+  it('assumes a role once per account however many clients use it (two RDS regions and a bucket)', async () => {
+    const other = '222222222222';
+    const roleArn = `arn:aws:iam::${other}:role/continuity-read`;
+    server.addRole(roleArn, other);
+    server.region(other, REGION).instances.push(instance('eu-db'));
+    server.region(other, 'us-east-1').instances.push(instance('us-db'));
+    server.buckets(other).push({ name: 'other-archive', region: REGION, versioning: 'Enabled' });
+    const result = await scan(
+      config(
+        [
+          { name: 'eu', type: 'rds-instance', identifier: 'eu-db', region: REGION },
+          { name: 'us', type: 'rds-instance', identifier: 'us-db', region: 'us-east-1' },
+          { name: 'archive', type: 's3-bucket', bucket: 'other-archive', region: REGION },
+        ],
+        { regions: [REGION, 'us-east-1'], accounts: [{ id: other, roleArn }] },
+      ),
+    );
+    expect(result.services[0]!.datastores.map((d) => d.collectionError)).toEqual([undefined, undefined, undefined]);
+    expect(finding(result, 's3.versioning', 'archive').status).toBe('pass');
+    expect(server.calls.get('AssumeRole')).toBe(1);
+  });
+
+  it('is unknown, not a pass, when RDS reports no parameter apply status', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.parameterGroups['strict-pg'] = [{ name: 'rds.force_ssl', value: '1' }];
+    estate.instances.push(instance('unreported', { parameterGroup: 'strict-pg', parameterApplyStatus: null }));
+    const result = await scan(config([{ name: 'unreported', type: 'rds-instance', identifier: 'unreported', region: REGION }]));
+    const ssl = finding(result, 'rds.ssl-enforced', 'unreported');
+    expect(ssl.status).toBe('unknown');
+    expect(ssl.evidence).toContainEqual({ source: 'rds:DescribeDBInstances', field: 'parameter apply status', value: null });
+  });
 });
 
 describe('S3 over REST/XML', () => {
@@ -309,6 +341,18 @@ describe('discovery', () => {
     expect(server.calls.get('DescribeDBInstances')).toBe(1);
     expect(server.calls.get('DescribeDBClusters')).toBe(1);
     expect(server.calls.get('ListBuckets')).toBe(1);
+  });
+
+  it('with no regions lists buckets only, and says RDS was not listed: unknown, never a pass', async () => {
+    server.region(ACCOUNT, REGION).instances.push(instance('stray'));
+    server.buckets(ACCOUNT).push({ name: 'known-bucket', region: REGION, versioning: 'Enabled' });
+    const result = await scan(
+      config([{ name: 'known-bucket', type: 's3-bucket', bucket: 'known-bucket', region: REGION }], { discovery: true }),
+    );
+    const unregistered = result.estate.findings.filter((f) => f.checkId === 'datastore.unregistered');
+    expect(unregistered.map((f) => [f.resource, f.status])).toEqual([['aws:default/rds', 'unknown']]);
+    expect(unregistered[0]!.message).toContain('no regions configured: RDS instances and clusters were not listed');
+    expect(server.calls.get('DescribeDBInstances')).toBeUndefined();
   });
 
   it('gives an unknown finding, never a pass, when listing is denied', async () => {

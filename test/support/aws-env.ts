@@ -3,7 +3,7 @@
 // shared config files or instance metadata are consulted.
 import { AwsFixtureServer } from './aws-fixture-server';
 
-export const FIXTURE_ACCESS_KEY_ID = 'AKIAFIXTURE000000001';
+const FIXTURE_ACCESS_KEY_ID = 'AKIAFIXTURE000000001';
 export const FIXTURE_SECRET_ACCESS_KEY = 'fixtureSecretKey/Do+Not+Print/0123456789ab';
 
 /** The environment a scan against `url` runs with (also for a CLI child process). */

@@ -4,16 +4,14 @@ import { resolvePolicy, type Policy } from '../../src/config/policy';
 import { observed, type DatastoreCheckInput } from '../../src/engine/types';
 import type { RdsDatabase, RdsFacts, S3Facts } from '../../src/collectors/aws/facts';
 
-export const CHECK_NOW = new Date('2026-11-21T10:05:00Z');
+const CHECK_NOW = new Date('2026-11-21T10:05:00Z');
 
 export function rdsDatabase(overrides: Partial<RdsDatabase> = {}): RdsDatabase {
   return {
     kind: 'instance',
     identifier: 'orders-db',
-    arn: 'arn:aws:rds:eu-west-1:111111111111:db:orders-db',
     engine: 'postgres',
     engineVersion: '16.4',
-    status: 'available',
     backupRetentionPeriod: 35,
     latestRestorableTime: '2026-11-21T10:00:00.000Z',
     multiAz: true,
@@ -30,8 +28,6 @@ export function rdsDatabase(overrides: Partial<RdsDatabase> = {}): RdsDatabase {
 export function rdsFacts(database: Partial<RdsDatabase> = {}, overrides: Partial<RdsFacts> = {}): RdsFacts {
   const target = rdsDatabase(database);
   return {
-    account: '111111111111',
-    region: 'eu-west-1',
     target,
     judged: target,
     ssl: observed('rds:DescribeDBParameters orders-params', {
@@ -41,8 +37,8 @@ export function rdsFacts(database: Partial<RdsDatabase> = {}, overrides: Partial
       value: '1',
       engineDefault: false,
       applyStatus: 'in-sync',
-      enforced: true,
-      source: 'rds:DescribeDBParameters orders-params',
+      valueEnforces: true,
+      applied: true,
     }),
     manualSnapshots: observed('rds:DescribeDBSnapshots (manual), rds:DescribeDBSnapshotAttributes', []),
     ...overrides,
@@ -51,13 +47,11 @@ export function rdsFacts(database: Partial<RdsDatabase> = {}, overrides: Partial
 
 export function s3Facts(overrides: Partial<S3Facts> = {}): S3Facts {
   return {
-    account: '111111111111',
-    region: 'eu-west-1',
     bucket: 'orders-archive',
-    versioning: observed('s3:GetBucketVersioning', { status: 'Enabled', mfaDelete: null }),
+    versioning: observed('s3:GetBucketVersioning', { status: 'Enabled' }),
     lifecycle: observed('s3:GetBucketLifecycleConfiguration', { configured: true, rules: [] }),
     objectLock: observed('s3:GetObjectLockConfiguration', { enabled: false, mode: null, days: null, years: null }),
-    encryption: observed('s3:GetBucketEncryption', { rules: [{ algorithm: 'AES256', kmsKeyId: null, bucketKeyEnabled: false }] }),
+    encryption: observed('s3:GetBucketEncryption', { rules: [{ algorithm: 'AES256', kmsKeyId: null }] }),
     policy: observed('s3:GetBucketPolicy', { document: null }),
     publicAccessBlock: observed('s3:GetPublicAccessBlock', null),
     ...overrides,

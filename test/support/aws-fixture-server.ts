@@ -19,7 +19,8 @@ export interface FixtureInstance {
   kmsKeyId?: string;
   deletionProtection?: boolean;
   parameterGroup?: string;
-  parameterApplyStatus?: string;
+  /** in-sync when absent; null leaves ParameterApplyStatus out of the answer. */
+  parameterApplyStatus?: string | null;
   clusterIdentifier?: string;
   readReplicaSource?: string;
   status?: string;
@@ -136,19 +137,12 @@ export class AwsFixtureServer {
   readonly faults: Fault[] = [];
   /** Role sessions assumed through STS, in order. */
   readonly assumedRoles: { roleArn: string; sessionName: string; externalId: string | null }[] = [];
-  /** Every Authorization header's access key id seen, for credential tests. */
-  readonly accessKeysSeen = new Set<string>();
   private readonly regionsByKey = new Map<string, FixtureRegion>();
   private readonly bucketsByAccount = new Map<string, FixtureBucket[]>();
   private readonly accountOfKey = new Map<string, string>();
   private readonly roles = new Map<string, { account: string }>();
   private server?: http.Server;
   url = '';
-
-  /** The account requests signed with this access key id act in (others act in 111111111111). */
-  mapAccessKey(accessKeyId: string, account: string): void {
-    this.accountOfKey.set(accessKeyId, account);
-  }
 
   /** A role STS AssumeRole may assume; its temporary keys act in `account`. */
   addRole(roleArn: string, account: string): void {
@@ -235,7 +229,6 @@ export class AwsFixtureServer {
     const accessKeyId = credential?.[1] ?? '';
     const region = credential?.[2] ?? 'us-east-1';
     const service = credential?.[3] ?? '';
-    this.accessKeysSeen.add(accessKeyId);
     const account = this.accountOfKey.get(accessKeyId) ?? DEFAULT_ACCOUNT;
     const requestId = randomUUID();
     if (service === 's3') {
@@ -468,7 +461,7 @@ function instanceXml(i: FixtureInstance): string {
       el('DBParameterGroups', [
         raw(el('DBParameterGroup', [
           raw(el('DBParameterGroupName', i.parameterGroup ?? `default.${i.engine}${i.engineVersion.split('.')[0]}`)),
-          raw(el('ParameterApplyStatus', i.parameterApplyStatus ?? 'in-sync')),
+          raw(el('ParameterApplyStatus', i.parameterApplyStatus === undefined ? 'in-sync' : i.parameterApplyStatus)),
         ])),
       ]),
     ),

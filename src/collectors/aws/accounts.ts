@@ -1,5 +1,5 @@
 // Which account and regions a datastore or a discovery scope belongs to. Pure: no I/O.
-import type { AwsSettings, Config, DatastoreConfig } from '../../config/schema';
+import { AwsSettingsSchema, type AwsSettings, type Config, type DatastoreConfig } from '../../config/schema';
 
 /** Key of the implicit account scanned with the default credential chain when aws.accounts is empty. */
 export const DEFAULT_ACCOUNT = 'default';
@@ -10,7 +10,8 @@ export function isAwsDatastore(datastore: DatastoreConfig): datastore is AwsData
   return datastore.type === 'rds-instance' || datastore.type === 'rds-cluster' || datastore.type === 's3-bucket';
 }
 
-export const AWS_DEFAULTS: AwsSettings = { accounts: [], regions: [], discovery: false, callTimeoutMs: 10_000, maxAttempts: 6 };
+/** The schema's defaults, used when the config has no aws section. */
+const AWS_DEFAULTS: AwsSettings = AwsSettingsSchema.parse({});
 
 export function awsSettings(config: Pick<Config, 'aws'>): AwsSettings {
   return config.aws ?? AWS_DEFAULTS;

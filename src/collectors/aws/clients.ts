@@ -10,7 +10,7 @@ import { redact, registerSecret } from '../../secrets';
 import { awsSettings, DEFAULT_ACCOUNT } from './accounts';
 
 /** The session name CloudTrail shows for the scanner's assumed-role calls. */
-export const ROLE_SESSION_NAME = 'continuity-scanner';
+const ROLE_SESSION_NAME = 'continuity-scanner';
 
 /** The provider type the credential-providers package returns (no direct dependency on @aws-sdk/types). */
 type AwsCredentialIdentityProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -26,7 +26,7 @@ function registering(provider: AwsCredentialIdentityProvider): AwsCredentialIden
 }
 
 /** True when a custom S3 endpoint is configured: such servers (MinIO, fixtures) need path-style addressing. */
-export function customS3Endpoint(env: NodeJS.ProcessEnv = process.env): boolean {
+function customS3Endpoint(env: NodeJS.ProcessEnv = process.env): boolean {
   if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return false;
   return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
 }
@@ -64,9 +64,33 @@ function credentialsFor(config: Config, account: string): AwsCredentialIdentityP
   );
 }
 
-/** One credential provider per account per scan, so a role is assumed once, not per client. */
+/** Refresh this long before expiry, as the SDK clients do with their own copy. */
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+/**
+ * Share one resolution among all callers until it nears expiry:
+ * fromTemporaryCredentials calls AssumeRole on every invocation, and each SDK
+ * client invokes its provider itself. A failed resolution is retried by the next caller.
+ */
+function memoized(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let pending: ReturnType<AwsCredentialIdentityProvider> | undefined;
+  const resolve: AwsCredentialIdentityProvider = async (options) => {
+    const current = pending;
+    if (current) {
+      const credentials = await current.catch(() => undefined);
+      const fresh = credentials && (!credentials.expiration || credentials.expiration.getTime() - Date.now() > REFRESH_BEFORE_EXPIRY_MS);
+      if (fresh) return credentials;
+      if (pending !== current) return resolve(options); // another caller is already refreshing
+    }
+    pending = provider(options);
+    return pending;
+  };
+  return resolve;
+}
+
+/** One memoized credential provider per account per scan, so a role is assumed once, not per client. */
 function sharedCredentials(shared: ScanCache, config: Config, account: string): Promise<AwsCredentialIdentityProvider> {
-  return shared.once(`aws:credentials:${account}`, async () => credentialsFor(config, account));
+  return shared.once(`aws:credentials:${account}`, async () => memoized(credentialsFor(config, account)));
 }
 
 export function rdsClient(shared: ScanCache, config: Config, account: string, region: string): Promise<RDSClient> {
@@ -84,7 +108,7 @@ export function s3Client(shared: ScanCache, config: Config, account: string, reg
 }
 
 /** The error code (e.g. AccessDenied, Throttling) an SDK error carries. */
-export function awsErrorCode(error: unknown): string | undefined {
+function awsErrorCode(error: unknown): string | undefined {
   const e = error as { name?: string; Code?: string };
   return e?.Code ?? e?.name;
 }
@@ -99,16 +123,26 @@ export function awsErrorText(error: unknown): string {
 }
 
 /** The IAM permission hint shown when a call is refused. */
-export function accessHint(error: unknown, permission: string): string | undefined {
+function accessHint(error: unknown, permission: string): string | undefined {
   const code = awsErrorCode(error) ?? '';
   return /AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(code) ? `allow ${permission} to the scanner's role` : undefined;
 }
 
-/** Run a read; a refusal or failure becomes an unavailable fact naming the permission to grant. */
-export async function observeAws<T>(source: string, permission: string, run: () => Promise<T>): Promise<Observed<T>> {
+/**
+ * Run a read; a refusal or failure becomes an unavailable fact naming the
+ * permission to grant. `notConfigured` maps the error code AWS documents for
+ * "no such configuration" (e.g. NoSuchBucketPolicy) to the fact it means.
+ */
+export async function observeAws<T>(
+  source: string,
+  permission: string,
+  run: () => Promise<T>,
+  notConfigured?: { code: string; value: T },
+): Promise<Observed<T>> {
   try {
     return observed(source, await run());
   } catch (error) {
+    if (notConfigured && awsErrorCode(error) === notConfigured.code) return observed(`${source} (${notConfigured.code})`, notConfigured.value);
     return unavailable(source, awsErrorText(error), accessHint(error, permission));
   }
 }

@@ -1,19 +1,22 @@
 // The `awsDiscovery` estate collector: every RDS instance, cluster and bucket
 // of the configured accounts and regions, through the same shared reads the
-// per-datastore collectors use (so discovery adds only the ListBuckets pages).
+// per-datastore collectors use, so a page a collector already read costs no
+// second call (discovery adds the ListBuckets pages, and the instance and
+// cluster pages of regions no registered datastore needed).
 import { paginateListBuckets, type Bucket } from '@aws-sdk/client-s3';
 import type { Config } from '../../config/schema';
 import type { EstateCollector, ScanCache } from '../../engine/types';
 import { observeAws, s3Client } from './clients';
 import { awsSettings, discoveryScopes } from './accounts';
-import type { AwsDiscoveryFacts, DiscoveredRds } from './facts';
+import type { AwsDiscoveryFacts, DiscoveredRds, RdsDatabase } from './facts';
 import { clustersOf, instancesOf } from './rds-api';
+import { clusterToDatabase, instanceToDatabase } from './rds';
 
 /** ListBuckets returns up to 10,000 buckets per page; 1,000 keeps responses small. */
-const BUCKET_PAGE_SIZE = 1000;
+export const BUCKET_PAGE_SIZE = 1000;
 
 /** Every bucket of an account (S3 lists them account-wide, with each bucket's region). */
-export function bucketsOf(shared: ScanCache, config: Config, account: string, region: string): Promise<Bucket[]> {
+function bucketsOf(shared: ScanCache, config: Config, account: string, region: string): Promise<Bucket[]> {
   return shared.once(`s3:buckets:${account}`, async () => {
     const client = await s3Client(shared, config, account, region);
     const all: Bucket[] = [];
@@ -22,7 +25,9 @@ export function bucketsOf(shared: ScanCache, config: Config, account: string, re
   });
 }
 
-export async function discoverAws(shared: ScanCache, config: Config): Promise<AwsDiscoveryFacts> {
+const discovered = ({ kind, identifier, engine, clusterIdentifier }: RdsDatabase): DiscoveredRds => ({ kind, identifier, engine, clusterIdentifier });
+
+async function discoverAws(shared: ScanCache, config: Config): Promise<AwsDiscoveryFacts> {
   const scopes = discoveryScopes(config);
   const regions = await Promise.all(
     scopes.flatMap(({ account, regions }) =>
@@ -30,26 +35,10 @@ export async function discoverAws(shared: ScanCache, config: Config): Promise<Aw
         const scope = { shared, config, account, region };
         const [instances, clusters] = await Promise.all([
           observeAws('rds:DescribeDBInstances', 'rds:DescribeDBInstances', async () =>
-            [...(await instancesOf(scope)).values()].map(
-              (i): DiscoveredRds => ({
-                kind: 'instance',
-                identifier: i.DBInstanceIdentifier!,
-                engine: i.Engine ?? 'unknown',
-                clusterIdentifier: i.DBClusterIdentifier ?? null,
-                readReplicaSource: i.ReadReplicaSourceDBInstanceIdentifier ?? null,
-              }),
-            ),
+            [...(await instancesOf(scope)).values()].map((i) => discovered(instanceToDatabase(i))),
           ),
           observeAws('rds:DescribeDBClusters', 'rds:DescribeDBClusters', async () =>
-            [...(await clustersOf(scope)).values()].map(
-              (c): DiscoveredRds => ({
-                kind: 'cluster',
-                identifier: c.DBClusterIdentifier!,
-                engine: c.Engine ?? 'unknown',
-                clusterIdentifier: null,
-                readReplicaSource: c.ReplicationSourceIdentifier ?? null,
-              }),
-            ),
+            [...(await clustersOf(scope)).values()].map((c) => discovered(clusterToDatabase(c))),
           ),
         ]);
         return { account, region, instances, clusters };

@@ -5,18 +5,19 @@ import type { Observed } from '../../engine/types';
 export interface RdsDatabase {
   kind: 'instance' | 'cluster';
   identifier: string;
-  arn: string | null;
   engine: string;
   engineVersion: string;
-  status: string | null;
   backupRetentionPeriod: number;
   latestRestorableTime: string | null;
   multiAz: boolean;
   storageEncrypted: boolean;
   kmsKeyId: string | null;
   deletionProtection: boolean;
-  /** An instance's replication source, when it is a read replica. */
-  readReplicaSource: string | null;
+  /** The replication source, when it is a read replica, with the field that named it. */
+  readReplicaSource: {
+    identifier: string;
+    field: 'ReadReplicaSourceDBInstanceIdentifier' | 'ReadReplicaSourceDBClusterIdentifier' | 'ReplicationSourceIdentifier';
+  } | null;
   /** An instance's cluster (Aurora or Multi-AZ DB cluster), when it is a member. */
   clusterIdentifier: string | null;
   /** Where these fields came from, e.g. `rds:DescribeDBInstances`. */
@@ -35,8 +36,10 @@ export interface SslEnforcement {
   engineDefault: boolean;
   /** ParameterApplyStatus / DBClusterParameterGroupStatus: in-sync, pending-reboot, applying. */
   applyStatus: string | null;
-  enforced: boolean;
-  source: string;
+  /** The value makes the server refuse connections without TLS (in effect only once applied). */
+  valueEnforces: boolean;
+  /** The group is in-sync; null when RDS reported no apply status, so it is not shown either way. */
+  applied: boolean | null;
 }
 
 export interface RdsSnapshotExposure {
@@ -47,8 +50,6 @@ export interface RdsSnapshotExposure {
 }
 
 export interface RdsFacts {
-  account: string;
-  region: string;
   /** The configured database. */
   target: RdsDatabase;
   /**
@@ -66,13 +67,11 @@ export interface S3LifecycleRule {
   /** `whole bucket`, or the prefix / filter the rule is limited to. */
   scope: string;
   noncurrentDays: number | null;
-  newerNoncurrentVersions: number | null;
 }
 
 export interface S3EncryptionRule {
   algorithm: string | null;
   kmsKeyId: string | null;
-  bucketKeyEnabled: boolean | null;
 }
 
 export interface S3PublicAccessBlock {
@@ -83,10 +82,8 @@ export interface S3PublicAccessBlock {
 }
 
 export interface S3Facts {
-  account: string;
-  region: string;
   bucket: string;
-  versioning: Observed<{ status: 'Enabled' | 'Suspended' | 'never enabled'; mfaDelete: string | null }>;
+  versioning: Observed<{ status: 'Enabled' | 'Suspended' | 'never enabled' }>;
   /** Rules empty when the bucket has no lifecycle configuration (NoSuchLifecycleConfiguration). */
   lifecycle: Observed<{ configured: boolean; rules: S3LifecycleRule[] }>;
   objectLock: Observed<{ enabled: boolean; mode: string | null; days: number | null; years: number | null }>;
@@ -98,13 +95,8 @@ export interface S3Facts {
   publicAccessBlock: Observed<S3PublicAccessBlock | null>;
 }
 
-export interface DiscoveredRds {
-  kind: 'instance' | 'cluster';
-  identifier: string;
-  engine: string;
-  clusterIdentifier: string | null;
-  readReplicaSource: string | null;
-}
+/** What discovery keeps of a listed instance or cluster. */
+export type DiscoveredRds = Pick<RdsDatabase, 'kind' | 'identifier' | 'engine' | 'clusterIdentifier'>;
 
 /** Everything discovery listed, per account and region (buckets per account: S3 lists them account-wide). */
 export interface AwsDiscoveryFacts {
@@ -116,7 +108,7 @@ export interface AwsDiscoveryFacts {
   }[];
   buckets: {
     account: string;
-    /** Regions discovery covers for this account (empty: all). */
+    /** Regions configured for this account: buckets outside them are left out (empty: none left out), and RDS is listed only in them. */
     regions: string[];
     buckets: Observed<{ name: string; region: string | null }[]>;
   }[];

@@ -54,16 +54,11 @@ export function clustersOf(scope: RdsScope): Promise<Map<string, DBCluster>> {
   });
 }
 
-export interface ParameterValue {
-  value: string | null;
-  source: string | null;
-}
-
-/** One parameter group's parameters (the whole paginated series), read once per scan however many databases use it. */
+/** One parameter group's parameter values (the whole paginated series), read once per scan however many databases use it. */
 export function parametersOf(
   scope: RdsScope,
   group: { name: string; kind: 'DB parameter group' | 'DB cluster parameter group' },
-): Promise<Map<string, ParameterValue>> {
+): Promise<Map<string, string | null>> {
   const { shared, config, account, region } = scope;
   return shared.once(`rds:parameters:${group.kind}:${account}:${region}:${group.name}`, async () => {
     const client = await rdsClient(shared, config, account, region);
@@ -77,45 +72,35 @@ export function parametersOf(
             paginateDescribeDBClusterParameters({ client, pageSize: RDS_PAGE_SIZE }, { DBClusterParameterGroupName: group.name }),
             (p) => p.Parameters,
           );
-    return new Map(
-      parameters.map((p) => [p.ParameterName!, { value: p.ParameterValue ?? null, source: p.Source ?? null }]),
-    );
+    return new Map(parameters.map((p) => [p.ParameterName!, p.ParameterValue ?? null]));
   });
 }
 
-/** Manual DB snapshots of the account and region, by the instance they were taken of. */
-export function manualSnapshotsOf(scope: RdsScope): Promise<Map<string, string[]>> {
-  const { shared, config, account, region } = scope;
-  return shared.once(`rds:snapshots:${account}:${region}`, async () => {
-    const client = await rdsClient(shared, config, account, region);
-    const all = await collectPages(
-      paginateDescribeDBSnapshots({ client, pageSize: RDS_PAGE_SIZE }, { SnapshotType: 'manual' }),
-      (p) => p.DBSnapshots,
-    );
-    const byInstance = groupBy(all, (s) => s.DBInstanceIdentifier ?? '');
-    return new Map([...byInstance].map(([id, snaps]) => [id, snaps.map((s) => s.DBSnapshotIdentifier!)]));
-  });
-}
+type SnapshotKind = 'DB snapshot' | 'DB cluster snapshot';
 
-/** Manual DB cluster snapshots of the account and region, by the cluster they were taken of. */
-export function manualClusterSnapshotsOf(scope: RdsScope): Promise<Map<string, string[]>> {
+/** Manual DB (cluster) snapshot identifiers of the account and region, by the instance (cluster) they were taken of. */
+export function manualSnapshotsOf(scope: RdsScope, kind: SnapshotKind): Promise<Map<string, string[]>> {
   const { shared, config, account, region } = scope;
-  return shared.once(`rds:cluster-snapshots:${account}:${region}`, async () => {
+  return shared.once(`rds:manual-snapshots:${kind}:${account}:${region}`, async () => {
     const client = await rdsClient(shared, config, account, region);
-    const all = await collectPages(
-      paginateDescribeDBClusterSnapshots({ client, pageSize: RDS_PAGE_SIZE }, { SnapshotType: 'manual' }),
-      (p) => p.DBClusterSnapshots,
-    );
-    const byCluster = groupBy(all, (s) => s.DBClusterIdentifier ?? '');
-    return new Map([...byCluster].map(([id, snaps]) => [id, snaps.map((s) => s.DBClusterSnapshotIdentifier!)]));
+    const pages = { client, pageSize: RDS_PAGE_SIZE };
+    const snapshots: { of?: string; identifier?: string }[] =
+      kind === 'DB snapshot'
+        ? (await collectPages(paginateDescribeDBSnapshots(pages, { SnapshotType: 'manual' }), (p) => p.DBSnapshots)).map((s) => ({
+            of: s.DBInstanceIdentifier,
+            identifier: s.DBSnapshotIdentifier,
+          }))
+        : (await collectPages(paginateDescribeDBClusterSnapshots(pages, { SnapshotType: 'manual' }), (p) => p.DBClusterSnapshots)).map((s) => ({
+            of: s.DBClusterIdentifier,
+            identifier: s.DBClusterSnapshotIdentifier,
+          }));
+    const byOwner = groupBy(snapshots, (s) => s.of ?? '');
+    return new Map([...byOwner].map(([of, list]) => [of, list.map((s) => s.identifier!)]));
   });
 }
 
 /** Who may restore a manual snapshot: the `restore` attribute (account ids, or `all` when public). */
-export function restoreAttributeOf(
-  scope: RdsScope,
-  snapshot: { identifier: string; kind: 'DB snapshot' | 'DB cluster snapshot' },
-): Promise<string[]> {
+export function restoreAttributeOf(scope: RdsScope, snapshot: { identifier: string; kind: SnapshotKind }): Promise<string[]> {
   const { shared, config, account, region } = scope;
   return shared.once(`rds:snapshot-attributes:${snapshot.kind}:${account}:${region}:${snapshot.identifier}`, async () => {
     const client = await rdsClient(shared, config, account, region);

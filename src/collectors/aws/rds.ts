@@ -2,37 +2,33 @@
 // account/region-wide reads in rds-api.ts.
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { observed, unavailable, type Collector, type Observed } from '../../engine/types';
-import { accessHint, awsErrorText, observeAws } from './clients';
+import { awsErrorText, observeAws } from './clients';
 import { accountOf, type AwsDatastore } from './accounts';
 import type { RdsDatabase, RdsFacts, RdsSnapshotExposure, SslEnforcement } from './facts';
-import {
-  clustersOf,
-  instancesOf,
-  manualClusterSnapshotsOf,
-  manualSnapshotsOf,
-  parametersOf,
-  restoreAttributeOf,
-  type RdsScope,
-} from './rds-api';
+import { clustersOf, instancesOf, manualSnapshotsOf, parametersOf, restoreAttributeOf, type RdsScope } from './rds-api';
 import { enforces, engineDefaultOf, isDefaultGroup, sslParameterOf } from './ssl';
 
 const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
+
+function replicaSource(i: DBInstance): RdsDatabase['readReplicaSource'] {
+  if (i.ReadReplicaSourceDBInstanceIdentifier) return { identifier: i.ReadReplicaSourceDBInstanceIdentifier, field: 'ReadReplicaSourceDBInstanceIdentifier' };
+  if (i.ReadReplicaSourceDBClusterIdentifier) return { identifier: i.ReadReplicaSourceDBClusterIdentifier, field: 'ReadReplicaSourceDBClusterIdentifier' };
+  return null;
+}
 
 export function instanceToDatabase(i: DBInstance): RdsDatabase {
   return {
     kind: 'instance',
     identifier: i.DBInstanceIdentifier!,
-    arn: i.DBInstanceArn ?? null,
     engine: i.Engine ?? 'unknown',
     engineVersion: i.EngineVersion ?? '',
-    status: i.DBInstanceStatus ?? null,
     backupRetentionPeriod: i.BackupRetentionPeriod ?? 0,
     latestRestorableTime: iso(i.LatestRestorableTime),
     multiAz: i.MultiAZ ?? false,
     storageEncrypted: i.StorageEncrypted ?? false,
     kmsKeyId: i.KmsKeyId ?? null,
     deletionProtection: i.DeletionProtection ?? false,
-    readReplicaSource: i.ReadReplicaSourceDBInstanceIdentifier ?? i.ReadReplicaSourceDBClusterIdentifier ?? null,
+    readReplicaSource: replicaSource(i),
     clusterIdentifier: i.DBClusterIdentifier ?? null,
     source: 'rds:DescribeDBInstances',
   };
@@ -42,17 +38,15 @@ export function clusterToDatabase(c: DBCluster): RdsDatabase {
   return {
     kind: 'cluster',
     identifier: c.DBClusterIdentifier!,
-    arn: c.DBClusterArn ?? null,
     engine: c.Engine ?? 'unknown',
     engineVersion: c.EngineVersion ?? '',
-    status: c.Status ?? null,
     backupRetentionPeriod: c.BackupRetentionPeriod ?? 0,
     latestRestorableTime: iso(c.LatestRestorableTime),
     multiAz: c.MultiAZ ?? false,
     storageEncrypted: c.StorageEncrypted ?? false,
     kmsKeyId: c.KmsKeyId ?? null,
     deletionProtection: c.DeletionProtection ?? false,
-    readReplicaSource: c.ReplicationSourceIdentifier ?? null,
+    readReplicaSource: c.ReplicationSourceIdentifier ? { identifier: c.ReplicationSourceIdentifier, field: 'ReplicationSourceIdentifier' } : null,
     clusterIdentifier: null,
     source: 'rds:DescribeDBClusters',
   };
@@ -60,14 +54,16 @@ export function clusterToDatabase(c: DBCluster): RdsDatabase {
 
 /** pending-reboot outranks applying outranks in-sync: the least applied member decides. */
 const APPLY_ORDER = ['pending-reboot', 'applying', 'in-sync'];
-function leastApplied(statuses: (string | undefined)[]): string | null {
-  const known = statuses.filter((s): s is string => Boolean(s));
-  if (known.length === 0) return null;
-  return [...known].sort((a, b) => rank(a) - rank(b))[0]!;
-}
 function rank(status: string): number {
   const i = APPLY_ORDER.indexOf(status);
   return i === -1 ? 0 : i; // an unknown status is treated like pending-reboot: not applied
+}
+/** null when in-sync cannot be shown: no member reported a status, or one did not while the rest are in-sync. */
+function leastApplied(statuses: (string | undefined)[]): string | null {
+  const known = statuses.filter((s): s is string => Boolean(s));
+  const least = [...known].sort((a, b) => rank(a) - rank(b))[0];
+  if (least === undefined || (least === 'in-sync' && known.length < statuses.length)) return null;
+  return least;
 }
 
 async function readSsl(
@@ -95,40 +91,24 @@ async function readSsl(
     applyStatus = entry?.ParameterApplyStatus ?? null;
   }
   if (!group) return unavailable(judged.source, `no ${groupKind} reported for ${judged.identifier}`);
-  const applied = applyStatus === null || applyStatus === 'in-sync';
+  const parameterGroup = group;
+  const enforcement = (value: string | null, engineDefault: boolean): SslEnforcement => ({
+    parameter,
+    parameterGroup,
+    groupKind,
+    value,
+    engineDefault,
+    applyStatus,
+    valueEnforces: enforces(parameter, value),
+    applied: applyStatus === null ? null : applyStatus === 'in-sync',
+  });
+  const engineDefault = () => enforcement(engineDefaultOf(judged.engine, judged.engineVersion), true);
 
-  if (isDefaultGroup(group)) {
-    const value = engineDefaultOf(judged.engine, judged.engineVersion);
-    return observed(`${judged.source} (${groupKind} ${group}: engine default)`, {
-      parameter,
-      parameterGroup: group,
-      groupKind,
-      value,
-      engineDefault: true,
-      applyStatus,
-      enforced: applied && enforces(parameter, value),
-      source: `${judged.source} (${groupKind} ${group}: engine default)`,
-    });
-  }
-  try {
-    const parameters = await parametersOf(scope, { name: group, kind: groupKind });
-    const entry = parameters.get(parameter);
-    const engineDefault = !entry || entry.value === null;
-    const value = engineDefault ? engineDefaultOf(judged.engine, judged.engineVersion) : entry.value;
-    const source = `${describeCall} ${group}`;
-    return observed(source, {
-      parameter,
-      parameterGroup: group,
-      groupKind,
-      value,
-      engineDefault,
-      applyStatus,
-      enforced: applied && enforces(parameter, value),
-      source,
-    });
-  } catch (error) {
-    return unavailable(`${describeCall} ${group}`, awsErrorText(error), accessHint(error, describeCall));
-  }
+  if (isDefaultGroup(group)) return observed(`${judged.source} (${groupKind} ${group}: engine default)`, engineDefault());
+  return observeAws(`${describeCall} ${group}`, describeCall, async () => {
+    const value = (await parametersOf(scope, { name: parameterGroup, kind: groupKind })).get(parameter) ?? null;
+    return value === null ? engineDefault() : enforcement(value, false);
+  });
 }
 
 async function readSnapshots(scope: RdsScope, judged: RdsDatabase): Promise<Observed<RdsSnapshotExposure[]>> {
@@ -137,7 +117,7 @@ async function readSnapshots(scope: RdsScope, judged: RdsDatabase): Promise<Obse
   const attributeCall =
     judged.kind === 'cluster' ? 'rds:DescribeDBClusterSnapshotAttributes' : 'rds:DescribeDBSnapshotAttributes';
   return observeAws(`${listCall} (manual), ${attributeCall}`, `${listCall} and ${attributeCall}`, async () => {
-    const byOwner = await (judged.kind === 'cluster' ? manualClusterSnapshotsOf(scope) : manualSnapshotsOf(scope));
+    const byOwner = await manualSnapshotsOf(scope, kind);
     return Promise.all(
       (byOwner.get(judged.identifier) ?? []).map(async (identifier) => ({
         identifier,
@@ -148,7 +128,7 @@ async function readSnapshots(scope: RdsScope, judged: RdsDatabase): Promise<Obse
   });
 }
 
-export async function collectRds(scope: RdsScope, datastore: Extract<AwsDatastore, { type: 'rds-instance' | 'rds-cluster' }>): Promise<RdsFacts> {
+async function collectRds(scope: RdsScope, datastore: Extract<AwsDatastore, { type: 'rds-instance' | 'rds-cluster' }>): Promise<RdsFacts> {
   const where = `account ${scope.account}, region ${scope.region}`;
   let instance: DBInstance | undefined;
   let cluster: DBCluster | undefined;
@@ -169,11 +149,11 @@ export async function collectRds(scope: RdsScope, datastore: Extract<AwsDatastor
     readSsl(scope, judged, instance, cluster),
     readSnapshots(scope, judged),
   ]);
-  return { account: scope.account, region: scope.region, target, judged, ssl, manualSnapshots };
+  return { target, judged, ssl, manualSnapshots };
 }
 
 /** E.g. "automated backups, 35 days, latest restorable 2026-11-21T10:00:00.000Z". */
-export function describeRdsPitr(facts: RdsFacts): string {
+function describeRdsPitr(facts: RdsFacts): string {
   const { judged } = facts;
   const at = judged.kind === facts.target.kind ? '' : `at cluster ${judged.identifier}: `;
   if (judged.backupRetentionPeriod <= 0) return `${at}automated backups off`;

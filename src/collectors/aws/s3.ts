@@ -11,30 +11,10 @@ import {
   type LifecycleRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { observed, unavailable, type Collector, type Observed } from '../../engine/types';
-import { accessHint, awsErrorCode, awsErrorText, s3Client } from './clients';
+import type { Collector } from '../../engine/types';
+import { observeAws, s3Client } from './clients';
 import { accountOf, type AwsDatastore } from './accounts';
 import type { S3Facts, S3LifecycleRule } from './facts';
-
-/**
- * Call one bucket read. `notConfigured` maps the error code S3 documents for
- * "this bucket has no such configuration" to the fact it means.
- */
-async function read<T>(
-  call: string,
-  permission: string,
-  run: () => Promise<T>,
-  notConfigured?: { code: string; value: T },
-): Promise<Observed<T>> {
-  try {
-    return observed(call, await run());
-  } catch (error) {
-    if (notConfigured && awsErrorCode(error) === notConfigured.code) {
-      return observed(`${call} (${notConfigured.code})`, notConfigured.value);
-    }
-    return unavailable(call, awsErrorText(error), accessHint(error, permission));
-  }
-}
 
 function ruleScope(rule: LifecycleRule): string {
   const filter = rule.Filter;
@@ -56,19 +36,17 @@ function toRule(rule: LifecycleRule): S3LifecycleRule {
     enabled: rule.Status === 'Enabled',
     scope: ruleScope(rule),
     noncurrentDays: rule.NoncurrentVersionExpiration?.NoncurrentDays ?? null,
-    newerNoncurrentVersions: rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions ?? null,
   };
 }
 
-export async function collectS3(client: S3Client, where: { account: string; region: string; bucket: string }): Promise<S3Facts> {
-  const Bucket = where.bucket;
+async function collectS3(client: S3Client, Bucket: string): Promise<S3Facts> {
   const [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock] = await Promise.all([
-    read('s3:GetBucketVersioning', 's3:GetBucketVersioning', async () => {
+    observeAws('s3:GetBucketVersioning', 's3:GetBucketVersioning', async () => {
       const out = await client.send(new GetBucketVersioningCommand({ Bucket }));
       const status = out.Status === 'Enabled' || out.Status === 'Suspended' ? out.Status : ('never enabled' as const);
-      return { status, mfaDelete: out.MFADelete ?? null };
+      return { status };
     }),
-    read(
+    observeAws(
       's3:GetBucketLifecycleConfiguration',
       's3:GetLifecycleConfiguration',
       async () => {
@@ -77,7 +55,7 @@ export async function collectS3(client: S3Client, where: { account: string; regi
       },
       { code: 'NoSuchLifecycleConfiguration', value: { configured: false, rules: [] } },
     ),
-    read(
+    observeAws(
       's3:GetObjectLockConfiguration',
       's3:GetBucketObjectLockConfiguration',
       async () => {
@@ -93,7 +71,7 @@ export async function collectS3(client: S3Client, where: { account: string; regi
       },
       { code: 'ObjectLockConfigurationNotFoundError', value: { enabled: false, mode: null, days: null, years: null } },
     ),
-    read(
+    observeAws(
       's3:GetBucketEncryption',
       's3:GetEncryptionConfiguration',
       async () => {
@@ -102,19 +80,18 @@ export async function collectS3(client: S3Client, where: { account: string; regi
           rules: (out.ServerSideEncryptionConfiguration?.Rules ?? []).map((r) => ({
             algorithm: r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null,
             kmsKeyId: r.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID ?? null,
-            bucketKeyEnabled: r.BucketKeyEnabled ?? null,
           })),
         };
       },
       { code: 'ServerSideEncryptionConfigurationNotFoundError', value: { rules: [] } },
     ),
-    read(
+    observeAws(
       's3:GetBucketPolicy',
       's3:GetBucketPolicy',
       async () => ({ document: (await client.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? null }),
       { code: 'NoSuchBucketPolicy', value: { document: null } },
     ),
-    read(
+    observeAws(
       's3:GetPublicAccessBlock',
       's3:GetBucketPublicAccessBlock',
       async () => {
@@ -129,7 +106,7 @@ export async function collectS3(client: S3Client, where: { account: string; regi
       { code: 'NoSuchPublicAccessBlockConfiguration', value: null },
     ),
   ]);
-  const facts: S3Facts = { ...where, versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock };
+  const facts: S3Facts = { bucket: Bucket, versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock };
   const reads = [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock];
   // A bucket that does not exist (or not in this region) is a collection failure, not six unknowns.
   const missing = reads.find((r) => !r.ok && /NoSuchBucket\b|PermanentRedirect/.test(r.reason));
@@ -138,7 +115,7 @@ export async function collectS3(client: S3Client, where: { account: string; regi
 }
 
 /** S3's recovery window: versioning plus how long lifecycle rules keep previous versions. */
-export function describeS3Pitr(facts: S3Facts): string | undefined {
+function describeS3Pitr(facts: S3Facts): string | undefined {
   if (!facts.versioning.ok) return undefined;
   if (facts.versioning.value.status !== 'Enabled') return `versioning ${facts.versioning.value.status === 'Suspended' ? 'suspended' : 'off'}: no previous versions kept`;
   if (!facts.lifecycle.ok) return 'versioning on, version expiry not read';
@@ -154,7 +131,7 @@ export const s3Collector: Collector<'s3'> = {
     const account = accountOf(ctx.config, datastore);
     return ctx.shared.once(`s3:bucket:${account}:${datastore.bucket}`, async () => {
       const client = await s3Client(ctx.shared, ctx.config, account, datastore.region);
-      return collectS3(client, { account, region: datastore.region, bucket: datastore.bucket });
+      return collectS3(client, datastore.bucket);
     });
   },
   describePitr: describeS3Pitr,
