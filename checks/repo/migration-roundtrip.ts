@@ -1,5 +1,6 @@
 import { defineServiceCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
+import { repoPath } from '../../src/migrations/scope';
 import type { RoundTripOutcome, RoundTripResult } from '../../src/migrations/verify';
 
 const MAX_DIFF_LINES = 8;
@@ -13,10 +14,6 @@ const PROBLEM: Record<Exclude<RoundTripOutcome, 'restored'>, string> = {
   'up-failed': 'up failed on an empty database',
   'not-run': 'was not verified because an earlier up failed',
 };
-
-function join(root: string, file: string): string {
-  return root === '.' ? file : `${root}/${file}`;
-}
 
 function diffEvidence(result: RoundTripResult, source: string): Evidence[] {
   if (!result.diff) return [];
@@ -47,13 +44,13 @@ export default defineServiceCheck({
     let total = 0;
     for (const set of sets) {
       if (set.unsupported) {
-        findings.push({ resource: `repo:${join(root, set.directory)}`, status: 'skipped', message: set.unsupported, evidence: [] });
+        findings.push({ resource: `repo:${repoPath(entry.facts, set.directory)}`, status: 'skipped', message: set.unsupported, evidence: [] });
         continue;
       }
       for (const result of set.results) {
         total++;
-        const file = join(root, result.down ?? result.up);
-        const source = `PostgreSQL ${postgresVersion} round trip of ${join(root, result.up)}`;
+        const file = repoPath(entry.facts, result.down ?? result.up);
+        const source = `PostgreSQL ${postgresVersion} round trip of ${repoPath(entry.facts, result.up)}`;
         if (result.outcome === 'restored') {
           restored++;
           continue;
@@ -68,7 +65,7 @@ export default defineServiceCheck({
           location: { path: file, line: 1 },
         });
       }
-      summary.push(`${set.tool} (${join(root, set.directory)}): ${set.results.filter((r) => r.outcome === 'restored').length} of ${set.results.length} downs restore the schema`);
+      summary.push(`${set.tool} (${repoPath(entry.facts, set.directory)}): ${set.results.filter((r) => r.outcome === 'restored').length} of ${set.results.length} downs restore the schema`);
     }
     if (total > 0) {
       findings.unshift({

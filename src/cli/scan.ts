@@ -5,7 +5,7 @@ import { UnknownServiceError } from '../engine/scan';
 import { scanAndReport } from '../engine/scan-and-report';
 import { createLogger } from '../log';
 import { severityRank, type ScanResult, type Severity } from '../model';
-import { FORMATS } from '../report/write';
+import { unknownFormatError } from '../report/write';
 import { openHistory } from '../history/open';
 import { changesOf, driftSinceHistory, recordScan, type ServiceDrift } from '../history/record';
 import type { HistoryStore } from '../history/types';
@@ -43,9 +43,9 @@ export function nothingScanned(scan: ScanResult): boolean {
 
 export async function runScanCommand(options: ScanOptions): Promise<number> {
   const log = createLogger();
-  const unknownFormats = options.format.filter((f) => !(f in FORMATS));
-  if (unknownFormats.length > 0) {
-    process.stderr.write(`continuity: unknown format ${unknownFormats.join(', ')} (known: ${Object.keys(FORMATS).join(', ')})\n`);
+  const formatError = unknownFormatError(options.format);
+  if (formatError) {
+    process.stderr.write(`continuity: ${formatError}\n`);
     return EXIT.usage;
   }
 

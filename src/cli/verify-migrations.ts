@@ -7,7 +7,7 @@ import { runScan } from '../engine/scan';
 import type { ServiceCollector } from '../engine/types';
 import { createLogger } from '../log';
 import type { ScanResult } from '../model';
-import { FORMATS, writeReports } from '../report/write';
+import { unknownFormatError, writeReports } from '../report/write';
 import { errorMessage } from '../secrets';
 import { EXIT } from './exit-codes';
 import { assertDirectory, repoOnlyConfig } from './repo-options';
@@ -27,9 +27,9 @@ export function verifyExitCode(scan: ScanResult): number {
 }
 
 export async function runVerifyMigrationsCommand(options: VerifyMigrationsOptions): Promise<number> {
-  const unknownFormats = options.format.filter((f) => !(f in FORMATS));
-  if (unknownFormats.length > 0) {
-    process.stderr.write(`continuity: unknown format ${unknownFormats.join(', ')} (known: ${Object.keys(FORMATS).join(', ')})\n`);
+  const formatError = unknownFormatError(options.format);
+  if (formatError) {
+    process.stderr.write(`continuity: ${formatError}\n`);
     return EXIT.usage;
   }
   try {

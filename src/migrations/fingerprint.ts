@@ -1,6 +1,7 @@
 // A schema fingerprint: a normalised, sorted dump of the catalog (tables,
-// columns, constraints, indexes, sequences, views, functions, enum types),
-// read with catalog queries rather than pg_dump, whose version may not match.
+// columns, constraints, indexes, sequences, views, functions, enum, domain and
+// composite types, triggers, extensions, row-level security and its policies,
+// comments), read with catalog queries rather than pg_dump, whose version may not match.
 import type pg from 'pg';
 
 /** Schemas never part of the application's schema: system ones and the migration tools' bookkeeping. */
@@ -70,6 +71,58 @@ const QUERIES: { kind: string; sql: string }[] = [
            where ${FILTER} group by n.nspname, t.typname`,
   },
   {
+    kind: 'domain',
+    sql: `select format('%s.%s %s%s%s%s', n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod),
+                  case when t.typnotnull then ' not null' else '' end,
+                  coalesce(' default ' || t.typdefault, ''),
+                  coalesce((select ' ' || string_agg(format('%s %s', co.conname, pg_get_constraintdef(co.oid)), ' ' order by co.conname)
+                              from pg_constraint co where co.contypid = t.oid), '')) as line
+            from pg_type t join pg_namespace n on n.oid = t.typnamespace
+           where ${FILTER} and t.typtype = 'd'
+             and not exists (select 1 from pg_depend d where d.objid = t.oid and d.deptype = 'e')`,
+  },
+  {
+    kind: 'composite',
+    sql: `select format('%s.%s (%s)', n.nspname, t.typname,
+                  coalesce(string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' order by a.attnum), '')) as line
+            from pg_type t join pg_namespace n on n.oid = t.typnamespace join pg_class c on c.oid = t.typrelid
+            left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+           where ${FILTER} and t.typtype = 'c' and c.relkind = 'c'
+             and not exists (select 1 from pg_depend d where d.objid = t.oid and d.deptype = 'e')
+           group by n.nspname, t.typname`,
+  },
+  {
+    kind: 'extension',
+    sql: `select format('%s %s schema=%s', e.extname, e.extversion, n.nspname) as line
+            from pg_extension e join pg_namespace n on n.oid = e.extnamespace`,
+  },
+  {
+    kind: 'row security',
+    sql: `select format('%s.%s enabled=%s forced=%s', n.nspname, c.relname, c.relrowsecurity::text, c.relforcerowsecurity::text) as line
+            from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where ${FILTER} and (c.relrowsecurity or c.relforcerowsecurity)`,
+  },
+  {
+    kind: 'policy',
+    sql: `select format('%s.%s %s %s for %s to %s using (%s) with check (%s)', n.nspname, c.relname, p.polname,
+                  case when p.polpermissive then 'permissive' else 'restrictive' end, p.polcmd,
+                  (select string_agg(coalesce(ro.rolname::text, 'public'), ',' order by ro.rolname nulls first)
+                     from unnest(p.polroles) r left join pg_roles ro on ro.oid = r),
+                  coalesce(pg_get_expr(p.polqual, p.polrelid), ''), coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')) as line
+            from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
+           where ${FILTER}`,
+  },
+  {
+    // Objects created after initdb only (oid >= FirstNormalObjectId): the built-in catalog holds thousands of
+    // comments. An extension's own comments come and go with it, and its extension line already shows it.
+    kind: 'comment',
+    sql: `select format('%s %s: %s', o.type, o.identity, d.description) as line
+            from pg_description d, pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+           where d.objoid >= 16384 and d.classoid <> 'pg_extension'::regclass
+             and (o.schema is null or (o.schema <> all($1::text[]) and o.schema not like 'pg_temp%'))
+             and not exists (select 1 from pg_depend e where e.classid = d.classoid and e.objid = d.objoid and e.deptype = 'e')`,
+  },
+  {
     kind: 'trigger',
     sql: `select format('%s.%s %s', n.nspname, c.relname, pg_get_triggerdef(t.oid)) as line
             from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
@@ -81,7 +134,8 @@ const QUERIES: { kind: string; sql: string }[] = [
 export async function schemaFingerprint(client: pg.ClientBase): Promise<string[]> {
   const lines: string[] = [];
   for (const { kind, sql } of QUERIES) {
-    const params: unknown[] = [EXCLUDED_SCHEMAS];
+    const params: unknown[] = [];
+    if (sql.includes('$1')) params.push(EXCLUDED_SCHEMAS);
     if (sql.includes('$2')) params.push(EXCLUDED_TABLES);
     const result = await client.query<{ line: string }>(sql, params);
     for (const row of result.rows) lines.push(`${kind}: ${row.line}`);

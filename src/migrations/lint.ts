@@ -3,8 +3,10 @@
 // its lock_timeout. Pure: the SQL is read by the caller.
 import type { LintedFile, LintHit, SqlSource } from './types';
 import { LINT_RULES } from './rules';
+import { isConcurrent } from './rules/concurrently-in-transaction';
 import type { LintRule } from './rules/rule';
 import { parseStatements, shorten, SqlParseError, type ParsedStatement } from './sql';
+import { lineAt } from './tools/code-text';
 
 const SUPPRESSION = /--\s*continuity-ignore\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)(?:\s*:\s*(\S.*?))?\s*$/gim;
 
@@ -15,11 +17,7 @@ interface Suppression {
 
 /** Statements PostgreSQL refuses inside a transaction block (Flyway runs a file of only these outside one). */
 function nonTransactional(statement: ParsedStatement): boolean {
-  const { kind, node } = statement;
-  if (kind === 'IndexStmt') return node.concurrent === true;
-  if (kind === 'DropStmt') return node.removeType === 'OBJECT_INDEX' && node.concurrent === true;
-  if (kind === 'ReindexStmt') return (node.params ?? []).some((p: { DefElem?: { defname?: string } }) => p.DefElem?.defname === 'concurrently');
-  return kind === 'VacuumStmt' || kind === 'CreatedbStmt' || kind === 'DropdbStmt';
+  return isConcurrent(statement) || ['VacuumStmt', 'CreatedbStmt', 'DropdbStmt'].includes(statement.kind);
 }
 
 /**
@@ -30,7 +28,7 @@ function suppressionsByStatement(sql: string, statements: ParsedStatement[]): Ma
   const result = new Map<number, Suppression[]>();
   if (!sql.includes('continuity-ignore')) return result;
   for (const match of sql.matchAll(SUPPRESSION)) {
-    const line = sql.slice(0, match.index).split('\n').length;
+    const line = lineAt(sql, match.index);
     let target = statements.findIndex((s) => s.line <= line && line <= s.endLine);
     if (target === -1) target = statements.findIndex((s) => s.line > line);
     if (target === -1) continue;
@@ -69,21 +67,21 @@ export function lintMigration(
   sources.forEach((source, sourceIndex) => {
     const file = files.get(source.path) ?? { path: source.path, statements: 0, hits: [] };
     files.set(source.path, file);
-    let statements: ParsedStatement[] | SqlParseError;
+    let result: ParsedStatement[] | SqlParseError;
     try {
-      statements = parsed?.[sourceIndex] ?? parseStatements(source.sql);
+      result = parsed?.[sourceIndex] ?? parseStatements(source.sql);
     } catch (error) {
-      statements = error instanceof SqlParseError ? error : new SqlParseError(String(error), 1);
+      result = error instanceof SqlParseError ? error : new SqlParseError(String(error), 1);
     }
-    if (statements instanceof SqlParseError) {
-      file.parseError = { line: source.line + statements.line - 1, message: statements.message };
-      return;
-    }
+    // On a parse error, the statements before the failing one are still linted.
+    const failed = result instanceof SqlParseError;
+    const statements = result instanceof SqlParseError ? result.statements : result;
+    if (result instanceof SqlParseError) file.parseError ??= { line: source.line + result.line - 1, message: result.message };
     file.statements += statements.length;
     const suppressions = suppressionsByStatement(source.sql, statements);
     let inTransaction =
       source.transaction === 'always' ||
-      (source.transaction === 'multi-statement' && statements.length > 1) ||
+      (source.transaction === 'multi-statement' && statements.length + (failed ? 1 : 0) > 1) ||
       (source.transaction === 'flyway' && !statements.every(nonTransactional));
 
     statements.forEach((statement, index) => {

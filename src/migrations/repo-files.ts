@@ -20,10 +20,16 @@ const SKIPPED_DIRECTORIES = new Set([
   'bower_components',
 ]);
 
+/** Walking stops with RepoTooLargeError past this many files; folders deeper than MAX_DEPTH are not entered. */
+const MAX_FILES = 200_000;
+const MAX_DEPTH = 12;
+
 export interface RepoFiles {
   root: string;
   /** Every file, relative to root with forward slashes, sorted. */
   files: string[];
+  /** Whether the file exists (a set lookup: tools probe for many companion files). */
+  has(relative: string): boolean;
   read(relative: string): Promise<string>;
   /** Files whose base name matches. */
   named(pattern: RegExp): string[];
@@ -31,9 +37,7 @@ export interface RepoFiles {
 
 export class RepoTooLargeError extends Error {}
 
-export async function listRepoFiles(root: string, options: { maxFiles?: number; maxDepth?: number } = {}): Promise<RepoFiles> {
-  const maxFiles = options.maxFiles ?? 200_000;
-  const maxDepth = options.maxDepth ?? 12;
+export async function listRepoFiles(root: string): Promise<RepoFiles> {
   const files: string[] = [];
   const queue: { dir: string; depth: number }[] = [{ dir: '', depth: 0 }];
   while (queue.length > 0) {
@@ -42,18 +46,20 @@ export async function listRepoFiles(root: string, options: { maxFiles?: number; 
     for (const entry of entries) {
       const relative = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name) && depth < maxDepth) queue.push({ dir: relative, depth: depth + 1 });
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && depth < MAX_DEPTH) queue.push({ dir: relative, depth: depth + 1 });
       } else if (entry.isFile()) {
         files.push(relative);
-        if (files.length > maxFiles) throw new RepoTooLargeError(`more than ${maxFiles} files under ${root}`);
+        if (files.length > MAX_FILES) throw new RepoTooLargeError(`more than ${MAX_FILES} files under ${root}`);
       }
     }
   }
   files.sort();
+  const present = new Set(files);
   const cache = new Map<string, Promise<string>>();
   return {
     root,
     files,
+    has: (relative) => present.has(relative),
     read(relative) {
       let text = cache.get(relative);
       if (!text) {

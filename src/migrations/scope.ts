@@ -1,33 +1,48 @@
-// Which migrations a scan judges: with --since, those added after the ref;
-// otherwise the newest N of each migration set (the policy's compatibility window).
+// Which migrations a scan judges: with --since, those in files added after the
+// ref (for tools that keep several migrations in one file, also files changed
+// since); otherwise the newest N of each migration set (the policy's compatibility window).
 import path from 'node:path';
 import type { RepoFacts } from '../collectors/repo/facts';
-import type { Migration, MigrationSet } from './types';
+import type { Migration, MigrationSet, MigrationTool } from './types';
 
 export interface ScopedMigration {
   set: MigrationSet;
   migration: Migration;
 }
 
+/**
+ * Tools whose files hold several migrations: a new Liquibase changeset is
+ * usually appended to an existing changelog, so a changed file is in scope too.
+ */
+const SEVERAL_PER_FILE: ReadonlySet<MigrationTool> = new Set(['liquibase']);
+
 export function migrationsInScope(facts: RepoFacts, window: number): ScopedMigration[] {
-  const added = facts.since ? new Set(facts.since.added) : undefined;
+  const { since } = facts;
   return facts.sets.flatMap((set) => {
-    const chosen = added ? set.migrations.filter((m) => added.has(m.up)) : set.migrations.slice(-window);
+    let chosen: Migration[];
+    if (since) {
+      const files = new Set(SEVERAL_PER_FILE.has(set.tool) ? [...since.added, ...since.modified] : since.added);
+      chosen = set.migrations.filter((m) => files.has(m.up));
+    } else chosen = set.migrations.slice(-window);
     return chosen.map((migration) => ({ set, migration }));
   });
 }
 
+/** Whether --since also counts changed files for some migration set of the repository. */
+export function countsChangedFiles(facts: RepoFacts): boolean {
+  return facts.sets.some((s) => SEVERAL_PER_FILE.has(s.tool));
+}
+
 /** How the scope is described in answers: "the newest 20 migrations" or "the 3 migrations added since main". */
 export function describeScope(facts: RepoFacts, count: number, window: number): string {
-  if (facts.since) return `the ${count} migration${count === 1 ? '' : 's'} added since ${facts.since.ref}`;
+  if (facts.since) {
+    const changed = countsChangedFiles(facts) ? ` (every changeset of a changelog added or changed since ${facts.since.ref} counts)` : '';
+    return `the ${count} migration${count === 1 ? '' : 's'} added since ${facts.since.ref}${changed}`;
+  }
   return count < window ? `all ${count} migration${count === 1 ? '' : 's'}` : `the newest ${window} migrations of each tool`;
 }
 
 /** A repository file as reports and SARIF show it: under the configured repository path. */
-export function repoPath(facts: RepoFacts, file: string): string {
+export function repoPath(facts: { root: string }, file: string): string {
   return facts.root === '.' ? file : path.posix.join(facts.root, file);
-}
-
-export function toolLabel(set: MigrationSet): string {
-  return `${set.tool} (${set.directory || '.'})`;
 }

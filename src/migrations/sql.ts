@@ -1,5 +1,5 @@
 // The PostgreSQL parser (libpg-query: the real parser compiled to WASM, pinned
-// to PostgreSQL 17 by the package's major version) and helpers over its JSON tree.
+// to PostgreSQL 17 by the package's major version, see PARSER_PG_MAJOR) and helpers over its JSON tree.
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 
 /** The PostgreSQL major version whose grammar the linter parses with. */
@@ -36,6 +36,8 @@ export class SqlParseError extends Error {
   constructor(
     message: string,
     readonly line: number,
+    /** The statements before the one that fails, which parse on their own and can still be linted. */
+    readonly statements: ParsedStatement[] = [],
   ) {
     super(message);
     this.name = 'SqlParseError';
@@ -84,16 +86,15 @@ function leadingTriviaLength(text: string): number {
 
 /**
  * The parser's error carries no position: find the first statement (split at
- * the scanner's top-level semicolons) that fails on its own, and return its line.
+ * the scanner's top-level semicolons) that fails on its own. Returns the byte
+ * offset where that statement's chunk begins, and the line of its first token.
  */
-function failingStatementLine(sql: string): number {
-  const bytes = Buffer.from(sql);
-  const starts = lineStarts(bytes);
+function failingStatement(bytes: Buffer, starts: number[]): { begin: number; line: number } {
   let tokens: { start: number; end: number; tokenName: string }[];
   try {
-    tokens = scanSync(sql).tokens;
+    tokens = scanSync(bytes.toString()).tokens;
   } catch {
-    return 1;
+    return { begin: 0, line: 1 };
   }
   const ends = [...tokens.filter((t) => t.tokenName === 'ASCII_59').map((t) => t.end), bytes.length];
   let begin = 0;
@@ -102,22 +103,14 @@ function failingStatementLine(sql: string): number {
     try {
       parseSync(chunk);
     } catch {
-      return lineOf(starts, begin + Buffer.byteLength(chunk.slice(0, leadingTriviaLength(chunk))));
+      return { begin, line: lineOf(starts, begin + Buffer.byteLength(chunk.slice(0, leadingTriviaLength(chunk)))) };
     }
     begin = end;
   }
-  return 1;
+  return { begin: 0, line: 1 };
 }
 
 type ParseTree = { stmts?: { stmt?: Record<string, AstNode>; stmt_location?: number; stmt_len?: number }[] };
-
-function parseTree(sql: string): ParseTree {
-  try {
-    return parseSync(sql);
-  } catch (error) {
-    throw new SqlParseError(error instanceof Error ? error.message : String(error), failingStatementLine(sql));
-  }
-}
 
 /** Every statement of a tree, with `first` the byte offset of its first token and lines of the whole text. */
 function statementsOf(tree: ParseTree, bytes: Buffer, starts: number[]): (ParsedStatement & { first: number })[] {
@@ -146,10 +139,28 @@ function withoutOffset({ first: _first, ...statement }: ParsedStatement & { firs
   return { ...statement, line: statement.line - lineBase + 1, endLine: statement.endLine - lineBase + 1 };
 }
 
-/** Parse a SQL script into statements with their lines. Throws SqlParseError with the line of the error. */
+/**
+ * Parse a SQL script into statements with their lines. Throws SqlParseError
+ * with the line of the first statement that does not parse, carrying the
+ * statements before it.
+ */
 export function parseStatements(sql: string): ParsedStatement[] {
   const bytes = Buffer.from(sql);
-  return statementsOf(parseTree(sql), bytes, lineStarts(bytes)).map((s) => withoutOffset(s));
+  const starts = lineStarts(bytes);
+  try {
+    return statementsOf(parseSync(sql), bytes, starts).map((s) => withoutOffset(s));
+  } catch (error) {
+    const failing = failingStatement(bytes, starts);
+    let before: ParsedStatement[] = [];
+    try {
+      // Later statements are not linted: what the failing one did to the schema is unknown.
+      const prefix = bytes.subarray(0, failing.begin);
+      before = statementsOf(parseSync(prefix.toString()), prefix, starts).map((s) => withoutOffset(s));
+    } catch {
+      // The prefix only fails where the scanner split a statement (BEGIN ATOMIC bodies): lint nothing.
+    }
+    throw new SqlParseError(error instanceof Error ? error.message : String(error), failing.line, before);
+  }
 }
 
 /**

@@ -44,15 +44,18 @@ export interface MigrationRoundTripFacts {
   sets: RoundTripSet[];
 }
 
-/** Runs migration SQL on throwaway databases of one server. */
+/** Runs migration SQL on throwaway databases of one server; every step first checks the deadline. */
 class Sandbox {
   private counter = 0;
   private client: pg.Client | undefined;
   private database: string | undefined;
 
-  constructor(private readonly server: EmbeddedServer) {}
+  constructor(
+    private readonly server: EmbeddedServer,
+    readonly signal: AbortSignal,
+  ) {}
 
-  /** A fresh, empty database with the given migrations applied; returns the error of the first that fails. */
+  /** A fresh, empty database with the given migrations applied; throws the error of the first that fails. */
   async reset(ups: string[]): Promise<void> {
     await this.close();
     this.database = `verify_${++this.counter}`;
@@ -70,6 +73,7 @@ class Sandbox {
 
   /** Run a script as one simple query, as the tools do; an error leaves no transaction open. */
   async run(sql: string): Promise<void> {
+    this.signal.throwIfAborted();
     try {
       await this.client!.query(sql);
     } catch (error) {
@@ -79,6 +83,7 @@ class Sandbox {
   }
 
   fingerprint(): Promise<string[]> {
+    this.signal.throwIfAborted();
     return schemaFingerprint(this.client!);
   }
 
@@ -121,6 +126,7 @@ async function verifySet(sandbox: Sandbox, set: MigrationSet): Promise<RoundTrip
 
   const roundTrips: RoundTripResult[] = [];
   for (let i = applied; i >= 1; i--) {
+    sandbox.signal.throwIfAborted();
     const migration = migrations[i - 1]!;
     const base = { migration: migration.id, up: migration.up, ...(migration.down.path ? { down: migration.down.path } : {}) };
     const down = migration.runnable!.down;
@@ -160,23 +166,23 @@ async function verifySet(sandbox: Sandbox, set: MigrationSet): Promise<RoundTrip
   return { tool: set.tool, directory: set.directory, results: [...roundTrips, ...results] };
 }
 
-export async function verifyRoundTrips(
-  root: string,
-  sets: MigrationSet[],
-  start: () => Promise<EmbeddedServer> = () => startEmbeddedPostgres(),
-): Promise<MigrationRoundTripFacts> {
+/** Round-trip every supported set on one embedded server, stopped (data directory removed) however this ends, the deadline included. */
+export async function verifyRoundTrips(root: string, sets: MigrationSet[], signal: AbortSignal): Promise<MigrationRoundTripFacts> {
   const supported = sets.filter((s) => ROUND_TRIP_TOOLS.includes(s.tool));
   const unsupported: RoundTripSet[] = sets
     .filter((s) => !ROUND_TRIP_TOOLS.includes(s.tool))
     .map((s) => ({ tool: s.tool, directory: s.directory, results: [], unsupported: `${s.tool} is not supported by verify-migrations (supported: ${ROUND_TRIP_TOOLS.join(', ')})` }));
   if (supported.length === 0) return { root, postgresVersion: 'not started', sets: unsupported };
-  const server = await start();
-  const sandbox = new Sandbox(server);
+  signal.throwIfAborted();
+  const server = await startEmbeddedPostgres();
+  const sandbox = new Sandbox(server, signal);
   try {
     const admin = new pg.Client({ connectionString: server.adminUrl() });
     await admin.connect();
-    const version = (await admin.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
-    await admin.end();
+    const version = await admin
+      .query<{ server_version: string }>('show server_version')
+      .then((r) => r.rows[0]!.server_version)
+      .finally(() => admin.end());
     const verified: RoundTripSet[] = [];
     for (const set of supported) verified.push(await verifySet(sandbox, set));
     return { root, postgresVersion: version, sets: [...verified, ...unsupported] };

@@ -71,6 +71,12 @@ export const FORMATS: Record<string, FormatWriter> = {
   },
 };
 
+/** The usage error for formats that are not in FORMATS, or undefined when all are known. */
+export function unknownFormatError(formats: string[]): string | undefined {
+  const unknown = formats.filter((f) => !(f in FORMATS));
+  return unknown.length > 0 ? `unknown format ${unknown.join(', ')} (known: ${Object.keys(FORMATS).join(', ')})` : undefined;
+}
+
 export async function writeReports(scan: ScanResult, outDir: string, formats: string[]): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];

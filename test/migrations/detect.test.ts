@@ -37,4 +37,23 @@ describe('migration tool detection', () => {
     expect(drop.notAnalysed).toBe('1 raw query call(s) with SQL built at run time; schema-builder calls not linted: dropColumn');
     expect(analysis.lint.flatMap((f) => f.hits).map((h) => `${h.path}:${h.line} ${h.rule}`)).toContain('migrations/20240102000000_drop_legacy.js:4 drop-column');
   });
+
+  it('names the schema-builder, DSL and changelog changes it did not lint', async () => {
+    const analysis = await analyseRepository(path.join(FIXTURE_REPOS, 'not-analysed'));
+    const notAnalysed = Object.fromEntries(analysis.sets.flatMap((s) => s.migrations.map((m) => [`${s.tool} ${m.id}`, m.notAnalysed])));
+    expect(notAnalysed).toEqual({
+      'knex 20240301000000_replace_legacy': 'schema-builder calls not linted: dropTableIfExists, alter()',
+      'liquibase ops:1': 'Liquibase changes not linted (only <sql> is): dropColumn',
+      'rails 20240301000000_remove_price': 'Rails migration DSL not linted (only SQL passed to execute is): remove_column',
+    });
+    // An execute after a heredoc is located on its own line.
+    expect(analysis.lint.flatMap((f) => f.hits).map((h) => `${h.path}:${h.line} ${h.rule}`)).toEqual(['db/migrate/20240301000000_remove_price.rb:7 require-lock-timeout']);
+  });
+
+  it('marks as not analysed only the Rails, Alembic and Django migrations that use more than raw SQL', async () => {
+    const notAnalysed = async (name: string) => (await analyseRepository(path.join(FIXTURE_REPOS, name))).sets[0]!.migrations.map((m) => m.notAnalysed);
+    expect(await notAnalysed('rails')).toEqual(['Rails migration DSL not linted (only SQL passed to execute is): create_table', undefined]);
+    expect(await notAnalysed('alembic')).toEqual(['Alembic operations not linted (only SQL passed to op.execute is): op.create_table', undefined]);
+    expect(await notAnalysed('django')).toEqual(['Django operations not linted (only RunSQL literals are): CreateModel', undefined]);
+  });
 });

@@ -23,11 +23,25 @@ const CASES: Record<string, { flagged: string[]; safe: string[] }> = {
   'set-not-null': { flagged: ['alter table orders alter column note set not null'], safe: ['alter table orders alter column note drop not null'] },
   'add-not-null-column-without-default': {
     flagged: ['alter table orders add column status text not null'],
-    safe: ["alter table orders add column status text not null default 'new'", 'alter table orders add column note text', 'alter table orders add column n int generated always as identity not null'],
+    safe: [
+      "alter table orders add column status text not null default 'new'",
+      'alter table orders add column note text',
+      'alter table orders add column n int generated always as identity not null',
+      'alter table orders add column n serial8 not null',
+    ],
   },
   'constraint-without-not-valid': {
-    flagged: ['alter table orders add constraint fk foreign key (c) references customers (id)', 'alter table orders add constraint positive check (total > 0)'],
-    safe: ['alter table orders add constraint fk foreign key (c) references customers (id) not valid', 'alter table orders validate constraint fk'],
+    flagged: [
+      'alter table orders add constraint fk foreign key (c) references customers (id)',
+      'alter table orders add constraint positive check (total > 0)',
+      'alter table orders add column customer_id bigint references customers (id)',
+      'alter table orders add column total int check (total > 0)',
+    ],
+    safe: [
+      'alter table orders add constraint fk foreign key (c) references customers (id) not valid',
+      'alter table orders validate constraint fk',
+      'create table t (id int); alter table t add column customer_id bigint references customers (id)',
+    ],
   },
   'index-without-concurrently': {
     flagged: ['create index orders_idx on orders (c)', 'drop index orders_idx'],
@@ -38,8 +52,8 @@ const CASES: Record<string, { flagged: string[]; safe: string[] }> = {
     safe: ['create index concurrently i on orders (c)', 'begin; select 1; commit; create index concurrently i on orders (c)'],
   },
   'add-unique-constraint': {
-    flagged: ['alter table orders add constraint u unique (c)', 'alter table orders add primary key (id)'],
-    safe: ['alter table orders add constraint u unique using index orders_c_idx'],
+    flagged: ['alter table orders add constraint u unique (c)', 'alter table orders add primary key (id)', 'alter table orders add column code text unique'],
+    safe: ['alter table orders add constraint u unique using index orders_c_idx', 'create table t (id int); alter table t add column code text unique'],
   },
   'volatile-default': {
     flagged: ['alter table orders add column uid uuid default gen_random_uuid()', 'alter table orders add column n bigserial'],
@@ -104,5 +118,18 @@ create function f() returns void language plpgsql as $$ begin drop table orders;
   it('reports a parse error with its line instead of passing the file', () => {
     const [file] = lintMigration([{ path: 'm.sql', sql: 'select 1;\nalter tabel o;', line: 10, transaction: 'never' }]);
     expect(file!.parseError!.line).toBe(11);
+  });
+
+  it('still lints the statements before a parse error, and none after it', () => {
+    const sql = 'alter table o drop column a;\nalter tabel o;\nalter table o drop column b;';
+    const [file] = lintMigration([{ path: 'm.sql', sql, line: 1, transaction: 'never' }]);
+    expect(file!.parseError!.line).toBe(2);
+    expect(file!.statements).toBe(1);
+    expect(file!.hits.filter((h) => h.rule === 'drop-column').map((h) => h.line)).toEqual([1]);
+  });
+
+  it('counts the failing statement when judging a golang-migrate file as one transaction', () => {
+    const [file] = lintMigration([{ path: 'm.sql', sql: 'create index concurrently i on o (c);\nalter tabel o;', line: 1, transaction: 'multi-statement' }]);
+    expect(file!.hits.map((h) => h.rule)).toContain('concurrently-in-transaction');
   });
 });

@@ -88,4 +88,23 @@ describe('scan --repo', () => {
     expect(compatibility.filter((f) => f.rule).map((f) => f.rule).sort()).toEqual(['drop-column', 'require-lock-timeout']);
     expect(compatibility.find((f) => f.answerText)!.answerText).toMatch(/^No: 1 of the 1 migration added since HEAD carry breaking changes/);
   });
+
+  it('--since also lints changesets appended to an existing Liquibase changelog', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'continuity-since-'));
+    temporary.push(dir);
+    await cp(path.join(FIXTURE_REPOS, 'liquibase'), dir, { recursive: true });
+    const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    const changelog = path.join(dir, 'src/main/resources/db/changelog/db.changelog-master.xml');
+    const appended = '  <changeSet id="5" author="ops">\n    <sql>ALTER TABLE bill DROP COLUMN due</sql>\n  </changeSet>\n</databaseChangeLog>';
+    await writeFile(changelog, (await readFile(changelog, 'utf8')).replace('</databaseChangeLog>', appended));
+    const scan = await scanRepo(dir, 'HEAD');
+    const compatibility = scan.services[0]!.findings.filter((f) => f.checkId === 'repo.migration-compatibility');
+    expect(compatibility.some((f) => f.rule === 'drop-column' && f.location?.line === 18)).toBe(true);
+    const summary = compatibility.find((f) => f.answerText)!;
+    expect(summary.status).toBe('fail');
+    expect(summary.answerText).toContain('of the 4 migrations added since HEAD (every changeset of a changelog added or changed since HEAD counts)');
+  });
 });

@@ -1,4 +1,6 @@
 // verify-migrations on a real embedded PostgreSQL: each down must restore the previous schema.
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import migrationRoundTrip from '../../checks/repo/migration-roundtrip';
@@ -7,7 +9,22 @@ import { roundTripCollector } from '../../src/collectors/repo/round-trip';
 import { runScan } from '../../src/engine/scan';
 import type { ServiceCollector } from '../../src/engine/types';
 import { silentLogger } from '../../src/log';
+import type { MigrationSet } from '../../src/migrations/types';
+import { verifyRoundTrips } from '../../src/migrations/verify';
 import { FIXTURE_REPOS } from '../support/repo-facts';
+
+/** A golang-migrate set of [name, up, down] migrations. */
+function roundTripSet(migrations: [string, string, string][]): MigrationSet {
+  return {
+    tool: 'golang-migrate',
+    directory: 'db',
+    marker: 'db',
+    forwardOnly: false,
+    autoMigration: false,
+    notes: [],
+    migrations: migrations.map(([id, up, down]) => ({ id, up: `db/${id}.up.sql`, down: { status: 'present', path: `db/${id}.down.sql` }, sql: [], runnable: { up, down } })),
+  };
+}
 
 async function verify(name: string) {
   const scan = await runScan({
@@ -42,5 +59,52 @@ describe('verify-migrations', () => {
     expect(sqitch.find((f) => f.message.includes('add_applicant_email'))!.message).toContain('has no down script');
     const dbmate = (await verify('dbmate')).services[0]!.findings;
     expect(dbmate.find((f) => f.message.includes('20240103000000_add_last_seen'))!.message).toContain('did not restore');
+  });
+
+  it('catches downs that leave an extension, a policy, row-level security, a domain, a composite type or a comment behind', async () => {
+    const set = roundTripSet([
+      ['1_orders', 'create table orders (id int)', 'drop table orders'],
+      ['2_policy', 'alter table orders enable row level security; create policy mine on orders using (id > 0)', 'alter table orders disable row level security'],
+      ['3_rls', 'alter table orders force row level security', 'select 1'],
+      ['4_extension', 'create extension pgcrypto', 'select 1'],
+      ['5_domain', 'create domain positive as int check (value > 0)', 'select 1'],
+      ['6_composite', 'create type pair as (a int, b text)', 'select 1'],
+      ['7_comment', "comment on table orders is 'every order'", 'select 1'],
+    ]);
+    const { sets } = await verifyRoundTrips('repo', [set], new AbortController().signal);
+    const left = Object.fromEntries(sets[0]!.results.map((r) => [r.migration, r.outcome === 'not-restored' ? r.diff!.extra : r.outcome]));
+    expect(left).toEqual({
+      '1_orders': 'restored',
+      '2_policy': ['policy: public.orders mine permissive for * to public using ((id > 0)) with check ()'],
+      '3_rls': ['row security: public.orders enabled=true forced=true'],
+      '4_extension': [expect.stringMatching(/^extension: pgcrypto [\d.]+ schema=public$/)],
+      '5_domain': ['domain: public.positive integer positive_check CHECK ((VALUE > 0))'],
+      '6_composite': ['composite: public.pair (a integer, b text)'],
+      '7_comment': ['comment: table public.orders: every order'],
+    });
+  });
+
+  it('stops the server and removes its data directory when the deadline passes mid-verification', async () => {
+    // A private temporary directory: the server's data directory is created there, and nothing else runs in it.
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'continuity-deadline-'));
+    await chmod(tmp, 0o755); // the server may run as another user
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const controller = new AbortController();
+      const slow = Array.from({ length: 20 }, (_, i): [string, string, string] => [`${i + 1}_slow`, 'select pg_sleep(0.2)', 'select 1']);
+      const run = verifyRoundTrips('repo', [roundTripSet(slow)], controller.signal);
+      const dataDirs = async () => (await readdir(tmp)).filter((d) => d.startsWith('continuity-pg-'));
+      const started = Date.now();
+      while ((await dataDirs()).length === 0 && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 20));
+      expect(await dataDirs()).toHaveLength(1);
+      controller.abort(new Error('timed out after 1s'));
+      await expect(run).rejects.toThrow('timed out after 1s');
+      expect(await dataDirs()).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { CiFacts } from '../../migrations/ci';
 import type { LintedFile, MigrationSet } from '../../migrations/types';
+import type { FilesChanged } from './git';
 
 /** What a service's repository says about its migrations (kind `repo`). */
 export interface RepoFacts {
@@ -10,6 +11,10 @@ export interface RepoFacts {
   ci: CiFacts;
   /** pgTAP test files found in the repository. */
   pgTapTests: string[];
-  /** With `scan --since REF`: the files added after REF (relative to root); only their migrations are in scope. */
-  since?: { ref: string; added: string[] };
+  /**
+   * With `scan --since REF`: the files added and modified after REF (relative
+   * to root). Migrations of added files are in scope, and of modified ones for
+   * tools that keep several migrations in one file (migrationsInScope).
+   */
+  since?: { ref: string } & FilesChanged;
 }

@@ -5,8 +5,15 @@ const run = promisify(execFile);
 
 export class GitRefError extends Error {}
 
-/** Files added under `root` since `ref` (committed or not, untracked included), relative to root. */
-export async function filesAddedSince(root: string, ref: string): Promise<string[]> {
+export interface FilesChanged {
+  /** Added since the ref, committed or not, untracked included. */
+  added: string[];
+  /** Present at the ref and modified since. */
+  modified: string[];
+}
+
+/** Files under `root` added or modified since `ref`, relative to root. */
+export async function filesChangedSince(root: string, ref: string): Promise<FilesChanged> {
   if (ref.startsWith('-')) throw new GitRefError(`"${ref}" is not a git ref`);
   const git = (args: string[]) => run('git', ['-C', root, ...args], { maxBuffer: 64 * 1024 * 1024 });
   try {
@@ -14,9 +21,14 @@ export async function filesAddedSince(root: string, ref: string): Promise<string
   } catch {
     throw new GitRefError(`"${ref}" is not a commit in the git repository at ${root}`);
   }
-  const [added, untracked] = await Promise.all([
-    git(['diff', '--name-only', '--relative', '--diff-filter=A', '--no-renames', ref, '--']),
-    git(['ls-files', '--others', '--exclude-standard']),
+  const [diff, untracked] = await Promise.all([
+    git(['diff', '-z', '--name-status', '--relative', '--diff-filter=AM', '--no-renames', ref, '--']),
+    git(['ls-files', '-z', '--others', '--exclude-standard']),
   ]);
-  return [...new Set([...added.stdout.split('\n'), ...untracked.stdout.split('\n')].filter(Boolean))].sort();
+  // -z output: status and path alternate, NUL-separated (no quoting of unusual names).
+  const fields = diff.stdout.split('\0');
+  const added = new Set(untracked.stdout.split('\0').filter(Boolean));
+  const modified = new Set<string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) (fields[i] === 'A' ? added : modified).add(fields[i + 1]!);
+  return { added: [...added].sort(), modified: [...modified].sort() };
 }

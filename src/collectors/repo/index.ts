@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ServiceCollector } from '../../engine/types';
 import { analyseRepository } from '../../migrations/detect';
 import type { RepoFacts } from './facts';
-import { filesAddedSince } from './git';
+import { filesChangedSince } from './git';
 
 /** The repository path as shown in reports: relative stays relative, with forward slashes. */
 export function displayRoot(repo: string): string {
@@ -16,10 +16,13 @@ export function createRepoCollector(options: { since?: string } = {}): ServiceCo
   return {
     kind: 'repo',
     appliesTo: (service) => service.repo !== undefined,
-    async collect({ service, log }): Promise<RepoFacts> {
+    async collect({ service, log, shared }): Promise<RepoFacts> {
       const root = path.resolve(service.repo!);
-      const analysis = await analyseRepository(root);
-      const since = options.since ? { ref: options.since, added: await filesAddedSince(root, options.since) } : undefined;
+      // Services that share a repository (--repo with several --service) share one analysis.
+      const { analysis, since } = await shared.once(`repo:${root}\u0000${options.since ?? ''}`, async () => ({
+        analysis: await analyseRepository(root),
+        since: options.since ? { ref: options.since, ...(await filesChangedSince(root, options.since)) } : undefined,
+      }));
       log.debug({ sets: analysis.sets.length, files: analysis.lint.length }, 'repository analysed');
       return {
         root: displayRoot(service.repo!),

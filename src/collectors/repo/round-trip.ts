@@ -10,9 +10,9 @@ import { displayRoot } from '.';
 export const roundTripCollector: ServiceCollector<'migrationRoundTrip'> = {
   kind: 'migrationRoundTrip',
   appliesTo: (service) => service.repo !== undefined,
-  async collect({ service }): Promise<MigrationRoundTripFacts> {
+  async collect({ service, signal }): Promise<MigrationRoundTripFacts> {
     const repo = await listRepoFiles(path.resolve(service.repo!));
     const sets = await detectMigrations(repo);
-    return verifyRoundTrips(displayRoot(service.repo!), sets);
+    return verifyRoundTrips(displayRoot(service.repo!), sets, signal);
   },
 };

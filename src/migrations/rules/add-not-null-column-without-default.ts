@@ -1,4 +1,4 @@
-import { alterTableCommands, columnConstraints, existing, type LintRule } from './rule';
+import { alterTableCommands, columnConstraints, existing, serialType, type LintRule } from './rule';
 
 export default {
   id: 'add-not-null-column-without-default',
@@ -12,8 +12,7 @@ export default {
         const constraints = columnConstraints(cmd.def?.ColumnDef);
         const kinds = new Set(constraints.map((c) => c.contype));
         const filled = kinds.has('CONSTR_DEFAULT') || kinds.has('CONSTR_IDENTITY') || kinds.has('CONSTR_GENERATED');
-        const serial = /serial$/.test(String(cmd.def?.ColumnDef?.typeName?.names?.at(-1)?.String?.sval ?? ''));
-        return (kinds.has('CONSTR_NOTNULL') || kinds.has('CONSTR_PRIMARY')) && !filled && !serial;
+        return (kinds.has('CONSTR_NOTNULL') || kinds.has('CONSTR_PRIMARY')) && !filled && !serialType(cmd.def?.ColumnDef);
       })
       .map(({ table, cmd }) => `adds NOT NULL column ${table}.${cmd.def?.ColumnDef?.colname} without a default`);
   },

@@ -1,9 +1,11 @@
+import type { ParsedStatement } from '../sql';
 import type { LintRule } from './rule';
 
-function isConcurrent(kind: string, node: { concurrent?: boolean; removeType?: string; params?: { DefElem?: { defname?: string } }[] }): boolean {
-  if (kind === 'IndexStmt' || kind === 'RefreshMatViewStmt') return node.concurrent === true;
+/** CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY, which PostgreSQL refuses inside a transaction block. */
+export function isConcurrent({ kind, node }: ParsedStatement): boolean {
+  if (kind === 'IndexStmt') return node.concurrent === true;
   if (kind === 'DropStmt') return node.removeType === 'OBJECT_INDEX' && node.concurrent === true;
-  if (kind === 'ReindexStmt') return (node.params ?? []).some((p) => p.DefElem?.defname === 'concurrently');
+  if (kind === 'ReindexStmt') return (node.params ?? []).some((p: { DefElem?: { defname?: string } }) => p.DefElem?.defname === 'concurrently');
   return false;
 }
 
@@ -11,10 +13,8 @@ export default {
   id: 'concurrently-in-transaction',
   title: 'CONCURRENTLY inside a transaction',
   severity: 'high',
-  doc: 'CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY cannot run inside a transaction block, so the migration fails at deploy time. Put the statement alone in its own migration and turn the tool\'s transaction off for it (dbmate `-- migrate:up transaction:false`, Flyway `executeInTransaction=false`, Rails `disable_ddl_transaction!`, Knex `config = { transaction: false }`; golang-migrate and Prisma send a file as one query, which PostgreSQL runs as one transaction when it holds several statements).',
+  doc: 'CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY cannot run inside a transaction block, so the migration fails at deploy time. Put the statement alone in its own migration and turn the tool\'s transaction off for it (dbmate `-- migrate:up transaction:false`, Flyway `executeInTransaction=false`, Rails `disable_ddl_transaction!`, Knex `config = { transaction: false }`; golang-migrate and Prisma send a file as one query, which PostgreSQL runs as one implicit transaction when it holds several statements).',
   check({ statement, inTransaction }) {
-    if (!inTransaction || !isConcurrent(statement.kind, statement.node)) return [];
-    if (statement.kind === 'RefreshMatViewStmt') return []; // allowed in a transaction block
-    return ['runs CONCURRENTLY inside a transaction, which PostgreSQL refuses'];
+    return inTransaction && isConcurrent(statement) ? ['runs CONCURRENTLY inside a transaction, which PostgreSQL refuses'] : [];
   },
 } satisfies LintRule;

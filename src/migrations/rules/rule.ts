@@ -47,3 +47,28 @@ export function existing(context: StatementContext, table: string): boolean {
 export function columnConstraints(column: AstNode): AstNode[] {
   return (column?.constraints ?? []).map((c: AstNode) => c.Constraint ?? {});
 }
+
+/** A constraint an ALTER TABLE adds: as ADD CONSTRAINT, or declared on a column it adds (`ADD COLUMN x int REFERENCES t`). */
+export interface AddedConstraint {
+  table: string;
+  constraint: AstNode;
+  /** The added column that declares the constraint. */
+  column?: string;
+}
+
+export function addedConstraints(context: StatementContext): AddedConstraint[] {
+  return alterTableCommands(context).flatMap(({ table, cmd }): AddedConstraint[] => {
+    if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint) return [{ table, constraint: cmd.def.Constraint }];
+    if (cmd.subtype === 'AT_AddColumn') {
+      const column = cmd.def?.ColumnDef;
+      return columnConstraints(column).map((constraint) => ({ table, constraint, column: column?.colname }));
+    }
+    return [];
+  });
+}
+
+/** The serial type (serial, serial8, bigserial, ...) of a ColumnDef, whose nextval() default fills every row. */
+export function serialType(column: AstNode): string | undefined {
+  const type = String(column?.typeName?.names?.at(-1)?.String?.sval ?? '');
+  return /serial\d?$/.test(type) ? type : undefined;
+}

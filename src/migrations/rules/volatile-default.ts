@@ -1,5 +1,5 @@
 import { functionCalls } from '../sql';
-import { alterTableCommands, columnConstraints, existing, type LintRule } from './rule';
+import { alterTableCommands, columnConstraints, existing, serialType, type LintRule } from './rule';
 
 /** Built-in functions marked VOLATILE that are common in defaults. User-defined functions are not judged. */
 const VOLATILE = new Set([
@@ -26,8 +26,8 @@ export default {
     return alterTableCommands(context).flatMap(({ table, cmd }) => {
       if (cmd.subtype !== 'AT_AddColumn' || !existing(context, table)) return [];
       const column = cmd.def?.ColumnDef;
-      const type = String(column?.typeName?.names?.at(-1)?.String?.sval ?? '');
-      if (/serial\d?$/.test(type)) return [`adds ${type} column ${table}.${column.colname}, whose nextval() default rewrites the table`];
+      const serial = serialType(column);
+      if (serial) return [`adds ${serial} column ${table}.${column.colname}, whose nextval() default rewrites the table`];
       const defaults = columnConstraints(column).filter((c) => c.contype === 'CONSTR_DEFAULT');
       const volatile = defaults.flatMap((c) => functionCalls(c.raw_expr)).filter((f) => VOLATILE.has(f));
       return volatile.length > 0

@@ -4,6 +4,7 @@ import { dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, MigrationSet, MigrationTool, SqlSource, TransactionMode } from '../types';
 import { groupBy } from '../../util';
 import { functionBody, lineAt, rawSqlLiterals, strippedCode } from './code-text';
+import { setsByDirectory } from './sets';
 
 function sqlSources(path: string, text: string, body: { text: string; start: number } | undefined, call: RegExp, transaction: TransactionMode) {
   if (!body) return { sql: [] as SqlSource[], unreadable: 0 };
@@ -24,7 +25,8 @@ const JS_FILE = /\.(c|m)?(j|t)s$/;
 const JS_UP = /(exports\.up\s*=\s*(async\s*)?(function\s*\w*)?|export\s+(async\s+)?function\s+up\s*|export\s+const\s+up\s*=\s*(async\s*)?|(public\s+)?(async\s+)?\bup\s*(?=\()|\bup\s*:\s*(async\s*)?(function\s*)?)/;
 const JS_DOWN = /(exports\.down\s*=\s*(async\s*)?(function\s*\w*)?|export\s+(async\s+)?function\s+down\s*|export\s+const\s+down\s*=\s*(async\s*)?|(public\s+)?(async\s+)?\bdown\s*(?=\()|\bdown\s*:\s*(async\s*)?(function\s*)?)/;
 const JS_RAW_CALL = /\.(?:raw|query|execute|sql|unsafe|\$executeRawUnsafe|\$queryRawUnsafe)\s*\(/g;
-const JS_BUILDER_CALL = /\.(dropColumn|dropColumns|renameColumn|dropTable|renameTable|alterColumn|changeColumn|removeColumn|setNullable|alter\(\))\b/g;
+// `alter()` ends in a parenthesis, where \b would need a word character after it.
+const JS_BUILDER_CALL = /\.(dropColumns?\b|renameColumn\b|dropTable\w*|renameTable\b|alterColumn\b|changeColumn\b|removeColumn\b|setNullable\b|alter\(\))/g;
 
 function jsTool(text: string): { tool: MigrationTool; transaction: TransactionMode } {
   if (/MigrationInterface|QueryRunner/.test(text)) return { tool: 'typeorm', transaction: /\btransaction\s*=\s*false/.test(text) ? 'never' : 'always' };
@@ -45,7 +47,7 @@ function jsDown(text: string): Migration['down'] {
 
 async function javascript(repo: RepoFiles): Promise<MigrationSet[]> {
   const candidates = repo.files.filter((f) => JS_FILE.test(f) && !f.endsWith('.d.ts') && !/\.(test|spec)\./.test(f) && /(^|\/)migrations?(\/|$)/.test(dirOf(f)));
-  const found: { tool: MigrationTool; migration: Migration; directory: string }[] = [];
+  const found: { tool: MigrationTool; migration: Migration }[] = [];
   for (const path of candidates) {
     const text = await repo.read(path);
     const up = functionBody(text, JS_UP);
@@ -59,19 +61,10 @@ async function javascript(repo: RepoFiles): Promise<MigrationSet[]> {
     ]);
     found.push({
       tool,
-      directory: dirOf(path),
       migration: { id: path.split('/').pop()!.replace(JS_FILE, ''), up: path, down: { ...jsDown(text), path }, sql, ...(notAnalysed ? { notAnalysed } : {}) },
     });
   }
-  return [...groupBy(found, (f) => `${f.tool}\u0000${f.directory}`)].map(([, entries]) => ({
-    tool: entries[0]!.tool,
-    directory: entries[0]!.directory,
-    marker: entries[0]!.migration.up,
-    forwardOnly: false,
-    autoMigration: false,
-    migrations: entries.map((e) => e.migration),
-    notes: [],
-  }));
+  return [...groupBy(found, (f) => f.tool)].flatMap(([tool, entries]) => setsByDirectory(tool, entries.map((e) => e.migration)));
 }
 
 // ---- Rails ----------------------------------------------------------------------
@@ -83,6 +76,15 @@ function rubyMethod(text: string, name: string): { text: string; start: number }
   const start = match.index + match[0].length + 1;
   const end = new RegExp(`^${match[1]}end\\b`, 'm').exec(text.slice(start));
   return { text: text.slice(start, end ? start + end.index : text.length), start };
+}
+
+/** Words that start a Ruby statement in a migration body without being a schema DSL call. */
+const RUBY_NOT_DSL = new Set(['execute', 'end', 'do', 'if', 'unless', 'else', 'elsif', 'return', 'reversible', 'say', 'say_with_time', 'puts']);
+
+/** The schema DSL calls (add_column, remove_column, ...) of a Rails migration body, heredocs blanked: they are not linted. */
+function railsDslCalls(code: string): string[] {
+  const calls = [...code.replace(/#.*$/gm, '').matchAll(/^\s*([a-z_]\w*[!?]?)(?=[\s(]|$)/gm)].map((m) => m[1]!);
+  return [...new Set(calls.filter((call) => !RUBY_NOT_DSL.has(call)))];
 }
 
 async function rails(repo: RepoFiles): Promise<MigrationSet[]> {
@@ -109,22 +111,29 @@ async function rails(repo: RepoFiles): Promise<MigrationSet[]> {
         sql: m[3]!,
         index: m.index! + m[0].indexOf('\n') + 1,
       }));
-      const inline = up ? rawSqlLiterals(up.text.replace(/<<[~-]?['"]?\w+['"]?[\s\S]*?^\s*\w+\s*$/gm, ''), /\bexecute\s*\(?\s*(?=["'])/g) : { literals: [], unreadable: 0 };
+      // Heredocs blanked, not removed, so that offsets still point into the body.
+      const code = (up?.text ?? '').replace(/<<[~-]?['"]?\w+['"]?[\s\S]*?^\s*\w+\s*$/gm, (heredoc) => heredoc.replace(/[^\n]/g, ' '));
+      const inline = rawSqlLiterals(code, /\bexecute\s*\(?\s*(?=["'])/g).literals;
       const sql: SqlSource[] = up
-        ? [...heredocs, ...inline.literals].map((l) => ({ path, sql: l.sql, line: lineAt(text, up.start + l.index), transaction }))
+        ? [...heredocs, ...inline].map((l) => ({ path, sql: l.sql, line: lineAt(text, up.start + l.index), transaction }))
         : [];
+      // An execute with neither a literal nor a heredoc passes SQL built at run time.
+      const unreadable = [...code.matchAll(/\bexecute\b/g)].length - heredocs.length - inline.length;
+      const dsl = railsDslCalls(code);
+      const notAnalysed = notAnalysedNote([
+        ...(dsl.length > 0 ? [`Rails migration DSL not linted (only SQL passed to execute is): ${dsl.join(', ')}`] : []),
+        ...(unreadable > 0 ? [`${unreadable} execute call(s) with SQL built at run time`] : []),
+      ]);
       return {
         id: path.split('/').pop()!.replace(/\.rb$/, ''),
         up: path,
         down: { status, path, ...(detail ? { detail } : {}) },
         sql,
-        notAnalysed: 'Rails migration DSL (add_column, remove_column, ...) is not linted; only SQL passed to execute is',
+        ...(notAnalysed ? { notAnalysed } : {}),
       };
     }),
   );
-  return [...groupBy(migrations, (m) => dirOf(m.up))].map(([directory, list]) => ({
-    tool: 'rails' as const, directory, marker: list[0]!.up, forwardOnly: false, autoMigration: false, migrations: list, notes: [],
-  }));
+  return setsByDirectory('rails', migrations);
 }
 
 // ---- Python: Alembic and Django -------------------------------------------------------
@@ -159,17 +168,20 @@ async function alembic(repo: RepoFiles): Promise<MigrationSet[]> {
     if (!/^revision\s*[:=]/m.test(text) || !/def upgrade\s*\(/.test(text)) continue;
     const up = pythonFunction(text, 'upgrade');
     const { sql, unreadable } = sqlSources(path, text, up, /\bop\.execute\s*\(/g, 'always');
+    const operations = [...new Set([...(up?.text ?? '').matchAll(/\bop\.(\w+)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'execute');
+    const notAnalysed = notAnalysedNote([
+      ...(operations.length > 0 ? [`Alembic operations not linted (only SQL passed to op.execute is): ${operations.map((o) => `op.${o}`).join(', ')}`] : []),
+      ...(unreadable > 0 ? [`${unreadable} op.execute call(s) with SQL built at run time`] : []),
+    ]);
     found.push({
       id: /^revision\s*(?::\s*str\s*)?=\s*['"]([^'"]+)/m.exec(text)?.[1] ?? path,
       up: path,
       down: { ...pythonDown(pythonFunction(text, 'downgrade')?.text), path },
       sql,
-      notAnalysed: `Alembic operations (op.add_column, op.drop_column, ...) are not linted; only SQL passed to op.execute is${unreadable > 0 ? `; ${unreadable} op.execute call(s) with SQL built at run time` : ''}`,
+      ...(notAnalysed ? { notAnalysed } : {}),
     });
   }
-  return [...groupBy(found, (m) => dirOf(m.up))].map(([directory, list]) => ({
-    tool: 'alembic' as const, directory, marker: list[0]!.up, forwardOnly: false, autoMigration: false, migrations: list, notes: [],
-  }));
+  return setsByDirectory('alembic', found);
 }
 
 async function django(repo: RepoFiles): Promise<MigrationSet[]> {
@@ -187,6 +199,11 @@ async function django(repo: RepoFiles): Promise<MigrationSet[]> {
     const noop = /reverse_(sql|code)\s*=\s*migrations\.Run(SQL|Python)\.noop/.test(text);
     const transaction: TransactionMode = /^\s*atomic\s*=\s*False/m.test(text) ? 'never' : 'always';
     const { literals, unreadable } = rawSqlLiterals(text, /RunSQL\s*\(\s*(?:sql\s*=\s*)?/g);
+    const operations = [...new Set([...text.matchAll(/\bmigrations\.([A-Z]\w*)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'RunSQL');
+    const notAnalysed = notAnalysedNote([
+      ...(operations.length > 0 ? [`Django operations not linted (only RunSQL literals are): ${operations.join(', ')}`] : []),
+      ...(unreadable > 0 ? [`${unreadable} RunSQL call(s) not readable statically`] : []),
+    ]);
     found.push({
       id: path.split('/').pop()!.replace(/\.py$/, ''),
       up: path,
@@ -196,12 +213,10 @@ async function django(repo: RepoFiles): Promise<MigrationSet[]> {
           ? { status: 'empty', path, detail: 'reverse is a no-op' }
           : { status: 'present', path, detail: 'Django reverses schema operations itself' },
       sql: literals.map((l) => ({ path, sql: l.sql, line: lineAt(text, l.index), transaction })),
-      notAnalysed: `Django operations (AddField, RemoveField, ...) are not linted; only RunSQL literals are${unreadable > 0 ? `; ${unreadable} RunSQL call(s) not readable statically` : ''}`,
+      ...(notAnalysed ? { notAnalysed } : {}),
     });
   }
-  return [...groupBy(found, (m) => dirOf(m.up))].map(([directory, list]) => ({
-    tool: 'django' as const, directory, marker: list[0]!.up, forwardOnly: false, autoMigration: false, migrations: list, notes: [],
-  }));
+  return setsByDirectory('django', found);
 }
 
 // ---- ORM schema sync at start-up ------------------------------------------------------

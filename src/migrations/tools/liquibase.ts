@@ -2,10 +2,11 @@
 // back when it has a rollback block, or when every change in it is of a type
 // Liquibase knows how to reverse by itself.
 import { parse as parseYaml } from 'yaml';
-import { dirOf, type RepoFiles } from '../repo-files';
+import type { RepoFiles } from '../repo-files';
 import type { Migration, MigrationSet, SqlSource } from '../types';
+import { lineAt } from './code-text';
+import { setsByDirectory } from './sets';
 import { isNoOpSql } from './sql-tools';
-import { groupBy } from '../../util';
 
 /** Change types Liquibase generates a rollback for. */
 const AUTO_ROLLBACK = new Set([
@@ -14,8 +15,10 @@ const AUTO_ROLLBACK = new Set([
   'renameColumn', 'renameSequence', 'renameTable', 'renameView', 'tagDatabase', 'addAutoIncrement', 'createProcedure',
 ]);
 
-function lineAt(text: string, index: number): number {
-  return text.slice(0, index).split('\n').length;
+/** Change types other than inline SQL are not linted: say which, so the changeset is never judged safe. */
+function notAnalysedChanges(changeTypes: string[]): { notAnalysed?: string } {
+  const other = [...new Set(changeTypes.filter((t) => t !== 'sql'))];
+  return other.length > 0 ? { notAnalysed: `Liquibase changes not linted (only <sql> is): ${other.join(', ')}` } : {};
 }
 
 function rollbackStatus(hasRollback: boolean, rollbackBody: string, changeTypes: string[]): Migration['down'] {
@@ -66,6 +69,7 @@ function xml(path: string, text: string): Migration[] {
       up: path,
       down: rollbackStatus(rollback !== null, rollback?.[2] ?? '', changeTypes),
       sql,
+      ...notAnalysedChanges(changeTypes),
     } satisfies Migration;
   });
 }
@@ -97,13 +101,14 @@ function structured(path: string, text: string, document: unknown): Migration[] 
           .map((c) => c?.sql?.sql)
           .filter((s): s is string => typeof s === 'string')
           .map((s) => ({ path, sql: s, line: idIndex >= 0 ? lineAt(text, idIndex) : 1, transaction })),
+        ...notAnalysedChanges(changeTypes),
       } satisfies Migration,
     ];
   });
 }
 
 export async function detectLiquibase(repo: RepoFiles): Promise<MigrationSet[]> {
-  const found: { path: string; migrations: Migration[] }[] = [];
+  const found: Migration[] = [];
   for (const path of repo.files) {
     const lower = path.toLowerCase();
     let migrations: Migration[] = [];
@@ -121,15 +126,7 @@ export async function detectLiquibase(repo: RepoFiles): Promise<MigrationSet[]> 
         }
       }
     } else continue;
-    if (migrations.length > 0) found.push({ path, migrations });
+    found.push(...migrations);
   }
-  return [...groupBy(found, (f) => dirOf(f.path))].map(([directory, files]) => ({
-    tool: 'liquibase' as const,
-    directory,
-    marker: files[0]!.path,
-    forwardOnly: false,
-    autoMigration: false,
-    migrations: files.flatMap((f) => f.migrations),
-    notes: [],
-  }));
+  return setsByDirectory('liquibase', found);
 }

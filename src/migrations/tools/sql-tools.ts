@@ -4,6 +4,8 @@ import { parseStatements } from '../sql';
 import { baseOf, dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, MigrationSet } from '../types';
 import { groupBy } from '../../util';
+import { lineAt } from './code-text';
+import { setsByDirectory } from './sets';
 
 /** True when a down script does nothing: no statements, or only BEGIN/COMMIT, `SELECT 1` and empty DO blocks. */
 export function isNoOpSql(sql: string): boolean {
@@ -57,7 +59,8 @@ async function sqitch(repo: RepoFiles): Promise<MigrationSet[]> {
   const sets: MigrationSet[] = [];
   for (const planPath of repo.named(/^sqitch\.plan$/)) {
     const dir = dirOf(planPath);
-    const conf = repo.files.includes(`${dir ? `${dir}/` : ''}sqitch.conf`) ? await repo.read(`${dir ? `${dir}/` : ''}sqitch.conf`) : '';
+    const confPath = `${dir ? `${dir}/` : ''}sqitch.conf`;
+    const conf = repo.has(confPath) ? await repo.read(confPath) : '';
     const topDir = /^\s*top_dir\s*=\s*(\S+)/m.exec(conf)?.[1];
     const base = [dir, topDir && topDir !== '.' ? topDir : ''].filter(Boolean).join('/');
     const at = (sub: string, name: string) => `${base ? `${base}/` : ''}${sub}/${name}.sql`;
@@ -67,15 +70,15 @@ async function sqitch(repo: RepoFiles): Promise<MigrationSet[]> {
       const deploy = at('deploy', file);
       const revert = at('revert', file);
       const verify = at('verify', file);
-      if (!repo.files.includes(deploy)) continue;
+      if (!repo.has(deploy)) continue;
       const up = await repo.read(deploy);
-      const hasRevert = repo.files.includes(revert);
+      const hasRevert = repo.has(revert);
       const downSql = hasRevert ? await repo.read(revert) : undefined;
       migrations.push({
         id: file,
         up: deploy,
         down: downOf(downSql, hasRevert ? revert : undefined),
-        ...(repo.files.includes(verify) && !isNoOpSql(await repo.read(verify)) ? { verify } : {}),
+        ...(repo.has(verify) && !isNoOpSql(await repo.read(verify)) ? { verify } : {}),
         // sqitch runs scripts through psql: only the BEGIN/COMMIT in the script make a transaction.
         sql: [{ path: deploy, sql: up, line: 1, transaction: 'never' }],
         runnable: { up, ...(downSql !== undefined ? { down: downSql } : {}) },
@@ -117,7 +120,7 @@ async function prisma(repo: RepoFiles): Promise<MigrationSet[]> {
     [...groupBy(files, (f) => dirOf(dirOf(f)))].map(async ([directory, paths]) => ({
       tool: 'prisma' as const,
       directory,
-      marker: repo.files.find((f) => f === `${directory}/migration_lock.toml`) ?? directory,
+      marker: repo.has(`${directory}/migration_lock.toml`) ? `${directory}/migration_lock.toml` : directory,
       forwardOnly: true,
       autoMigration: false,
       migrations: await Promise.all(
@@ -194,7 +197,7 @@ async function flyway(repo: RepoFiles): Promise<MigrationSet[]> {
     const migrations: Migration[] = [];
     for (const entry of ordered) {
       const conf = `${entry.path}.conf`;
-      const nonTransactional = repo.files.includes(conf) && /^\s*executeInTransaction\s*=\s*false/m.test(await repo.read(conf));
+      const nonTransactional = repo.has(conf) && /^\s*executeInTransaction\s*=\s*false/m.test(await repo.read(conf));
       const undo = parsed.find((p) => p.kind === 'U' && compare(p.version, entry.version) === 0);
       const down: Migration['down'] =
         entry.kind === 'R'
@@ -225,7 +228,7 @@ export function dbmateSections(text: string): { up?: Section; down?: Section } {
     const end = markers[i + 1]?.index ?? text.length;
     sections[m[1] as 'up' | 'down'] = {
       sql: text.slice(Math.min(start, end), end),
-      line: text.slice(0, Math.min(start, text.length)).split('\n').length,
+      line: lineAt(text, start),
       transaction: !/transaction\s*:\s*false/.test(m[2] ?? ''),
     };
   });
@@ -245,33 +248,26 @@ async function dbmate(repo: RepoFiles, claimed: Set<string>): Promise<MigrationS
     const text = await repo.read(path);
     if (/^--\s*migrate:up\b/m.test(text)) found.push({ path, text });
   }
-  return [...groupBy(found, (f) => dirOf(f.path))].map(([directory, entries]) => ({
-    tool: 'dbmate' as const,
-    directory,
-    marker: entries[0]!.path,
-    forwardOnly: false,
-    autoMigration: false,
-    migrations: entries.map(({ path, text }) => {
+  return setsByDirectory(
+    'dbmate',
+    found.map(({ path, text }): Migration => {
       const { up, down } = dbmateSections(text);
-      const downSql = down?.sql;
-      const status: DownStatus = downSql === undefined ? 'missing' : isNoOpSql(downSql) ? 'empty' : 'present';
       return {
         id: baseOf(path).replace(/\.sql$/, ''),
         up: path,
-        down: { status, ...(downSql !== undefined ? { path } : {}) },
-        sql: up ? [{ path, sql: up.sql, line: up.line, transaction: up.transaction ? ('always' as const) : ('never' as const) }] : [],
+        down: downOf(down?.sql, path),
+        sql: up ? [{ path, sql: up.sql, line: up.line, transaction: up.transaction ? 'always' : 'never' }] : [],
         ...(up
           ? {
               runnable: {
                 up: up.transaction ? `BEGIN;\n${up.sql}\n;COMMIT;` : up.sql,
-                ...(down && status !== 'missing' ? { down: down.transaction ? `BEGIN;\n${down.sql}\n;COMMIT;` : down.sql } : {}),
+                ...(down ? { down: down.transaction ? `BEGIN;\n${down.sql}\n;COMMIT;` : down.sql } : {}),
               },
             }
           : {}),
       };
     }),
-    notes: [],
-  }));
+  );
 }
 
 export async function detectSqlTools(repo: RepoFiles): Promise<MigrationSet[]> {

@@ -1,0 +1,16 @@
+import { dirOf } from '../repo-files';
+import type { Migration, MigrationSet, MigrationTool } from '../types';
+import { groupBy } from '../../util';
+
+/** One set per directory, for tools whose migrations live as files side by side; the first file is the marker. */
+export function setsByDirectory(tool: MigrationTool, migrations: Migration[]): MigrationSet[] {
+  return [...groupBy(migrations, (m) => dirOf(m.up))].map(([directory, list]) => ({
+    tool,
+    directory,
+    marker: list[0]!.up,
+    forwardOnly: false,
+    autoMigration: false,
+    migrations: list,
+    notes: [],
+  }));
+}
