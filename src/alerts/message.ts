@@ -47,6 +47,14 @@ export function describeEvidence(evidence: Evidence[]): string {
   return evidence.length === 0 ? '(none)' : evidence.map((e) => `${e.source} ${e.field} = ${e.value === null ? 'null' : String(e.value)}`).join('; ');
 }
 
+/** An event's state before and after, one indented line each, for plain-text channels. */
+export function stateLines(event: DriftEvent, indent: string): string[] {
+  const lines: string[] = [];
+  if (event.before) lines.push(`${indent}before (${event.before.status}): ${describeEvidence(event.before.evidence)}`);
+  if (event.after) lines.push(`${indent}after (${event.after.status}): ${describeEvidence(event.after.evidence)}`);
+  return lines;
+}
+
 export function openFinding(finding: Finding): OpenFinding {
   return {
     checkId: finding.checkId,
@@ -73,9 +81,7 @@ export function plainText(message: AlertMessage): string {
   if (message.reportUrl) lines.push(`report: ${message.reportUrl}`);
   lines.push('');
   for (const event of message.events) {
-    lines.push(`[${event.severity}] ${event.type}: ${event.message}`);
-    if (event.before) lines.push(`  before (${event.before.status}): ${describeEvidence(event.before.evidence)}`);
-    if (event.after) lines.push(`  after (${event.after.status}): ${describeEvidence(event.after.evidence)}`);
+    lines.push(`[${event.severity}] ${event.type}: ${event.message}`, ...stateLines(event, '  '));
   }
   for (const finding of message.openFindings) {
     lines.push(`[${finding.severity}] ${finding.status} ${finding.checkId} on ${finding.resource}: ${finding.message}`);

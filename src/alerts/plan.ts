@@ -1,7 +1,7 @@
 // Which messages go to which sink for one scan of one service. Pure.
 import type { SinkConfig } from '../config/schema';
 import type { DriftEvent, ScanResult, ServiceResult } from '../model';
-import { isViolation } from '../drift/diff';
+import { findingKey, isViolation } from '../drift/diff';
 import type { OutboxItem } from '../history/types';
 import { atLeast, eventKey, hashKey, openFinding, type AlertMessage } from './message';
 
@@ -42,8 +42,11 @@ export function planAlerts(input: PlanInput): { outbox: OutboxItem[]; digestQueu
     scanFinishedAt: scan.finishedAt,
     ...(input.reportUrl ? { reportUrl: input.reportUrl } : {}),
   };
-  const alertedNow = new Set(keyed.filter((e) => ALERTED_NOW.includes(e.type)).map((e) => `${e.checkId}\u0000${e.resource}`));
-  const open = service.findings.filter((f) => isViolation(f) && !alertedNow.has(`${f.checkId}\u0000${f.resource}`));
+  // new-failure and waiver-expired are each about one finding: matched on its key.
+  const alertedNow = new Set(
+    keyed.filter((e) => ALERTED_NOW.includes(e.type)).map((e) => findingKey({ checkId: e.checkId ?? '', resource: e.resource ?? '' })),
+  );
+  const open = service.findings.filter((f) => isViolation(f) && !alertedNow.has(findingKey(f)));
   const digestQueued = input.digestDue && open.length > 0;
 
   const outbox: OutboxItem[] = [];

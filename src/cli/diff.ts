@@ -4,6 +4,9 @@ import { HistorySchema } from '../config/schema';
 import { diffScans } from '../drift/diff';
 import { formatEvents } from '../drift/format';
 import { openHistory } from '../history/open';
+import type { HistoryStore } from '../history/types';
+import { createLogger } from '../log';
+import type { ScanResult } from '../model';
 import { errorMessage } from '../secrets';
 import { EXIT } from './exit-codes';
 
@@ -26,15 +29,13 @@ export async function runDiffCommand(options: DiffOptions): Promise<number> {
   if (options.history) history = { ...history, url: undefined, dir: options.history };
   let store;
   try {
-    store = await openHistory(history);
+    store = await openHistory(history, createLogger());
   } catch (error) {
     process.stderr.write(`continuity: cannot open the history: ${errorMessage(error)}\n`);
     return EXIT.scanFailed;
   }
   try {
-    const [newest] = await store.list({ limit: 1 });
-    const toId = options.to ?? newest?.scanId;
-    const to = options.service && !options.to ? await store.latestFor(options.service) : toId ? await store.get(toId) : undefined;
+    const to = await target(store, options);
     if (!to) {
       process.stderr.write(`continuity: ${options.to ? `no scan ${options.to} in the history` : 'the history holds no scan'}\n`);
       return EXIT.usage;
@@ -64,3 +65,10 @@ export async function runDiffCommand(options: DiffOptions): Promise<number> {
   }
 }
 
+/** The scan to compare to: --to, else the newest scan of --service, else the newest scan. */
+async function target(store: HistoryStore, options: DiffOptions): Promise<ScanResult | undefined> {
+  if (options.to) return store.get(options.to);
+  if (options.service) return store.latestFor(options.service);
+  const [newest] = await store.list({ limit: 1 });
+  return newest ? store.get(newest.scanId) : undefined;
+}

@@ -113,7 +113,7 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       },
       beforeReports: async (result) => {
         if (options.history === false) return;
-        store = await openHistory(config.history);
+        store = await openHistory(config.history, log);
         drift = await driftSinceHistory(store, result);
         const changes = changesOf(drift);
         if (options.diff && changes) result.changes = changes;

@@ -241,6 +241,13 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** No user or password in a URL (one that does not parse is left to `.url()`). */
+function hasNoUserinfo(value: string): boolean {
+  if (!URL.canParse(value)) return true;
+  const url = new URL(value);
+  return url.username === '' && url.password === '';
+}
+
 export const ScheduleSchema = z.strictObject({
   cron: z
     .string()
@@ -297,7 +304,13 @@ export type SinkConfig = z.infer<typeof SinkSchema>;
 
 export const AlertsSchema = z.strictObject({
   sinks: z.array(SinkSchema).default([]),
-  reportBaseUrl: z.string().url().optional().describe('Where `continuity serve` is reachable; alerts link to <base>/reports/<service>.'),
+  reportBaseUrl: z
+    .string()
+    .url()
+    // Alerts quote the link in Slack, webhook and e-mail bodies: credentials would travel with it.
+    .refine(hasNoUserinfo, 'must not contain a user or password: alerts quote this URL')
+    .optional()
+    .describe('Where `continuity serve` is reachable; alerts link to <base>/reports/<service>.'),
   digestIntervalDays: z.number().min(0).default(7).describe('Open violations are listed in a digest at most this often per service (0: after every scan).'),
   retry: z
     .strictObject({

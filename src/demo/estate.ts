@@ -44,6 +44,17 @@ export interface EmbeddedServerOptions {
   files?: Record<string, string>;
 }
 
+/**
+ * Write a file into a data directory, readable only by the server: owned by the
+ * directory's owner (the server may run as another user than this process).
+ */
+export async function writeDataDirFile(dataDir: string, name: string, content: string): Promise<void> {
+  const owner = await stat(dataDir);
+  const file = path.join(dataDir, name);
+  await writeFile(file, content, { mode: 0o600 });
+  await chown(file, owner.uid, owner.gid);
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-pg-'));
   const port = await freePort();
@@ -66,13 +77,8 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
     onError: () => undefined,
   });
   await server.initialise();
-  const owner = await stat(dataDir);
   const files = { ...options.files, ...(options.hbaLines ? { 'pg_hba.conf': `${options.hbaLines.join('\n')}\n` } : {}) };
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(dataDir, name);
-    await writeFile(file, content, { mode: 0o600 });
-    await chown(file, owner.uid, owner.gid);
-  }
+  for (const [name, content] of Object.entries(files)) await writeDataDirFile(dataDir, name, content);
   await server.start();
   return {
     port,

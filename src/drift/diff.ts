@@ -13,13 +13,13 @@ import type {
 import { ESTATE } from '../engine/scan';
 
 /** Statuses that make a finding an open violation (alerted once, then listed in the digest). */
-export const VIOLATION_STATUSES: readonly Status[] = ['fail', 'warn'];
+const VIOLATION_STATUSES: readonly Status[] = ['fail', 'warn'];
 /** Statuses that mean "we no longer know". */
 const BLIND_STATUSES: readonly Status[] = ['error', 'unknown'];
 
 /** A datastore appearing is a posture change someone should review (e.g. created without a backup policy). */
-export const DATASTORE_ADDED_SEVERITY: Severity = 'medium';
-export const DATASTORE_REMOVED_SEVERITY: Severity = 'low';
+const DATASTORE_ADDED_SEVERITY: Severity = 'medium';
+const DATASTORE_REMOVED_SEVERITY: Severity = 'low';
 
 export function isViolation(finding: Pick<Finding, 'status'>): boolean {
   return VIOLATION_STATUSES.includes(finding.status);
@@ -75,7 +75,7 @@ function worsenedEvidence(before: Finding, after: Finding, trends: Record<string
 }
 
 /** The events between two results of one service (or the estate), matched on (check id, resource). */
-export function diffFindings(
+function diffFindings(
   service: string,
   previous: { findings: Finding[]; datastores: string[] },
   current: { findings: Finding[]; datastores: string[] },
@@ -112,6 +112,10 @@ export function diffFindings(
 
   const previousByKey = new Map(previous.findings.map((f) => [findingKey(f), f]));
   const currentKeys = new Set(current.findings.map(findingKey));
+  // A check that could not read a datastore reports one error on it instead of its
+  // per-table findings: those are hidden, not resolved.
+  const blindScope = (f: Finding) => findingKey({ checkId: f.checkId, resource: f.datastore ?? '' });
+  const blind = new Set(current.findings.filter((f) => BLIND_STATUSES.includes(f.status)).map(blindScope));
 
   for (const now of current.findings) {
     const old = previousByKey.get(findingKey(now));
@@ -137,6 +141,7 @@ export function diffFindings(
     if (currentKeys.has(findingKey(old)) || !isViolation(old)) continue;
     // A removed datastore's findings leave with it: datastore-removed says so.
     if (old.datastore && removed.includes(old.datastore)) continue;
+    if (blind.has(blindScope(old))) continue;
     events.push({
       type: 'resolved',
       service,
@@ -221,13 +226,15 @@ export function diffScans(previous: ScanResult, current: ScanResult): DriftEvent
     const old = previousServices.get(service.name);
     return old ? diffService(old, service, current.checks) : [];
   });
-  events.push(
-    ...diffFindings(
-      ESTATE,
-      { findings: previous.estate.findings, datastores: [] },
-      { findings: current.estate.findings, datastores: [] },
-      current.checks,
-    ),
+  return [...events, ...diffEstate(previous, current)];
+}
+
+/** Events between the estate-level findings (discovery) of two scans. */
+export function diffEstate(previous: ScanResult, current: ScanResult): DriftEvent[] {
+  return diffFindings(
+    ESTATE,
+    { findings: previous.estate.findings, datastores: [] },
+    { findings: current.estate.findings, datastores: [] },
+    current.checks,
   );
-  return events;
 }

@@ -17,6 +17,8 @@ export interface ScanAndReportOptions {
   services?: string[];
   /** Replaces the registered service collectors (e.g. a repository collector limited by --since). */
   serviceCollectors?: ScanPlan['serviceCollectors'];
+  /** Replaces the registered estate collectors (serve shares one estate collection between the scans of a tick). */
+  estateCollectors?: ScanPlan['estateCollectors'];
   now?: () => Date;
   onDatastoreDone?: ScanPlan['onDatastoreDone'];
   /** Runs between the scan and the reports, e.g. to attach the changes since the previous scan. */
@@ -29,7 +31,7 @@ export async function scanAndReport(options: ScanAndReportOptions): Promise<{ sc
     configPath: options.configPath,
     collectors: DATASTORE_COLLECTORS,
     serviceCollectors: options.serviceCollectors ?? SERVICE_COLLECTORS,
-    estateCollectors: ESTATE_COLLECTORS,
+    estateCollectors: options.estateCollectors ?? ESTATE_COLLECTORS,
     checks: ALL_CHECKS,
     log: options.log,
     ...(options.services ? { services: options.services } : {}),

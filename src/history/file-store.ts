@@ -116,7 +116,7 @@ export class FileHistoryStore implements HistoryStore {
   async get(scanId: string): Promise<ScanResult | undefined> {
     const state = await this.readState();
     if (!state.scans.some((s) => s.scanId === scanId)) return undefined;
-    return JSON.parse(await readFile(this.scanFile(scanId), 'utf8')) as ScanResult;
+    return this.readScan(scanId);
   }
 
   async latestFor(service: string, options: { before?: string } = {}): Promise<ScanResult | undefined> {
@@ -124,7 +124,12 @@ export class FileHistoryStore implements HistoryStore {
     const start = options.before ? entries.findIndex((e) => e.scanId === options.before) + 1 : 0;
     if (options.before && start === 0) return undefined;
     const entry = entries[start];
-    return entry ? this.get(entry.scanId) : undefined;
+    // The entry comes from the index just read: its file is committed.
+    return entry ? this.readScan(entry.scanId) : undefined;
+  }
+
+  private async readScan(scanId: string): Promise<ScanResult> {
+    return JSON.parse(await readFile(this.scanFile(scanId), 'utf8')) as ScanResult;
   }
 
   async pending(): Promise<OutboxItem[]> {
@@ -157,7 +162,7 @@ export class FileHistoryStore implements HistoryStore {
   }
 }
 
-export function indexEntry(scan: ScanResult): ScanIndexEntry {
+function indexEntry(scan: ScanResult): ScanIndexEntry {
   return {
     scanId: scan.scanId,
     startedAt: scan.startedAt,

@@ -1,6 +1,7 @@
 // The team history store: PostgreSQL (history.url). A scan, its service index
 // rows and its outbox items are written in one transaction.
 import pg from 'pg';
+import type { Logger } from '../log';
 import type { ScanResult, Status } from '../model';
 import { displayUrl, errorMessage, registerUrlSecrets } from '../secrets';
 import { HISTORY_SCHEMA as S, inTransaction, migrateUp } from './migrations';
@@ -26,9 +27,12 @@ export class PostgresHistoryStore implements HistoryStore {
   }
 
   /** Connect and apply pending schema migrations. */
-  static async open(url: string, options: { keep: number; applicationName?: string }): Promise<PostgresHistoryStore> {
+  static async open(url: string, options: { keep: number; log: Logger }): Promise<PostgresHistoryStore> {
     registerUrlSecrets(url);
-    const pool = new pg.Pool({ connectionString: url, max: 4, application_name: options.applicationName ?? 'continuity-history' });
+    const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'continuity-history' });
+    // An idle pooled connection that drops (server restart, network) is reported here;
+    // without a listener it is an uncaught exception that ends `continuity serve`.
+    pool.on('error', (error) => options.log.warn({ err: errorMessage(error) }, 'history store connection lost'));
     try {
       const client = await pool.connect();
       try {
@@ -51,27 +55,30 @@ export class PostgresHistoryStore implements HistoryStore {
           `insert into ${S}.scans (scan_id, started_at, finished_at, totals, result) values ($1, $2, $3, $4, $5)`,
           [scan.scanId, scan.startedAt, scan.finishedAt, JSON.stringify(scan.totals), JSON.stringify(scan)],
         );
-        for (const service of scan.services) {
-          await client.query(`insert into ${S}.scan_services (scan_id, service, finished_at) values ($1, $2, $3)`, [
-            scan.scanId,
-            service.name,
-            scan.finishedAt,
-          ]);
-        }
-        for (const item of outbox) {
-          // An id already queued or delivered is the same delivery: not queued twice.
-          await client.query(
-            `insert into ${S}.outbox (id, sink, message, created_at, attempts) values ($1, $2, $3, $4, $5) on conflict (id) do nothing`,
-            [item.id, item.sink, JSON.stringify(item.message), item.createdAt, item.attempts],
-          );
-        }
-        for (const digest of digests) {
-          await client.query(
-            `insert into ${S}.digests (service, last_digest_at) values ($1, $2)
-             on conflict (service) do update set last_digest_at = excluded.last_digest_at`,
-            [digest.service, digest.at],
-          );
-        }
+        // One statement per table, however many services and deliveries the commit holds.
+        await client.query(
+          `insert into ${S}.scan_services (scan_id, service, finished_at) select $1, unnest($2::text[]), $3`,
+          [scan.scanId, scan.services.map((s) => s.name), scan.finishedAt],
+        );
+        // An id already queued or delivered is the same delivery: not queued twice.
+        await client.query(
+          `insert into ${S}.outbox (id, sink, message, created_at, attempts)
+           select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::integer[])
+           on conflict (id) do nothing`,
+          [
+            outbox.map((o) => o.id),
+            outbox.map((o) => o.sink),
+            outbox.map((o) => JSON.stringify(o.message)),
+            outbox.map((o) => o.createdAt),
+            outbox.map((o) => o.attempts),
+          ],
+        );
+        await client.query(
+          `insert into ${S}.digests (service, last_digest_at)
+           select * from unnest($1::text[], $2::timestamptz[])
+           on conflict (service) do update set last_digest_at = excluded.last_digest_at`,
+          [digests.map((d) => d.service), digests.map((d) => d.at)],
+        );
         // Retention: a scan goes once it is older than the newest `keep` of every service it holds.
         await client.query(
           `with ranked as (

@@ -1,7 +1,7 @@
 // After a scan: compare each service with its previous scan, then store the
 // scan together with the alerts it causes (one atomic commit), then deliver.
 import type { Config } from '../config/schema';
-import { diffFindings, diffService } from '../drift/diff';
+import { diffEstate, diffService } from '../drift/diff';
 import { ESTATE } from '../engine/scan';
 import type { DriftEvent, ScanResult } from '../model';
 import { planAlerts } from '../alerts/plan';
@@ -21,10 +21,12 @@ export interface ServiceDrift {
 /** Drift of each service of a scan against the newest stored scan of that service. */
 export async function driftSinceHistory(store: HistoryStore, scan: ScanResult): Promise<ServiceDrift[]> {
   const drift: ServiceDrift[] = [];
+  const loaded = new Map<string, ScanResult>();
   for (const service of scan.services) {
     const previous = await store.latestFor(service.name);
     const old = previous?.services.find((s) => s.name === service.name);
     if (!previous || !old) continue;
+    loaded.set(previous.scanId, previous);
     drift.push({
       service: service.name,
       previousScanId: previous.scanId,
@@ -33,16 +35,12 @@ export async function driftSinceHistory(store: HistoryStore, scan: ScanResult): 
     });
   }
   // Estate-level findings (discovery) are compared with the newest scan of any service.
+  // It is usually the scan a service was just compared with: not read again.
   const [latest] = await store.list({ limit: 1 });
   if (latest) {
-    const previous = await store.get(latest.scanId);
+    const previous = loaded.get(latest.scanId) ?? (await store.get(latest.scanId));
     if (previous) {
-      const events = diffFindings(
-        ESTATE,
-        { findings: previous.estate.findings, datastores: [] },
-        { findings: scan.estate.findings, datastores: [] },
-        scan.checks,
-      );
+      const events = diffEstate(previous, scan);
       if (events.length > 0) {
         drift.push({ service: ESTATE, previousScanId: previous.scanId, previousFinishedAt: previous.finishedAt, events });
       }

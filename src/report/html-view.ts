@@ -15,6 +15,7 @@ import {
   type Status,
 } from '../model';
 import { groupBy } from '../util';
+import { compareFindings } from './order';
 import { QUESTIONNAIRE, STATUS_ORDER } from './questionnaire';
 
 /**
@@ -88,7 +89,6 @@ interface Option {
 export interface FindingsSectionView {
   id: string;
   total: number;
-  embedded: number;
   omitted: number;
   /** Findings not rendered inline (only reachable through the script's pages, or scan.json). */
   collapsed: number;
@@ -111,7 +111,6 @@ export interface QuestionnaireRowView {
   stated?: { answer: string; contradicted: boolean; note?: string };
   findings: FindingView[];
   moreFindings: number;
-  checkIds: string[];
 }
 
 export interface ChangesView {
@@ -187,16 +186,6 @@ function rowLabel(row: QuestionnaireRowId | null): string {
 
 function evidenceValue(value: Evidence['value']): string {
   return value === null ? 'null' : String(value);
-}
-
-/** Worst status first, then most severe, then by check and resource. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
-    severityRank(b.severity) - severityRank(a.severity) ||
-    a.checkId.localeCompare(b.checkId) ||
-    a.resource.localeCompare(b.resource)
-  );
 }
 
 function checkIndex(checks: CheckDescriptor[]): Map<string, CheckDescriptor> {
@@ -314,7 +303,6 @@ function findingsSection(id: string, findings: Finding[], scan: ScanResult, budg
   return {
     id,
     total: sorted.length,
-    embedded: data.findings.length,
     omitted: data.omitted,
     collapsed: sorted.length - inlineCount,
     perCheck: HTML_LIMITS.inlinePerCheck,
@@ -365,7 +353,6 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
       ...(answer.stated ? { stated: answer.stated } : {}),
       findings: rowFindings.slice(0, HTML_LIMITS.perQuestionnaireRow).map((f) => findingView(f, checks)),
       moreFindings: Math.max(0, rowFindings.length - HTML_LIMITS.perQuestionnaireRow),
-      checkIds: answer.checkIds,
     };
   });
   const withWaiver = service.findings.filter((f) => f.waiver !== undefined).sort(compareFindings);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { SEVERITIES, type Finding, type ScanResult, type ServiceResult, type Status } from '../model';
+import { SEVERITIES, type ScanResult, type ServiceResult, type Status } from '../model';
+import { compareFindings } from './order';
 import { QUESTIONNAIRE } from './questionnaire';
 
 const TEMPLATE_PATH = fileURLToPath(new URL('../../reports/questionnaire.md.hbs', import.meta.url));
@@ -21,7 +22,7 @@ let compiledEstate: Handlebars.TemplateDelegate | undefined;
 /** The estate findings (e.g. unregistered datastores) as Markdown, worst first. */
 export function renderEstateMarkdown(scan: ScanResult): string {
   compiledEstate ??= markdown.compile(readFileSync(ESTATE_TEMPLATE_PATH, 'utf8'), { noEscape: true });
-  return compiledEstate({ scan, findings: sortFindings(scan.estate.findings) });
+  return compiledEstate({ scan, findings: [...scan.estate.findings].sort(compareFindings) });
 }
 
 const OPEN_STATUSES: Status[] = ['fail', 'warn', 'error', 'unknown', 'waived'];
@@ -41,7 +42,7 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
   const open = service.findings.filter((f) => OPEN_STATUSES.includes(f.status));
   const severityGroups = SEVERITIES.map((severity) => ({
     title: severity[0]!.toUpperCase() + severity.slice(1),
-    findings: sortFindings(open.filter((f) => f.severity === severity)),
+    findings: open.filter((f) => f.severity === severity).sort(compareFindings),
   })).filter((g) => g.findings.length > 0);
   const counts = new Map<Status, number>();
   for (const f of service.findings) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
@@ -62,11 +63,4 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
     passing: service.findings.filter((f) => f.status === 'pass' || f.status === 'skipped'),
     totalsLine,
   });
-}
-
-const ORDER: Status[] = ['fail', 'error', 'warn', 'unknown', 'waived'];
-function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.checkId.localeCompare(b.checkId) || a.resource.localeCompare(b.resource),
-  );
 }

@@ -2,6 +2,7 @@
 // migration lint rule), one result per open finding, with file/line locations.
 import type { Finding, ScanResult, Severity } from '../model';
 import { LINT_RULES } from '../migrations/rules';
+import { httpUrl } from './html-view';
 import { TOOL_VERSION } from '../version';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -39,7 +40,7 @@ export function renderSarif(scan: ScanResult): string {
     shortDescription: { text: check.title },
     fullDescription: { text: check.description },
     help: { text: check.remediation },
-    ...(check.docs && /^https?:\/\//.test(check.docs) ? { helpUri: check.docs } : {}),
+    ...(httpUrl(check.docs) ? { helpUri: check.docs } : {}),
     defaultConfiguration: { level: level(check.severity) },
     properties: { severity: check.severity, ...(check.questionnaireRow ? { questionnaireRow: check.questionnaireRow } : {}) },
   }));

@@ -43,7 +43,8 @@ function json(res: http.ServerResponse, status: number, value: unknown): void {
 async function reportFiles(ctx: HttpContext, service: string): Promise<string[]> {
   if (!ctx.services.includes(service)) return [];
   try {
-    return (await readdir(path.join(ctx.outDir, service))).filter((f) => !f.endsWith('.tmp') && path.extname(f) in CONTENT_TYPES).sort();
+    // A report being written (`x.html.<id>.tmp`) has no served extension.
+    return (await readdir(path.join(ctx.outDir, service))).filter((f) => path.extname(f) in CONTENT_TYPES).sort();
   } catch {
     return [];
   }

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config, Schedule } from '../config/schema';
+import { ESTATE_COLLECTORS } from '../engine/registry';
+import { createScanCache } from '../engine/scan';
 import { scanAndReport } from '../engine/scan-and-report';
+import type { EstateCollector } from '../engine/types';
 import { openHistory } from '../history/open';
 import { changesOf, driftSinceHistory, recordScan } from '../history/record';
 import type { HistoryStore } from '../history/types';
@@ -47,6 +50,8 @@ export class ContinuityService {
   /** Set when shutdown gave up waiting: a late scan result is then not recorded. */
   private abandoned = false;
   private readonly now: () => Date;
+  /** The estate collectors of the latest tick: the scans of one scheduled time share one estate collection. */
+  private estate: { tick: number; collectors: EstateCollector[] } | undefined;
 
   constructor(private readonly options: ServiceOptions) {
     this.now = options.now ?? (() => new Date());
@@ -67,7 +72,7 @@ export class ContinuityService {
 
   /** Open the history, serve HTTP and start the schedules. */
   async start(): Promise<{ host: string; port: number }> {
-    this.store = await openHistory(this.config.history);
+    this.store = await openHistory(this.config.history, this.log);
     this.sinks = createSinks(this.config.alerts, this.now);
     for (const service of this.config.services) {
       const latest = await this.store.latestFor(service.name);
@@ -91,7 +96,7 @@ export class ContinuityService {
     if (this.options.schedule !== false) {
       for (const service of this.config.services) {
         const schedule = scheduleOf(this.config, service.name);
-        const task = cron.schedule(schedule.cron, () => this.runService(service.name), {
+        const task = cron.schedule(schedule.cron, (context) => this.runService(service.name, context.date), {
           name: `scan ${service.name}`,
           timezone: schedule.timezone,
           // A missed tick (process paused) is not made up: the next one scans.
@@ -108,20 +113,39 @@ export class ContinuityService {
     return { host: address.address, port: address.port };
   }
 
-  /** Scan one service now, unless it is already being scanned or the service is stopping. */
-  runService(service: string): Promise<RunOutcome> {
+  /**
+   * Scan one service now, unless it is already being scanned or the service is
+   * stopping. `tick` is the scheduled time: scans of the same tick share the
+   * estate collection (AWS discovery) instead of listing the accounts once each.
+   */
+  runService(service: string, tick: Date = this.now()): Promise<RunOutcome> {
     if (this.stopping) return Promise.resolve('skipped_stopping');
     if (this.running.has(service)) {
       this.log.warn({ service }, 'scan skipped: the previous scan of this service is still running');
       this.metrics.scans.inc({ service, outcome: 'skipped_busy' });
       return Promise.resolve('skipped_busy');
     }
-    const run = this.scanOnce(service).finally(() => this.running.delete(service));
+    const run = this.scanOnce(service, this.estateCollectors(tick)).finally(() => this.running.delete(service));
     this.running.set(service, run);
     return run;
   }
 
-  private async scanOnce(service: string): Promise<RunOutcome> {
+  /**
+   * Estate collectors whose outcome is collected once per tick. Every scan still
+   * carries the estate findings, so history and drift compare them as before.
+   */
+  private estateCollectors(tick: Date): EstateCollector[] {
+    if (this.estate?.tick !== tick.getTime()) {
+      const once = createScanCache();
+      this.estate = {
+        tick: tick.getTime(),
+        collectors: ESTATE_COLLECTORS.map((c) => ({ ...c, collect: (ctx) => once.once(c.kind, () => c.collect(ctx)) })),
+      };
+    }
+    return this.estate.collectors;
+  }
+
+  private async scanOnce(service: string, estateCollectors: EstateCollector[]): Promise<RunOutcome> {
     const store = this.historyStore;
     const log = this.log.child({ service });
     log.info('scan started');
@@ -135,6 +159,7 @@ export class ContinuityService {
         outDir: path.join(this.config.serve.outDir, service),
         formats: this.config.serve.formats,
         services: [service],
+        estateCollectors,
         now: this.now,
         beforeReports: async (result) => {
           drift = await driftSinceHistory(store, result);

@@ -11,6 +11,7 @@ import { emailSink } from '../../src/alerts/sinks/email';
 import { DeliveryError } from '../../src/alerts/sinks/sink';
 import { slackPayload, slackSink } from '../../src/alerts/sinks/slack';
 import { sign, webhookSink } from '../../src/alerts/sinks/webhook';
+import { parseConfig } from '../../src/config/load';
 import { ConfigSchema } from '../../src/config/schema';
 import { diffScans } from '../../src/drift/diff';
 import { freePort } from '../../src/demo/estate';
@@ -77,6 +78,15 @@ describe('routing and planning', () => {
     // The new failure is alerted now, so the digest has nothing else to list.
     expect(plan.outbox.map((o) => [o.sink, o.message.kind, o.message.events.map((e) => e.type)])).toEqual([['all', 'drift', ['new-failure']]]);
     expect(plan.digestQueued).toBe(false);
+  });
+
+  it('refuses a reportBaseUrl with a user or password, naming the key: alerts quote it', () => {
+    const yaml = (base: string) => `services:\n  - name: orders\nalerts:\n  reportBaseUrl: ${base}\n`;
+    expect(() => parseConfig(yaml('https://ops:${REPORT_PASSWORD}@continuity.example'), 'c.yaml', { REPORT_PASSWORD: 'hunter2-report' })).toThrow(
+      'c.yaml:4: alerts.reportBaseUrl: must not contain a user or password: alerts quote this URL',
+    );
+    expect(() => parseConfig(yaml('https://ops@continuity.example'), 'c.yaml')).toThrow(/alerts\.reportBaseUrl: must not contain a user/);
+    expect(parseConfig(yaml('https://continuity.example'), 'c.yaml').alerts.reportBaseUrl).toBe('https://continuity.example');
   });
 
   it('gives the same change the same idempotency key when the scan is repeated', () => {

@@ -53,6 +53,24 @@ describe('diffScans', () => {
     ]);
   });
 
+  it('does not resolve the per-table failures of a check that now cannot read the datastore', () => {
+    const items = finding({ checkId: 'pg.fk', status: 'fail', resource: 'orders-db:public.items' });
+    const before = scanOf([items, finding({ checkId: 'pg.ssl', status: 'fail', datastore: 'other-db', resource: 'other-db:public.t' })], {
+      datastores: ['orders-db', 'other-db'],
+    });
+    for (const blind of ['error', 'unknown'] as const) {
+      const after = scanOf(
+        [
+          finding({ checkId: 'pg.fk', status: blind, resource: 'orders-db', message: 'could not collect postgres facts: ECONNREFUSED' }),
+          // Blind on orders-db: the pg.ssl failure on other-db is still resolved.
+          finding({ checkId: 'pg.ssl', status: blind }),
+        ],
+        { datastores: ['orders-db', 'other-db'] },
+      );
+      expect(diffScans(before, after).map((e) => [e.type, e.checkId, e.resource])).toEqual([['resolved', 'pg.ssl', 'other-db:public.t']]);
+    }
+  });
+
   it('reports a trended numeric evidence moving the wrong way while still passing (retention 35 -> 30)', () => {
     const events = diffScans(scanOf([retention(35)]), scanOf([retention(30)]));
     expect(events).toHaveLength(1);

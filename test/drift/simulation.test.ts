@@ -7,20 +7,21 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AlertMessage } from '../../src/alerts/message';
 import { ConfigSchema, type Config } from '../../src/config/schema';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
 import { silentLogger } from '../../src/log';
 import type { DriftEvent } from '../../src/model';
 import { ContinuityService } from '../../src/service/serve';
 import { startAlertReceiver, type AlertReceiver } from '../support/alert-receiver';
 import {
-  adminQuery,
   HBA_PLAINTEXT_FIRST,
   HBA_TLS_ONLY,
   installCertificate,
-  selfSignedCertificate,
+  serverCertificate,
+  startTlsOnlyServer,
+  withAdmin,
   writeHba,
   type CertificatePair,
-} from '../support/pg-admin';
+  type EmbeddedServer,
+} from '../support/postgres';
 
 const DAY = 24 * 60 * 60 * 1000;
 const WEBHOOK_SECRET = 'simulation-webhook-secret-0001';
@@ -51,25 +52,25 @@ function firstMonday(): Date {
 let server: EmbeddedServer;
 let receiver: AlertReceiver;
 let workDir: string;
-let longCert: CertificatePair;
 let shortCert: CertificatePair;
 
+/** A superuser statement, over TLS (the server admits TCP clients only over TLS). */
+function admin(sql: string, database = 'postgres'): Promise<unknown> {
+  return withAdmin(server, database, (client) => client.query(sql), true);
+}
+
 beforeAll(async () => {
-  [server, receiver, workDir, longCert, shortCert] = await Promise.all([
-    startEmbeddedPostgres(),
+  // Certificates are valid relative to the real clock: one for a year, then one expiring sooner.
+  [server, receiver, workDir, shortCert] = await Promise.all([
+    startTlsOnlyServer(new Date(Date.now() + 365 * DAY)),
     startAlertReceiver(),
     mkdtemp(path.join(os.tmpdir(), 'continuity-sim-')),
-    selfSignedCertificate(365),
-    selfSignedCertificate(200),
+    serverCertificate(new Date(Date.now() + 200 * DAY)),
   ]);
-  await adminQuery(server, 'create database orders', 'postgres', false);
-  await adminQuery(server, 'create database orders_audit', 'postgres', false);
-  await adminQuery(server, SCHEMA, 'orders', false);
-  await adminQuery(server, 'create table audit_log (id bigserial primary key, entry text not null)', 'orders_audit', false);
-  await installCertificate(server, longCert);
-  await writeHba(server, HBA_TLS_ONLY);
-  await adminQuery(server, "alter system set ssl = on", 'postgres', false);
-  await adminQuery(server, 'select pg_reload_conf()', 'postgres', false);
+  await admin('create database orders');
+  await admin('create database orders_audit');
+  await admin(SCHEMA, 'orders');
+  await admin('create table audit_log (id bigserial primary key, entry text not null)', 'orders_audit');
 });
 
 afterAll(async () => {
@@ -79,7 +80,7 @@ afterAll(async () => {
 });
 
 function configFor(start: Date, withAuditDb: boolean): Config {
-  const url = (db: string) => `postgres://postgres:${server.password}@127.0.0.1:${server.port}/${db}?sslmode=require`;
+  const url = (db: string) => server.adminUrl(db).replace('sslmode=disable', 'sslmode=require');
   // Live for weeks 1-5; expired at the week 6 scan.
   const waiverExpires = new Date(start.getTime() + 34 * DAY).toISOString().slice(0, 10);
   return ConfigSchema.parse({
@@ -138,25 +139,25 @@ it('eight weekly scans produce exactly the expected events and alerts, none lost
     switch (week) {
       case 2: // SSL enforcement switched off during an incident
         await writeHba(server, HBA_PLAINTEXT_FIRST);
-        await adminQuery(server, 'select pg_reload_conf()');
+        await admin('select pg_reload_conf()');
         break;
       case 3: // an index dropped; the receiver refuses the first three deliveries
-        await adminQuery(server, 'drop index inventory_menu_idx', 'orders');
+        await admin('drop index inventory_menu_idx', 'orders');
         receiver.refuseNext(3, 503);
         break;
       case 4: // SSL enforcement restored; a datastore added to the config (service restarted)
         await writeHba(server, HBA_TLS_ONLY);
-        await adminQuery(server, 'select pg_reload_conf()');
+        await admin('select pg_reload_conf()');
         await service.stop();
         service = make(true);
         await service.start();
         break;
       case 5: // a failure fixed
-        await adminQuery(server, 'alter table stock_movements add primary key (movement_id)', 'orders');
+        await admin('alter table stock_movements add primary key (movement_id)', 'orders');
         break;
       case 7: // the certificate replaced by one that expires sooner: still passing, but worse
         await installCertificate(server, shortCert);
-        await adminQuery(server, 'select pg_reload_conf()');
+        await admin('select pg_reload_conf()');
         break;
       case 8: // the datastore removed from the config again (service restarted)
         await service.stop();

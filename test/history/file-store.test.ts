@@ -1,8 +1,9 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileHistoryStore } from '../../src/history/file-store';
+import { driftSinceHistory } from '../../src/history/record';
 import type { OutboxItem } from '../../src/history/types';
 import { finding, scanOf } from '../support/scan-fixtures';
 
@@ -80,5 +81,27 @@ describe('FileHistoryStore', () => {
     expect((await reopened.list()).map((e) => e.scanId)).toEqual(['a']);
     expect(await readdir(path.join(dir, 'scans'))).toEqual(['a.json']);
     expect((await readdir(dir)).sort()).toEqual(['scans', 'state.json']);
+  });
+
+  it('reads state.json once to find the latest scan of a service', async () => {
+    const store = await FileHistoryStore.open(await tempDir(), { keep: 10 });
+    await store.record({ scan: scanOf([], { scanId: 'a' }), outbox: [], digests: [] });
+    const readState = vi.spyOn(FileHistoryStore.prototype as unknown as { readState(): Promise<unknown> }, 'readState');
+    try {
+      expect((await store.latestFor('orders'))?.scanId).toBe('a');
+      expect(readState).toHaveBeenCalledTimes(1);
+    } finally {
+      readState.mockRestore();
+    }
+  });
+
+  it('drift reads the previous scan once when it is both the service\'s latest and the newest of all', async () => {
+    const store = await FileHistoryStore.open(await tempDir(), { keep: 10 });
+    await store.record({ scan: scanOf([finding({ checkId: 'pg.ssl', status: 'pass' })], { scanId: 'a' }), outbox: [], digests: [] });
+    const get = vi.spyOn(store, 'get');
+    const latestFor = vi.spyOn(store, 'latestFor');
+    const drift = await driftSinceHistory(store, scanOf([finding({ checkId: 'pg.ssl', status: 'fail' })], { scanId: 'b' }));
+    expect(drift.map((d) => [d.service, d.previousScanId, d.events.map((e) => e.type)])).toEqual([['orders', 'a', ['new-failure']]]);
+    expect(latestFor.mock.calls.length + get.mock.calls.length).toBe(1);
   });
 });

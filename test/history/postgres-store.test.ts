@@ -1,10 +1,13 @@
 // The PostgreSQL history store against a real (embedded) PostgreSQL.
+import { Writable } from 'node:stream';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
 import { appliedVersions, migrateDown, migrateUp, MIGRATIONS } from '../../src/history/migrations';
 import { PostgresHistoryStore } from '../../src/history/postgres-store';
 import type { OutboxItem } from '../../src/history/types';
+import { silentLogger } from '../../src/log';
 import { finding, scanOf } from '../support/scan-fixtures';
 
 let server: EmbeddedServer;
@@ -13,7 +16,9 @@ beforeAll(async () => {
   server = await startEmbeddedPostgres();
   admin = new pg.Client({ connectionString: server.adminUrl() });
   await admin.connect();
-  for (const db of ['history_migrations', 'history_store', 'history_retention']) await admin.query(`create database ${db}`);
+  for (const db of ['history_migrations', 'history_store', 'history_retention', 'history_batch', 'history_drop']) {
+    await admin.query(`create database ${db}`);
+  }
 });
 afterAll(async () => {
   await admin?.end();
@@ -73,7 +78,7 @@ describe('history schema migrations', () => {
 
 describe('PostgresHistoryStore', () => {
   it('records scans with their outbox, lists them, finds the previous scan of a service', async () => {
-    const store = await PostgresHistoryStore.open(server.adminUrl('history_store'), { keep: 10 });
+    const store = await PostgresHistoryStore.open(server.adminUrl('history_store'), { keep: 10, log: silentLogger });
     try {
       const a = scanOf([finding({ checkId: 'pg.ssl', status: 'pass' })], { at: '2025-01-06T09:00:00.000Z', scanId: 'a' });
       const b = scanOf([], { at: '2025-01-13T09:00:00.000Z', scanId: 'b', service: 'billing' });
@@ -110,7 +115,7 @@ describe('PostgresHistoryStore', () => {
   });
 
   it('keeps the last N scans per service', async () => {
-    const store = await PostgresHistoryStore.open(server.adminUrl('history_retention'), { keep: 2 });
+    const store = await PostgresHistoryStore.open(server.adminUrl('history_retention'), { keep: 2, log: silentLogger });
     try {
       for (let i = 1; i <= 4; i++) {
         await store.record({ scan: scanOf([], { scanId: `o${i}`, at: `2025-01-0${i}T09:00:00.000Z` }), outbox: [], digests: [] });
@@ -124,13 +129,58 @@ describe('PostgresHistoryStore', () => {
 
   it('never shows the password of history.url in its description or errors', async () => {
     const url = server.adminUrl('history_store');
-    const store = await PostgresHistoryStore.open(url, { keep: 10 });
+    const store = await PostgresHistoryStore.open(url, { keep: 10, log: silentLogger });
     expect(store.description).not.toContain(server.password);
     await store.close();
     const wrong = url.replace(`:${server.port}/`, `:1/`);
-    const error = await PostgresHistoryStore.open(wrong, { keep: 1 }).catch((e: Error) => e);
+    const error = await PostgresHistoryStore.open(wrong, { keep: 1, log: silentLogger }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain('history store');
     expect((error as Error).message).not.toContain(server.password);
+  });
+
+  it('writes a commit with one statement per table, however many services and deliveries it holds', async () => {
+    const store = await PostgresHistoryStore.open(server.adminUrl('history_batch'), { keep: 10, log: silentLogger });
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      const scan = scanOf([], { scanId: 'many' });
+      scan.services = ['orders', 'billing', 'catalog'].map((name) => ({ ...scan.services[0]!, name }));
+      const outbox = ['p', 'q', 'r', 'p'].map((id) => item(id));
+      const digests = scan.services.map((s) => ({ service: s.name, at: scan.startedAt }));
+      await store.record({ scan, outbox, digests });
+      const inserts = query.mock.calls.map(([sql]) => String(sql)).filter((sql) => /^\s*insert/i.test(sql));
+      expect(inserts).toHaveLength(4); // scans, scan_services, outbox, digests
+      expect((await store.list()).map((e) => e.services)).toEqual([['billing', 'catalog', 'orders']]);
+      expect((await store.pending()).map((p) => [p.id, p.message.key, p.createdAt])).toEqual([
+        ['p', 'p', '2025-01-06T09:00:00.000Z'],
+        ['q', 'q', '2025-01-06T09:00:00.000Z'],
+        ['r', 'r', '2025-01-06T09:00:00.000Z'],
+      ]);
+      expect(await store.lastDigestAt('catalog')).toBe(scan.startedAt);
+    } finally {
+      query.mockRestore();
+      await store.close();
+    }
+  });
+
+  it('logs an idle connection that drops and keeps working', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const log = pino({ base: undefined }, sink);
+    const store = await PostgresHistoryStore.open(server.adminUrl('history_drop'), { keep: 10, log });
+    try {
+      // The connection that ran the migrations waits idle in the pool: end it from the server side.
+      await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = 'history_drop' and application_name = 'continuity-history'`);
+      await vi.waitFor(() => expect(lines.join('')).toContain('history store connection lost'));
+      expect(lines.join('')).not.toContain(server.password);
+      expect(await store.list()).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });

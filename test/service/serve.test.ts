@@ -12,7 +12,9 @@ import { ConfigSchema, type Config } from '../../src/config/schema';
 import { createBbqDatabase, startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
 import { silentLogger } from '../../src/log';
 import type { ScanResult } from '../../src/model';
+import { ESTATE } from '../../src/engine/scan';
 import { ContinuityService, scheduleOf } from '../../src/service/serve';
+import { startAwsFixture } from '../support/aws-env';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -129,6 +131,44 @@ describe('continuity serve', () => {
     const { FileHistoryStore } = await import('../../src/history/file-store');
     const store = await FileHistoryStore.open(path.join(workDir, 'abandon', 'history'), { keep: 10 });
     expect(await store.list()).toEqual([]);
+  });
+
+  it('collects the estate (AWS discovery) once per tick; every scan of the tick carries its findings into history and drift', async () => {
+    const aws = await startAwsFixture();
+    try {
+      aws.server.region('111111111111', 'eu-west-1').instances.push({
+        identifier: 'stray',
+        engine: 'postgres',
+        engineVersion: '16.4',
+        backupRetentionPeriod: 7,
+        latestRestorableTime: '2025-01-06T08:55:00Z',
+        multiAz: false,
+        storageEncrypted: true,
+        deletionProtection: false,
+      });
+      const cfg = ConfigSchema.parse({ ...config('estate'), aws: { regions: ['eu-west-1'], discovery: true } });
+      let clock = new Date('2025-01-06T09:00:00Z');
+      const service = new ContinuityService({ config: cfg, configPath: null, log: silentLogger, schedule: false, now: () => clock });
+      await service.start();
+      const tick = clock;
+      expect(await Promise.all([service.runService('bbq', tick), service.runService('idle', tick)])).toEqual(['ok', 'ok']);
+      expect([aws.server.calls.get('DescribeDBInstances'), aws.server.calls.get('ListBuckets')]).toEqual([1, 1]);
+      const stray = (scan: ScanResult | undefined) =>
+        scan?.estate.findings.filter((f) => f.status === 'fail').map((f) => f.resource);
+      expect(stray(await service.historyStore.latestFor('bbq'))).toEqual(['rds-instance:default/eu-west-1/stray']);
+      expect(stray(await service.historyStore.latestFor('idle'))).toEqual(['rds-instance:default/eu-west-1/stray']);
+
+      // The next tick lists again, and compares the estate with the previous tick: unchanged.
+      clock = new Date('2025-01-13T09:00:00Z');
+      expect(await service.runService('idle', clock)).toBe('ok');
+      expect(aws.server.calls.get('DescribeDBInstances')).toBe(2);
+      const latest = await service.historyStore.latestFor('idle');
+      expect(stray(latest)).toEqual(['rds-instance:default/eu-west-1/stray']);
+      expect(latest?.changes?.events.filter((e) => e.service === ESTATE) ?? []).toEqual([]);
+      await service.stop();
+    } finally {
+      await aws.stop();
+    }
   });
 
   it('`continuity serve --config config/continuity.example.yaml` answers /healthz and /metrics and exits 0 on SIGTERM', async () => {

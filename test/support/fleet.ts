@@ -9,7 +9,6 @@ import {
   DRIFT_EVENT_TYPES,
   SCAN_RESULT_SCHEMA_VERSION,
   STATUSES,
-  type CheckDescriptor,
   type DriftEvent,
   type Finding,
   type ScanResult,
@@ -53,14 +52,8 @@ const PER_TABLE_CHECKS = new Set([
   'postgres.sequential-scan-heavy',
 ]);
 
-export const DISCOVERY_CHECK: CheckDescriptor = {
-  id: 'discovery.unregistered-datastore',
-  title: 'Every datastore belongs to a service',
-  severity: 'high',
-  questionnaireRow: null,
-  description: 'A datastore found by discovery that no service declares has no owner and no backup policy link.',
-  remediation: 'Declare the datastore under its service in the configuration, or decommission it.',
-};
+/** The estate findings are those of discovery: datastores no service registers. */
+const UNREGISTERED = describeCheck(ALL_CHECKS.find((c) => c.id === 'datastore.unregistered')!);
 
 export function buildFleetScan(options: FleetOptions): ScanResult {
   const rand = random(options.seed ?? 7);
@@ -197,14 +190,14 @@ export function buildFleetScan(options: FleetOptions): ScanResult {
   }
 
   const estate: Finding[] = Array.from({ length: options.estateFindings ?? 0 }, (_, i) => ({
-    checkId: DISCOVERY_CHECK.id,
+    checkId: UNREGISTERED.id,
     service: ESTATE,
     resource: `arn:aws:rds:eu-west-1:123456789012:db:orphan-${i + 1}`,
     status: 'fail',
-    severity: 'high',
-    message: `RDS instance orphan-${i + 1} (postgres 15.6) is not declared by any service`,
+    severity: UNREGISTERED.severity,
+    message: `RDS instance orphan-${i + 1} (postgres) in account 123456789012, eu-west-1 is not registered: no owner, no backup policy link`,
     evidence: [{ source: 'rds:DescribeDBInstances', field: 'DBInstanceIdentifier', value: `orphan-${i + 1}` }],
-    remediation: DISCOVERY_CHECK.remediation,
+    remediation: UNREGISTERED.remediation,
   }));
 
   const totals = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
@@ -218,7 +211,7 @@ export function buildFleetScan(options: FleetOptions): ScanResult {
     configPath: '/etc/continuity/fleet.yaml',
     services,
     estate: { findings: estate },
-    checks: [...ALL_CHECKS.map(describeCheck), DISCOVERY_CHECK],
+    checks: ALL_CHECKS.map(describeCheck),
     totals,
     ...(options.changes
       ? { changes: { previousScanId: '00000000-0000-4000-8000-000000000000', previousFinishedAt: '2026-02-23T06:00:00.000Z', events } }

@@ -1,12 +1,28 @@
-// Real PostgreSQL servers for the tests, started by the suite itself.
+// Real PostgreSQL servers for the tests, started by the suite itself, and the
+// changes an operator makes to a running one (certificate, pg_hba.conf; applied
+// with pg_reload_conf()).
 import pg from 'pg';
 import selfsigned from 'selfsigned';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
+import { startEmbeddedPostgres, writeDataDirFile, type EmbeddedServer } from '../../src/demo/estate';
 
 export type { EmbeddedServer };
 
+export interface CertificatePair {
+  cert: string;
+  key: string;
+}
+
+/** pg_hba.conf that admits TCP clients only over TLS. */
+export const HBA_TLS_ONLY = [
+  'local all all scram-sha-256',
+  'hostssl all all 127.0.0.1/32 scram-sha-256',
+  'hostssl all all ::1/128 scram-sha-256',
+];
+/** The incident change: a plaintext rule put first "temporarily". */
+export const HBA_PLAINTEXT_FIRST = [HBA_TLS_ONLY[0]!, 'host all all 127.0.0.1/32 scram-sha-256', ...HBA_TLS_ONLY.slice(1)];
+
 /** A self-signed server certificate for 127.0.0.1 valid until `notAfter`. */
-export async function serverCertificate(notAfter: Date): Promise<{ cert: string; key: string }> {
+export async function serverCertificate(notAfter: Date): Promise<CertificatePair> {
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'continuity-test' }], {
     keySize: 2048,
     notBeforeDate: new Date(Date.now() - 24 * 3600 * 1000),
@@ -27,12 +43,17 @@ export async function startTlsOnlyServer(notAfter = new Date(Date.now() + 365 * 
   return startEmbeddedPostgres({
     files: { 'server.crt': cert, 'server.key': key },
     postgresFlags: ['-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key'],
-    hbaLines: [
-      'local all all scram-sha-256',
-      'hostssl all all 127.0.0.1/32 scram-sha-256',
-      'hostssl all all ::1/128 scram-sha-256',
-    ],
+    hbaLines: HBA_TLS_ONLY,
   });
+}
+
+export async function installCertificate(server: EmbeddedServer, pair: CertificatePair): Promise<void> {
+  await writeDataDirFile(server.dataDir, 'server.crt', pair.cert);
+  await writeDataDirFile(server.dataDir, 'server.key', pair.key);
+}
+
+export async function writeHba(server: EmbeddedServer, lines: string[]): Promise<void> {
+  await writeDataDirFile(server.dataDir, 'pg_hba.conf', `${lines.join('\n')}\n`);
 }
 
 /** Run statements as the superuser (over TLS when the server demands it). */

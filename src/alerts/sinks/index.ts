@@ -4,7 +4,7 @@ import type { AlertSink } from './sink';
 import { slackSink } from './slack';
 import { webhookSink } from './webhook';
 
-export function createSink(config: SinkConfig, timeoutMs: number, now?: () => Date): AlertSink {
+function createSink(config: SinkConfig, timeoutMs: number, now?: () => Date): AlertSink {
   switch (config.type) {
     case 'slack':
       return slackSink(config, timeoutMs);

@@ -6,9 +6,9 @@ import { registerSecret } from '../../secrets';
 import type { AlertMessage } from '../message';
 import { post, type AlertSink } from './sink';
 
-export const SIGNATURE_HEADER = 'x-continuity-signature';
-export const TIMESTAMP_HEADER = 'x-continuity-timestamp';
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const SIGNATURE_HEADER = 'x-continuity-signature';
+const TIMESTAMP_HEADER = 'x-continuity-timestamp';
+const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 export function sign(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
