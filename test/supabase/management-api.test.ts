@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSupabase, createSupabaseCollector } from '../../src/collectors/supabase';
-import { retryAfterMs, type Sleep } from '../../src/collectors/supabase/management-api';
+import { type Sleep } from '../../src/collectors/supabase/management-api';
+import { retryAfterMs } from '../../src/util';
 import { SupabaseProjectDatastoreSchema, type Config } from '../../src/config/schema';
 import { resolvePolicy } from '../../src/config/policy';
 import { createScanCache } from '../../src/engine/scan';

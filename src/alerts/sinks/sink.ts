@@ -1,4 +1,5 @@
 import type { AlertMessage } from '../message';
+import { retryAfterMs } from '../../util';
 
 /** Where alerts go. `send` resolves once the receiver accepted the message. */
 export interface AlertSink {
@@ -17,15 +18,6 @@ export class DeliveryError extends Error {
     super(message);
     this.name = 'DeliveryError';
   }
-}
-
-/** Retry-After as seconds or an HTTP date. */
-function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**
@@ -54,6 +46,6 @@ export async function post(
   throw new DeliveryError(
     `${sink}: HTTP ${response.status}${detail ? ` ${detail}` : ''}`,
     retryable,
-    retryAfterMs(response.headers.get('retry-after')),
+    retryAfterMs(response.headers.get('retry-after'), Date.now()),
   );
 }

@@ -2,6 +2,7 @@
 // plain fetch over HTTPS + JSON, bearer token, bounded retries on throttling.
 import { setTimeout as delay } from 'node:timers/promises';
 import { errorMessage, redact } from '../../secrets';
+import { retryAfterMs } from '../../util';
 
 /** Waits between retries; injectable so that tests never wait in real time. */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
@@ -37,14 +38,6 @@ const MAX_ATTEMPTS = 4;
 const MAX_RETRY_WAIT_MS = 60_000;
 const BACKOFF_BASE_MS = 1000;
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
-export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 const EXPLANATIONS: Record<number, { reason: string; hint?: string }> = {
   401: {
