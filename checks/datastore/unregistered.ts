@@ -10,7 +10,7 @@ export default defineEstateCheck({
   severity: 'medium',
   questionnaireRow: null,
   description:
-    'Every RDS instance, cluster and S3 bucket that discovery lists in the configured accounts and regions is registered in the config under a service, so it has an owner and a backup policy link. Cluster members are covered by their cluster.',
+    'Every RDS instance, cluster and S3 bucket that discovery lists in the configured accounts and regions is registered in the config under a service, so it has an owner and a backup policy link. Cluster members are covered by their cluster. Without configured regions RDS is not listed, which is unknown, not a pass.',
   remediation: 'Add the datastore to the service that owns it (services[].datastores) with its backupPolicy link, or waive it with a reason.',
   evaluate({ config, facts }): FindingDraft[] {
     const registered = new Set<string>();

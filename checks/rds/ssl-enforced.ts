@@ -10,7 +10,7 @@ export default defineDatastoreCheck({
   severity: 'high',
   questionnaireRow: 'ssl',
   description:
-    'The parameter group in effect sets rds.force_ssl = 1 (PostgreSQL, SQL Server) or require_secure_transport = ON/1 (MySQL, MariaDB, Aurora MySQL), and the group is applied (a group pending reboot does not count). Default groups carry the engine default: rds.force_ssl is 1 on RDS for PostgreSQL 15 and later, require_secure_transport is ON on RDS for MariaDB 11.8 and later, off otherwise.',
+    'The parameter group in effect sets rds.force_ssl = 1 (PostgreSQL, SQL Server) or require_secure_transport = ON/1 (MySQL, MariaDB, Aurora MySQL), and the group is applied (a group pending reboot does not count; a missing apply status is unknown). Default groups carry the engine default: rds.force_ssl is 1 on RDS for PostgreSQL 15 and later, require_secure_transport is ON on RDS for MariaDB 11.8 and later, off otherwise.',
   remediation:
     'In a custom (cluster) parameter group set rds.force_ssl = 1 or require_secure_transport = ON, attach it to the database, and reboot if the apply status is pending-reboot.',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html',

@@ -31,7 +31,7 @@ export default defineServiceCheck({
   severity: 'high',
   questionnaireRow: 'rollbacks',
   description:
-    'verify-migrations applies every up migration on a throwaway PostgreSQL, then from the newest down runs down, up and down again, comparing a normalised catalog fingerprint (tables, columns, constraints, indexes, sequences, views, functions, enum types, triggers) before and after each round trip. Supported: golang-migrate, dbmate, sqitch.',
+    'verify-migrations applies every up migration on a throwaway PostgreSQL, then from the newest down runs down, up and down again, comparing a normalised catalog fingerprint (tables, columns, constraints, indexes, sequences, views, functions, enum, domain and composite types, triggers, extensions, row level security and policies, comments) before and after each round trip. Supported: golang-migrate, dbmate, sqitch.',
   remediation: 'Make the down script undo exactly what the up script does (drop what it created, restore what it dropped or changed), then run `continuity verify-migrations --repo .` again.',
   docs: 'docs/migrations.md#repomigration-roundtrip',
   evaluate({ facts }): FindingDraft[] {

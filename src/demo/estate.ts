@@ -76,10 +76,17 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
     onLog: () => undefined,
     onError: () => undefined,
   });
-  await server.initialise();
-  const files = { ...options.files, ...(options.hbaLines ? { 'pg_hba.conf': `${options.hbaLines.join('\n')}\n` } : {}) };
-  for (const [name, content] of Object.entries(files)) await writeDataDirFile(dataDir, name, content);
-  await server.start();
+  try {
+    await server.initialise();
+    const files = { ...options.files, ...(options.hbaLines ? { 'pg_hba.conf': `${options.hbaLines.join('\n')}\n` } : {}) };
+    for (const [name, content] of Object.entries(files)) await writeDataDirFile(dataDir, name, content);
+    await server.start();
+  } catch (error) {
+    // A server that did not come up leaves nothing behind: no process, no data directory.
+    await server.stop().catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     password,
