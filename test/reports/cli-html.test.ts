@@ -1,14 +1,11 @@
 // Every scan writes the HTML reports next to the Markdown and JSON: the CLI's default formats.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model';
-
-const run = promisify(execFile);
+import { runCli } from '../support/cli';
 
 describe('continuity scan (default formats)', () => {
   let out: string | undefined;
@@ -18,9 +15,8 @@ describe('continuity scan (default formats)', () => {
 
   it('writes out/index.html and out/<service>.html beside the Markdown and JSON', async () => {
     out = await mkdtemp(path.join(os.tmpdir(), 'continuity-cli-html-'));
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scan', '--out', out], {
-      env: { ...process.env, CONTINUITY_LOG_LEVEL: 'silent' },
-    });
+    const { code, stdout } = await runCli(['scan', '--out', out], { env: { CONTINUITY_LOG_LEVEL: 'silent' } });
+    expect(code).toBe(0);
     const scan = JSON.parse(await readFile(path.join(out, 'scan.json'), 'utf8')) as ScanResult;
     const service = scan.services[0]!.name;
     for (const file of ['scan.json', `${service}.md`, 'index.html', `${service}.html`]) {
