@@ -1,5 +1,5 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
-import { judgedName, memberEvidence } from './judged';
+import { judgedName, memberEvidence } from './_judged';
 
 export default defineDatastoreCheck({
   scope: 'datastore',

@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
-import { judgedName, memberEvidence } from './judged';
+import { judgedName, memberEvidence } from './_judged';
 
 const MINUTE_MS = 60_000;
 

@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { judgedName } from './judged';
+import { judgedName } from './_judged';
 
 export default defineDatastoreCheck({
   scope: 'datastore',

@@ -1,8 +1,7 @@
 import { defineServiceCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
 import { countsChangedFiles, describeScope, migrationsInScope, repoPath } from '../../src/migrations/scope';
-import { PARSER_PG_MAJOR } from '../../src/migrations/sql';
-import type { LintHit } from '../../src/migrations/types';
+import { PARSER_PG_MAJOR, type LintHit } from '../../src/migrations/types';
 
 const BREAKING = new Set(['critical', 'high', 'medium']);
 const LINTER = `continuity lint (PostgreSQL ${PARSER_PG_MAJOR} parser)`;

@@ -1,9 +1,9 @@
 // The PostgreSQL parser (libpg-query: the real parser compiled to WASM, pinned
 // to PostgreSQL 17 by the package's major version, see PARSER_PG_MAJOR) and helpers over its JSON tree.
 import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { PARSER_PG_MAJOR } from './types';
 
-/** The PostgreSQL major version whose grammar the linter parses with. */
-export const PARSER_PG_MAJOR = 17;
+export { PARSER_PG_MAJOR };
 
 let loaded: Promise<void> | undefined;
 

@@ -2,6 +2,9 @@
 // relative to the repository root, with forward slashes.
 import type { Severity } from '../model';
 
+/** The PostgreSQL major version whose grammar the linter parses with (libpg-query's major version). */
+export const PARSER_PG_MAJOR = 17;
+
 export const MIGRATION_TOOLS = [
   'sqitch',
   'supabase',

@@ -22,3 +22,19 @@ export function renderCheckCatalog(checks: Check[]): string {
   ];
   return lines.join('\n');
 }
+
+/** The lint rule table of docs/migrations.md, rendered from the rules' metadata. */
+export function renderLintRuleTable(rules: readonly { id: string; severity: string; flags: string }[]): string {
+  return ['| rule | severity | flags |', '| --- | --- | --- |', ...rules.map((r) => `| ${r.id} | ${r.severity} | ${cell(r.flags)} |`), ''].join('\n');
+}
+
+const LINT_TABLE_START = /<!-- lint-rules:start[^\n]*-->\n/;
+const LINT_TABLE_END = '<!-- lint-rules:end -->';
+
+/** docs/migrations.md with its generated lint rule table replaced; the rest of the page is written by hand. */
+export function withLintRuleTable(page: string, table: string): string {
+  const start = LINT_TABLE_START.exec(page);
+  const end = page.indexOf(LINT_TABLE_END);
+  if (!start || end < start.index) throw new Error('docs/migrations.md has lost its lint-rules:start / lint-rules:end markers');
+  return page.slice(0, start.index + start[0].length) + table + page.slice(end);
+}

@@ -4,6 +4,7 @@ export default {
   id: 'add-not-null-column-without-default',
   title: 'NOT NULL column without a default added to an existing table',
   severity: 'high',
+  flags: '`ADD COLUMN … NOT NULL` without default/identity/generated (a constant default is safe on PostgreSQL 11+)',
   doc: 'Adding a NOT NULL column without a default fails on a table that has rows, and breaks the running application version that inserts without the column. Add it with a constant default (safe and instant on PostgreSQL 11+), or nullable first and constrain it later.',
   check(context) {
     return alterTableCommands(context)

@@ -4,6 +4,7 @@ export default {
   id: 'add-unique-constraint',
   title: 'Unique or primary key constraint added directly',
   severity: 'medium',
+  flags: '`ADD UNIQUE/PRIMARY KEY` without `USING INDEX`, and `ADD COLUMN … UNIQUE/PRIMARY KEY`',
   doc: 'Adding a UNIQUE or PRIMARY KEY constraint (also one declared on an added column) builds its index while blocking writes to the table. Build the index with CREATE UNIQUE INDEX CONCURRENTLY, then ALTER TABLE ... ADD CONSTRAINT ... UNIQUE USING INDEX.',
   check(context) {
     return addedConstraints(context)

@@ -5,6 +5,7 @@ export default {
   id: 'change-column-type',
   title: 'Column type changed',
   severity: 'high',
+  flags: '`ALTER COLUMN … TYPE`',
   doc: 'Changing a column type usually rewrites the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type. (Widening varchar(n) or varchar to text does not rewrite; suppress with a reason when that is the case.) Add a new column, backfill, switch over, then drop the old one.',
   check(context) {
     return alterTableCommands(context)

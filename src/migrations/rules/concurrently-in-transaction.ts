@@ -13,6 +13,7 @@ export default {
   id: 'concurrently-in-transaction',
   title: 'CONCURRENTLY inside a transaction',
   severity: 'high',
+  flags: '`CREATE/DROP INDEX CONCURRENTLY`, `REINDEX CONCURRENTLY` in a transaction (explicit BEGIN or the tool\'s own)',
   doc: 'CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY cannot run inside a transaction block, so the migration fails at deploy time. Put the statement alone in its own migration and turn the tool\'s transaction off for it (dbmate `-- migrate:up transaction:false`, Flyway `executeInTransaction=false`, Rails `disable_ddl_transaction!`, Knex `config = { transaction: false }`; golang-migrate and Prisma send a file as one query, which PostgreSQL runs as one implicit transaction when it holds several statements).',
   check({ statement, inTransaction }) {
     return inTransaction && isConcurrent(statement) ? ['runs CONCURRENTLY inside a transaction, which PostgreSQL refuses'] : [];

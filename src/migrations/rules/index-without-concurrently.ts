@@ -5,6 +5,7 @@ export default {
   id: 'index-without-concurrently',
   title: 'Index created or dropped without CONCURRENTLY on an existing table',
   severity: 'medium',
+  flags: '`CREATE INDEX`/`DROP INDEX` without `CONCURRENTLY` on an existing table',
   doc: 'CREATE INDEX blocks writes to the table for the whole build, and DROP INDEX takes an ACCESS EXCLUSIVE lock. Use CREATE INDEX CONCURRENTLY / DROP INDEX CONCURRENTLY, in a migration that does not run in a transaction.',
   check(context) {
     const { kind, node } = context.statement;

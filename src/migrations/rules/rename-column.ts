@@ -4,6 +4,7 @@ export default {
   id: 'rename-column',
   title: 'Column renamed',
   severity: 'high',
+  flags: '`ALTER TABLE … RENAME COLUMN`',
   doc: 'Renaming a column breaks the running application version that uses the old name. Add the new column, write both, backfill, switch reads, then drop the old column in a later migration.',
   check(context) {
     const { kind, node } = context.statement;

@@ -4,6 +4,7 @@ export default {
   id: 'rename-table',
   title: 'Table renamed',
   severity: 'high',
+  flags: '`ALTER TABLE … RENAME TO`',
   doc: 'Renaming a table breaks the running application version that uses the old name. Create the new table (or a view with the new name), move readers and writers over, then drop the old name later.',
   check(context) {
     const { kind, node } = context.statement;

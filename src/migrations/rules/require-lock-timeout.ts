@@ -46,6 +46,7 @@ export default {
   id: 'require-lock-timeout',
   title: 'No lock_timeout before an ACCESS EXCLUSIVE lock',
   severity: 'low',
+  flags: 'a statement taking ACCESS EXCLUSIVE on an existing table with no non-zero `lock_timeout` set earlier in the migration',
   doc: 'A statement that needs an ACCESS EXCLUSIVE lock waits behind any long-running query, and every query on the table queues behind it: a short migration becomes an outage. Start the migration with SET lock_timeout = \'2s\' (and retry), so it fails fast instead.',
   check(context) {
     if (context.lockTimeoutSet) return [];

@@ -19,6 +19,8 @@ export interface LintRule {
   id: string;
   title: string;
   severity: Severity;
+  /** What the rule flags, in one line (the rule table of docs/migrations.md). */
+  flags: string;
   /** Why the change is unsafe and what to do instead (shown in docs and SARIF help). */
   doc: string;
   /** Messages, one per problem in this statement; empty when it is fine. */

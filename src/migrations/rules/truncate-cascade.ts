@@ -4,6 +4,7 @@ export default {
   id: 'truncate-cascade',
   title: 'TRUNCATE ... CASCADE',
   severity: 'high',
+  flags: '`TRUNCATE … CASCADE`',
   doc: 'TRUNCATE ... CASCADE also empties every table that references the named tables by foreign key, which may be far more data than intended, and it cannot be undone by a down migration. Name each table explicitly, or delete the rows you mean to.',
   check({ statement }) {
     if (statement.kind !== 'TruncateStmt' || statement.node.behavior !== 'DROP_CASCADE') return [];

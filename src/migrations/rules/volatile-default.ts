@@ -21,6 +21,7 @@ export default {
   id: 'volatile-default',
   title: 'Column with a volatile default added to an existing table',
   severity: 'medium',
+  flags: '`ADD COLUMN` with `random()`, `gen_random_uuid()`, `uuid_generate_v4()`, `clock_timestamp()`, `nextval()`, serial types (user functions are not judged)',
   doc: 'A constant (or stable, like now()) default is stored once and is instant on PostgreSQL 11+, but a volatile default (random(), gen_random_uuid(), clock_timestamp(), nextval() and serial types) rewrites the whole table under an ACCESS EXCLUSIVE lock. Add the column without a default, set the default, and backfill in batches.',
   check(context) {
     return alterTableCommands(context).flatMap(({ table, cmd }) => {
