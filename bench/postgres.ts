@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { collectPostgres } from '../src/collectors/postgres';
 import { parsePostgresUrl } from '../src/collectors/postgres/connection';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/demo/estate';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../src/embedded-postgres';
 import { ALL_CHECKS } from '../checks';
 import { resolvePolicy } from '../src/config/policy';
 import type { DatastoreConfig } from '../src/config/schema';

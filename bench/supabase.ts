@@ -10,7 +10,7 @@ import { ConfigSchema } from '../src/config/schema';
 import { runScan } from '../src/engine/scan';
 import { silentLogger } from '../src/log';
 import { ALL_CHECKS } from '../checks';
-import { startEmbeddedPostgres } from '../src/demo/estate';
+import { startEmbeddedPostgres } from '../src/embedded-postgres';
 import { fixtureProject, startSupabaseFixture } from '../test/support/supabase-fixture-server';
 
 const TOKEN = 'sbp_bench_token_bench_token_bench_token_0';

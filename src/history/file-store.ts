@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanResult } from '../model';
-import { writeFileAtomic } from '../report/write';
+import { writeFileAtomic } from '../atomic-file';
 import type { HistoryCommit, HistoryStore, OutboxItem, ScanIndexEntry } from './types';
 import { retainedScans } from './retention';
 

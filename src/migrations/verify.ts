@@ -3,7 +3,7 @@
 // migration, up again, compare with the one after it. A down that fails or does
 // not restore the previous schema is reported with the difference.
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../demo/estate';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../embedded-postgres';
 import { errorMessage } from '../secrets';
 import { diffFingerprints, schemaFingerprint, type FingerprintDiff } from './fingerprint';
 import type { MigrationSet, MigrationTool } from './types';

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { ScanResult, ServiceResult } from '../model';
 import { htmlFileName, overviewView, OVERVIEW_FILE, servicePageView } from './html-view';
-import { writeFileAtomic, type FormatWriter } from './write';
+import { writeFileAtomic } from '../atomic-file';
+import type { FormatWriter } from './write';
 
 const REPORTS_DIR = fileURLToPath(new URL('../../reports/', import.meta.url));
 

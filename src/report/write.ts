@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-file';
 import type { ScanResult } from '../model';
 import { renderEstateMarkdown, renderServiceMarkdown } from './markdown';
 import { writeHtmlReports } from './html';
@@ -9,32 +9,6 @@ import { renderJunit } from './junit';
 
 /** Each output format writes its files into the output directory and returns their paths. */
 export type FormatWriter = (scan: ScanResult, outDir: string) => Promise<string[]>;
-
-/**
- * Write a temporary file, fsync it, rename it over the target and fsync the
- * directory: a reader never sees half a file, and after a crash (even SIGKILL
- * or power loss) the target holds either the old or the new content.
- */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await rename(temporary, file);
-  const directory = await open(path.dirname(file), 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
-}
 
 export const FORMATS: Record<string, FormatWriter> = {
   json: async (scan, outDir) => {
@@ -57,7 +31,6 @@ export const FORMATS: Record<string, FormatWriter> = {
     }
     return written;
   },
-  // Called lazily: html.ts imports writeFileAtomic from this module.
   html: (scan, outDir) => writeHtmlReports(scan, outDir),
   sarif: async (scan, outDir) => {
     const file = path.join(outDir, 'continuity.sarif');

@@ -14,7 +14,7 @@ import { sign, webhookSink } from '../../src/alerts/sinks/webhook';
 import { parseConfig } from '../../src/config/load';
 import { ConfigSchema } from '../../src/config/schema';
 import { diffScans } from '../../src/drift/diff';
-import { freePort } from '../../src/demo/estate';
+import { freePort } from '../../src/embedded-postgres';
 import { FileHistoryStore } from '../../src/history/file-store';
 import { silentLogger } from '../../src/log';
 import { startAlertReceiver, type AlertReceiver } from '../support/alert-receiver';

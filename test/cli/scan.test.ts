@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { startPlaintextServer, type EmbeddedServer } from '../support/postgres';
-import { createBbqDatabase, freePort } from '../../src/demo/estate';
+import { createBbqDatabase } from '../../src/demo/estate';
+import { freePort } from '../../src/embedded-postgres';
 import type { ScanResult } from '../../src/model';
 
 const LITERAL_PASSWORD = 'literal-Pa55word-in-config';

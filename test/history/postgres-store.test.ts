@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/demo/estate';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/embedded-postgres';
 import { appliedVersions, migrateDown, migrateUp, MIGRATIONS } from '../../src/history/migrations';
 import { PostgresHistoryStore } from '../../src/history/postgres-store';
 import type { OutboxItem } from '../../src/history/types';

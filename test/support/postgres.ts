@@ -3,7 +3,7 @@
 // with pg_reload_conf()).
 import pg from 'pg';
 import selfsigned from 'selfsigned';
-import { startEmbeddedPostgres, writeDataDirFile, type EmbeddedServer } from '../../src/demo/estate';
+import { startEmbeddedPostgres, writeDataDirFile, type EmbeddedServer } from '../../src/embedded-postgres';
 
 export type { EmbeddedServer };
 
