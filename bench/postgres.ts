@@ -1,8 +1,8 @@
 // PostgreSQL collection at 1,000 and 10,000 tables (one foreign key and two
 // indexes per table): wall time, queries sent, peak memory and growth ratio.
 import pg from 'pg';
-import { collectPostgres } from '../src/collectors/postgres';
-import { parsePostgresUrl } from '../src/collectors/postgres/connection';
+import { collectPostgres } from '../src/datastores/postgres/collector';
+import { parsePostgresUrl } from '../src/datastores/postgres/connection';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/embedded-postgres';
 import { ALL_CHECKS } from '../checks';
 import { resolvePolicy } from '../src/config/policy';

@@ -2,10 +2,10 @@
 // per project, throughput under the per-token concurrency bound), and the RLS
 // exposure query's cost as the schema grows (one query, whatever the table count).
 import pg from 'pg';
-import { createSupabaseCollector } from '../src/collectors/supabase';
-import { collectPostgres } from '../src/collectors/postgres';
-import { parsePostgresUrl } from '../src/collectors/postgres/connection';
-import { SUPABASE_MANAGED_SCHEMAS } from '../src/collectors/supabase/schemas';
+import { DATASTORE_COLLECTORS } from '../src/datastores';
+import { collectPostgres } from '../src/datastores/postgres/collector';
+import { parsePostgresUrl } from '../src/datastores/postgres/connection';
+import { API_ROLES, SUPABASE_MANAGED_SCHEMAS } from '../src/datastores/supabase-project/schemas';
 import { ConfigSchema } from '../src/config/schema';
 import { runScan } from '../src/engine/scan';
 import { silentLogger } from '../src/log';
@@ -44,7 +44,7 @@ async function managementApi(projects: number): Promise<void> {
     const scan = await runScan({
       config,
       configPath: null,
-      collectors: [createSupabaseCollector()] as never,
+      collectors: DATASTORE_COLLECTORS.filter((c) => c.kind === 'supabase'),
       serviceCollectors: [],
       checks: ALL_CHECKS.filter((c) => c.id.startsWith('supabase.')),
       log: silentLogger,
@@ -84,9 +84,9 @@ async function rlsQuery(tableCounts: number[]): Promise<void> {
       }
       await app.query(`${statements.join('')} grant select on all tables in schema public to anon, authenticated;`);
       const endpoint = parsePostgresUrl(url);
-      await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiAccess: true }, limits); // warm the catalog cache
+      await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiRoles: API_ROLES }, limits); // warm the catalog cache
       const started = performance.now();
-      const facts = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiAccess: true }, limits);
+      const facts = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiRoles: API_ROLES }, limits);
       results.push({ tables: count, ms: performance.now() - started, queries: facts.queriesSent });
     }
     await app.end();

@@ -2,7 +2,7 @@
 // and alert is rendered from. Bump SCAN_RESULT_SCHEMA_VERSION on any
 // incompatible change and document it in docs/scan-result.md.
 
-export const SCAN_RESULT_SCHEMA_VERSION = 1;
+export const SCAN_RESULT_SCHEMA_VERSION = 2;
 
 export const STATUSES = ['pass', 'fail', 'warn', 'error', 'unknown', 'skipped', 'waived'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -14,18 +14,6 @@ export type Severity = (typeof SEVERITIES)[number];
 export function severityRank(severity: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(severity);
 }
-
-/** The rows of the CONTINUITY-0003 questionnaire, plus the backup-policy instructions. */
-export const QUESTIONNAIRE_ROWS = [
-  'migrations',
-  'rollbacks',
-  'compatibility',
-  'indexes',
-  'ssl',
-  'sensitivity',
-  'backups',
-] as const;
-export type QuestionnaireRowId = (typeof QUESTIONNAIRE_ROWS)[number];
 
 /** Where a value came from: an API call and field, a SQL view and column, a file and line. */
 export interface Evidence {
@@ -65,8 +53,10 @@ export interface WaiverApplication {
   expired: boolean;
 }
 
-export interface QuestionnaireAnswer {
-  row: QuestionnaireRowId;
+/** One control (or questionnaire row) of a framework, answered from a service's findings by the report layer. */
+export interface ControlAnswer {
+  control: string;
+  label: string;
   question: string;
   /** Short answer shown in the table: `Yes`, `No`, `Partly`, `Not assessed: <why>`. */
   answer: string;
@@ -74,7 +64,7 @@ export interface QuestionnaireAnswer {
   status: Status;
   /** One line per piece of supporting evidence. */
   details: string[];
-  /** What a person stated in config, if anything, and whether the evidence contradicts it. */
+  /** What a person stated in config (CONTINUITY-0003 rows), if anything, and whether the evidence contradicts it. */
   stated?: { answer: string; contradicted: boolean; note?: string };
   checkIds: string[];
 }
@@ -97,15 +87,31 @@ export interface ServiceResult {
   environment: string;
   docs?: { saas?: string; addon?: string };
   datastores: DatastoreSummary[];
-  questionnaire: QuestionnaireAnswer[];
   findings: Finding[];
+  /** CONTINUITY-0003 answers stated by people in config (services[].answers), by row. */
+  statedAnswers?: Record<string, string>;
+  /** The chosen frameworks answered from this service's findings (set by the report layer, not the engine). */
+  frameworks?: FrameworkAnswers[];
+}
+
+export interface FrameworkAnswers {
+  framework: string;
+  answers: ControlAnswer[];
+}
+
+/** A framework a scan was answered for, with which checks answer each control (from frameworks/<id>.yaml). */
+export interface FrameworkDescriptor {
+  id: string;
+  title: string;
+  kind: 'questionnaire' | 'controls';
+  source: string;
+  controls: { id: string; label: string; question: string; checks: string[] }[];
 }
 
 export interface CheckDescriptor {
   id: string;
   title: string;
   severity: Severity;
-  questionnaireRow: QuestionnaireRowId | null;
   description: string;
   remediation: string;
   docs?: string;
@@ -149,7 +155,9 @@ export interface ScanResult {
   configPath: string | null;
   services: ServiceResult[];
   /** Findings about the estate as a whole, not one service (e.g. unregistered datastores found by discovery). */
-  estate: { findings: Finding[] };
+  estate: { findings: Finding[]; frameworks?: FrameworkAnswers[] };
+  /** The frameworks the reports answer (set by the report layer; see docs/scan-result.md). */
+  frameworks?: FrameworkDescriptor[];
   checks: CheckDescriptor[];
   totals: Record<Status, number>;
   /** Set when the scan was compared with the previous scan of the same services. */

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { packagePath } from './package-root';
 
-const require = createRequire(import.meta.url);
-export const TOOL_VERSION: string = (require('../package.json') as { version: string }).version;
+export const TOOL_VERSION: string = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;

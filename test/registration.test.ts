@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../checks';
+import { allFrameworks, framework } from '../src/frameworks';
 import { LINT_RULES } from '../src/migrations/rules';
 import { renderLintRuleTable, withLintRuleTable } from '../src/report/check-catalog';
 
@@ -57,5 +58,34 @@ describe('lint rule registration', () => {
   it("docs/migrations.md's rule table is the one rendered from the rules (run `npm run docs`)", async () => {
     const page = await readFile(path.join(ROOT, 'docs/migrations.md'), 'utf8');
     expect(page).toBe(withLintRuleTable(page, renderLintRuleTable(LINT_RULES)));
+  });
+});
+
+describe('frameworks (frameworks/*.yaml)', () => {
+  it('every check answers at least one control of some framework', () => {
+    const frameworks = [...allFrameworks().values()];
+    const unmapped = ALL_CHECKS.filter((check) => !frameworks.some((f) => f.controls.some((c) => c.checks.includes(check.id))));
+    expect(unmapped.map((c) => c.id)).toEqual([]);
+  });
+
+  it('every check a framework names exists', () => {
+    const known = new Set(ALL_CHECKS.map((c) => c.id));
+    const unknown = [...allFrameworks().values()].flatMap((f) =>
+      f.controls.flatMap((c) => c.checks.filter((id) => !known.has(id)).map((id) => `${f.id} ${c.id}: ${id}`)),
+    );
+    expect(unknown).toEqual([]);
+  });
+
+  it('ships CONTINUITY-0003 with the seed questionnaire rows, SOC 2 and ISO 27001', () => {
+    expect([...allFrameworks().keys()]).toEqual(['continuity-0003', 'iso27001', 'soc2']);
+    expect(framework('continuity-0003').controls.map((c) => c.label)).toEqual([
+      'Database schema migrations',
+      'Database schema rollbacks upgrade',
+      'Forward/Backward compatibility',
+      'Indexes',
+      'SSL connection',
+      'Data sensitivity',
+      'Backup policy',
+    ]);
   });
 });

@@ -2,8 +2,8 @@
 // 1,000 DB instances over 3 regions using 20 distinct parameter groups, 30
 // manual snapshots and 500 buckets, and the minimum number of API calls a
 // scan of it with discovery needs.
-import { BUCKET_PAGE_SIZE } from '../../src/collectors/aws/discovery';
-import { RDS_PAGE_SIZE } from '../../src/collectors/aws/rds-api';
+import { BUCKET_PAGE_SIZE } from '../../src/datastores/aws/discovery';
+import { RDS_PAGE_SIZE } from '../../src/datastores/aws/rds-api';
 import { secureTransportPolicy, type AwsFixtureServer } from '../../test/support/aws-fixture-server';
 
 export const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check, { linkProblem } from './backup-policy-link';
 import { resolvePolicy } from '../../src/config/policy';
-import type { BackupPolicyLinkFacts } from '../../src/collectors/backup-policy-link';
+import type { BackupPolicyLinkFacts } from '../../src/datastores/backup-policy-link';
 import type { DatastoreConfig } from '../../src/config/schema';
 
 function evaluate(facts: BackupPolicyLinkFacts) {
   const datastore = { name: 'db', type: 'postgres', url: 'postgres://h/db' } as DatastoreConfig;
-  return check.evaluate({ service: { name: 's', environment: 'production', datastores: [] }, datastore, facts, policy: resolvePolicy({ policy: {} }, 'production'), now: new Date() });
+  return runCheck(check, { service: { name: 's', environment: 'production', datastores: [] }, datastore, facts, policy: resolvePolicy({ policy: {} }, 'production'), now: new Date() });
 }
 
 describe('datastore.backup-policy-link', () => {

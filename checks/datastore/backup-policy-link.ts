@@ -23,7 +23,6 @@ export default defineDatastoreCheck({
   id: 'datastore.backup-policy-link',
   title: 'Datastore has a backup policy link',
   severity: 'high',
-  questionnaireRow: 'backups',
   protection: true,
   description:
     'CONTINUITY-0003 SaaS/Addon instructions: every data store required for service continuity has a link to how its backups and restores are handled.',

@@ -1,6 +1,6 @@
 import { defineEstateCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { accountOf, isAwsDatastore } from '../../src/collectors/aws/accounts';
+import { accountOf, isAwsDatastore } from '../../src/datastores/aws/accounts';
 
 export default defineEstateCheck({
   scope: 'estate',
@@ -8,7 +8,6 @@ export default defineEstateCheck({
   id: 'datastore.unregistered',
   title: 'Every discovered datastore is registered',
   severity: 'medium',
-  questionnaireRow: null,
   description:
     'Every RDS instance, cluster and S3 bucket that discovery lists in the configured accounts and regions is registered in the config under a service, so it has an owner and a backup policy link. Cluster members are covered by their cluster. Without configured regions RDS is not listed, which is unknown, not a pass.',
   remediation: 'Add the datastore to the service that owns it (services[].datastores) with its backupPolicy link, or waive it with a reason.',

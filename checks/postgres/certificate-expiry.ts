@@ -8,7 +8,6 @@ export default defineDatastoreCheck({
   id: 'postgres.certificate-expiry',
   title: 'PostgreSQL server certificate is not about to expire',
   severity: 'medium',
-  questionnaireRow: 'ssl',
   description: 'The certificate the server presents in the TLS handshake is valid for longer than the policy window.',
   remediation: 'Renew the server certificate (ssl_cert_file) and reload the server before it expires; automate renewal.',
   // A replacement certificate that expires sooner than the one it replaced is worth a drift event even while it passes.

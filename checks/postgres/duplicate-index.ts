@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import type { PgIndex } from '../../src/collectors/postgres/facts';
+import type { PgIndex } from '../../src/datastores/postgres/facts';
 import { groupBy } from '../../src/util';
 
 function isPrefix(shorter: number[], longer: number[]): boolean {
@@ -32,7 +32,6 @@ export default defineDatastoreCheck({
   id: 'postgres.duplicate-index',
   title: 'No duplicate indexes',
   severity: 'low',
-  questionnaireRow: 'indexes',
   description:
     'An index whose key columns are a prefix of another index on the same table (same method, expressions and predicate) serves no query the other cannot, and slows every write.',
   remediation: 'DROP INDEX CONCURRENTLY the redundant index after confirming no constraint depends on it.',

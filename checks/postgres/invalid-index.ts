@@ -7,7 +7,6 @@ export default defineDatastoreCheck({
   id: 'postgres.invalid-index',
   title: 'No invalid indexes',
   severity: 'high',
-  questionnaireRow: 'indexes',
   description:
     'An invalid index (usually left by a failed CREATE INDEX CONCURRENTLY) is maintained on every write but never used by queries.',
   remediation: 'DROP INDEX CONCURRENTLY the invalid index and create it again, or REINDEX INDEX CONCURRENTLY it.',

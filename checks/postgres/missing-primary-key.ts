@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { tableName } from '../../src/collectors/postgres/facts';
+import { tableName } from '../../src/datastores/postgres/facts';
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -8,7 +8,6 @@ export default defineDatastoreCheck({
   id: 'postgres.missing-primary-key',
   title: 'Tables have a primary key',
   severity: 'medium',
-  questionnaireRow: 'indexes',
   description:
     'A table without a primary key has no guaranteed row identity: logical replication cannot replicate its updates and deletes, and rows cannot be addressed safely when data must be corrected.',
   remediation: 'Add a primary key (ALTER TABLE ... ADD PRIMARY KEY, building the unique index CONCURRENTLY first on a large table).',

@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { GRANTS } from '../../src/collectors/postgres';
+import { GRANTS } from '../../src/datastores/postgres/grants';
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -8,7 +8,6 @@ export default defineDatastoreCheck({
   id: 'postgres.modification-audit',
   title: 'Production data modifications are recorded',
   severity: 'medium',
-  questionnaireRow: null,
   protection: true,
   description:
     'Seeds 001 and 002 require every modification of production data to be reviewed and traceable: the server logs data-modifying statements (log_statement = mod or all) or pgaudit logs writes.',

@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { tableName } from '../../src/collectors/postgres/facts';
+import { tableName } from '../../src/datastores/postgres/facts';
 import { classifyColumn } from '../../src/sensitivity';
 
 const MAX_LISTED = 50;
@@ -11,7 +11,6 @@ export default defineDatastoreCheck({
   id: 'postgres.sensitive-columns',
   title: 'Sensitive data is known and declared',
   severity: 'medium',
-  questionnaireRow: 'sensitivity',
   description:
     'Columns are classified by name, type and comment (email, phone, person name, address, birth date, government id, payment card, IP address, secrets). No row data is read. The result answers "Data sensitivity" and is compared with the sensitivity the datastore declares.',
   remediation:

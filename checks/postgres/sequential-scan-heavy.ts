@@ -1,7 +1,7 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { statisticsOff } from '../../src/collectors/postgres/facts';
-import { tableName } from '../../src/collectors/postgres/facts';
+import { statisticsOff } from '../../src/datastores/postgres/facts';
+import { tableName } from '../../src/datastores/postgres/facts';
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -9,7 +9,6 @@ export default defineDatastoreCheck({
   id: 'postgres.sequential-scan-heavy',
   title: 'Large tables are read through indexes',
   severity: 'medium',
-  questionnaireRow: 'indexes',
   description:
     'A large table read mostly by sequential scans (pg_stat_user_tables) usually lacks the index its queries need.',
   remediation:

@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
-import type { HbaRule } from '../../src/collectors/postgres/facts';
+import type { HbaRule } from '../../src/datastores/postgres/facts';
 
 /** Connection types a client without TLS can match. */
 const PLAINTEXT_CAPABLE = new Set(['host', 'hostnossl', 'hostnogssenc']);
@@ -57,7 +57,6 @@ export default defineDatastoreCheck({
   id: 'postgres.ssl-enforced',
   title: 'PostgreSQL refuses connections without TLS',
   severity: 'high',
-  questionnaireRow: 'ssl',
   description:
     'The server has TLS on, its pg_hba.conf rules leave no path for a connection without TLS, a plaintext connection attempt is refused, and clients are connected over TLS.',
   remediation:

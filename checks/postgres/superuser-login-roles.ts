@@ -7,7 +7,6 @@ export default defineDatastoreCheck({
   id: 'postgres.superuser-login-roles',
   title: 'Only administrators log in as superuser',
   severity: 'high',
-  questionnaireRow: null,
   description:
     'A login role with superuser bypasses every permission and row security policy; seed 002 asks that changes are not made as superuser. Roles listed in policy.adminRoles are expected.',
   remediation: 'ALTER ROLE <name> NOSUPERUSER, granting only the privileges the application needs; list true administrators in policy.adminRoles.',

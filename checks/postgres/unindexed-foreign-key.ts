@@ -1,7 +1,7 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import { groupBy } from '../../src/util';
-import { tableName, type PgForeignKey, type PgIndex } from '../../src/collectors/postgres/facts';
+import { tableName, type PgForeignKey, type PgIndex } from '../../src/datastores/postgres/facts';
 
 /** An index supports the key when its leading key columns are exactly the key's columns, it is valid and not partial. */
 export function supportsForeignKey(index: PgIndex, fk: PgForeignKey): boolean {
@@ -20,7 +20,6 @@ export default defineDatastoreCheck({
   id: 'postgres.unindexed-foreign-key',
   title: 'Foreign keys have a supporting index',
   severity: 'medium',
-  questionnaireRow: 'indexes',
   description:
     'A foreign key whose referencing columns lead no valid, non-partial index makes joins on it and deletes or key updates on the referenced table scan the whole referencing table.',
   remediation: 'CREATE INDEX CONCURRENTLY on the referencing columns, in the foreign key\'s order.',

@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { statisticsOff } from '../../src/collectors/postgres/facts';
+import { statisticsOff } from '../../src/datastores/postgres/facts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -10,7 +10,6 @@ export default defineDatastoreCheck({
   id: 'postgres.unused-index',
   title: 'No large unused indexes',
   severity: 'low',
-  questionnaireRow: 'indexes',
   description:
     'An index never scanned since statistics began, above a size floor, costs writes and storage for nothing. Unique and primary key indexes are left out: they enforce constraints.',
   remediation: 'Confirm on every replica that the index is unused, then DROP INDEX CONCURRENTLY it.',

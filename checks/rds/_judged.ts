@@ -1,6 +1,6 @@
 // Shared by the rds.* checks: Aurora cluster members are judged at their cluster.
 import type { Evidence } from '../../src/model';
-import type { RdsFacts } from '../../src/collectors/aws/facts';
+import type { RdsFacts } from '../../src/datastores/aws/facts';
 
 /** How the judged database is named in messages: "cluster orders (for member orders-1)". */
 export function judgedName(facts: RdsFacts): string {

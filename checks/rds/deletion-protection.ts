@@ -7,7 +7,6 @@ export default defineDatastoreCheck({
   id: 'rds.deletion-protection',
   title: 'RDS deletion protection is on',
   severity: 'medium',
-  questionnaireRow: null,
   protection: true,
   description: 'DeletionProtection is true, so the database cannot be deleted (with its automated backups) by one API call.',
   remediation: 'aws rds modify-db-instance (or modify-db-cluster) --deletion-protection --apply-immediately',

@@ -7,7 +7,6 @@ export default defineDatastoreCheck({
   id: 'rds.multi-az',
   title: 'RDS production databases are Multi-AZ',
   severity: 'medium',
-  questionnaireRow: null,
   description:
     'MultiAZ is true where the policy requires it (by default: the production environment), so a zone failure fails over instead of restoring from backup.',
   remediation: 'aws rds modify-db-instance --multi-az --apply-immediately (for Aurora: add a reader in another Availability Zone).',

@@ -10,7 +10,6 @@ export default defineDatastoreCheck({
   id: 'rds.pitr-retention',
   title: 'RDS point-in-time recovery is on, long enough, and working',
   severity: 'high',
-  questionnaireRow: 'backups',
   protection: true,
   evidenceTrend: { BackupRetentionPeriod: 'higher-is-better' },
   description:

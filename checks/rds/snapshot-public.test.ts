@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './snapshot-public';
 import { checkInput, rdsFacts } from '../../test/support/aws-facts';
 import { observed, unavailable } from '../../src/engine/types';
@@ -8,7 +9,7 @@ const SOURCE = 'rds:DescribeDBSnapshots (manual), rds:DescribeDBSnapshotAttribut
 describe('rds.snapshot-public', () => {
   it('passes when no manual snapshot is public, listing named-account shares', () => {
     const facts = rdsFacts({}, { manualSnapshots: observed(SOURCE, [{ identifier: 's1', kind: 'DB snapshot', restorableBy: ['222222222222'] }]) });
-    const [f] = check.evaluate(checkInput(facts));
+    const [f] = runCheck(check, checkInput(facts));
     expect(f!.status).toBe('pass');
     expect(f!.evidence).toContainEqual({ source: SOURCE, field: 's1 restore', value: '222222222222' });
   });
@@ -19,11 +20,11 @@ describe('rds.snapshot-public', () => {
         { identifier: 's2', kind: 'DB snapshot', restorableBy: [] },
       ]),
     });
-    const findings = check.evaluate(checkInput(facts));
+    const findings = runCheck(check, checkInput(facts));
     expect(findings.map((f) => [f.resource, f.status])).toEqual([['orders-db:s1', 'fail']]);
   });
   it('is unknown when snapshots could not be listed', () => {
     const facts = rdsFacts({}, { manualSnapshots: unavailable(SOURCE, 'AccessDenied') });
-    expect(check.evaluate(checkInput(facts))[0]!.status).toBe('unknown');
+    expect(runCheck(check, checkInput(facts))[0]!.status).toBe('unknown');
   });
 });

@@ -8,7 +8,6 @@ export default defineDatastoreCheck({
   id: 'rds.snapshot-public',
   title: 'No manual RDS snapshot is public',
   severity: 'critical',
-  questionnaireRow: null,
   description: 'No manual snapshot of the database has the restore attribute "all", which lets any AWS account copy the data.',
   remediation: 'aws rds modify-db-snapshot-attribute (or modify-db-cluster-snapshot-attribute) --attribute-name restore --values-to-remove all',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ShareSnapshot.html',

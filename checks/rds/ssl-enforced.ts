@@ -8,7 +8,6 @@ export default defineDatastoreCheck({
   id: 'rds.ssl-enforced',
   title: 'RDS refuses connections without TLS',
   severity: 'high',
-  questionnaireRow: 'ssl',
   description:
     'The parameter group in effect sets rds.force_ssl = 1 (PostgreSQL, SQL Server) or require_secure_transport = ON/1 (MySQL, MariaDB, Aurora MySQL), and the group is applied (a group pending reboot does not count; a missing apply status is unknown). Default groups carry the engine default: rds.force_ssl is 1 on RDS for PostgreSQL 15 and later, require_secure_transport is ON on RDS for MariaDB 11.8 and later, off otherwise.',
   remediation:

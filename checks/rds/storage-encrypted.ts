@@ -7,7 +7,6 @@ export default defineDatastoreCheck({
   id: 'rds.storage-encrypted',
   title: 'RDS storage is encrypted at rest',
   severity: 'high',
-  questionnaireRow: null,
   description: 'StorageEncrypted is true, so the storage, its automated backups, snapshots and replicas are encrypted with KMS.',
   remediation:
     'Encryption cannot be turned on in place: snapshot the database, copy the snapshot with --kms-key-id, restore from the encrypted copy and switch clients over.',

@@ -12,22 +12,19 @@ export default defineServiceCheck({
   id: 'repo.migration-compatibility',
   title: 'Schema changes keep forward/backward compatibility',
   severity: 'high',
-  questionnaireRow: 'compatibility',
   description:
     `Lints the SQL of the newest migrations (or those added since --since REF) with the PostgreSQL ${PARSER_PG_MAJOR} parser for changes that break the running application version or lock tables: dropped or renamed columns and tables, type changes, SET NOT NULL, NOT NULL columns without a default, constraints without NOT VALID, indexes without CONCURRENTLY, CONCURRENTLY in a transaction, direct unique constraints, volatile defaults, missing lock_timeout, TRUNCATE CASCADE.`,
   remediation:
     'Use the expand/contract pattern: add new structures first, deploy code that uses both, migrate data, then remove the old in a later release. Each rule\'s doc gives the safe form; suppress a reviewed exception inline with `-- continuity-ignore <rule>: <reason>`.',
   docs: 'docs/migrations.md#repomigration-compatibility',
-  evaluate({ facts, policy }): FindingDraft[] {
-    const repo = facts.repo;
-    if (!repo?.ok) return [];
-    const { root, lint } = repo.facts;
+  evaluate({ facts: repo, policy }): FindingDraft[] {
+    const { root, lint } = repo;
     const window = policy.migrations.compatibilityWindow;
-    const scoped = migrationsInScope(repo.facts, window);
+    const scoped = migrationsInScope(repo, window);
     if (scoped.length === 0) {
-      const since = repo.facts.since;
+      const since = repo.since;
       if (!since) return [];
-      const changed = countsChangedFiles(repo.facts);
+      const changed = countsChangedFiles(repo);
       const none = `no migration was added${changed ? ' (nor a changeset to an existing changelog)' : ''} since ${since.ref}`;
       return [{
         resource: `repo:${root}`,
@@ -42,7 +39,7 @@ export default defineServiceCheck({
     const hits = files.flatMap((f) => f.hits);
     const findings: FindingDraft[] = [];
     const hitFinding = (hit: LintHit): FindingDraft => {
-      const file = repoPath(repo.facts, hit.path);
+      const file = repoPath(repo, hit.path);
       return {
         resource: `repo:${file}:${hit.line}`,
         status: hit.suppressed ? 'skipped' : BREAKING.has(hit.severity) ? 'fail' : 'warn',
@@ -58,7 +55,7 @@ export default defineServiceCheck({
     };
     findings.push(...hits.map(hitFinding));
     for (const file of files.filter((f) => f.parseError)) {
-      const path = repoPath(repo.facts, file.path);
+      const path = repoPath(repo, file.path);
       findings.push({
         resource: `repo:${path}:${file.parseError!.line}`,
         status: 'error',
@@ -81,22 +78,22 @@ export default defineServiceCheck({
         ...(migration.sql.length === 0 && !migration.notAnalysed ? ['no SQL could be read statically'] : []),
         ...[...new Set(migration.sql.map((s) => s.path))]
           .filter((p) => parseErrors.has(p))
-          .map((p) => `${repoPath(repo.facts, p)} does not parse from line ${parseErrors.get(p)!.line}`),
+          .map((p) => `${repoPath(repo, p)} does not parse from line ${parseErrors.get(p)!.line}`),
       ];
       return reasons.length > 0 ? [{ migration, reasons: reasons.join('; ') }] : [];
     });
-    const scope = describeScope(repo.facts, scoped.length, window);
+    const scope = describeScope(repo, scoped.length, window);
     const examples = active
       .filter((h) => BREAKING.has(h.severity))
       .slice(0, 3)
-      .map((h) => `${h.rule} at ${repoPath(repo.facts, h.path)}:${h.line}`);
+      .map((h) => `${h.rule} at ${repoPath(repo, h.path)}:${h.line}`);
     const evidence: Evidence[] = [
       { source: LINTER, field: 'migrations in scope', value: scoped.length },
       { source: LINTER, field: 'statements linted', value: statements },
       { source: LINTER, field: 'migrations with breaking changes', value: breakingByMigration.length },
       { source: LINTER, field: 'suppressed inline', value: hits.length - active.length },
       { source: LINTER, field: 'migrations not fully analysed', value: partial.length },
-      ...partial.slice(0, 5).map(({ migration, reasons }) => ({ source: repoPath(repo.facts, migration.up), field: 'not analysed', value: reasons })),
+      ...partial.slice(0, 5).map(({ migration, reasons }) => ({ source: repoPath(repo, migration.up), field: 'not analysed', value: reasons })),
     ];
     const partly = `${partial.length} migration${partial.length === 1 ? ' was' : 's were'} not fully analysed (e.g. ${partial
       .slice(0, 2)

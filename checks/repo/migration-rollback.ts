@@ -16,16 +16,13 @@ export default defineServiceCheck({
   id: 'repo.migration-rollback',
   title: 'Migrations can be rolled back',
   severity: 'medium',
-  questionnaireRow: 'rollbacks',
   description:
     'The share of migrations with a real down or revert script (sqitch revert, golang-migrate .down.sql, Flyway U scripts, dbmate migrate:down, Liquibase rollback, down()/downgrade()). An empty or no-op down counts as none; forward-only tools and ORM auto-migration have none.',
   remediation:
     'Write a down/revert script for every migration and test it (`continuity verify-migrations --repo .` runs each down and up again on a throwaway PostgreSQL), or document the roll-forward procedure for forward-only tools.',
   docs: 'docs/migrations.md#repomigration-rollback',
-  evaluate({ facts, policy }): FindingDraft[] {
-    const repo = facts.repo;
-    if (!repo?.ok) return [];
-    const { root, sets } = repo.facts;
+  evaluate({ facts: repo, policy }): FindingDraft[] {
+    const { root, sets } = repo;
     const resource = `repo:${root}`;
     const all = sets.flatMap((set) => set.migrations.map((migration) => ({ set, migration })));
     const auto = sets.filter((s) => s.autoMigration);
@@ -35,7 +32,7 @@ export default defineServiceCheck({
         resource,
         status: 'fail',
         message: 'the schema is changed by ORM auto-migration, which cannot be rolled back',
-        evidence: auto.map((s) => ({ source: repoPath(repo.facts, s.marker), field: 'auto-migration', value: s.tool })),
+        evidence: auto.map((s) => ({ source: repoPath(repo, s.marker), field: 'auto-migration', value: s.tool })),
         answerText: `No: the schema is changed by ${auto.map((s) => s.tool).join(', ')} at start-up, which has no rollback.`,
       }];
     }
@@ -47,7 +44,7 @@ export default defineServiceCheck({
       { source: 'repository', field: 'migrations', value: all.length },
       { source: 'repository', field: 'with a real down/revert', value: reversible.length },
       ...sets.filter((s) => !s.autoMigration).map((s) => ({
-        source: repoPath(repo.facts, s.directory),
+        source: repoPath(repo, s.directory),
         field: `${s.tool} down scripts`,
         value: `${s.migrations.filter((m) => m.down.status === 'present').length} of ${s.migrations.length}`,
       })),
@@ -68,15 +65,15 @@ export default defineServiceCheck({
       answerText,
     }];
     // One located finding per migration in scope that cannot be rolled back, for SARIF/JUnit.
-    const inScope = new Set(migrationsInScope(repo.facts, policy.migrations.compatibilityWindow).map((m) => m.migration));
+    const inScope = new Set(migrationsInScope(repo, policy.migrations.compatibilityWindow).map((m) => m.migration));
     for (const { set, migration } of lacking) {
       if (!inScope.has(migration)) continue;
-      const file = repoPath(repo.facts, migration.up);
+      const file = repoPath(repo, migration.up);
       findings.push({
         resource: `repo:${file}`,
         status: verdict === 'pass' ? 'warn' : 'fail',
         message: `${set.tool} migration ${migration.id} cannot be rolled back: ${WHY[migration.down.status as Exclude<DownStatus, 'present'>]}${migration.down.detail ? ` (${migration.down.detail})` : ''}`,
-        evidence: [{ source: migration.down.path ? repoPath(repo.facts, migration.down.path) : file, field: 'down', value: migration.down.status }],
+        evidence: [{ source: migration.down.path ? repoPath(repo, migration.down.path) : file, field: 'down', value: migration.down.status }],
         location: { path: file, line: 1 },
       });
     }

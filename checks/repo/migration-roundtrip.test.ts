@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { CHECK_NOW, runCheck } from '../../test/support/check-tester';
 import check from './migration-roundtrip';
 import { resolvePolicy } from '../../src/config/policy';
 import { ServiceSchema } from '../../src/config/schema';
 import type { MigrationRoundTripFacts } from '../../src/migrations/verify';
 
 function evaluate(facts: MigrationRoundTripFacts) {
-  return check.evaluate({
+  return runCheck(check, {
     service: ServiceSchema.parse({ name: 'svc', repo: 'repo' }),
-    facts: { migrationRoundTrip: { ok: true, facts } },
-    datastores: [],
+    facts,
     policy: resolvePolicy({ policy: {} }, 'production'),
-    now: new Date(),
+    now: CHECK_NOW,
   });
 }
 

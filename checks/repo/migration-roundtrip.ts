@@ -29,28 +29,25 @@ export default defineServiceCheck({
   id: 'repo.migration-roundtrip',
   title: 'Each down migration restores the previous schema',
   severity: 'high',
-  questionnaireRow: 'rollbacks',
   description:
     'verify-migrations applies every up migration on a throwaway PostgreSQL, then from the newest down runs down, up and down again, comparing a normalised catalog fingerprint (tables, columns, constraints, indexes, sequences, views, functions, enum, domain and composite types, triggers, extensions, row level security and policies, comments) before and after each round trip. Supported: golang-migrate, dbmate, sqitch.',
   remediation: 'Make the down script undo exactly what the up script does (drop what it created, restore what it dropped or changed), then run `continuity verify-migrations --repo .` again.',
   docs: 'docs/migrations.md#repomigration-roundtrip',
-  evaluate({ facts }): FindingDraft[] {
-    const entry = facts.migrationRoundTrip;
-    if (!entry?.ok) return [];
-    const { root, postgresVersion, sets } = entry.facts;
+  evaluate({ facts: entry }): FindingDraft[] {
+    const { root, postgresVersion, sets } = entry;
     const findings: FindingDraft[] = [];
     const summary: string[] = [];
     let restored = 0;
     let total = 0;
     for (const set of sets) {
       if (set.unsupported) {
-        findings.push({ resource: `repo:${repoPath(entry.facts, set.directory)}`, status: 'skipped', message: set.unsupported, evidence: [] });
+        findings.push({ resource: `repo:${repoPath(entry, set.directory)}`, status: 'skipped', message: set.unsupported, evidence: [] });
         continue;
       }
       for (const result of set.results) {
         total++;
-        const file = repoPath(entry.facts, result.down ?? result.up);
-        const source = `PostgreSQL ${postgresVersion} round trip of ${repoPath(entry.facts, result.up)}`;
+        const file = repoPath(entry, result.down ?? result.up);
+        const source = `PostgreSQL ${postgresVersion} round trip of ${repoPath(entry, result.up)}`;
         if (result.outcome === 'restored') {
           restored++;
           continue;
@@ -65,7 +62,7 @@ export default defineServiceCheck({
           location: { path: file, line: 1 },
         });
       }
-      summary.push(`${set.tool} (${repoPath(entry.facts, set.directory)}): ${set.results.filter((r) => r.outcome === 'restored').length} of ${set.results.length} downs restore the schema`);
+      summary.push(`${set.tool} (${repoPath(entry, set.directory)}): ${set.results.filter((r) => r.outcome === 'restored').length} of ${set.results.length} downs restore the schema`);
     }
     if (total > 0) {
       findings.unshift({

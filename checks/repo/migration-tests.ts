@@ -8,29 +8,26 @@ export default defineServiceCheck({
   id: 'repo.migration-tests',
   title: 'Migrations are tested in CI',
   severity: 'low',
-  questionnaireRow: 'migrations',
   description:
     'Database tests exist (sqitch verify scripts, pgTAP tests) and a CI workflow runs them (pg_prove, supabase test db, sqitch verify, continuity verify-migrations).',
   remediation:
     'Add sqitch verify scripts or pgTAP tests for the schema and run them in CI, e.g. `pg_prove -d "$DATABASE_URL" test/*.sql`, `supabase test db`, or `continuity verify-migrations --repo .`.',
   docs: 'docs/migrations.md#repomigration-tests',
-  evaluate({ facts }): FindingDraft[] {
-    const repo = facts.repo;
-    if (!repo?.ok) return [];
-    const { root, sets, ci, pgTapTests } = repo.facts;
+  evaluate({ facts: repo }): FindingDraft[] {
+    const { root, sets, ci, pgTapTests } = repo;
     if (sets.length === 0) return [];
     const verifyScripts = sets.flatMap((s) => s.migrations.filter((m) => m.verify).map((m) => m.verify!));
     const evidence: Evidence[] = [
       { source: 'repository', field: 'sqitch verify scripts', value: verifyScripts.length },
       { source: 'repository', field: 'pgTAP test files', value: pgTapTests.length },
-      ...pgTapTests.slice(0, 5).map((f) => ({ source: repoPath(repo.facts, f), field: 'pgTAP test', value: true })),
-      ...ci.tests.map((t) => ({ source: `${repoPath(repo.facts, t.file)}:${t.line}`, field: `CI runs ${t.kind}`, value: t.command })),
+      ...pgTapTests.slice(0, 5).map((f) => ({ source: repoPath(repo, f), field: 'pgTAP test', value: true })),
+      ...ci.tests.map((t) => ({ source: `${repoPath(repo, t.file)}:${t.line}`, field: `CI runs ${t.kind}`, value: t.command })),
     ];
     const found = [
       ...(verifyScripts.length > 0 ? [`${verifyScripts.length} sqitch verify script${verifyScripts.length === 1 ? '' : 's'}`] : []),
       ...(pgTapTests.length > 0 ? [`${pgTapTests.length} pgTAP test file${pgTapTests.length === 1 ? '' : 's'}`] : []),
     ];
-    const runs = ci.tests.map((t) => `${t.kind} (${repoPath(repo.facts, t.file)}:${t.line})`);
+    const runs = ci.tests.map((t) => `${t.kind} (${repoPath(repo, t.file)}:${t.line})`);
     const resource = `repo:${root}`;
     if (found.length === 0 && runs.length === 0) {
       return [{ resource, status: 'fail', message: 'no database tests found (sqitch verify, pgTAP) and none run in CI', evidence, answerText: 'Database tests: none found.' }];

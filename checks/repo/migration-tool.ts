@@ -8,16 +8,13 @@ export default defineServiceCheck({
   id: 'repo.migration-tool',
   title: 'Schema migrations are made with a migration tool that CI applies',
   severity: 'medium',
-  questionnaireRow: 'migrations',
   description:
     'Finds every migration tool in the repository (sqitch, Supabase CLI, golang-migrate, Flyway, Liquibase, dbmate, Knex, TypeORM, Sequelize, node-pg-migrate, Prisma, Rails, Alembic, Django) and whether a CI workflow runs it. ORM schema sync at start-up (GORM AutoMigrate, Sequelize sync, TypeORM synchronize, Hibernate ddl-auto) leaves no reviewable migrations and fails.',
   remediation:
     'Keep schema changes as versioned migration files in the repository and apply them from the deployment pipeline (e.g. `sqitch deploy`, `migrate up`, `flyway migrate`, `supabase db push`), not by hand or by the ORM at start-up.',
   docs: 'docs/migrations.md#repomigration-tool',
-  evaluate({ service, facts }): FindingDraft[] {
-    const repo = facts.repo;
-    if (!repo?.ok) return [];
-    const { root, sets, ci } = repo.facts;
+  evaluate({ service, facts: repo }): FindingDraft[] {
+    const { root, sets, ci } = repo;
     const resource = `repo:${root}`;
     const evidence: Evidence[] = [{ source: 'repository', field: 'path', value: root }];
     if (sets.length === 0) {
@@ -33,10 +30,10 @@ export default defineServiceCheck({
     let reviewable = 0;
     let appliedByCi = 0;
     for (const set of sets) {
-      const where = repoPath(repo.facts, set.directory);
-      evidence.push({ source: repoPath(repo.facts, set.marker.replace(/:\d+$/, '')), field: `${set.tool} ${set.autoMigration ? 'auto-migration' : 'migrations'}`, value: set.autoMigration ? set.marker : set.migrations.length });
+      const where = repoPath(repo, set.directory);
+      evidence.push({ source: repoPath(repo, set.marker.replace(/:\d+$/, '')), field: `${set.tool} ${set.autoMigration ? 'auto-migration' : 'migrations'}`, value: set.autoMigration ? set.marker : set.migrations.length });
       if (set.autoMigration) {
-        parts.push(`${set.notes[0] ?? `${set.tool} changes the schema at start-up`} (${repoPath(repo.facts, set.marker)})`);
+        parts.push(`${set.notes[0] ?? `${set.tool} changes the schema at start-up`} (${repoPath(repo, set.marker)})`);
         continue;
       }
       reviewable++;
@@ -44,10 +41,10 @@ export default defineServiceCheck({
       const apply = ci.applies.find((a) => a.tool === set.tool);
       if (apply) {
         appliedByCi++;
-        evidence.push({ source: `${repoPath(repo.facts, apply.file)}:${apply.line}`, field: `CI runs ${set.tool}`, value: apply.command });
+        evidence.push({ source: `${repoPath(repo, apply.file)}:${apply.line}`, field: `CI runs ${set.tool}`, value: apply.command });
       }
       parts.push(
-        `${set.tool} in ${where}: ${set.migrations.length} migration${set.migrations.length === 1 ? '' : 's'}${newest ? `, newest ${newest.id}` : ''}${set.forwardOnly ? ' (forward-only tool)' : ''}; ${apply ? `applied by CI (${repoPath(repo.facts, apply.file)}:${apply.line}: \`${apply.command}\`)` : 'no CI workflow found that applies them'}.`,
+        `${set.tool} in ${where}: ${set.migrations.length} migration${set.migrations.length === 1 ? '' : 's'}${newest ? `, newest ${newest.id}` : ''}${set.forwardOnly ? ' (forward-only tool)' : ''}; ${apply ? `applied by CI (${repoPath(repo, apply.file)}:${apply.line}: \`${apply.command}\`)` : 'no CI workflow found that applies them'}.`,
       );
     }
     const answerText = parts.join(' ');

@@ -7,7 +7,6 @@ export default defineDatastoreCheck({
   id: 's3.encryption',
   title: 'S3 bucket has default encryption',
   severity: 'high',
-  questionnaireRow: null,
   description: 'A default server-side encryption rule (SSE-S3, SSE-KMS or DSSE-KMS) applies to every new object.',
   remediation:
     'aws s3api put-bucket-encryption --bucket BUCKET --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"},"BucketKeyEnabled":true}]}\'',

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './noncurrent-retention';
 import { checkInput, s3Facts } from '../../test/support/aws-facts';
 import { observed, unavailable } from '../../src/engine/types';
-import type { S3LifecycleRule } from '../../src/collectors/aws/facts';
+import type { S3LifecycleRule } from '../../src/datastores/aws/facts';
 
 const rule = (id: string, noncurrentDays: number | null, enabled = true): S3LifecycleRule => ({
   id,
@@ -15,24 +16,24 @@ const withRules = (rules: S3LifecycleRule[]) =>
 
 describe('s3.noncurrent-retention', () => {
   it('passes when every enabled rule keeps previous versions at least the policy days', () => {
-    const [f] = check.evaluate(checkInput(withRules([rule('keep', 45), rule('old', 1, false)])));
+    const [f] = runCheck(check, checkInput(withRules([rule('keep', 45), rule('old', 1, false)])));
     expect(f!.status).toBe('pass');
     expect(f!.message).toContain('45 days or more');
   });
   it('passes when no rule expires previous versions', () => {
-    expect(check.evaluate(checkInput(s3Facts()))[0]!.status).toBe('pass');
+    expect(runCheck(check, checkInput(s3Facts()))[0]!.status).toBe('pass');
   });
   it('fails a rule shorter than the policy', () => {
-    const [f] = check.evaluate(checkInput(withRules([rule('keep', 45), rule('trim', 7)])));
+    const [f] = runCheck(check, checkInput(withRules([rule('keep', 45), rule('trim', 7)])));
     expect(f!.status).toBe('fail');
     expect(f!.message).toContain('trim (whole bucket): 7 days');
   });
   it('fails an unversioned bucket', () => {
     const facts = s3Facts({ versioning: observed('s3:GetBucketVersioning', { status: 'never enabled' }) });
-    expect(check.evaluate(checkInput(facts))[0]!.status).toBe('fail');
+    expect(runCheck(check, checkInput(facts))[0]!.status).toBe('fail');
   });
   it('is unknown when the lifecycle could not be read', () => {
     const facts = s3Facts({ lifecycle: unavailable('s3:GetBucketLifecycleConfiguration', 'AccessDenied') });
-    expect(check.evaluate(checkInput(facts))[0]!.status).toBe('unknown');
+    expect(runCheck(check, checkInput(facts))[0]!.status).toBe('unknown');
   });
 });

@@ -8,7 +8,6 @@ export default defineDatastoreCheck({
   id: 's3.noncurrent-retention',
   title: 'S3 keeps previous object versions at least the policy window',
   severity: 'high',
-  questionnaireRow: 'backups',
   protection: true,
   description:
     'With versioning on, no enabled lifecycle rule expires noncurrent versions sooner than the policy minimum (pitrMinRetentionDays, 30 by default), so the recovery window for objects is at least as long as for databases.',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './object-lock';
 import { checkInput, s3Facts } from '../../test/support/aws-facts';
 import { observed } from '../../src/engine/types';
@@ -6,11 +7,11 @@ import { observed } from '../../src/engine/types';
 describe('s3.object-lock', () => {
   it('passes with Object Lock and reports its default retention', () => {
     const facts = s3Facts({ objectLock: observed('s3:GetObjectLockConfiguration', { enabled: true, mode: 'COMPLIANCE', days: 30, years: null }) });
-    const [f] = check.evaluate(checkInput(facts));
+    const [f] = runCheck(check, checkInput(facts));
     expect(f!.status).toBe('pass');
     expect(f!.message).toContain('COMPLIANCE, 30 days');
   });
   it('warns without Object Lock', () => {
-    expect(check.evaluate(checkInput(s3Facts()))[0]!.status).toBe('warn');
+    expect(runCheck(check, checkInput(s3Facts()))[0]!.status).toBe('warn');
   });
 });

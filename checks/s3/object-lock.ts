@@ -7,7 +7,6 @@ export default defineDatastoreCheck({
   id: 's3.object-lock',
   title: 'S3 Object Lock protects versions from deletion',
   severity: 'low',
-  questionnaireRow: null,
   protection: true,
   description:
     'Object Lock is enabled, so object versions cannot be deleted or overwritten during their retention, even by an administrator (ransomware and mistake protection). Reported as a warning when off: not every bucket needs it.',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './public-access-block';
 import { checkInput, s3Facts } from '../../test/support/aws-facts';
 import { observed } from '../../src/engine/types';
@@ -7,17 +8,17 @@ const block = { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy
 
 describe('s3.public-access-block', () => {
   it('passes with all four settings on', () => {
-    const [f] = check.evaluate(checkInput(s3Facts({ publicAccessBlock: observed('s3:GetPublicAccessBlock', block) })));
+    const [f] = runCheck(check, checkInput(s3Facts({ publicAccessBlock: observed('s3:GetPublicAccessBlock', block) })));
     expect(f!.status).toBe('pass');
     expect(f!.evidence).toHaveLength(4);
   });
   it('fails with a setting off, naming it', () => {
     const facts = s3Facts({ publicAccessBlock: observed('s3:GetPublicAccessBlock', { ...block, restrictPublicBuckets: false }) });
-    const [f] = check.evaluate(checkInput(facts));
+    const [f] = runCheck(check, checkInput(facts));
     expect(f!.status).toBe('fail');
     expect(f!.message).toContain('RestrictPublicBuckets');
   });
   it('fails without a block', () => {
-    expect(check.evaluate(checkInput(s3Facts()))[0]!.status).toBe('fail');
+    expect(runCheck(check, checkInput(s3Facts()))[0]!.status).toBe('fail');
   });
 });

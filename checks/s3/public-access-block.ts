@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import type { S3PublicAccessBlock } from '../../src/collectors/aws/facts';
+import type { S3PublicAccessBlock } from '../../src/datastores/aws/facts';
 
 const SETTINGS: [keyof S3PublicAccessBlock, string][] = [
   ['blockPublicAcls', 'BlockPublicAcls'],
@@ -15,7 +15,6 @@ export default defineDatastoreCheck({
   id: 's3.public-access-block',
   title: 'S3 bucket blocks public access',
   severity: 'high',
-  questionnaireRow: null,
   description:
     'The bucket\'s public access block has all four settings on. The account-level block (s3control) is not read: a bucket without its own block is reported even if the account blocks public access.',
   remediation:

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './secure-transport-policy';
 import { checkInput, s3Facts } from '../../test/support/aws-facts';
 import { observed } from '../../src/engine/types';
@@ -9,20 +10,20 @@ const withPolicy = (document: unknown) =>
 
 describe('s3.secure-transport-policy', () => {
   it('passes with the documented Deny on aws:SecureTransport false', () => {
-    const [f] = check.evaluate(checkInput(withPolicy(secureTransportPolicy('orders-archive'))));
+    const [f] = runCheck(check, checkInput(withPolicy(secureTransportPolicy('orders-archive'))));
     expect(f!.status).toBe('pass');
   });
   it('fails without a bucket policy', () => {
-    expect(check.evaluate(checkInput(s3Facts()))[0]!.status).toBe('fail');
+    expect(runCheck(check, checkInput(s3Facts()))[0]!.status).toBe('fail');
   });
   it('fails a policy whose deny is limited to one principal or action', () => {
     const policy = secureTransportPolicy('orders-archive') as { Statement: Record<string, unknown>[] };
     const narrow = { ...policy, Statement: [{ ...policy.Statement[0], Action: 's3:PutObject' }] };
-    expect(check.evaluate(checkInput(withPolicy(narrow)))[0]!.status).toBe('fail');
+    expect(runCheck(check, checkInput(withPolicy(narrow)))[0]!.status).toBe('fail');
     const onePrincipal = { ...policy, Statement: [{ ...policy.Statement[0], Principal: { AWS: 'arn:aws:iam::111111111111:root' } }] };
-    expect(check.evaluate(checkInput(withPolicy(onePrincipal)))[0]!.status).toBe('fail');
+    expect(runCheck(check, checkInput(withPolicy(onePrincipal)))[0]!.status).toBe('fail');
   });
   it('is unknown for a policy that is not JSON', () => {
-    expect(check.evaluate(checkInput(withPolicy('{not json')))[0]!.status).toBe('unknown');
+    expect(runCheck(check, checkInput(withPolicy('{not json')))[0]!.status).toBe('unknown');
   });
 });

@@ -48,7 +48,6 @@ export default defineDatastoreCheck({
   id: 's3.secure-transport-policy',
   title: 'S3 bucket policy refuses requests without TLS',
   severity: 'medium',
-  questionnaireRow: 'ssl',
   description: 'The bucket policy denies every principal all S3 actions on the bucket\'s objects when aws:SecureTransport is false.',
   remediation:
     'Add a statement {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::BUCKET","arn:aws:s3:::BUCKET/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}} to the bucket policy.',

@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './versioning';
 import { checkInput, s3Facts } from '../../test/support/aws-facts';
 import { observed, unavailable } from '../../src/engine/types';
 
 describe('s3.versioning', () => {
   it('passes when versioning is Enabled', () => {
-    const [f] = check.evaluate(checkInput(s3Facts()));
+    const [f] = runCheck(check, checkInput(s3Facts()));
     expect(f!.status).toBe('pass');
     expect(f!.evidence).toEqual([{ source: 's3:GetBucketVersioning', field: 'Status', value: 'Enabled' }]);
   });
   it('fails when suspended or never enabled', () => {
     for (const status of ['Suspended', 'never enabled'] as const) {
       const facts = s3Facts({ versioning: observed('s3:GetBucketVersioning', { status }) });
-      expect(check.evaluate(checkInput(facts))[0]!.status).toBe('fail');
+      expect(runCheck(check, checkInput(facts))[0]!.status).toBe('fail');
     }
   });
   it('is unknown when it could not be read', () => {
     const facts = s3Facts({ versioning: unavailable('s3:GetBucketVersioning', 'AccessDenied') });
-    expect(check.evaluate(checkInput(facts))[0]!.status).toBe('unknown');
+    expect(runCheck(check, checkInput(facts))[0]!.status).toBe('unknown');
   });
 });

@@ -7,7 +7,6 @@ export default defineDatastoreCheck({
   id: 's3.versioning',
   title: 'S3 bucket versioning is on',
   severity: 'high',
-  questionnaireRow: 'backups',
   protection: true,
   description: 'Versioning is Enabled, so an overwritten or deleted object can be restored from its previous version (S3\'s point-in-time recovery).',
   remediation: 'aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration Status=Enabled',

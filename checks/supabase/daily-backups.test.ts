@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './daily-backups';
 import { observed } from '../../src/engine/types';
-import type { SupabaseBackups } from '../../src/collectors/supabase/facts';
+import type { SupabaseBackups } from '../../src/datastores/supabase-project/facts';
 import { NOW, forbidden, policy, service, supabaseDatastore, supabaseFacts } from '../../test/supabase/facts';
 
 const backups = (value: Partial<SupabaseBackups>) =>
@@ -15,11 +16,11 @@ const backups = (value: Partial<SupabaseBackups>) =>
     }),
   });
 const run = (facts: ReturnType<typeof supabaseFacts>) =>
-  check.evaluate({ service, datastore: supabaseDatastore(), facts, policy: policy(), now: NOW });
+  runCheck(check, { service, datastore: supabaseDatastore(), facts, policy: policy(), now: NOW });
 
 describe('supabase.daily-backups', () => {
   it('passes when the latest completed backup is recent', () => {
-    const [finding] = run(backups({ backups: [{ status: 'COMPLETED', insertedAt: '2025-06-15T02:00:00Z', physical: true }] }));
+    const [finding] = run(backups({ backups: [{ status: 'COMPLETED', insertedAt: '2026-11-21T02:00:00Z', physical: true }] }));
     expect(finding?.status).toBe('pass');
     expect(finding?.message).toContain('10.0 hours');
   });
@@ -28,8 +29,8 @@ describe('supabase.daily-backups', () => {
     const [finding] = run(
       backups({
         backups: [
-          { status: 'COMPLETED', insertedAt: '2025-06-10T02:00:00Z', physical: false },
-          { status: 'FAILED', insertedAt: '2025-06-14T02:00:00Z', physical: false },
+          { status: 'COMPLETED', insertedAt: '2026-11-16T02:00:00Z', physical: false },
+          { status: 'FAILED', insertedAt: '2026-11-20T02:00:00Z', physical: false },
         ],
       }),
     );
@@ -41,8 +42,8 @@ describe('supabase.daily-backups', () => {
     const [finding] = run(
       backups({
         backups: [
-          { status: 'FAILED', insertedAt: '2025-06-15T11:00:00Z', physical: false },
-          { status: 'COMPLETED', insertedAt: '2025-06-15T02:00:00Z', physical: false },
+          { status: 'FAILED', insertedAt: '2026-11-21T11:00:00Z', physical: false },
+          { status: 'COMPLETED', insertedAt: '2026-11-21T02:00:00Z', physical: false },
         ],
       }),
     );
@@ -54,15 +55,15 @@ describe('supabase.daily-backups', () => {
       backups({
         pitrEnabled: true,
         backups: [],
-        physicalWindow: { earliest: '2025-06-01T00:00:00Z', latest: '2025-06-15T11:30:00Z' },
+        physicalWindow: { earliest: '2026-11-07T00:00:00Z', latest: '2026-11-21T11:30:00Z' },
       }),
     );
     expect(finding?.status).toBe('pass');
-    expect(finding?.message).toBe('the latest PITR restore point is 30 minutes old (2025-06-15T11:30:00Z)');
+    expect(finding?.message).toBe('the latest PITR restore point is 30 minutes old (2026-11-21T11:30:00Z)');
   });
 
   it('says when a paused project explains stale backups', () => {
-    const facts = backups({ backups: [{ status: 'COMPLETED', insertedAt: '2025-05-01T02:00:00Z', physical: false }] });
+    const facts = backups({ backups: [{ status: 'COMPLETED', insertedAt: '2026-10-07T02:00:00Z', physical: false }] });
     const paused = { ...facts, project: observed('GET project', { region: 'eu-west-1', status: 'INACTIVE', postgresVersion: null }) };
     const [finding] = run(paused);
     expect(finding?.status).toBe('fail');
@@ -70,7 +71,7 @@ describe('supabase.daily-backups', () => {
   });
 
   it('fails when no backup is listed (Free plan)', () => {
-    const [finding] = run(backups({ backups: [{ status: 'PENDING', insertedAt: '2025-06-15T11:00:00Z', physical: false }] }));
+    const [finding] = run(backups({ backups: [{ status: 'PENDING', insertedAt: '2026-11-21T11:00:00Z', physical: false }] }));
     expect(finding?.status).toBe('fail');
     expect(finding?.message).toContain('no completed backup');
   });

@@ -10,7 +10,6 @@ export default defineDatastoreCheck({
   id: 'supabase.daily-backups',
   title: 'Supabase backups are recent',
   severity: 'high',
-  questionnaireRow: 'backups',
   protection: true,
   description:
     "The project's latest completed backup (or, with PITR, its latest restore point) is newer than the policy's maximum backup age. Free-plan projects list no restorable backups.",

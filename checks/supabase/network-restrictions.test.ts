@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './network-restrictions';
 import { observed } from '../../src/engine/types';
-import type { SupabaseNetworkRestrictions } from '../../src/collectors/supabase/facts';
+import type { SupabaseNetworkRestrictions } from '../../src/datastores/supabase-project/facts';
 import { NOW, forbidden, policy, service, supabaseDatastore, supabaseFacts } from '../../test/supabase/facts';
 
 const run = (value: Partial<SupabaseNetworkRestrictions>) =>
-  check.evaluate({
+  runCheck(check, {
     service,
     datastore: supabaseDatastore(),
     facts: supabaseFacts({
@@ -61,7 +62,7 @@ describe('supabase.network-restrictions', () => {
   });
 
   it('is unknown when the endpoint could not be read', () => {
-    const [finding] = check.evaluate({
+    const [finding] = runCheck(check, {
       service,
       datastore: supabaseDatastore(),
       facts: supabaseFacts({ networkRestrictions: forbidden('/network-restrictions') }),

@@ -16,7 +16,6 @@ export default defineDatastoreCheck({
   id: 'supabase.network-restrictions',
   title: 'Supabase database is not reachable from the whole internet',
   severity: 'medium',
-  questionnaireRow: null,
   description:
     'Network restrictions limit which IPv4 and IPv6 ranges can connect to the database and pooler. Allowing 0.0.0.0/0 or ::/0 (the default) leaves password authentication as the only barrier.',
   remediation:

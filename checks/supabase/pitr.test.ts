@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './pitr';
 import { observed } from '../../src/engine/types';
 import { NOW, forbidden, policy, service, supabaseDatastore, supabaseFacts } from '../../test/supabase/facts';
 
 const run = (facts = supabaseFacts(), datastore = supabaseDatastore(), p = policy()) =>
-  check.evaluate({ service, datastore, facts, policy: p, now: NOW });
+  runCheck(check, { service, datastore, facts, policy: p, now: NOW });
 
 describe('supabase.pitr', () => {
   it('fails a 28-day PITR add-on against a 30-day policy, naming the retention and the plan limit', () => {

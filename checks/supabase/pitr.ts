@@ -1,7 +1,7 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
-import { SUPABASE_PITR_MAX_RETENTION_DAYS } from '../../src/collectors/supabase/facts';
+import { SUPABASE_PITR_MAX_RETENTION_DAYS } from '../../src/datastores/supabase-project/facts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -11,7 +11,6 @@ export default defineDatastoreCheck({
   id: 'supabase.pitr',
   title: 'Supabase point-in-time recovery covers the required window',
   severity: 'high',
-  questionnaireRow: 'backups',
   protection: true,
   evidenceTrend: { 'retention days': 'higher-is-better' },
   description:

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './rls-disabled-in-api';
 import { observed, unavailable } from '../../src/engine/types';
-import type { ApiRoleTableAccess } from '../../src/collectors/postgres/facts';
-import { PostgresDatastoreSchema } from '../../src/config/schema';
+import type { ApiRoleTableAccess } from '../../src/datastores/postgres/facts';
+import { PostgresDatastoreSchema } from '../../src/datastores/postgres';
 import { column, postgresFacts, table } from '../../test/support/postgres-facts';
 import { NOW, policy, service, supabaseDatastore } from '../../test/supabase/facts';
 
@@ -10,7 +11,7 @@ const TABLES = [table(1, 'customers'), table(2, 'menu'), table(3, 'ledger', { sc
 const COLUMNS = [column(1, 1, 'email'), column(1, 2, 'full_name'), column(2, 1, 'item'), column(3, 1, 'iban'), column(4, 1, 'total', 'integer')];
 
 function run(access: ApiRoleTableAccess[] | undefined, extra: Record<string, unknown> = {}) {
-  return check.evaluate({
+  return runCheck(check, {
     service,
     datastore: supabaseDatastore(extra),
     facts: postgresFacts({
@@ -39,7 +40,7 @@ describe('supabase.rls-disabled-in-api', () => {
     ]);
     expect(findings.map((f) => [f.resource, f.status, f.severity])).toEqual([
       ['app-db:public.customers', 'fail', 'critical'],
-      ['app-db:public.menu', 'fail', undefined],
+      ['app-db:public.menu', 'fail', check.severity],
     ]);
     expect(findings[0]?.message).toContain('anyone with the anon key');
     expect(findings[0]?.message).toContain('2 sensitive column(s) (email, person name)');
@@ -69,7 +70,7 @@ describe('supabase.rls-disabled-in-api', () => {
   });
 
   it('is unknown when the access query failed', () => {
-    const [finding] = check.evaluate({
+    const [finding] = runCheck(check, {
       service,
       datastore: supabaseDatastore(),
       facts: postgresFacts({ apiRoleAccess: unavailable('pg_class.relrowsecurity', 'permission denied') }),
@@ -81,7 +82,7 @@ describe('supabase.rls-disabled-in-api', () => {
 
   it('does not apply to plain PostgreSQL datastores', () => {
     const datastore = PostgresDatastoreSchema.parse({ name: 'db', type: 'postgres', url: 'postgres://x@h/db' });
-    const findings = check.evaluate({
+    const findings = runCheck(check, {
       service,
       datastore,
       facts: postgresFacts({ apiRoleAccess: observed('x', [{ tableOid: 1, rowSecurity: false, readableBy: ['anon'] }]) }),

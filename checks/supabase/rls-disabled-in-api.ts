@@ -1,10 +1,10 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { tableName } from '../../src/collectors/postgres/facts';
+import { tableName } from '../../src/datastores/postgres/facts';
 import { classifyColumn } from '../../src/sensitivity';
 import { groupBy } from '../../src/util';
 import type { Evidence } from '../../src/model';
-import { SUPABASE_MANAGED_SCHEMAS } from '../../src/collectors/supabase/schemas';
+import { SUPABASE_MANAGED_SCHEMAS } from '../../src/datastores/supabase-project/schemas';
 
 const MAX_COLUMNS_LISTED = 10;
 
@@ -14,7 +14,6 @@ export default defineDatastoreCheck({
   id: 'supabase.rls-disabled-in-api',
   title: 'Tables exposed through the Supabase Data API have row level security',
   severity: 'high',
-  questionnaireRow: 'sensitivity',
   description:
     'A table in a schema the Data API exposes, readable by the anon or authenticated role, without row level security can be read in full by anyone holding the public anon key (or any signed-up user). Severity is raised to critical when the table holds sensitive columns. Same rule as Supabase splinter lint 0013.',
   remediation:

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
 import check from './ssl-enforced';
 import { observed } from '../../src/engine/types';
 import { NOW, forbidden, policy, service, supabaseDatastore, supabaseFacts } from '../../test/supabase/facts';
 
 const run = (database: boolean, appliedSuccessfully: boolean) =>
-  check.evaluate({
+  runCheck(check, {
     service,
     datastore: supabaseDatastore(),
     facts: supabaseFacts({ sslEnforcement: observed('GET ssl', { database, appliedSuccessfully }) }),
@@ -30,7 +31,7 @@ describe('supabase.ssl-enforced', () => {
   });
 
   it('is unknown when the endpoint could not be read', () => {
-    const [finding] = check.evaluate({
+    const [finding] = runCheck(check, {
       service,
       datastore: supabaseDatastore(),
       facts: supabaseFacts({ sslEnforcement: forbidden('/ssl-enforcement') }),

@@ -7,7 +7,6 @@ export default defineDatastoreCheck({
   id: 'supabase.ssl-enforced',
   title: 'Supabase refuses database connections without SSL',
   severity: 'high',
-  questionnaireRow: 'ssl',
   description:
     "The project's SSL enforcement is on for the database and applied: Postgres and the connection pooler reject clients that do not use SSL.",
   remediation:

@@ -21,6 +21,7 @@ program
   .option('-c, --config <file>', 'configuration file (YAML); without it, the demo estate is scanned')
   .option('-s, --service <names>', 'only these services (comma-separated)', list)
   .option('-f, --format <formats>', 'output formats, comma-separated', list, ['md', 'json', 'html'])
+  .option('--framework <ids>', 'frameworks the reports answer, comma-separated: continuity-0003, soc2, iso27001', list, ['continuity-0003'])
   .option('-o, --out <dir>', 'output directory', 'out')
   .addOption(
     new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices([

@@ -6,6 +6,7 @@ import { scanAndReport } from '../engine/scan-and-report';
 import { createLogger } from '../log';
 import { severityRank, type ScanResult, type Severity } from '../model';
 import { unknownFormatError } from '../report/write';
+import { unknownFrameworkError } from '../frameworks';
 import { openHistory } from '../history/open';
 import { changesOf, driftSinceHistory, recordScan, type ServiceDrift } from '../history/record';
 import type { HistoryStore } from '../history/types';
@@ -21,6 +22,8 @@ export interface ScanOptions {
   config?: string;
   service?: string[];
   format: string[];
+  /** Frameworks the reports answer (frameworks/<id>.yaml). */
+  framework: string[];
   out: string;
   failOn?: Severity;
   /** A repository to analyse: the only service without --config, else the repo of the selected service. */
@@ -43,9 +46,9 @@ export function nothingScanned(scan: ScanResult): boolean {
 
 export async function runScanCommand(options: ScanOptions): Promise<number> {
   const log = createLogger();
-  const formatError = unknownFormatError(options.format);
-  if (formatError) {
-    process.stderr.write(`continuity: ${formatError}\n`);
+  const usageError = unknownFormatError(options.format) ?? unknownFrameworkError(options.framework);
+  if (usageError) {
+    process.stderr.write(`continuity: ${usageError}\n`);
     return EXIT.usage;
   }
 
@@ -106,6 +109,7 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       log,
       outDir: options.out,
       formats: options.format,
+      frameworks: options.framework,
       ...(options.service ? { services: options.service } : {}),
       onDatastoreDone: (e) => {
         if (tty) process.stderr.write(`  ${e.ok ? 'ok   ' : 'error'} ${e.service}/${e.datastore} (${e.durationMs} ms)\n`);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema';
-import { unknownAccountPaths } from '../collectors/aws/accounts';
+import { unknownAccountPaths } from '../datastores/aws/accounts';
 import { registerSecret, registerUrlSecrets } from '../secrets';
 
 /** A problem with the configuration, located by key path and, where known, file line. */

@@ -3,8 +3,11 @@
 // derived from these definitions, so they cannot disagree.
 import { z } from 'zod';
 import cron from 'node-cron';
+import { DatastoreSchema } from '../datastores';
+import { AwsSettingsSchema } from '../datastores/aws/placement';
+import { DEFAULT_FRAMEWORK, framework, unknownFrameworkError } from '../frameworks';
+import { hasNoUserinfo, ResourceName as Name } from './fields';
 
-const QUESTIONNAIRE_ANSWER_KEYS = ['migrations', 'rollbacks', 'compatibility', 'indexes', 'ssl', 'sensitivity'] as const;
 
 /** Policy fields; every one optional here because a layer may override only some. */
 export const PolicyOverridesSchema = z.strictObject({
@@ -82,116 +85,7 @@ export const PolicyConfigSchema = PolicyOverridesSchema.extend({
     .describe('Per-environment overrides, applied over the policy above (e.g. production, staging, dev).'),
 });
 
-/** Credentials must not travel in clear: http only to this machine (local fixtures, tunnels). */
-function isHttpsOrLoopback(url: string): boolean {
-  const parsed = new URL(url);
-  return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname));
-}
-
-const Name = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-" (it names files and resources)');
-
-const DatastoreCommon = {
-  name: Name.describe('Unique within the service.'),
-  environment: z.string().optional().describe("Overrides the service's environment for this datastore."),
-  backupPolicy: z.string().optional().describe('Link to how backups and restores of this datastore are handled.'),
-  sensitivity: z
-    .enum(['none', 'internal', 'confidential', 'restricted'])
-    .optional()
-    .describe('Declared data sensitivity; compared with what the scan finds.'),
-};
-
-export const PostgresDatastoreSchema = z.strictObject({
-  ...DatastoreCommon,
-  type: z.literal('postgres'),
-  url: z
-    .string()
-    .describe('postgres:// connection URL; put the password in an environment variable: ${PGPASSWORD_ORDERS}.'),
-  tls: z
-    .strictObject({
-      caFile: z.string().optional().describe('CA bundle used to verify the server certificate.'),
-      verify: z.boolean().optional().describe('Verify the server certificate (default true when caFile is set).'),
-    })
-    .optional(),
-  schemas: z
-    .strictObject({
-      exclude: z.array(z.string()).optional().describe('Schemas left out of table and index checks.'),
-    })
-    .optional(),
-});
-
-export const SupabaseProjectDatastoreSchema = z.strictObject({
-  ...DatastoreCommon,
-  type: z.literal('supabase-project'),
-  projectRef: z
-    .string()
-    .regex(/^[a-z0-9]{20}$/, 'a Supabase project ref is 20 lower-case letters and digits (Project Settings > General)')
-    .describe('The project reference id, as in https://<ref>.supabase.co.'),
-  accessTokenEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
-    .default('SUPABASE_ACCESS_TOKEN')
-    .describe('Environment variable holding a Management API access token (read at scan time, never printed).'),
-  apiUrl: z
-    .url()
-    .refine((u) => isHttpsOrLoopback(u), 'the Management API URL must use https (plain http is allowed only for 127.0.0.1/localhost)')
-    .default('https://api.supabase.com')
-    .describe('Supabase Management API base URL.'),
-  url: z
-    .string()
-    .optional()
-    .describe('postgres:// URL of the project database; when set, the PostgreSQL checks and the RLS exposure check run on it.'),
-  tls: PostgresDatastoreSchema.shape.tls,
-  pitrAddon: z
-    .strictObject({ retentionDays: z.union([z.literal(7), z.literal(14), z.literal(28)]) })
-    .optional()
-    .describe("The PITR add-on bought for the project; used only when the Management API does not show the add-on's retention."),
-  exposedSchemas: z
-    .array(z.string())
-    .default(['public'])
-    .describe('Schemas exposed through the Data API (Project Settings > Data API > Exposed schemas).'),
-  requestTimeoutMs: z.number().int().positive().default(10000).describe('Timeout of each Management API request.'),
-});
-
-const AwsAccountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
-const AwsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1');
-const AwsPlacement = {
-  region: AwsRegion,
-  account: AwsAccountId.optional().describe('One of aws.accounts[].id; may be left out when one account (or none) is configured.'),
-};
-
-export const RdsInstanceDatastoreSchema = z.strictObject({
-  ...DatastoreCommon,
-  type: z.literal('rds-instance'),
-  identifier: z.string().min(1).describe('DBInstanceIdentifier.'),
-  ...AwsPlacement,
-});
-
-export const RdsClusterDatastoreSchema = z.strictObject({
-  ...DatastoreCommon,
-  type: z.literal('rds-cluster'),
-  identifier: z.string().min(1).describe('DBClusterIdentifier (Aurora or Multi-AZ DB cluster).'),
-  ...AwsPlacement,
-});
-
-export const S3BucketDatastoreSchema = z.strictObject({
-  ...DatastoreCommon,
-  type: z.literal('s3-bucket'),
-  bucket: z.string().min(3).describe('Bucket name.'),
-  ...AwsPlacement,
-});
-
-/** Every datastore type; new types are added to this union. */
-export const DatastoreSchema = z.discriminatedUnion('type', [
-  PostgresDatastoreSchema,
-  SupabaseProjectDatastoreSchema,
-  RdsInstanceDatastoreSchema,
-  RdsClusterDatastoreSchema,
-  S3BucketDatastoreSchema,
-]);
-export type DatastoreConfig = z.infer<typeof DatastoreSchema>;
-export type DatastoreType = DatastoreConfig['type'];
+export { DatastoreSchema, type DatastoreConfig, type DatastoreType } from '../datastores';
 
 export const ServiceSchema = z.strictObject({
   name: Name,
@@ -203,9 +97,9 @@ export const ServiceSchema = z.strictObject({
     .optional()
     .describe('Links shown in the report front matter.'),
   answers: z
-    .partialRecord(z.enum(QUESTIONNAIRE_ANSWER_KEYS), z.string())
+    .partialRecord(z.enum(framework(DEFAULT_FRAMEWORK).controls.map((c) => c.id) as [string, ...string[]]), z.string())
     .optional()
-    .describe('Answers given by people; the report shows them beside the evidence.'),
+    .describe('CONTINUITY-0003 answers given by people, by row; the report shows them beside the evidence.'),
   datastores: z.array(DatastoreSchema).default([]),
   schedule: z.lazy(() => ScheduleSchema).optional().describe('When `continuity serve` scans this service; serve.schedule when absent.'),
 });
@@ -239,13 +133,6 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** No user or password in a URL (one that does not parse is left to `.url()`). */
-function hasNoUserinfo(value: string): boolean {
-  if (!URL.canParse(value)) return true;
-  const url = new URL(value);
-  return url.username === '' && url.password === '';
 }
 
 export const ScheduleSchema = z.strictObject({
@@ -328,29 +215,16 @@ export const ServeSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(9464),
   outDir: z.string().default('out').describe('Reports are written to <outDir>/<service>/.'),
   formats: z.array(z.string()).default(['md', 'json', 'html']),
+  frameworks: z
+    .array(z.string())
+    .default([DEFAULT_FRAMEWORK])
+    .refine((ids) => unknownFrameworkError(ids) === undefined, { error: (issue) => unknownFrameworkError(issue.input as string[]) })
+    .describe('Frameworks the scheduled reports answer (frameworks/<id>.yaml): continuity-0003, soc2, iso27001.'),
   schedule: ScheduleSchema.default({ cron: '0 9 * * 1', timezone: 'UTC' }).describe('Default schedule of every service.'),
   shutdownGraceSeconds: z.number().min(0).default(30).describe('On SIGTERM, how long a running scan may take to finish before it is abandoned.'),
 });
 
-export const AwsAccountSchema = z.strictObject({
-  id: AwsAccountId,
-  roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional().describe('Role assumed (STS AssumeRole) to scan this account.'),
-  externalId: z.string().optional().describe('ExternalId for the AssumeRole call, if the role requires one.'),
-  profile: z.string().optional().describe('Named profile (~/.aws/config) to use, or to assume roleArn from.'),
-  regions: z.array(AwsRegion).optional().describe('Overrides aws.regions for this account.'),
-});
-
-export const AwsSettingsSchema = z.strictObject({
-  accounts: z
-    .array(AwsAccountSchema)
-    .default([])
-    .describe('Accounts to scan; without any, the default credential chain is used as one account.'),
-  regions: z.array(AwsRegion).default([]).describe('Regions discovery lists (and the default for accounts).'),
-  discovery: z.boolean().default(false).describe('List every RDS instance, cluster and bucket and report those not registered.'),
-  callTimeoutMs: z.number().int().positive().default(10000).describe('Timeout of one AWS API call (each retry attempt).'),
-  maxAttempts: z.number().int().min(1).max(20).default(6).describe('Attempts per API call, with adaptive retry on throttling.'),
-});
-export type AwsSettings = z.infer<typeof AwsSettingsSchema>;
+export { AwsSettingsSchema, type AwsSettings } from '../datastores/aws/placement';
 
 export const ConfigSchema = z.strictObject({
   version: z.literal(1).default(1),
@@ -371,6 +245,7 @@ export const ConfigSchema = z.strictObject({
     port: 9464,
     outDir: 'out',
     formats: ['md', 'json', 'html'],
+    frameworks: [DEFAULT_FRAMEWORK],
     schedule: { cron: '0 9 * * 1', timezone: 'UTC' },
     shutdownGraceSeconds: 30,
   }),

@@ -2,14 +2,14 @@
 // inventory schema of seed 003, with the flaws a first scan should find.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Config } from '../config/schema';
 import { ConfigSchema } from '../config/schema';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../embedded-postgres';
+import { packagePath } from '../package-root';
 
 /** The demo service's repository: golang-migrate migrations with the flaws the demo scan reports. */
-export const BBQ_REPO = fileURLToPath(new URL('./bbq-inventory', import.meta.url));
+export const BBQ_REPO = packagePath('src', 'demo', 'bbq-inventory');
 
 /**
  * Seed 003's three tables plus the flaws a first scan should find (an unindexed

@@ -1,27 +1,16 @@
-// The registry of fact kinds: each collector produces one kind, each check reads one.
-import type { PostgresFacts } from '../collectors/postgres/facts';
-import type { BackupPolicyLinkFacts } from '../collectors/backup-policy-link';
-import type { RepoFacts } from '../collectors/repo/facts';
-import type { MigrationRoundTripFacts } from '../migrations/verify';
-import type { SupabaseFacts } from '../collectors/supabase/facts';
-import type { AwsDiscoveryFacts, RdsFacts, S3Facts } from '../collectors/aws/facts';
+// The fact kinds, by scope, each derived from the collectors that produce it.
+import type { DatastoreFactsByKind, DiscoveryFactsByKind } from '../datastores';
+import type { ServiceCollector } from './types';
+import type { SERVICE_FACT_COLLECTORS } from './registry';
 
 /** Facts gathered per datastore, by kind. */
-export interface FactsByKind {
-  postgres: PostgresFacts;
-  backupPolicyLink: BackupPolicyLinkFacts;
-  supabase: SupabaseFacts;
-  rds: RdsFacts;
-  s3: S3Facts;
-}
+export type FactsByKind = DatastoreFactsByKind;
 
+type ServiceFactCollector = (typeof SERVICE_FACT_COLLECTORS)[number];
 /** Facts gathered per service (e.g. from its repository), by kind. */
-export interface ServiceFactsByKind {
-  repo: RepoFacts;
-  migrationRoundTrip: MigrationRoundTripFacts;
-}
+export type ServiceFactsByKind = {
+  [C in ServiceFactCollector as C['kind']]: C extends ServiceCollector<string, infer F> ? F : never;
+};
 
 /** Facts gathered once per scan about the whole estate (e.g. cloud discovery), by kind. */
-export interface EstateFactsByKind {
-  awsDiscovery: AwsDiscoveryFacts;
-}
+export type EstateFactsByKind = DiscoveryFactsByKind;

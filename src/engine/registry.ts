@@ -1,19 +1,13 @@
-// The collectors the CLI and service run with. A new collector is one line here.
-import type { Collector, EstateCollector, ServiceCollector } from './types';
-import { postgresCollector } from '../collectors/postgres';
-import { backupPolicyLinkCollector } from '../collectors/backup-policy-link';
+// The collectors a scan runs: datastore collectors and discovery from the
+// datastore modules (src/datastores/index.ts), repository collectors here.
 import { repoCollector } from '../collectors/repo';
-import { supabaseCollector } from '../collectors/supabase';
-import { rdsCollector } from '../collectors/aws/rds';
-import { s3Collector } from '../collectors/aws/s3';
-import { awsDiscoveryCollector } from '../collectors/aws/discovery';
+import { roundTripCollector } from '../collectors/repo/round-trip';
+import type { ServiceCollector } from './types';
 
-export const DATASTORE_COLLECTORS: Collector[] = [
-  postgresCollector,
-  backupPolicyLinkCollector,
-  supabaseCollector,
-  rdsCollector,
-  s3Collector,
-] as Collector[];
-export const SERVICE_COLLECTORS: ServiceCollector[] = [repoCollector] as ServiceCollector[];
-export const ESTATE_COLLECTORS: EstateCollector[] = [awsDiscoveryCollector] as EstateCollector[];
+export { DATASTORE_COLLECTORS, DISCOVERY_COLLECTORS as ESTATE_COLLECTORS } from '../datastores';
+
+/** Every service-level collector; the round trip runs only in `continuity verify-migrations`. */
+export const SERVICE_FACT_COLLECTORS = [repoCollector, roundTripCollector] as const;
+
+/** The service collectors of a default scan. */
+export const SERVICE_COLLECTORS: ServiceCollector[] = [repoCollector];

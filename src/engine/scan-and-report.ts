@@ -4,6 +4,8 @@ import { ALL_CHECKS } from '../../checks';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { ScanResult } from '../model';
+import { DEFAULT_FRAMEWORK } from '../frameworks';
+import { answerFrameworks } from '../report/answers';
 import { writeReports } from '../report/write';
 import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from './registry';
 import { runScan, type ScanPlan } from './scan';
@@ -14,6 +16,8 @@ export interface ScanAndReportOptions {
   log: Logger;
   outDir: string;
   formats: string[];
+  /** The frameworks the reports answer (frameworks/<id>.yaml); CONTINUITY-0003 when absent. */
+  frameworks?: string[];
   services?: string[];
   /** Replaces the registered service collectors (e.g. a repository collector limited by --since). */
   serviceCollectors?: ScanPlan['serviceCollectors'];
@@ -38,6 +42,7 @@ export async function scanAndReport(options: ScanAndReportOptions): Promise<{ sc
     ...(options.now ? { now: options.now } : {}),
     ...(options.onDatastoreDone ? { onDatastoreDone: options.onDatastoreDone } : {}),
   });
+  answerFrameworks(scan, options.frameworks ?? [DEFAULT_FRAMEWORK]);
   await options.beforeReports?.(scan);
   const written = await writeReports(scan, options.outDir, options.formats);
   return { scan, written };

@@ -15,15 +15,14 @@ import {
 import type { Logger } from '../log';
 import { errorMessage, redact } from '../secrets';
 import { applyWaivers } from './waivers';
-import { buildQuestionnaire } from '../report/questionnaire';
+import { evaluateCheck } from './evaluate';
+import { datastoreModule, postgresTargetOf, type DatastoreCollector } from '../datastores';
 import type {
   Check,
-  CheckMetadata,
-  Collector,
+  Collected,
   DatastoreFacts,
   EstateCollector,
   EstateFacts,
-  FindingDraft,
   ScanCache,
   ServiceCollector,
   ServiceFacts,
@@ -33,7 +32,7 @@ import { TOOL_VERSION } from '../version';
 export interface ScanPlan {
   config: Config;
   configPath: string | null;
-  collectors: Collector[];
+  collectors: DatastoreCollector[];
   serviceCollectors: ServiceCollector[];
   estateCollectors?: EstateCollector[];
   checks: Check[];
@@ -81,14 +80,24 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
   const serviceResults: ServiceResult[] = collected.map(({ service, servicePolicy, datastores, serviceFacts }) => {
     const findings: Finding[] = [];
     for (const ds of datastores) {
+      const base = { service: service.name, datastore: ds.config.name, resource: ds.config.name };
       for (const check of plan.checks) {
         if (check.scope !== 'datastore') continue;
-        findings.push(...evaluateDatastoreCheck(check, service, ds, evaluatedAt));
+        findings.push(
+          ...evaluateCheck(check, base, ds.policy, ds.facts[check.requires], (facts) =>
+            check.evaluate({ service, datastore: ds.config, facts: facts as never, policy: ds.policy, now: evaluatedAt }),
+          ),
+        );
       }
     }
     for (const check of plan.checks) {
       if (check.scope !== 'service') continue;
-      findings.push(...evaluateServiceCheck(check, service, servicePolicy, serviceFacts, datastores, evaluatedAt));
+      const base = { service: service.name, resource: service.name };
+      findings.push(
+        ...evaluateCheck(check, base, servicePolicy, serviceFacts[check.requires], (facts) =>
+          check.evaluate({ service, facts: facts as never, policy: servicePolicy, now: evaluatedAt }),
+        ),
+      );
     }
     const waived = applyWaivers(findings, plan.config.waivers, evaluatedAt);
     return {
@@ -97,7 +106,7 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
       environment: service.environment,
       ...(service.docs ? { docs: service.docs } : {}),
       datastores: datastores.map((d) => d.summary),
-      questionnaire: buildQuestionnaire(service, waived, plan.checks),
+      ...(service.answers ? { statedAnswers: Object.fromEntries(Object.entries(service.answers).map(([row, text]) => [row, redact(text!)])) } : {}),
       findings: waived,
     };
   });
@@ -105,7 +114,11 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
   const estatePolicy = resolvePolicy(plan.config, 'production');
   const estateFindings = applyWaivers(
     plan.checks.flatMap((check) =>
-      check.scope === 'estate' ? evaluateEstateCheck(check, plan, estatePolicy, estateFacts, evaluatedAt) : [],
+      check.scope === 'estate'
+        ? evaluateCheck(check, { service: ESTATE, resource: ESTATE }, estatePolicy, estateFacts[check.requires], (facts) =>
+            check.evaluate({ config: plan.config, facts: facts as never, policy: estatePolicy, now: evaluatedAt }),
+          )
+        : [],
     ),
     plan.config.waivers,
     evaluatedAt,
@@ -158,7 +171,7 @@ export function createScanCache(): ScanCache {
   };
 }
 
-type Collected = Record<string, { ok: true; facts: unknown } | { ok: false; error: string }>;
+type CollectedByKind = Record<string, Collected<unknown>>;
 
 /**
  * Run collectors concurrently under one deadline (scan.datastoreTimeoutSeconds).
@@ -169,9 +182,8 @@ async function runCollectors<C extends { kind: string }>(
   collectors: C[],
   log: Logger,
   collect: (collector: C, signal: AbortSignal) => Promise<unknown>,
-  onCollected?: (collector: C, facts: unknown) => void,
-): Promise<Collected> {
-  const facts: Collected = {};
+): Promise<CollectedByKind> {
+  const facts: CollectedByKind = {};
   const seconds = plan.config.scan.datastoreTimeoutSeconds;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`timed out after ${seconds}s`)), seconds * 1000);
@@ -181,7 +193,6 @@ async function runCollectors<C extends { kind: string }>(
         try {
           const result = await abortable(collect(collector, controller.signal), controller.signal);
           facts[collector.kind] = { ok: true, facts: result };
-          onCollected?.(collector, result);
         } catch (error) {
           const message = errorMessage(error);
           log.warn({ collector: collector.kind, err: message }, 'collection failed');
@@ -206,17 +217,15 @@ async function collectDatastore(
   const environment = datastore.environment ?? service.environment;
   const policy = resolvePolicy(plan.config, environment);
   const log = plan.log.child({ service: service.name, datastore: datastore.name });
-  const pitr: string[] = [];
+  const postgres = postgresTargetOf(datastore);
   const facts = (await runCollectors(
     plan,
     plan.collectors.filter((c) => c.appliesTo(datastore)),
     log,
-    (collector, signal) => collector.collect({ config: plan.config, service, datastore, policy, signal, log, shared }),
-    (collector, result) => {
-      const window = collector.describePitr?.(result as never);
-      if (window) pitr.push(window);
-    },
+    (collector, signal) =>
+      collector.collect({ config: plan.config, service, datastore, policy, signal, log, shared, ...(postgres ? { postgres } : {}) }),
   )) as DatastoreFacts;
+  const recovery = datastoreModule(datastore.type).describeRecovery?.(facts as never, datastore);
   const failures = Object.entries(facts)
     .filter(([, f]) => f && !f.ok)
     .map(([kind, f]) => `${kind}: ${(f as { error: string }).error}`);
@@ -231,7 +240,7 @@ async function collectDatastore(
       type: datastore.type,
       environment,
       ...(datastore.backupPolicy ? { backupPolicy: redact(datastore.backupPolicy) } : {}),
-      ...(pitr.length > 0 ? { pitr: pitr.join('; ') } : {}),
+      ...(recovery ? { pitr: recovery } : {}),
       ...(failures.length > 0 ? { collectionError: failures.join('; ') } : {}),
       durationMs,
     },
@@ -282,154 +291,11 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function skipReason(check: CheckMetadata, policy: Policy): string | undefined {
-  if (policy.skipChecks.includes(check.id)) return `skipped by policy for environment "${policy.environment}"`;
-  if (check.protection && !policy.protectionRequired) {
-    return `environment "${policy.environment}" carries no protection requirement`;
-  }
-  return undefined;
-}
-
-function evaluateDatastoreCheck(
-  check: Extract<Check, { scope: 'datastore' }>,
-  service: ServiceConfig,
-  ds: CollectedDatastore,
-  now: Date,
-): Finding[] {
-  const entry = ds.facts[check.requires as keyof DatastoreFacts];
-  if (!entry) return []; // this datastore has no such facts: the check does not apply
-  const base = { service: service.name, datastore: ds.config.name, resource: ds.config.name };
-  const skip = skipReason(check, ds.policy);
-  if (skip) return [finalize(check, base, { resource: ds.config.name, status: 'skipped', message: skip, evidence: [] })];
-  if (!entry.ok) {
-    return [
-      finalize(check, base, {
-        resource: ds.config.name,
-        status: 'error',
-        message: `could not collect ${check.requires} facts: ${entry.error}`,
-        evidence: [],
-      }),
-    ];
-  }
-  return runEvaluate(check, base, () =>
-    check.evaluate({ service, datastore: ds.config, facts: entry.facts, policy: ds.policy, now }),
-  );
-}
-
-function evaluateServiceCheck(
-  check: Extract<Check, { scope: 'service' }>,
-  service: ServiceConfig,
-  policy: Policy,
-  facts: ServiceFacts,
-  datastores: CollectedDatastore[],
-  now: Date,
-): Finding[] {
-  const base = { service: service.name, resource: service.name };
-  if (check.requires) {
-    const entry = (facts as Record<string, { ok: true } | { ok: false; error: string } | undefined>)[check.requires];
-    if (!entry) return [];
-    if (!entry.ok) {
-      return [
-        finalize(check, base, {
-          resource: service.name,
-          status: 'error',
-          message: `could not collect ${check.requires} facts: ${entry.error}`,
-          evidence: [],
-        }),
-      ];
-    }
-  }
-  const skip = skipReason(check, policy);
-  if (skip) return [finalize(check, base, { resource: service.name, status: 'skipped', message: skip, evidence: [] })];
-  return runEvaluate(check, base, () =>
-    check.evaluate({
-      service,
-      facts,
-      datastores: datastores.map((d) => ({ config: d.config, facts: d.facts })),
-      policy,
-      now,
-    }),
-  );
-}
-
-function evaluateEstateCheck(
-  check: Extract<Check, { scope: 'estate' }>,
-  plan: ScanPlan,
-  policy: Policy,
-  facts: EstateFacts,
-  now: Date,
-): Finding[] {
-  const entry = (facts as Record<string, { ok: true; facts: unknown } | { ok: false; error: string } | undefined>)[
-    check.requires
-  ];
-  if (!entry) return [];
-  const base = { service: ESTATE, resource: ESTATE };
-  if (!entry.ok) {
-    return [
-      finalize(check, base, {
-        resource: ESTATE,
-        status: 'error',
-        message: `could not collect ${check.requires} facts: ${entry.error}`,
-        evidence: [],
-      }),
-    ];
-  }
-  return runEvaluate(check, base, () =>
-    check.evaluate({ config: plan.config, facts: entry.facts as never, policy, now }),
-  );
-}
-
-function runEvaluate(
-  check: CheckMetadata,
-  base: { service: string; datastore?: string; resource: string },
-  evaluate: () => FindingDraft[],
-): Finding[] {
-  try {
-    return evaluate().map((draft) => finalize(check, base, draft));
-  } catch (error) {
-    return [
-      finalize(check, base, {
-        resource: base.resource,
-        status: 'error',
-        message: `check failed: ${errorMessage(error)}`,
-        evidence: [],
-      }),
-    ];
-  }
-}
-
-function finalize(
-  check: CheckMetadata,
-  base: { service: string; datastore?: string },
-  draft: FindingDraft,
-): Finding {
-  // A pass must rest on positive evidence; without any it is not a pass.
-  const status = draft.status === 'pass' && draft.evidence.length === 0 ? 'unknown' : draft.status;
-  const message = status === draft.status ? draft.message : `${draft.message} (no evidence recorded, so not a pass)`;
-  // Last line of defence: whatever a check copied from config or an API, no registered secret leaves the engine.
-  return {
-    checkId: check.id,
-    service: base.service,
-    ...(base.datastore ? { datastore: base.datastore } : {}),
-    resource: redact(draft.resource),
-    status,
-    severity: draft.severity ?? check.severity,
-    message: redact(message),
-    evidence: draft.evidence.map((e) => (typeof e.value === 'string' ? { ...e, value: redact(e.value) } : e)),
-    remediation: redact(draft.remediation ?? check.remediation),
-    ...(draft.location ? { location: draft.location } : {}),
-    ...(draft.answer ? { answer: draft.answer } : {}),
-    ...(draft.answerText ? { answerText: redact(draft.answerText) } : {}),
-    ...(draft.rule ? { rule: draft.rule } : {}),
-  };
-}
-
 export function describeCheck(check: Check): CheckDescriptor {
   return {
     id: check.id,
     title: check.title,
     severity: check.severity,
-    questionnaireRow: check.questionnaireRow,
     description: check.description,
     remediation: check.remediation,
     ...(check.docs ? { docs: check.docs } : {}),

@@ -3,6 +3,7 @@ import type { Config, DatastoreConfig, ServiceConfig } from '../config/schema';
 import type { Policy } from '../config/policy';
 import type { CheckDescriptor, Evidence, Severity, Status } from '../model';
 import type { Logger } from '../log';
+import type { PostgresTarget } from '../datastores/module';
 import type { EstateFactsByKind, FactsByKind, ServiceFactsByKind } from './facts';
 
 /**
@@ -21,7 +22,12 @@ export function unavailable<T>(source: string, reason: string, hint?: string): O
   return { ok: false, source, reason, ...(hint ? { hint } : {}) };
 }
 
+/** One collector's outcome: its facts, or why it could not produce them at all. */
+export type Collected<F> = { ok: true; facts: F } | { ok: false; error: string };
+
 export type FactKind = keyof FactsByKind;
+export type ServiceFactKind = keyof ServiceFactsByKind;
+export type EstateFactKind = keyof EstateFactsByKind;
 
 /**
  * A per-scan memo: a fact many datastores share (an account's instance list, a
@@ -31,62 +37,61 @@ export interface ScanCache {
   once<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
 
-export interface CollectContext {
+export interface CollectContext<D = DatastoreConfig> {
   config: Config;
   service: ServiceConfig;
-  datastore: DatastoreConfig;
+  datastore: D;
   policy: Policy;
+  signal: AbortSignal;
+  log: Logger;
+  shared: ScanCache;
+  /** Set for a datastore whose type exposes a PostgreSQL database (see DatastoreModule.offers). */
+  postgres?: PostgresTarget;
+}
+
+/** Gathers one kind of facts for a datastore. All I/O lives in collectors. */
+export interface Collector<K extends string = string, F = unknown, D = any> {
+  kind: K;
+  /**
+   * Runs for the datastores of every type that offers this capability (the
+   * PostgreSQL collector runs on RDS, Supabase...), not only its own type's.
+   */
+  capability?: 'postgres';
+  collect(ctx: CollectContext<D>): Promise<F>;
+}
+
+export type ServiceCollectContext = Omit<CollectContext, 'datastore' | 'postgres'>;
+
+/** Gathers one kind of facts for a whole service, e.g. from its repository. */
+export interface ServiceCollector<K extends string = string, F = unknown> {
+  kind: K;
+  appliesTo(service: ServiceConfig): boolean;
+  collect(ctx: ServiceCollectContext): Promise<F>;
+}
+
+export interface EstateCollectContext {
+  config: Config;
   signal: AbortSignal;
   log: Logger;
   shared: ScanCache;
 }
 
-export type ServiceCollectContext = Omit<CollectContext, 'datastore'>;
-
-/** Gathers one kind of facts for a datastore. All I/O lives in collectors. */
-export interface Collector<K extends FactKind = FactKind> {
-  kind: K;
-  appliesTo(datastore: DatastoreConfig): boolean;
-  collect(ctx: CollectContext): Promise<FactsByKind[K]>;
-  /** The point-in-time recovery window, when these facts show one (for the report's datastore table). */
-  describePitr?(facts: FactsByKind[K]): string | undefined;
-}
-
-export type ServiceFactKind = keyof ServiceFactsByKind;
-
-/** Gathers one kind of facts for a whole service, e.g. from its repository. */
-export interface ServiceCollector<K extends ServiceFactKind = ServiceFactKind> {
-  kind: K;
-  appliesTo(service: ServiceConfig): boolean;
-  collect(ctx: ServiceCollectContext): Promise<ServiceFactsByKind[K]>;
-}
-
-export type EstateFactKind = keyof EstateFactsByKind;
-
 /** Gathers facts about the estate as a whole (e.g. discovery of every RDS instance in an account). */
-export interface EstateCollector<K extends EstateFactKind = EstateFactKind> {
+export interface EstateCollector<K extends string = string, F = unknown> {
   kind: K;
   appliesTo(config: Config): boolean;
-  collect(ctx: { config: Config; signal: AbortSignal; log: Logger; shared: ScanCache }): Promise<EstateFactsByKind[K]>;
+  collect(ctx: EstateCollectContext): Promise<F>;
 }
 
-export type EstateFacts = {
-  [K in EstateFactKind]?: { ok: true; facts: EstateFactsByKind[K] } | { ok: false; error: string };
-};
-
-export type ServiceFacts = {
-  [K in ServiceFactKind]?: { ok: true; facts: ServiceFactsByKind[K] } | { ok: false; error: string };
-};
-
 /** Facts gathered for one datastore: each kind either collected or failed as a whole. */
-export type DatastoreFacts = {
-  [K in FactKind]?: { ok: true; facts: FactsByKind[K] } | { ok: false; error: string };
-};
+export type DatastoreFacts = { [K in FactKind]?: Collected<FactsByKind[K]> };
+export type ServiceFacts = { [K in ServiceFactKind]?: Collected<ServiceFactsByKind[K]> };
+export type EstateFacts = { [K in EstateFactKind]?: Collected<EstateFactsByKind[K]> };
 
 /** What a check returns; the engine adds service, datastore, severity and remediation defaults. */
 export interface FindingDraft {
   resource: string;
-  status: Exclude<Status, 'waived' | 'skipped'> | 'skipped';
+  status: Exclude<Status, 'waived'>;
   message: string;
   evidence: Evidence[];
   /** Overrides the check's default severity (e.g. raised for sensitive tables). */
@@ -114,29 +119,25 @@ export interface DatastoreCheckInput<K extends FactKind> {
   now: Date;
 }
 
-/** A pure function of one datastore's facts of one kind and the policy. */
+/** A pure function of one datastore's facts of one kind and the policy; it runs where that kind was collected. */
 export interface DatastoreCheck<K extends FactKind = FactKind> extends CheckMetadata {
   scope: 'datastore';
   requires: K;
   evaluate(input: DatastoreCheckInput<K>): FindingDraft[];
 }
 
-export interface ServiceCheckInput {
+export interface ServiceCheckInput<K extends ServiceFactKind> {
   service: ServiceConfig;
-  facts: ServiceFacts;
-  datastores: { config: DatastoreConfig; facts: DatastoreFacts }[];
+  facts: ServiceFactsByKind[K];
   policy: Policy;
   now: Date;
 }
 
-/**
- * A pure function over a whole service (its datastore configs, its repository
- * facts). With `requires`, it runs only where that service fact kind was collected.
- */
-export interface ServiceCheck extends CheckMetadata {
+/** A pure function of one service's facts of one kind (its repository) and the policy. */
+export interface ServiceCheck<K extends ServiceFactKind = ServiceFactKind> extends CheckMetadata {
   scope: 'service';
-  requires?: ServiceFactKind;
-  evaluate(input: ServiceCheckInput): FindingDraft[];
+  requires: K;
+  evaluate(input: ServiceCheckInput<K>): FindingDraft[];
 }
 
 export interface EstateCheckInput<K extends EstateFactKind> {
@@ -153,16 +154,16 @@ export interface EstateCheck<K extends EstateFactKind = EstateFactKind> extends 
   evaluate(input: EstateCheckInput<K>): FindingDraft[];
 }
 
-export type Check = DatastoreCheck<FactKind> | ServiceCheck | EstateCheck<EstateFactKind>;
-
-export function defineEstateCheck<K extends EstateFactKind>(check: EstateCheck<K>): EstateCheck<K> {
-  return check;
-}
+export type Check = DatastoreCheck<FactKind> | ServiceCheck<ServiceFactKind> | EstateCheck<EstateFactKind>;
 
 export function defineDatastoreCheck<K extends FactKind>(check: DatastoreCheck<K>): DatastoreCheck<K> {
   return check;
 }
 
-export function defineServiceCheck(check: ServiceCheck): ServiceCheck {
+export function defineServiceCheck<K extends ServiceFactKind>(check: ServiceCheck<K>): ServiceCheck<K> {
+  return check;
+}
+
+export function defineEstateCheck<K extends EstateFactKind>(check: EstateCheck<K>): EstateCheck<K> {
   return check;
 }

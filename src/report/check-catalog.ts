@@ -1,22 +1,26 @@
 import type { Check } from '../engine/types';
-import { QUESTIONNAIRE } from './questionnaire';
+import { allFrameworks, controlsOfCheck, DEFAULT_FRAMEWORK } from '../frameworks';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** docs/checks.md: the catalog of checks, rendered from their own metadata so it cannot go stale. */
+/** docs/checks.md: the catalog of checks, rendered from their metadata and the framework files so it cannot go stale. */
 export function renderCheckCatalog(checks: Check[]): string {
-  const rowLabel = (id: string | null) => (id ? (QUESTIONNAIRE.find((r) => r.id === id)?.label ?? id) : '—');
+  const frameworks = [...allFrameworks().values()];
+  const answers = (frameworkId: string, checkId: string) =>
+    controlsOfCheck(frameworkId, checkId)
+      .map((c) => (frameworkId === DEFAULT_FRAMEWORK ? c.label : c.id))
+      .join(', ') || '—';
   const lines = [
     '# Check catalog',
     '',
-    'Generated from each check\'s metadata by `npm run docs`; do not edit by hand.',
+    'Generated from each check\'s metadata and the framework files in `frameworks/` by `npm run docs`; do not edit by hand.',
     'Checks marked "protection" are skipped where the policy carries no protection requirement (dev databases, seed 001).',
     '',
-    '| Check | Severity | Questionnaire row | What it verifies | Remediation |',
-    '|-------|----------|-------------------|------------------|-------------|',
+    `| Check | Severity | ${frameworks.map((f) => f.title).join(' | ')} | What it verifies | Remediation |`,
+    `|-------|----------|${frameworks.map(() => '---').join('|')}|------------------|-------------|`,
     ...checks.map(
       (c) =>
-        `| \`${c.id}\`${c.protection ? ' (protection)' : ''} | ${c.severity} | ${rowLabel(c.questionnaireRow)} | ${cell(c.description)} | ${cell(c.remediation)}${c.docs ? ` ([docs](${c.docs}))` : ''} |`,
+        `| \`${c.id}\`${c.protection ? ' (protection)' : ''} | ${c.severity} | ${frameworks.map((f) => answers(f.id, c.id)).join(' | ')} | ${cell(c.description)} | ${cell(c.remediation)}${c.docs ? ` ([docs](${c.docs}))` : ''} |`,
     ),
     '',
   ];

@@ -1,22 +1,22 @@
 // What the HTML reports show, computed from a ScanResult. Pure: no I/O, no markup.
 // The templates in reports/ only lay these views out.
+import { DEFAULT_FRAMEWORK, framework as frameworkById } from '../frameworks';
 import {
-  QUESTIONNAIRE_ROWS,
   SEVERITIES,
   severityRank,
   type CheckDescriptor,
+  type ControlAnswer,
   type DriftEvent,
   type Evidence,
   type Finding,
-  type QuestionnaireRowId,
   type ScanResult,
   type ServiceResult,
   type Severity,
   type Status,
 } from '../model';
 import { groupBy } from '../util';
-import { compareFindings } from './order';
-import { QUESTIONNAIRE, STATUS_ORDER } from './questionnaire';
+import { answersOf } from './answers';
+import { compareFindings, STATUS_ORDER } from './order';
 
 /**
  * Size limits. A service page stays under 1 MB and the overview under 5 MB for
@@ -74,7 +74,7 @@ export interface CompactFinding {
 }
 
 export interface FindingsData {
-  checks: { id: string; title: string; row: QuestionnaireRowId | null; remediation: string; docs?: string }[];
+  checks: { id: string; title: string; row: string | null; remediation: string; docs?: string }[];
   findings: CompactFinding[];
   /** Findings left out of the JSON because the byte budget was reached (the least severe ones). */
   omitted: number;
@@ -102,7 +102,7 @@ export interface FindingsSectionView {
 }
 
 export interface QuestionnaireRowView {
-  id: QuestionnaireRowId;
+  id: string;
   anchor: string;
   label: string;
   question: string;
@@ -133,29 +133,57 @@ export interface ServicePageView {
   docs: { saas?: string; addon?: string };
   overviewHref: string;
   counts: StatusCount[];
+  /** CONTINUITY-0003's rows, when the scan was answered for it. */
   questionnaire: QuestionnaireRowView[];
+  /** The other frameworks the scan was answered for (SOC 2, ISO 27001). */
+  frameworks: FrameworkSectionView[];
   datastores: (ServiceResult['datastores'][number] & { backupPolicyHref?: string })[];
   findings: FindingsSectionView;
   waived: { findings: FindingView[]; total: number; more: number };
   changes?: ChangesView;
 }
 
+export interface FrameworkSectionView {
+  id: string;
+  title: string;
+  anchor: string;
+  rows: QuestionnaireRowView[];
+}
+
+interface MatrixCell {
+  status: Status;
+  answer: string;
+  href: string;
+  label: string;
+}
+
+/** An overview matrix (services x controls) for one framework other than CONTINUITY-0003. */
+export interface FrameworkMatrixView {
+  id: string;
+  title: string;
+  anchor: string;
+  columns: { id: string; label: string }[];
+  services: { name: string; href: string; cells: MatrixCell[] }[];
+}
+
 export interface OverviewView {
   serviceCount: number;
   datastoreCount: number;
   counts: StatusCount[];
-  columns: { id: QuestionnaireRowId; label: string }[];
+  /** CONTINUITY-0003's rows, when the scan was answered for it. */
+  columns: { id: string; label: string }[];
   services: {
     name: string;
     href: string;
     environment: string;
     owner?: string;
     datastores: number;
-    cells: { status: Status; answer: string; href: string; label: string }[];
+    cells: MatrixCell[];
     open: { fail: number; error: number; warn: number };
     changes: number;
     statuses: string;
   }[];
+  frameworks: FrameworkMatrixView[];
   statusColumns: Status[];
   bySeverity: { severity: Severity; counts: number[]; total: number }[];
   byCheck: { id: string; title: string; severity: Severity; row: string; counts: number[]; total: number; services: number }[];
@@ -180,8 +208,20 @@ export function httpUrl(value: string | undefined): string | undefined {
   return value !== undefined && /^https?:\/\//i.test(value) ? value : undefined;
 }
 
-function rowLabel(row: QuestionnaireRowId | null): string {
-  return QUESTIONNAIRE.find((r) => r.id === row)?.label ?? 'Other checks';
+/** Findings are grouped and filtered by CONTINUITY-0003 row, whichever frameworks a scan answers. */
+const QUESTIONNAIRE = frameworkById(DEFAULT_FRAMEWORK);
+
+function rowLabel(row: string | null): string {
+  return QUESTIONNAIRE.controls.find((r) => r.id === row)?.label ?? 'Other checks';
+}
+
+function rowOfCheck(checkId: string): string | null {
+  return QUESTIONNAIRE.controls.find((r) => r.checks.includes(checkId))?.id ?? null;
+}
+
+/** An anchor id for a framework's control: ids such as "CC6.1" or "8.13" are not all valid in selectors. */
+function controlAnchor(frameworkId: string, controlId: string): string {
+  return frameworkId === DEFAULT_FRAMEWORK ? `q-${controlId}` : `${frameworkId}-${controlId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
 function evidenceValue(value: Evidence['value']): string {
@@ -225,7 +265,7 @@ function compactData(sorted: Finding[], checks: Map<string, CheckDescriptor>, bu
       return {
         id,
         title: check?.title ?? id,
-        row: check?.questionnaireRow ?? null,
+        row: rowOfCheck(id),
         remediation: check?.remediation ?? '',
         ...(docs ? { docs } : {}),
       };
@@ -286,8 +326,7 @@ function findingsSection(id: string, findings: Finding[], scan: ScanResult, budg
   const statusCounts = countBy(sorted.map((f) => f.status));
   const severityCounts = countBy(sorted.map((f) => f.severity));
   const checkCounts = countBy(sorted.map((f) => f.checkId));
-  const rowOfCheck = (checkId: string) => checks.get(checkId)?.questionnaireRow ?? null;
-  const rows: (QuestionnaireRowId | null)[] = [...QUESTIONNAIRE_ROWS, null];
+  const rows: (string | null)[] = [...QUESTIONNAIRE.controls.map((c) => c.id), null];
   const checkGroups = rows
     .map((row) => {
       const ids = [...checkCounts.keys()].filter((c) => rowOfCheck(c) === row).sort();
@@ -337,16 +376,15 @@ function changesView(scan: ScanResult, events: DriftEvent[]): ChangesView | unde
   };
 }
 
-export function servicePageView(scan: ScanResult, service: ServiceResult): ServicePageView {
-  const checks = checkIndex(scan.checks);
-  const questionnaire = service.questionnaire.map((answer): QuestionnaireRowView => {
+function controlRowsView(frameworkId: string, answers: ControlAnswer[], service: ServiceResult, checks: Map<string, CheckDescriptor>): QuestionnaireRowView[] {
+  return answers.map((answer): QuestionnaireRowView => {
     const rowFindings = service.findings
       .filter((f) => answer.checkIds.includes(f.checkId) && f.status !== 'skipped')
       .sort(compareFindings);
     return {
-      id: answer.row,
-      anchor: `q-${answer.row}`,
-      label: rowLabel(answer.row),
+      id: answer.control,
+      anchor: controlAnchor(frameworkId, answer.control),
+      label: answer.label,
       question: answer.question,
       answer: answer.answer,
       status: answer.status,
@@ -355,6 +393,19 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
       moreFindings: Math.max(0, rowFindings.length - HTML_LIMITS.perQuestionnaireRow),
     };
   });
+}
+
+export function servicePageView(scan: ScanResult, service: ServiceResult): ServicePageView {
+  const checks = checkIndex(scan.checks);
+  const questionnaire = controlRowsView(DEFAULT_FRAMEWORK, answersOf(service, DEFAULT_FRAMEWORK) ?? [], service, checks);
+  const frameworks = (scan.frameworks ?? [])
+    .filter((f) => f.id !== DEFAULT_FRAMEWORK)
+    .map((f): FrameworkSectionView => ({
+      id: f.id,
+      title: f.title,
+      anchor: `framework-${f.id}`,
+      rows: controlRowsView(f.id, answersOf(service, f.id) ?? [], service, checks),
+    }));
   const withWaiver = service.findings.filter((f) => f.waiver !== undefined).sort(compareFindings);
   const changes = changesView(scan, scan.changes?.events.filter((e) => e.service === service.name) ?? []);
   const saas = httpUrl(service.docs?.saas);
@@ -365,6 +416,7 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
     overviewHref: OVERVIEW_FILE,
     counts: statusCounts(service.findings),
     questionnaire,
+    frameworks,
     datastores: service.datastores.map((d) => {
       const href = httpUrl(d.backupPolicy);
       return { ...d, ...(href ? { backupPolicyHref: href } : {}) };
@@ -379,20 +431,27 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
   };
 }
 
+function matrixCells(frameworkId: string, columns: { id: string; label: string }[], service: ServiceResult, href: string): MatrixCell[] {
+  const answers = answersOf(service, frameworkId) ?? [];
+  return columns.map((column) => {
+    const answer = answers.find((a) => a.control === column.id);
+    return {
+      status: answer?.status ?? 'unknown',
+      answer: answer?.answer ?? 'Not assessed',
+      href: `${href}#${controlAnchor(frameworkId, column.id)}`,
+      label: column.label,
+    };
+  });
+}
+
 export function overviewView(scan: ScanResult): OverviewView {
-  const columns = QUESTIONNAIRE.map((r) => ({ id: r.id, label: r.label }));
+  const answered = scan.frameworks ?? [];
+  const questionnaire = answered.find((f) => f.id === DEFAULT_FRAMEWORK);
+  const columns = (questionnaire?.controls ?? []).map((r) => ({ id: r.id, label: r.label }));
   const eventsByService = countBy(scan.changes?.events.map((e) => e.service) ?? []);
   const services = scan.services.map((service) => {
     const href = encodeURIComponent(htmlFileName(service.name));
-    const cells = columns.map((column) => {
-      const answer = service.questionnaire.find((a) => a.row === column.id);
-      return {
-        status: answer?.status ?? 'unknown',
-        answer: answer?.answer ?? 'Not assessed',
-        href: `${href}#q-${column.id}`,
-        label: column.label,
-      };
-    });
+    const cells = matrixCells(DEFAULT_FRAMEWORK, columns, service, href);
     const open = countBy(service.findings.map((f) => f.status));
     return {
       name: service.name,
@@ -418,12 +477,29 @@ export function overviewView(scan: ScanResult): OverviewView {
   const checkIds = [...new Set([...scan.checks.map((c) => c.id), ...byCheckGroups.keys()])];
   const descriptors = checkIndex(scan.checks);
 
+  const frameworks = answered
+    .filter((f) => f.id !== DEFAULT_FRAMEWORK)
+    .map((f): FrameworkMatrixView => {
+      const frameworkColumns = f.controls.map((c) => ({ id: c.id, label: c.label }));
+      return {
+        id: f.id,
+        title: f.title,
+        anchor: `matrix-${f.id}`,
+        columns: frameworkColumns,
+        services: scan.services.map((service) => {
+          const href = encodeURIComponent(htmlFileName(service.name));
+          return { name: service.name, href, cells: matrixCells(f.id, frameworkColumns, service, href) };
+        }),
+      };
+    });
+
   return {
     serviceCount: scan.services.length,
     datastoreCount: scan.services.reduce((n, s) => n + s.datastores.length, 0),
     counts: statusCounts(all),
     columns,
     services,
+    frameworks,
     statusColumns,
     bySeverity: SEVERITIES.map((severity) => {
       const group = bySeverityGroups.get(severity) ?? [];
@@ -436,7 +512,7 @@ export function overviewView(scan: ScanResult): OverviewView {
         id,
         title: check?.title ?? id,
         severity: check?.severity ?? 'info',
-        row: rowLabel(check?.questionnaireRow ?? null),
+        row: rowLabel(rowOfCheck(id)),
         counts: tally(group),
         total: group.length,
         services: new Set(group.filter((f) => f.status === 'fail').map((f) => f.service)).size,

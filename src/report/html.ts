@@ -4,14 +4,14 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { ScanResult, ServiceResult } from '../model';
+import { packagePath } from '../package-root';
 import { htmlFileName, overviewView, OVERVIEW_FILE, servicePageView } from './html-view';
 import { writeFileAtomic } from '../atomic-file';
 import type { FormatWriter } from './write';
 
-const REPORTS_DIR = fileURLToPath(new URL('../../reports/', import.meta.url));
+const REPORTS_DIR = packagePath('reports');
 
 interface Templates {
   service: Handlebars.TemplateDelegate;

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { SEVERITIES, type ScanResult, type ServiceResult, type Status } from '../model';
+import { packagePath } from '../package-root';
 import { compareFindings } from './order';
-import { QUESTIONNAIRE } from './questionnaire';
+import { DEFAULT_FRAMEWORK, framework as frameworkById } from '../frameworks';
+import { answersOf } from './answers';
 
-const TEMPLATE_PATH = fileURLToPath(new URL('../../reports/questionnaire.md.hbs', import.meta.url));
-const ESTATE_TEMPLATE_PATH = fileURLToPath(new URL('../../reports/estate.md.hbs', import.meta.url));
+const TEMPLATE_PATH = packagePath('reports', 'questionnaire.md.hbs');
+const ESTATE_TEMPLATE_PATH = packagePath('reports', 'estate.md.hbs');
+const FRAMEWORK_TEMPLATE_PATH = packagePath('reports', 'framework.md.hbs');
 
 const markdown = Handlebars.create();
 // Markdown is not HTML: no entity escaping, but table cells must not break the table.
@@ -18,6 +20,7 @@ markdown.registerHelper('cell', (value: unknown) =>
 
 let compiled: Handlebars.TemplateDelegate | undefined;
 let compiledEstate: Handlebars.TemplateDelegate | undefined;
+let compiledFramework: Handlebars.TemplateDelegate | undefined;
 
 /** The estate findings (e.g. unregistered datastores) as Markdown, worst first. */
 export function renderEstateMarkdown(scan: ScanResult): string {
@@ -35,10 +38,7 @@ function linkStatus(service: ServiceResult, datastore: string): string {
 /** The CONTINUITY-0003 Markdown report for one service of a scan. */
 export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult): string {
   compiled ??= markdown.compile(readFileSync(TEMPLATE_PATH, 'utf8'), { noEscape: true });
-  const rows = service.questionnaire.map((answer) => ({
-    ...answer,
-    label: QUESTIONNAIRE.find((r) => r.id === answer.row)?.label ?? answer.row,
-  }));
+  const rows = answersOf(service, DEFAULT_FRAMEWORK) ?? [];
   const open = service.findings.filter((f) => OPEN_STATUSES.includes(f.status));
   const severityGroups = SEVERITIES.map((severity) => ({
     title: severity[0]!.toUpperCase() + severity.slice(1),
@@ -63,4 +63,10 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
     passing: service.findings.filter((f) => f.status === 'pass' || f.status === 'skipped'),
     totalsLine,
   });
+}
+
+/** One service's answers for a framework other than CONTINUITY-0003 (SOC 2, ISO 27001). */
+export function renderFrameworkMarkdown(scan: ScanResult, service: ServiceResult, frameworkId: string): string {
+  compiledFramework ??= markdown.compile(readFileSync(FRAMEWORK_TEMPLATE_PATH, 'utf8'), { noEscape: true });
+  return compiledFramework({ scan, service, framework: frameworkById(frameworkId), rows: answersOf(service, frameworkId) ?? [] });
 }

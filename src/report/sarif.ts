@@ -1,5 +1,6 @@
 // SARIF 2.1.0 output for code scanning in CI: one rule per check (and per
 // migration lint rule), one result per open finding, with file/line locations.
+import { controlsOfCheck, DEFAULT_FRAMEWORK } from '../frameworks';
 import type { Finding, ScanResult, Severity } from '../model';
 import { LINT_RULES } from '../migrations/rules';
 import { httpUrl } from './html-view';
@@ -34,6 +35,7 @@ function ruleId(finding: Finding): string {
 const REPORTED = new Set(['fail', 'warn', 'error', 'unknown', 'waived']);
 
 export function renderSarif(scan: ScanResult): string {
+  const rowOf = (checkId: string) => controlsOfCheck(DEFAULT_FRAMEWORK, checkId)[0]?.id;
   const rules: SarifRule[] = scan.checks.map((check) => ({
     id: check.id,
     name: ruleName(check.id),
@@ -42,7 +44,7 @@ export function renderSarif(scan: ScanResult): string {
     help: { text: check.remediation },
     ...(httpUrl(check.docs) ? { helpUri: check.docs } : {}),
     defaultConfiguration: { level: level(check.severity) },
-    properties: { severity: check.severity, ...(check.questionnaireRow ? { questionnaireRow: check.questionnaireRow } : {}) },
+    properties: { severity: check.severity, ...(rowOf(check.id) ? { questionnaireRow: rowOf(check.id) } : {}) },
   }));
   if (scan.checks.some((c) => c.id === 'repo.migration-compatibility')) {
     for (const rule of LINT_RULES) {

@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-file';
 import type { ScanResult } from '../model';
-import { renderEstateMarkdown, renderServiceMarkdown } from './markdown';
+import { DEFAULT_FRAMEWORK } from '../frameworks';
+import { answerFrameworks } from './answers';
+import { renderEstateMarkdown, renderFrameworkMarkdown, renderServiceMarkdown } from './markdown';
 import { writeHtmlReports } from './html';
 import { renderSarif } from './sarif';
 import { renderJunit } from './junit';
@@ -17,13 +19,22 @@ export const FORMATS: Record<string, FormatWriter> = {
     return [file];
   },
   md: async (scan, outDir) => {
-    const written = await Promise.all(
-      scan.services.map(async (service) => {
-        const file = path.join(outDir, `${service.name}.md`);
-        await writeFileAtomic(file, renderServiceMarkdown(scan, service));
-        return file;
-      }),
-    );
+    // <service>.md is the CONTINUITY-0003 questionnaire; other frameworks are <service>.<framework>.md.
+    const frameworks = (scan.frameworks ?? []).map((f) => f.id);
+    const written = (
+      await Promise.all(
+        scan.services.map(async (service) =>
+          Promise.all(
+            frameworks.map(async (id) => {
+              const questionnaire = id === DEFAULT_FRAMEWORK;
+              const file = path.join(outDir, questionnaire ? `${service.name}.md` : `${service.name}.${id}.md`);
+              await writeFileAtomic(file, questionnaire ? renderServiceMarkdown(scan, service) : renderFrameworkMarkdown(scan, service, id));
+              return file;
+            }),
+          ),
+        ),
+      )
+    ).flat();
     if (scan.estate.findings.length > 0) {
       const file = path.join(outDir, '_estate.md');
       await writeFileAtomic(file, renderEstateMarkdown(scan));
@@ -50,7 +61,9 @@ export function unknownFormatError(formats: string[]): string | undefined {
   return unknown.length > 0 ? `unknown format ${unknown.join(', ')} (known: ${Object.keys(FORMATS).join(', ')})` : undefined;
 }
 
+/** Write a scan in the given formats; a scan not yet answered for any framework is answered for CONTINUITY-0003. */
 export async function writeReports(scan: ScanResult, outDir: string, formats: string[]): Promise<string[]> {
+  if (!scan.frameworks) answerFrameworks(scan, [DEFAULT_FRAMEWORK]);
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   for (const format of formats) written.push(...(await FORMATS[format]!(scan, outDir)));

@@ -158,6 +158,7 @@ export class ContinuityService {
         log,
         outDir: path.join(this.config.serve.outDir, service),
         formats: this.config.serve.formats,
+        frameworks: this.config.serve.frameworks,
         services: [service],
         estateCollectors,
         now: this.now,

@@ -8,6 +8,7 @@ import type { ScanResult } from '../../src/model';
 import { AwsFixtureServer, secureTransportPolicy } from '../support/aws-fixture-server';
 import { FIXTURE_SECRET_ACCESS_KEY, fixtureEnv } from '../support/aws-env';
 import { runCli } from '../support/cli';
+import { questionnaireOf } from '../support/questionnaire';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -124,7 +125,7 @@ describe('continuity scan with AWS datastores', () => {
     expect(status('rds.deletion-protection', 'orders-aurora')).toBe('fail');
     expect(status('s3.noncurrent-retention', 'orders-archive')).toBe('pass');
     expect(status('s3.secure-transport-policy', 'orders-archive')).toBe('pass');
-    expect(scan.services[0]!.questionnaire.find((q) => q.row === 'backups')!.checkIds).toEqual(
+    expect(questionnaireOf(scan.services[0]!).find((q) => q.control === 'backups')!.checkIds).toEqual(
       expect.arrayContaining(['rds.pitr-retention', 's3.versioning', 's3.noncurrent-retention', 'datastore.backup-policy-link']),
     );
     expect(scan.estate.findings.map((f) => [f.checkId, f.resource, f.status]).sort()).toEqual([

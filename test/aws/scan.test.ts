@@ -13,6 +13,7 @@ import type { Finding, ScanResult } from '../../src/model';
 import type { AwsFixtureServer, FixtureInstance } from '../support/aws-fixture-server';
 import { secureTransportPolicy } from '../support/aws-fixture-server';
 import { FIXTURE_SECRET_ACCESS_KEY, startAwsFixture } from '../support/aws-env';
+import { questionnaireOf } from '../support/questionnaire';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -130,7 +131,7 @@ describe('RDS over the Query protocol', () => {
       expect(f.status).toBe('error');
       expect(f.message).toContain('AccessDenied');
     }
-    expect(result.services[0]!.questionnaire.find((q) => q.row === 'ssl')!.answer).toMatch(/^Not assessed/);
+    expect(questionnaireOf(result.services[0]!).find((q) => q.control === 'ssl')!.answer).toMatch(/^Not assessed/);
   });
 
   it('does not count a parameter group pending reboot as enforced, and reads each group once', async () => {
@@ -161,7 +162,7 @@ describe('RDS over the Query protocol', () => {
     });
     expect(finding(result, 'rds.ssl-enforced', 'pg14-default').status).toBe('fail');
     expect(finding(result, 'rds.ssl-enforced', 'mysql-default').message).toContain('require_secure_transport = 0');
-    expect(result.services[0]!.questionnaire.find((q) => q.row === 'ssl')!.answer).toMatch(/^Partly/);
+    expect(questionnaireOf(result.services[0]!).find((q) => q.control === 'ssl')!.answer).toMatch(/^Partly/);
   });
 
   it('judges an Aurora member at its cluster and skips read replicas', async () => {

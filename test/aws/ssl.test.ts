@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enforces, engineDefaultOf, isDefaultGroup, sslParameterOf } from '../../src/collectors/aws/ssl';
+import { enforces, engineDefaultOf, isDefaultGroup, sslParameterOf } from '../../src/datastores/aws/ssl';
 
 describe('RDS TLS parameters', () => {
   it('names the parameter each engine uses', () => {

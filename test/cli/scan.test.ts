@@ -7,6 +7,7 @@ import { startPlaintextServer, type EmbeddedServer } from '../support/postgres';
 import { createBbqDatabase } from '../../src/demo/estate';
 import { freePort } from '../../src/embedded-postgres';
 import type { ScanResult } from '../../src/model';
+import { questionnaireOf } from '../support/questionnaire';
 
 const LITERAL_PASSWORD = 'literal-Pa55word-in-config';
 
@@ -104,15 +105,15 @@ describe('continuity scan without --config (the demo, what npm start runs)', () 
     expect(result.stdout).toMatch(/wrote out\/bbq-inventory\.md/);
     const markdown = await readFile(path.join(cwd, 'out/bbq-inventory.md'), 'utf8');
     const scan = JSON.parse(await readFile(path.join(cwd, 'out/scan.json'), 'utf8')) as ScanResult;
-    const rows = scan.services[0]!.questionnaire;
-    const answer = (row: string) => rows.find((r) => r.row === row)!.answer;
+    const rows = questionnaireOf(scan.services[0]!);
+    const answer = (row: string) => rows.find((r) => r.control === row)!.answer;
     expect(answer('migrations')).toMatch(/^golang-migrate in .*bbq-inventory\/migrations: 5 migrations, newest 000005_inventory_reorder_level/);
     expect(answer('rollbacks')).toMatch(/^Partly: 4 of 5 migrations \(80%\) have a real down\/revert script/);
     expect(answer('compatibility')).toMatch(/^No: 1 of all 5 migrations .*add-not-null-column-without-default/);
     expect(answer('indexes')).toBe('Partly: 2 failing findings');
     expect(answer('ssl')).toBe('No');
     expect(answer('sensitivity')).toBe('Yes');
-    expect(rows.find((r) => r.row === 'indexes')!.stated).toMatchObject({ answer: 'Yes', contradicted: true });
+    expect(rows.find((r) => r.control === 'indexes')!.stated).toMatchObject({ answer: 'Yes', contradicted: true });
     expect(markdown).toContain('# CONTINUITY-0003: Data Management');
     expect(markdown).toContain('foreign key inventory_menu_id_fkey (menu_id) -> menu has no supporting index');
   });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/schema';
 import { runScan } from '../../src/engine/scan';
-import { defineDatastoreCheck, type Collector } from '../../src/engine/types';
+import { defineDatastoreCheck, type CollectContext } from '../../src/engine/types';
+import { DATASTORE_COLLECTORS, type DatastoreCollector } from '../../src/datastores';
 import { silentLogger } from '../../src/log';
-import type { BackupPolicyLinkFacts } from '../../src/collectors/backup-policy-link';
-import { backupPolicyLinkCollector } from '../../src/collectors/backup-policy-link';
+import type { BackupPolicyLinkFacts } from '../../src/datastores/backup-policy-link';
+import { backupPolicyLinkCollector } from '../../src/datastores/backup-policy-link';
 import backupPolicyLink from '../../checks/datastore/backup-policy-link';
+import { questionnaireOf } from '../support/questionnaire';
 
 const config = (extra: Record<string, unknown> = {}) =>
   ConfigSchema.parse({
@@ -25,10 +27,10 @@ const config = (extra: Record<string, unknown> = {}) =>
   });
 
 /** A stand-in collector: succeeds, throws or hangs depending on the datastore name. */
-const fakeLinks: Collector<'backupPolicyLink'> = {
+const fakeLinks: DatastoreCollector = {
   kind: 'backupPolicyLink',
   appliesTo: () => true,
-  async collect({ datastore, signal }): Promise<BackupPolicyLinkFacts> {
+  async collect({ datastore, signal }: CollectContext): Promise<BackupPolicyLinkFacts> {
     if (datastore.name === 'broken') throw new Error('connect ECONNREFUSED postgres://app:hunter2-secret@h/broken');
     if (datastore.name === 'slow') await new Promise((resolve) => signal.addEventListener('abort', resolve));
     return { link: datastore.backupPolicy ?? null, reachability: null };
@@ -38,7 +40,6 @@ const fakeLinks: Collector<'backupPolicyLink'> = {
 const noEvidence = defineDatastoreCheck({
   ...backupPolicyLink,
   id: 'test.no-evidence',
-  questionnaireRow: null,
   protection: false,
   evaluate: ({ datastore }) => [{ resource: datastore.name, status: 'pass', message: 'looks fine', evidence: [] }],
 });
@@ -46,7 +47,7 @@ const noEvidence = defineDatastoreCheck({
 const plan = (cfg = config()) => ({
   config: cfg,
   configPath: null,
-  collectors: [fakeLinks] as Collector[],
+  collectors: [fakeLinks],
   serviceCollectors: [],
   checks: [backupPolicyLink, noEvidence],
   log: silentLogger,
@@ -106,10 +107,10 @@ describe('runScan', () => {
 
   it('answers the questionnaire rows it has evidence for and marks the others not assessed', async () => {
     const scan = await runScan(plan());
-    const rows = Object.fromEntries(scan.services[0]!.questionnaire.map((q) => [q.row, q.answer]));
+    const rows = Object.fromEntries(questionnaireOf(scan.services[0]!).map((q) => [q.control, q.answer]));
     expect(rows.migrations).toMatch(/^Not assessed: /);
     expect(rows.backups).toBe('Not fully assessed: 2 of 3 items could not be assessed; the rest pass');
-    const sandbox = Object.fromEntries(scan.services[1]!.questionnaire.map((q) => [q.row, q.answer]));
+    const sandbox = Object.fromEntries(questionnaireOf(scan.services[1]!).map((q) => [q.control, q.answer]));
     expect(sandbox.backups).toBe('Not required: environment "dev" carries no protection requirement');
   });
 
@@ -135,7 +136,7 @@ describe('backup policy link reachability', () => {
           { name: 'gone', type: 'postgres', url: 'postgres://h/b', backupPolicy: `http://127.0.0.1:${port}/gone` },
         ] }],
       });
-      const scan = await runScan({ ...plan(cfg), collectors: [backupPolicyLinkCollector] as Collector[], checks: [backupPolicyLink] });
+      const scan = await runScan({ ...plan(cfg), collectors: DATASTORE_COLLECTORS.filter((c) => c.kind === 'backupPolicyLink'), checks: [backupPolicyLink] });
       const findings = scan.services[0]!.findings;
       // Both are http (not https), so both fail on scheme before reachability matters; the evidence still shows the probe.
       expect(findings.map((f) => f.message)).toEqual(['the backup policy link uses http, not https', 'the backup policy link uses http, not https']);

@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/log';
 import { renderJunit } from '../../src/report/junit';
 import { renderSarif } from '../../src/report/sarif';
 import { FIXTURE_REPOS } from '../support/repo-facts';
+import { questionnaireOf } from '../support/questionnaire';
 
 async function scanRepo(repo: string, since?: string) {
   return runScan({
@@ -35,7 +36,7 @@ afterAll(async () => {
 describe('scan --repo', () => {
   it('answers the three migration rows of the questionnaire from the repository, with evidence', async () => {
     const scan = await scanRepo(path.join(FIXTURE_REPOS, 'sqitch'));
-    const rows = Object.fromEntries(scan.services[0]!.questionnaire.map((q) => [q.row, q]));
+    const rows = Object.fromEntries(questionnaireOf(scan.services[0]!).map((q) => [q.control, q]));
     expect(scan.services[0]!.name).toBe('sqitch');
     expect(rows.migrations!.answer).toMatch(/^sqitch in .*fixtures\/repos\/sqitch\/db: 4 migrations, newest add_applicant_fk; applied by CI \(.*\.gitlab-ci\.yml:5: `sqitch deploy`\)\. Database tests: 2 sqitch verify scripts, 1 pgTAP test file, run in CI by/);
     expect(rows.rollbacks!.answer).toBe('Partly: 3 of 4 migrations (75%) have a real down/revert script; without one: add_applicant_email (it has no down/revert script).');

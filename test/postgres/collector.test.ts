@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPostgres } from '../../src/collectors/postgres';
-import { parsePostgresUrl } from '../../src/collectors/postgres/connection';
-import type { PostgresFacts } from '../../src/collectors/postgres/facts';
+import { collectPostgres } from '../../src/datastores/postgres/collector';
+import { parsePostgresUrl } from '../../src/datastores/postgres/connection';
+import type { PostgresFacts } from '../../src/datastores/postgres/facts';
 import sslEnforced from '../../checks/postgres/ssl-enforced';
 import certificateExpiry from '../../checks/postgres/certificate-expiry';
 import unindexedForeignKey from '../../checks/postgres/unindexed-foreign-key';
@@ -18,7 +18,7 @@ import {
   startTlsOnlyServer,
   withAdmin,
   type EmbeddedServer,
-} from './../support/postgres';
+} from '../support/postgres';
 
 const limits = { statementTimeoutMs: 10_000, lockTimeoutMs: 1000, connectTimeoutMs: 5000 };
 const policy = resolvePolicy({ policy: {} }, 'production');

@@ -14,10 +14,11 @@ import { runScan } from '../../src/engine/scan';
 import { silentLogger } from '../../src/log';
 import type { ScanResult } from '../../src/model';
 import { htmlFileName, OVERVIEW_FILE } from '../../src/report/html-view';
-import { QUESTIONNAIRE } from '../../src/report/questionnaire';
+import { QUESTIONNAIRE } from '../support/questionnaire';
 import { writeReports } from '../../src/report/write';
 import { launchChromium, type Browser } from '../support/browser';
 import { buildFleetScan } from '../support/fleet';
+import { questionnaireOf } from '../support/questionnaire';
 
 const SCREENSHOTS = path.resolve('test-output/reports');
 const HOSTILE = '</script><script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
@@ -92,10 +93,10 @@ describe('HTML reports in headless Chromium', () => {
     const service = demo.scan.services[0]!;
     const { page, problems } = await open(path.join(demo.dir, htmlFileName(service.name)));
     await expect.poll(() => page.title()).toBe(`CONTINUITY-0003: ${service.name}`);
-    const rows = page.locator('table.questionnaire > tbody > tr');
+    const rows = page.locator('questionnaireOf(table) > tbody > tr');
     await expect.poll(() => rows.count()).toBe(QUESTIONNAIRE.length);
     for (const [i, row] of QUESTIONNAIRE.entries()) {
-      const answer = service.questionnaire.find((a) => a.row === row.id)!;
+      const answer = questionnaireOf(service).find((a) => a.control === row.id)!;
       const tr = rows.nth(i);
       await expect.poll(() => tr.locator(':scope > th').innerText()).toBe(row.label);
       await expect.poll(() => tr.locator('.answer').innerText()).toBe(answer.answer);
@@ -270,7 +271,7 @@ describe('HTML reports without JavaScript', () => {
       await expect.poll(() => page.locator('#findings form.filters').isVisible()).toBe(false);
       await expect.poll(() => page.locator('#findings [data-no-js]').isVisible()).toBe(true);
       await expect(page.locator('#findings tr.more').first().innerText()).resolves.toMatch(/^… and \d+ more /);
-      await expect.poll(() => page.locator('table.questionnaire > tbody > tr').count()).toBe(QUESTIONNAIRE.length);
+      await expect.poll(() => page.locator('questionnaireOf(table) > tbody > tr').count()).toBe(QUESTIONNAIRE.length);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'fleet-service-no-js.png'), fullPage: true });
     } finally {
       await noScript.close();

@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { CompactFinding } from '../../src/report/html-view';
 import { HTML_LIMITS, htmlFileName, overviewView } from '../../src/report/html-view';
 import { renderOverviewHtml, renderServiceHtml } from '../../src/report/html';
-import { QUESTIONNAIRE, STATUS_ORDER } from '../../src/report/questionnaire';
+import { STATUS_ORDER } from '../../src/report/order';
+import { QUESTIONNAIRE } from '../support/questionnaire';
 import { severityRank, type Status } from '../../src/model';
 import { buildFleetScan } from '../support/fleet';
 import { embeddedData } from '../support/html';
+import { questionnaireOf } from '../support/questionnaire';
 
 const HOSTILE = '</script><script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
 
@@ -48,7 +50,7 @@ describe('HTML service report', () => {
     expect(labels.map((m) => m[1])).toEqual(QUESTIONNAIRE.map((r) => r.id));
     expect(labels.map((m) => m[2])).toEqual(QUESTIONNAIRE.map((r) => r.label));
     expect(html.indexOf('id="questionnaire"')).toBeLessThan(html.indexOf('id="findings-section"'));
-    for (const answer of service.questionnaire) {
+    for (const answer of questionnaireOf(service)) {
       expect(html).toContain(`<span class="badge s-${answer.status}">${answer.status}</span>`);
     }
   });
@@ -126,8 +128,8 @@ describe('HTML fleet overview', () => {
   it('has a matrix row per service linking to its page and to each answer', () => {
     for (const service of scan.services) {
       expect(html).toContain(`<th scope="row"><a href="${service.name}.html">${service.name}</a>`);
-      for (const answer of service.questionnaire) {
-        expect(html).toContain(`href="${service.name}.html#q-${answer.row}"`);
+      for (const answer of questionnaireOf(service)) {
+        expect(html).toContain(`href="${service.name}.html#q-${answer.control}"`);
       }
     }
   });

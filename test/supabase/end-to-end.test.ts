@@ -9,6 +9,7 @@ import { fixtureProject, startSupabaseFixture, type SupabaseFixture } from '../s
 import { runCli, type CliResult } from '../support/cli';
 import { startTlsOnlyServer, withAdmin, type EmbeddedServer } from '../support/postgres';
 import { SUPABASE_LIKE_SCHEMA } from './database';
+import { questionnaireOf } from '../support/questionnaire';
 
 const TOKEN = 'sbp_e2e0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2';
 const REF = 'agentopsprodproject1';
@@ -98,7 +99,7 @@ describe('continuity scan of a supabase-project', () => {
 
   it('answers indexes from the project database', () => {
     expect(row('Indexes')).not.toContain('Not assessed');
-    expect(scan.services[0]!.questionnaire.find((q) => q.row === 'indexes')?.checkIds.length).toBeGreaterThan(0);
+    expect(questionnaireOf(scan.services[0]!).find((q) => q.control === 'indexes')?.checkIds.length).toBeGreaterThan(0);
   });
 
   it('answers data sensitivity with the RLS findings, contradicting the stated "No"', () => {

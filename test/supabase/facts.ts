@@ -1,11 +1,12 @@
 // Builders of Supabase datastores and facts for the check tests.
 import { resolvePolicy, type Policy } from '../../src/config/policy';
-import { ServiceSchema, SupabaseProjectDatastoreSchema, type DatastoreConfig, type ServiceConfig } from '../../src/config/schema';
+import { ServiceSchema, type DatastoreConfig, type ServiceConfig } from '../../src/config/schema';
+import { SupabaseProjectDatastoreSchema } from '../../src/datastores/supabase-project';
 import { observed, unavailable } from '../../src/engine/types';
-import type { SupabaseFacts } from '../../src/collectors/supabase/facts';
+import type { SupabaseFacts } from '../../src/datastores/supabase-project/facts';
 
 export const REF = 'abcdefghijklmnopqrst';
-export const NOW = new Date('2025-06-15T12:00:00Z');
+export { CHECK_NOW as NOW } from '../support/check-tester';
 
 export function supabaseDatastore(extra: Record<string, unknown> = {}): DatastoreConfig {
   return SupabaseProjectDatastoreSchema.parse({ name: 'app-db', type: 'supabase-project', projectRef: REF, ...extra });
@@ -27,7 +28,7 @@ export function supabaseFacts(overrides: Partial<SupabaseFacts> = {}): SupabaseF
       pitrEnabled: true,
       walgEnabled: true,
       backups: [],
-      physicalWindow: { earliest: '2025-05-18T12:00:00.000Z', latest: '2025-06-15T11:58:00.000Z' },
+      physicalWindow: { earliest: '2026-10-24T12:00:00.000Z', latest: '2026-11-21T11:58:00.000Z' },
     }),
     pitrAddon: observed(api('/billing/addons'), { variant: 'pitr_28', retentionDays: 28 }),
     sslEnforcement: observed(api('/ssl-enforcement'), { database: true, appliedSuccessfully: true }),

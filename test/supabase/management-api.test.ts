@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectSupabase, createSupabaseCollector } from '../../src/collectors/supabase';
-import { type Sleep } from '../../src/collectors/supabase/management-api';
+import { collectSupabase } from '../../src/datastores/supabase-project/collector';
+import { createSupabaseCollector } from '../../src/datastores/supabase-project';
+import { type Sleep } from '../../src/datastores/supabase-project/management-api';
 import { retryAfterMs } from '../../src/util';
-import { SupabaseProjectDatastoreSchema, type Config } from '../../src/config/schema';
+import type { Config } from '../../src/config/schema';
+import { SupabaseProjectDatastoreSchema } from '../../src/datastores/supabase-project';
 import { resolvePolicy } from '../../src/config/policy';
 import { createScanCache } from '../../src/engine/scan';
 import { silentLogger } from '../../src/log';

@@ -4,10 +4,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machinePostgresReachable, startPlaintextServer, withAdmin, type EmbeddedServer } from '../support/postgres';
-import { collectPostgres, postgresCollector } from '../../src/collectors/postgres';
-import { parsePostgresUrl } from '../../src/collectors/postgres/connection';
-import type { PostgresFacts } from '../../src/collectors/postgres/facts';
-import { SUPABASE_MANAGED_SCHEMAS } from '../../src/collectors/supabase/schemas';
+import { collectPostgres } from '../../src/datastores/postgres/collector';
+import { postgresCollector } from '../../src/datastores/postgres';
+import { postgresTargetOf } from '../../src/datastores';
+import { parsePostgresUrl } from '../../src/datastores/postgres/connection';
+import type { PostgresFacts } from '../../src/datastores/postgres/facts';
+import { API_ROLES, SUPABASE_MANAGED_SCHEMAS } from '../../src/datastores/supabase-project/schemas';
 import { resolvePolicy } from '../../src/config/policy';
 import { ConfigSchema } from '../../src/config/schema';
 import { createScanCache } from '../../src/engine/scan';
@@ -46,6 +48,7 @@ async function collectViaCollector(datastore = supabaseDatastore()): Promise<Pos
     signal: new AbortController().signal,
     log: silentLogger,
     shared: createScanCache(),
+    postgres: postgresTargetOf(datastore)!,
   });
 }
 
@@ -92,11 +95,11 @@ describe('supabase-project database through the PostgreSQL collector', () => {
 
   it('sends the same number of queries however many tables there are', async () => {
     const endpoint = parsePostgresUrl(url);
-    const before = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiAccess: true }, LIMITS);
+    const before = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiRoles: API_ROLES }, LIMITS);
     await withAdmin(server, 'app', (app) =>
       app.query(`create schema bulk; ${Array.from({ length: 60 }, (_, i) => `create table bulk.t${i} (id int primary key, email text);`).join('')}`),
     );
-    const after = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiAccess: true }, LIMITS);
+    const after = await collectPostgres(endpoint, { excludeSchemas: SUPABASE_MANAGED_SCHEMAS, dataApiRoles: API_ROLES }, LIMITS);
     expect(after.apiRoleAccess?.ok && after.apiRoleAccess.value.length).toBe(65);
     expect(after.queriesSent).toBe(before.queriesSent);
   });
@@ -124,7 +127,7 @@ describe('a database without the Data API roles', () => {
       console.log('skipped: the PostgreSQL on 127.0.0.1:5432 has anon/authenticated roles');
       return ctx.skip();
     }
-    const facts = await collectPostgres(parsePostgresUrl(local), { excludeSchemas: [], dataApiAccess: true }, LIMITS);
+    const facts = await collectPostgres(parsePostgresUrl(local), { excludeSchemas: [], dataApiRoles: API_ROLES }, LIMITS);
     expect(facts.roles.ok).toBe(true);
     expect(facts.apiRoleAccess).toBeUndefined();
   });

@@ -2,9 +2,9 @@
 import { ConfigSchema, type DatastoreConfig } from '../../src/config/schema';
 import { resolvePolicy, type Policy } from '../../src/config/policy';
 import { observed, type DatastoreCheckInput } from '../../src/engine/types';
-import type { RdsDatabase, RdsFacts, S3Facts } from '../../src/collectors/aws/facts';
+import type { RdsDatabase, RdsFacts, S3Facts } from '../../src/datastores/aws/facts';
+import { CHECK_NOW } from './check-tester';
 
-const CHECK_NOW = new Date('2026-11-21T10:05:00Z');
 
 export function rdsDatabase(overrides: Partial<RdsDatabase> = {}): RdsDatabase {
   return {
@@ -13,7 +13,7 @@ export function rdsDatabase(overrides: Partial<RdsDatabase> = {}): RdsDatabase {
     engine: 'postgres',
     engineVersion: '16.4',
     backupRetentionPeriod: 35,
-    latestRestorableTime: '2026-11-21T10:00:00.000Z',
+    latestRestorableTime: '2026-11-21T11:55:00.000Z',
     multiAz: true,
     storageEncrypted: true,
     kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k',

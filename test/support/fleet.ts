@@ -5,6 +5,8 @@ import { ALL_CHECKS } from '../../checks';
 import { ServiceSchema, type Waiver } from '../../src/config/schema';
 import { applyWaivers } from '../../src/engine/waivers';
 import { describeCheck, ESTATE } from '../../src/engine/scan';
+import { DEFAULT_FRAMEWORK } from '../../src/frameworks';
+import { answerFrameworks } from '../../src/report/answers';
 import {
   DRIFT_EVENT_TYPES,
   SCAN_RESULT_SCHEMA_VERSION,
@@ -15,9 +17,10 @@ import {
   type ServiceResult,
   type Status,
 } from '../../src/model';
-import { buildQuestionnaire } from '../../src/report/questionnaire';
 
 export interface FleetOptions {
+  /** Frameworks the scan is answered for (CONTINUITY-0003 when absent). */
+  frameworks?: string[];
   services: number;
   datastoresPerService: number;
   /** Most findings a per-table check reports for one datastore. */
@@ -167,7 +170,6 @@ export function buildFleetScan(options: FleetOptions): ScanResult {
       environment: config.environment,
       ...(config.docs ? { docs: config.docs } : {}),
       datastores,
-      questionnaire: buildQuestionnaire(config, waived, ALL_CHECKS),
       findings: waived,
     });
     if (options.changes) {
@@ -202,7 +204,7 @@ export function buildFleetScan(options: FleetOptions): ScanResult {
 
   const totals = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   for (const f of [...services.flatMap((s) => s.findings), ...estate]) totals[f.status]++;
-  return {
+  const scan: ScanResult = {
     schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
     tool: { name: 'continuity', version: '0.1.0' },
     scanId: '00000000-0000-4000-8000-000000000001',
@@ -217,4 +219,7 @@ export function buildFleetScan(options: FleetOptions): ScanResult {
       ? { changes: { previousScanId: '00000000-0000-4000-8000-000000000000', previousFinishedAt: '2026-02-23T06:00:00.000Z', events } }
       : {}),
   };
+  // As `continuity scan` hands it to the reports: answered for the chosen frameworks.
+  answerFrameworks(scan, options.frameworks ?? [DEFAULT_FRAMEWORK]);
+  return scan;
 }

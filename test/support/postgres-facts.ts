@@ -1,9 +1,10 @@
 // Builders of PostgreSQL facts for check tests: plain data, no server.
 import { observed, unavailable, type DatastoreCheck } from '../../src/engine/types';
-import type { HbaRule, PgColumn, PgForeignKey, PgIndex, PgTable, PostgresFacts } from '../../src/collectors/postgres/facts';
+import type { HbaRule, PgColumn, PgForeignKey, PgIndex, PgTable, PostgresFacts } from '../../src/datastores/postgres/facts';
 import { resolvePolicy, type Policy } from '../../src/config/policy';
 import type { DatastoreConfig, ServiceConfig } from '../../src/config/schema';
-import type { FindingDraft } from '../../src/engine/types';
+import type { Finding } from '../../src/model';
+import { CHECK_NOW, runCheck } from './check-tester';
 
 export { observed, unavailable };
 
@@ -72,21 +73,21 @@ export function postgresFacts(overrides: Partial<PostgresFacts> = {}): PostgresF
   };
 }
 
-export const NOW = new Date('2026-11-21T12:00:00Z');
+export { CHECK_NOW as NOW };
 
-/** Run a PostgreSQL check on facts, as the engine would. */
+/** Run a PostgreSQL check on facts through the engine's pipeline. */
 export function run(
   check: DatastoreCheck<'postgres'>,
   facts: PostgresFacts,
   options: { policy?: Policy; datastore?: Partial<DatastoreConfig>; now?: Date } = {},
-): FindingDraft[] {
+): Finding[] {
   const service: ServiceConfig = { name: 'svc', environment: 'production', datastores: [] };
   const datastore = { name: 'db', type: 'postgres', url: 'postgres://h/db', ...options.datastore } as DatastoreConfig;
-  return check.evaluate({
+  return runCheck(check, {
     service,
     datastore,
     facts,
     policy: options.policy ?? resolvePolicy({ policy: {} }, 'production'),
-    now: options.now ?? NOW,
+    now: options.now ?? CHECK_NOW,
   });
 }

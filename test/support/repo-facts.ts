@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { RepoFacts } from '../../src/collectors/repo/facts';
 import { resolvePolicy } from '../../src/config/policy';
 import { ServiceSchema } from '../../src/config/schema';
-import type { ServiceCheck, ServiceCheckInput } from '../../src/engine/types';
+import type { ServiceCheck } from '../../src/engine/types';
+import { CHECK_NOW, runCheck } from './check-tester';
 import { analyseRepository, lintSets } from '../../src/migrations/detect';
 import { loadParser } from '../../src/migrations/sql';
 import type { Migration, MigrationSet } from '../../src/migrations/types';
@@ -31,13 +32,7 @@ export async function factsOf(sets: MigrationSet[]): Promise<RepoFacts> {
   return { root: 'repo', sets, lint: lintSets(sets), ci: { files: [], applies: [], tests: [] }, pgTapTests: [] };
 }
 
-export function evaluateWith(check: ServiceCheck, facts: RepoFacts, policy = resolvePolicy({ policy: {} }, 'production')) {
-  const input: ServiceCheckInput = {
-    service: ServiceSchema.parse({ name: 'svc', repo: facts.root }),
-    facts: { repo: { ok: true, facts } },
-    datastores: [],
-    policy,
-    now: new Date('2025-01-01T00:00:00Z'),
-  };
-  return check.evaluate(input);
+/** Run a repository check on facts through the engine's pipeline. */
+export function evaluateWith(check: ServiceCheck<'repo'>, facts: RepoFacts, policy = resolvePolicy({ policy: {} }, 'production')) {
+  return runCheck(check, { service: ServiceSchema.parse({ name: 'svc', repo: facts.root }), facts, policy, now: CHECK_NOW });
 }

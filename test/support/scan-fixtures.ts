@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { SCAN_RESULT_SCHEMA_VERSION, STATUSES, type CheckDescriptor, type Finding, type ScanResult, type Status } from '../../src/model';
 
 export const CHECKS: CheckDescriptor[] = [
-  { id: 'pg.retention', title: 'retention', severity: 'high', questionnaireRow: 'backups', description: '', remediation: '', evidenceTrend: { 'retention days': 'higher-is-better' } },
-  { id: 'pg.ssl', title: 'ssl', severity: 'high', questionnaireRow: 'ssl', description: '', remediation: '' },
-  { id: 'pg.fk', title: 'fk', severity: 'medium', questionnaireRow: 'indexes', description: '', remediation: '' },
+  { id: 'pg.retention', title: 'retention', severity: 'high', description: '', remediation: '', evidenceTrend: { 'retention days': 'higher-is-better' } },
+  { id: 'pg.ssl', title: 'ssl', severity: 'high', description: '', remediation: '' },
+  { id: 'pg.fk', title: 'fk', severity: 'medium', description: '', remediation: '' },
 ];
 
 export function finding(partial: Partial<Finding> & Pick<Finding, 'checkId' | 'status'>): Finding {
@@ -41,7 +41,6 @@ export function scanOf(
         ...(options.owner ? { owner: options.owner } : {}),
         environment: 'production',
         datastores: (options.datastores ?? ['orders-db']).map((name) => ({ name, type: 'postgres', environment: 'production', durationMs: 1 })),
-        questionnaire: [],
         findings,
       },
     ],

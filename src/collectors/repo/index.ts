@@ -2,7 +2,6 @@
 // their SQL, and what CI runs. Reads files only; never runs repository code.
 import path from 'node:path';
 import type { ServiceCollector } from '../../engine/types';
-import { analyseRepository } from '../../migrations/detect';
 import type { RepoFacts } from './facts';
 import { filesChangedSince } from './git';
 
@@ -12,17 +11,21 @@ export function displayRoot(repo: string): string {
   return normal === '' ? '.' : normal.replace(/\/$/, '');
 }
 
-export function createRepoCollector(options: { since?: string } = {}): ServiceCollector<'repo'> {
+export function createRepoCollector(options: { since?: string } = {}): ServiceCollector<'repo', RepoFacts> {
   return {
     kind: 'repo',
     appliesTo: (service) => service.repo !== undefined,
     async collect({ service, log, shared }): Promise<RepoFacts> {
       const root = path.resolve(service.repo!);
       // Services that share a repository (--repo with several --service) share one analysis.
-      const { analysis, since } = await shared.once(`repo:${root}\u0000${options.since ?? ''}`, async () => ({
-        analysis: await analyseRepository(root),
-        since: options.since ? { ref: options.since, ...(await filesChangedSince(root, options.since)) } : undefined,
-      }));
+      const { analysis, since } = await shared.once(`repo:${root}\u0000${options.since ?? ''}`, async () => {
+        // The SQL parser (WebAssembly) loads only when a repository is analysed.
+        const { analyseRepository } = await import('../../migrations/detect');
+        return {
+          analysis: await analyseRepository(root),
+          since: options.since ? { ref: options.since, ...(await filesChangedSince(root, options.since)) } : undefined,
+        };
+      });
       log.debug({ sets: analysis.sets.length, files: analysis.lint.length }, 'repository analysed');
       return {
         root: displayRoot(service.repo!),

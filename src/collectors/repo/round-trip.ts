@@ -2,15 +2,18 @@
 // throwaway embedded PostgreSQL, so it is not in the default scan.
 import path from 'node:path';
 import type { ServiceCollector } from '../../engine/types';
-import { detectMigrations } from '../../migrations/detect';
-import { listRepoFiles } from '../../migrations/repo-files';
-import { verifyRoundTrips, type MigrationRoundTripFacts } from '../../migrations/verify';
+import type { MigrationRoundTripFacts } from '../../migrations/verify';
 import { displayRoot } from '.';
 
-export const roundTripCollector: ServiceCollector<'migrationRoundTrip'> = {
+export const roundTripCollector: ServiceCollector<'migrationRoundTrip', MigrationRoundTripFacts> = {
   kind: 'migrationRoundTrip',
   appliesTo: (service) => service.repo !== undefined,
   async collect({ service, signal }): Promise<MigrationRoundTripFacts> {
+    const [{ detectMigrations }, { listRepoFiles }, { verifyRoundTrips }] = await Promise.all([
+      import('../../migrations/detect'),
+      import('../../migrations/repo-files'),
+      import('../../migrations/verify'),
+    ]);
     const repo = await listRepoFiles(path.resolve(service.repo!));
     const sets = await detectMigrations(repo);
     return verifyRoundTrips(displayRoot(service.repo!), sets, signal);

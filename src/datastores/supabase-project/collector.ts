@@ -3,8 +3,7 @@
 // network restrictions. Read-only GETs; the token is never logged or shown.
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import type { DatastoreConfig } from '../../config/schema';
-import { observed, unavailable, type Collector, type CollectContext, type Observed } from '../../engine/types';
+import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
 import { errorMessage, registerSecret } from '../../secrets';
 import type {
   SupabaseBackups,
@@ -16,7 +15,7 @@ import type {
 } from './facts';
 import { ManagementApi, ManagementApiError, realSleep, type Sleep } from './management-api';
 
-type SupabaseDatastore = Extract<DatastoreConfig, { type: 'supabase-project' }>;
+import type { SupabaseDatastore } from '.';
 
 /** Requests in flight at once per API and token: the Management API rate-limits per token. */
 const MAX_CONCURRENT_REQUESTS = 4;
@@ -173,39 +172,17 @@ export async function collectSupabase(
   };
 }
 
-/** One line for the report's datastore table. */
-function describeSupabasePitr(facts: SupabaseFacts): string | undefined {
-  if (!facts.backups.ok) return undefined;
-  const { pitrEnabled, physicalWindow } = facts.backups.value;
-  if (!pitrEnabled) return 'PITR off (daily backups only)';
-  const retention =
-    facts.pitrAddon.ok && facts.pitrAddon.value.retentionDays !== null
-      ? `${facts.pitrAddon.value.retentionDays} days (add-on ${facts.pitrAddon.value.variant})`
-      : 'retention not shown by the API';
-  const window =
-    physicalWindow.earliest && physicalWindow.latest ? `; restorable ${physicalWindow.earliest} to ${physicalWindow.latest}` : '';
-  return `PITR on, ${retention}${window}`;
+/** The Management API facts of one supabase-project datastore; requests share one limit per API and token. */
+export async function collectSupabaseProject(ctx: CollectContext<SupabaseDatastore>, sleep: Sleep = realSleep): Promise<SupabaseFacts> {
+  const { datastore } = ctx;
+  // A token pasted from a file often ends with a newline, which is not a valid header value.
+  const token = process.env[datastore.accessTokenEnv]?.trim();
+  if (!token) {
+    throw new Error(`environment variable ${datastore.accessTokenEnv} is not set: it must hold a Supabase Management API access token`);
+  }
+  registerSecret(token);
+  const limit = await ctx.shared.once(`supabase-management-api:${datastore.apiUrl}:${datastore.accessTokenEnv}`, async () =>
+    pLimit(MAX_CONCURRENT_REQUESTS),
+  );
+  return collectSupabase(datastore, token, { signal: ctx.signal, sleep, schedule: limit });
 }
-
-export function createSupabaseCollector(options: { sleep?: Sleep } = {}): Collector<'supabase'> {
-  return {
-    kind: 'supabase',
-    appliesTo: (datastore) => datastore.type === 'supabase-project',
-    async collect(ctx: CollectContext) {
-      const datastore = ctx.datastore as SupabaseDatastore;
-      // A token pasted from a file often ends with a newline, which is not a valid header value.
-      const token = process.env[datastore.accessTokenEnv]?.trim();
-      if (!token) {
-        throw new Error(`environment variable ${datastore.accessTokenEnv} is not set: it must hold a Supabase Management API access token`);
-      }
-      registerSecret(token);
-      const limit = await ctx.shared.once(`supabase-management-api:${datastore.apiUrl}:${datastore.accessTokenEnv}`, async () =>
-        pLimit(MAX_CONCURRENT_REQUESTS),
-      );
-      return collectSupabase(datastore, token, { signal: ctx.signal, sleep: options.sleep ?? realSleep, schedule: limit });
-    },
-    describePitr: describeSupabasePitr,
-  };
-}
-
-export const supabaseCollector = createSupabaseCollector();

@@ -1,42 +1,20 @@
+// The PostgreSQL collector's I/O: one read-only transaction of catalog queries
+// and two wire-level probes. Loaded only when a scan collects from PostgreSQL.
 import type pg from 'pg';
-import type { DatastoreConfig } from '../../config/schema';
-import { observed, unavailable, type Collector, type CollectContext, type Observed } from '../../engine/types';
+import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
 import { errorMessage } from '../../secrets';
+import type { PostgresTarget } from '../module';
 import { openSession, parsePostgresUrl, type PostgresEndpoint } from './connection';
+import { GRANTS } from './grants';
 import type { ApiRoleTableAccess, HbaRule, PgColumn, PgForeignKey, PgIndex, PgRole, PgSetting, PgTable, PostgresFacts } from './facts';
 import * as sql from './queries';
 import { probePlaintext, readServerCertificate } from './wire';
-import { API_ROLES, SUPABASE_MANAGED_SCHEMAS } from '../supabase/schemas';
-
-/** What the scanner needs granted to read a fact it could not read; shown as the hint. */
-export const GRANTS = {
-  hba: 'GRANT SELECT ON pg_catalog.pg_hba_file_rules TO continuity_scanner; GRANT EXECUTE ON FUNCTION pg_catalog.pg_hba_file_rules() TO continuity_scanner;',
-  stats: 'GRANT pg_read_all_stats TO continuity_scanner; (or pg_monitor)',
-  settings: 'GRANT pg_read_all_settings TO continuity_scanner; (or pg_monitor)',
-};
-
-/** The connection URL of a datastore whose database the PostgreSQL checks inspect. */
-function postgresUrlOf(datastore: DatastoreConfig): string | undefined {
-  return datastore.type === 'postgres' || datastore.type === 'supabase-project' ? datastore.url : undefined;
-}
-
-/** Options for datastores that carry a PostgreSQL connection; Supabase's own schemas are left out. */
-function postgresOptionsOf(datastore: DatastoreConfig): PostgresScanOptions & { caFile?: string } {
-  if (datastore.type !== 'postgres' && datastore.type !== 'supabase-project') return { excludeSchemas: [] };
-  const supabase = datastore.type === 'supabase-project';
-  return {
-    ...(datastore.tls?.caFile ? { caFile: datastore.tls.caFile } : {}),
-    ...(datastore.tls?.verify !== undefined ? { verify: datastore.tls.verify } : {}),
-    excludeSchemas: supabase ? SUPABASE_MANAGED_SCHEMAS : (datastore.schemas?.exclude ?? []),
-    ...(supabase ? { dataApiAccess: true } : {}),
-  };
-}
 
 export interface PostgresScanOptions {
   verify?: boolean;
   excludeSchemas: string[];
-  /** Also read which tables the Data API roles can reach (Supabase projects). */
-  dataApiAccess?: boolean;
+  /** Data API roles (Supabase's anon, authenticated): which tables they can read, and whether RLS guards them, is read too. */
+  dataApiRoles?: readonly string[];
 }
 
 /** Counts queries so the fixed-number-of-queries contract can be measured. */
@@ -193,9 +171,9 @@ export async function collectPostgres(
     const roles = map(await session.attempt<Record<string, unknown>>('pg_roles', sql.ROLES_SQL, undefined), (rows) =>
       rows.map((r): PgRole => ({ name: String(r.name), superuser: Boolean(r.superuser), canLogin: Boolean(r.can_login) })),
     );
-    // Supabase projects only, where PostgREST's roles exist: which tables they can read, and whether RLS guards them.
+    // Where a Data API reads through its roles (Supabase's PostgREST) and they exist: which tables they can read, and whether RLS guards them.
     const apiRoles =
-      options.dataApiAccess && roles.ok ? API_ROLES.filter((r) => roles.value.some((role) => role.name === r)) : [];
+      options.dataApiRoles && roles.ok ? options.dataApiRoles.filter((r) => roles.value.some((role) => role.name === r)) : [];
     const apiRoleAccess =
       apiRoles.length > 0
         ? map(await session.attempt<Record<string, unknown>>('pg_class.relrowsecurity, has_any_column_privilege', sql.API_ROLE_ACCESS_SQL, [options.excludeSchemas, apiRoles]), (rows) =>
@@ -271,13 +249,13 @@ function toHbaRule(row: Record<string, unknown>): HbaRule {
   };
 }
 
-export const postgresCollector: Collector<'postgres'> = {
-  kind: 'postgres',
-  appliesTo: (datastore) => postgresUrlOf(datastore) !== undefined,
-  async collect(ctx: CollectContext) {
-    const url = postgresUrlOf(ctx.datastore)!;
-    const options = postgresOptionsOf(ctx.datastore);
-    const endpoint = parsePostgresUrl(url, { caFile: options.caFile });
-    return collectPostgres(endpoint, options, ctx.config.scan, ctx.signal);
-  },
-};
+/** Collect from a datastore's PostgreSQL database, with the scan's timeouts. */
+export function collectPostgresTarget(target: PostgresTarget, ctx: Pick<CollectContext, 'config' | 'signal'>): Promise<PostgresFacts> {
+  const endpoint = parsePostgresUrl(target.url, { ...(target.tls?.caFile ? { caFile: target.tls.caFile } : {}) });
+  const options: PostgresScanOptions = {
+    excludeSchemas: target.excludeSchemas,
+    ...(target.tls?.verify !== undefined ? { verify: target.tls.verify } : {}),
+    ...(target.dataApiRoles ? { dataApiRoles: target.dataApiRoles } : {}),
+  };
+  return collectPostgres(endpoint, options, ctx.config.scan, ctx.signal);
+}

@@ -11,10 +11,11 @@ import {
   type LifecycleRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { Collector } from '../../engine/types';
-import { observeAws, s3Client } from './clients';
-import { accountOf, type AwsDatastore } from './accounts';
-import type { S3Facts, S3LifecycleRule } from './facts';
+import type { CollectContext } from '../../engine/types';
+import { observeAws, s3Client } from '../aws/clients';
+import { accountOf } from '../aws/accounts';
+import type { S3Facts, S3LifecycleRule } from '../aws/facts';
+import type { S3BucketDatastore } from '.';
 
 function ruleScope(rule: LifecycleRule): string {
   const filter = rule.Filter;
@@ -114,25 +115,11 @@ async function collectS3(client: S3Client, Bucket: string): Promise<S3Facts> {
   return facts;
 }
 
-/** S3's recovery window: versioning plus how long lifecycle rules keep previous versions. */
-function describeS3Pitr(facts: S3Facts): string | undefined {
-  if (!facts.versioning.ok) return undefined;
-  if (facts.versioning.value.status !== 'Enabled') return `versioning ${facts.versioning.value.status === 'Suspended' ? 'suspended' : 'off'}: no previous versions kept`;
-  if (!facts.lifecycle.ok) return 'versioning on, version expiry not read';
-  const days = facts.lifecycle.value.rules.filter((r) => r.enabled && r.noncurrentDays !== null).map((r) => r.noncurrentDays!);
-  return days.length === 0 ? 'versioning on, previous versions kept indefinitely' : `versioning on, previous versions kept ${Math.min(...days)} days`;
+/** The facts of one s3-bucket datastore; buckets registered twice are read once. */
+export function collectS3Datastore(ctx: CollectContext<S3BucketDatastore>): Promise<S3Facts> {
+  const account = accountOf(ctx.config, ctx.datastore);
+  return ctx.shared.once(`s3:bucket:${account}:${ctx.datastore.bucket}`, async () => {
+    const client = await s3Client(ctx.shared, ctx.config, account, ctx.datastore.region);
+    return collectS3(client, ctx.datastore.bucket);
+  });
 }
-
-export const s3Collector: Collector<'s3'> = {
-  kind: 's3',
-  appliesTo: (datastore) => datastore.type === 's3-bucket',
-  async collect(ctx) {
-    const datastore = ctx.datastore as Extract<AwsDatastore, { type: 's3-bucket' }>;
-    const account = accountOf(ctx.config, datastore);
-    return ctx.shared.once(`s3:bucket:${account}:${datastore.bucket}`, async () => {
-      const client = await s3Client(ctx.shared, ctx.config, account, datastore.region);
-      return collectS3(client, datastore.bucket);
-    });
-  },
-  describePitr: describeS3Pitr,
-};

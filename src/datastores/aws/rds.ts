@@ -1,9 +1,10 @@
 // The `rds` collector: one RDS DB instance or DB cluster, sliced out of the
 // account/region-wide reads in rds-api.ts.
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
-import { observed, unavailable, type Collector, type Observed } from '../../engine/types';
+import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
 import { awsErrorText, observeAws } from './clients';
-import { accountOf, type AwsDatastore } from './accounts';
+import { accountOf } from './accounts';
+import type { RdsDatastore } from './collectors';
 import type { RdsDatabase, RdsFacts, RdsSnapshotExposure, SslEnforcement } from './facts';
 import { clustersOf, instancesOf, manualSnapshotsOf, parametersOf, restoreAttributeOf, type RdsScope } from './rds-api';
 import { enforces, engineDefaultOf, isDefaultGroup, sslParameterOf } from './ssl';
@@ -128,7 +129,7 @@ async function readSnapshots(scope: RdsScope, judged: RdsDatabase): Promise<Obse
   });
 }
 
-async function collectRds(scope: RdsScope, datastore: Extract<AwsDatastore, { type: 'rds-instance' | 'rds-cluster' }>): Promise<RdsFacts> {
+async function collectRds(scope: RdsScope, datastore: RdsDatastore): Promise<RdsFacts> {
   const where = `account ${scope.account}, region ${scope.region}`;
   let instance: DBInstance | undefined;
   let cluster: DBCluster | undefined;
@@ -152,31 +153,17 @@ async function collectRds(scope: RdsScope, datastore: Extract<AwsDatastore, { ty
   return { target, judged, ssl, manualSnapshots };
 }
 
-/** E.g. "automated backups, 35 days, latest restorable 2026-11-21T10:00:00.000Z". */
-function describeRdsPitr(facts: RdsFacts): string {
-  const { judged } = facts;
-  const at = judged.kind === facts.target.kind ? '' : `at cluster ${judged.identifier}: `;
-  if (judged.backupRetentionPeriod <= 0) return `${at}automated backups off`;
-  const latest = judged.latestRestorableTime ? `, latest restorable ${judged.latestRestorableTime}` : ', no restorable time reported';
-  return `${at}automated backups, ${judged.backupRetentionPeriod} days${latest}`;
+/** The RDS facts of one rds-instance or rds-cluster datastore. */
+export async function collectRdsDatastore(ctx: CollectContext<RdsDatastore>): Promise<RdsFacts> {
+  const scope: RdsScope = {
+    shared: ctx.shared,
+    config: ctx.config,
+    account: accountOf(ctx.config, ctx.datastore),
+    region: ctx.datastore.region,
+  };
+  try {
+    return await collectRds(scope, ctx.datastore);
+  } catch (error) {
+    throw new Error(awsErrorText(error)); // keeps the AWS error code (AccessDenied, Throttling) in the finding
+  }
 }
-
-export const rdsCollector: Collector<'rds'> = {
-  kind: 'rds',
-  appliesTo: (datastore) => datastore.type === 'rds-instance' || datastore.type === 'rds-cluster',
-  async collect(ctx) {
-    const datastore = ctx.datastore as Extract<AwsDatastore, { type: 'rds-instance' | 'rds-cluster' }>;
-    const scope: RdsScope = {
-      shared: ctx.shared,
-      config: ctx.config,
-      account: accountOf(ctx.config, datastore),
-      region: datastore.region,
-    };
-    try {
-      return await collectRds(scope, datastore);
-    } catch (error) {
-      throw new Error(awsErrorText(error)); // keeps the AWS error code (AccessDenied, Throttling) in the finding
-    }
-  },
-  describePitr: describeRdsPitr,
-};

@@ -1,5 +1,6 @@
 // Which account and regions a datastore or a discovery scope belongs to. Pure: no I/O.
-import { AwsSettingsSchema, type AwsSettings, type Config, type DatastoreConfig } from '../../config/schema';
+import type { Config, DatastoreConfig } from '../../config/schema';
+import { AwsSettingsSchema, type AwsSettings } from './placement';
 
 /** Key of the implicit account scanned with the default credential chain when aws.accounts is empty. */
 export const DEFAULT_ACCOUNT = 'default';

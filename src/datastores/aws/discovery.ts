@@ -5,9 +5,9 @@
 // cluster pages of regions no registered datastore needed).
 import { paginateListBuckets, type Bucket } from '@aws-sdk/client-s3';
 import type { Config } from '../../config/schema';
-import type { EstateCollector, ScanCache } from '../../engine/types';
+import type { ScanCache } from '../../engine/types';
 import { observeAws, s3Client } from './clients';
-import { awsSettings, discoveryScopes } from './accounts';
+import { discoveryScopes } from './accounts';
 import type { AwsDiscoveryFacts, DiscoveredRds, RdsDatabase } from './facts';
 import { clustersOf, instancesOf } from './rds-api';
 import { clusterToDatabase, instanceToDatabase } from './rds';
@@ -27,7 +27,7 @@ function bucketsOf(shared: ScanCache, config: Config, account: string, region: s
 
 const discovered = ({ kind, identifier, engine, clusterIdentifier }: RdsDatabase): DiscoveredRds => ({ kind, identifier, engine, clusterIdentifier });
 
-async function discoverAws(shared: ScanCache, config: Config): Promise<AwsDiscoveryFacts> {
+export async function discoverAws(shared: ScanCache, config: Config): Promise<AwsDiscoveryFacts> {
   const scopes = discoveryScopes(config);
   const regions = await Promise.all(
     scopes.flatMap(({ account, regions }) =>
@@ -59,9 +59,3 @@ async function discoverAws(shared: ScanCache, config: Config): Promise<AwsDiscov
   );
   return { regions, buckets };
 }
-
-export const awsDiscoveryCollector: EstateCollector<'awsDiscovery'> = {
-  kind: 'awsDiscovery',
-  appliesTo: (config) => awsSettings(config).discovery,
-  collect: ({ shared, config }) => discoverAws(shared, config),
-};

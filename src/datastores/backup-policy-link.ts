@@ -22,9 +22,9 @@ async function probe(url: string, timeoutMs: number, signal: AbortSignal) {
   }
 }
 
-export const backupPolicyLinkCollector: Collector<'backupPolicyLink'> = {
+/** Every datastore type has a backup policy link (seed 000): this collector runs for all of them. */
+export const backupPolicyLinkCollector: Collector<'backupPolicyLink', BackupPolicyLinkFacts> = {
   kind: 'backupPolicyLink',
-  appliesTo: () => true,
   async collect({ datastore, policy, signal }) {
     const link = datastore.backupPolicy ?? null;
     const wantsProbe = policy.backupPolicyLink.checkReachability && link !== null && /^https?:\/\//i.test(link);
