@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadConfigForCommand } from './config';
 import type { Config } from '../config/schema';
 import { UnknownServiceError } from '../engine/scan';
-import { scanAndReport } from '../engine/scan-and-report';
+import { scanAndReport } from '../scan-and-report';
 import { createLogger } from '../log';
 import { severityRank, type ScanResult, type Severity } from '../model';
 import { unknownFormatError } from '../report/write';

@@ -6,7 +6,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Config, Schedule } from '../config/schema';
 import { ESTATE_COLLECTORS } from '../engine/registry';
 import { createScanCache } from '../engine/scan';
-import { scanAndReport } from '../engine/scan-and-report';
+import { scanAndReport } from '../scan-and-report';
 import type { EstateCollector } from '../engine/types';
 import { openHistory } from '../history/open';
 import { changesOf, driftSinceHistory, recordScan } from '../history/record';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/schema';
 import { runScan } from '../../src/engine/scan';
-import { defineDatastoreCheck, type CollectContext } from '../../src/engine/types';
+import { defineDatastoreCheck, defineEstateCheck, defineServiceCheck, type CollectContext } from '../../src/engine/types';
 import { DATASTORE_COLLECTORS, type DatastoreCollector } from '../../src/datastores';
 import { silentLogger } from '../../src/log';
 import type { BackupPolicyLinkFacts } from '../../src/datastores/backup-policy-link';
@@ -112,6 +112,25 @@ describe('runScan', () => {
     expect(rows.backups).toBe('Not fully assessed: 2 of 3 items could not be assessed; the rest pass');
     const sandbox = Object.fromEntries(questionnaireOf(scan.services[1]!).map((q) => [q.control, q.answer]));
     expect(sandbox.backups).toBe('Not required: environment "dev" carries no protection requirement');
+  });
+
+  it('treats service and estate checks like datastore checks: policy skips first, then a failed collection is an error', async () => {
+    const failing = (kind: string) => ({ kind, appliesTo: () => true, collect: () => Promise.reject(new Error('repository unreadable')) });
+    const repoCheck = defineServiceCheck({ ...backupPolicyLink, scope: 'service', requires: 'repo', id: 'test.repo', protection: true, evaluate: () => [] });
+    const estateCheck = defineEstateCheck({ ...backupPolicyLink, scope: 'estate', requires: 'awsDiscovery', id: 'test.estate', protection: false, evaluate: () => [] });
+    const cfg = config({ policy: { skipChecks: ['test.estate'] } });
+    const scan = await runScan({
+      ...plan(cfg),
+      serviceCollectors: [failing('repo')],
+      estateCollectors: [{ ...failing('awsDiscovery'), appliesTo: () => true }],
+      checks: [repoCheck, estateCheck],
+    });
+    // production service: the check applies, its facts failed: error
+    expect(scan.services[0]!.findings).toMatchObject([{ checkId: 'test.repo', status: 'error', message: 'could not collect repo facts: repository unreadable' }]);
+    // dev service: a protection check does not apply there, whatever happened to its facts
+    expect(scan.services[1]!.findings).toMatchObject([{ checkId: 'test.repo', status: 'skipped' }]);
+    // estate checks honour policy.skipChecks like the others
+    expect(scan.estate.findings).toMatchObject([{ checkId: 'test.estate', status: 'skipped', message: expect.stringMatching(/skipped by policy/) }]);
   });
 
   it('rejects an unknown service name', async () => {

@@ -1,14 +1,14 @@
 // One scan of the configured estate, written as reports: shared by
 // `continuity scan` and `continuity serve`.
-import { ALL_CHECKS } from '../../checks';
-import type { Config } from '../config/schema';
-import type { Logger } from '../log';
-import type { ScanResult } from '../model';
-import { DEFAULT_FRAMEWORK } from '../frameworks';
-import { answerFrameworks } from '../report/answers';
-import { writeReports } from '../report/write';
-import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from './registry';
-import { runScan, type ScanPlan } from './scan';
+import { ALL_CHECKS } from '../checks';
+import type { Config } from './config/schema';
+import type { Logger } from './log';
+import type { ScanResult } from './model';
+import { DEFAULT_FRAMEWORK } from './frameworks';
+import { answerFrameworks } from './report/answers';
+import { writeReports } from './report/write';
+import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from './engine/registry';
+import { runScan, type ScanPlan } from './engine/scan';
 
 export interface ScanAndReportOptions {
   config: Config;
