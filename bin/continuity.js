@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so the package needs no build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli/main.ts');
+// The compiled CLI: dist/ is built by `npm run build`, which `npm ci` runs (prepare).
+import { existsSync } from 'node:fs';
+
+const main = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('continuity: dist/main.js is missing; build it with `npm run build` (npm ci does it)\n');
+  process.exit(3);
+}
+// Stack traces point at src/ rather than at the bundle.
+process.setSourceMapsEnabled(true);
+await import(main.href);

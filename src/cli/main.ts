@@ -1,8 +1,6 @@
+// The `continuity` command line. Each command's implementation is imported
+// when it runs, so `continuity --help` loads commander and nothing else.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runScanCommand } from './scan';
-import { runVerifyMigrationsCommand } from './verify-migrations';
-import { runDiffCommand } from './diff';
-import { runServeCommand } from './serve';
 import { EXIT } from './exit-codes';
 
 function list(value: string): string[] {
@@ -38,6 +36,7 @@ program
   .option('--no-history', 'do not keep this scan in the history (nor compare it)')
   .option('--no-alerts', 'queue alerts in the history without sending them now')
   .action(async (options) => {
+    const { runScanCommand } = await import('./scan');
     process.exitCode = await runScanCommand(options);
   });
 
@@ -48,6 +47,7 @@ program
   .option('-f, --format <formats>', 'output formats, comma-separated', list, ['md', 'json'])
   .option('-o, --out <dir>', 'output directory', 'out')
   .action(async (options) => {
+    const { runVerifyMigrationsCommand } = await import('./verify-migrations');
     process.exitCode = await runVerifyMigrationsCommand(options);
   });
 
@@ -61,6 +61,7 @@ program
   .option('--to <scan>', 'the later scan id')
   .option('--json', 'print JSON')
   .action(async (options) => {
+    const { runDiffCommand } = await import('./diff');
     process.exitCode = await runDiffCommand(options);
   });
 
@@ -74,6 +75,7 @@ program
     return port;
   })
   .action(async (options) => {
+    const { runServeCommand } = await import('./serve');
     process.exitCode = await runServeCommand(options);
   });
 

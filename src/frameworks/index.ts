@@ -44,32 +44,38 @@ function readFramework(file: string): Framework {
   return parsed.data;
 }
 
-let loaded: Map<string, Framework> | undefined;
+const loaded = new Map<string, Framework>();
 
-/** Every framework shipped in frameworks/, by id, in file name order. */
-export function allFrameworks(): Map<string, Framework> {
-  loaded ??= new Map(
-    readdirSync(DIRECTORY)
-      .filter((f) => f.endsWith('.yaml'))
-      .sort()
-      .map((file) => {
-        const framework = readFramework(file);
-        return [framework.id, framework] as const;
-      }),
-  );
-  return loaded;
+/** The ids of the frameworks shipped in frameworks/, in file name order. */
+export function frameworkIds(): string[] {
+  return readdirSync(DIRECTORY)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
 }
 
+/** One framework, read and validated on first use. */
 export function framework(id: string): Framework {
-  const found = allFrameworks().get(id);
-  if (!found) throw new Error(`unknown framework "${id}" (known: ${[...allFrameworks().keys()].join(', ')})`);
+  let found = loaded.get(id);
+  if (!found) {
+    const ids = frameworkIds();
+    if (!ids.includes(id)) throw new Error(`unknown framework "${id}" (known: ${ids.join(', ')})`);
+    found = readFramework(`${id}.yaml`);
+    loaded.set(id, found);
+  }
   return found;
+}
+
+/** Every framework shipped in frameworks/, by id. */
+export function allFrameworks(): Map<string, Framework> {
+  return new Map(frameworkIds().map((id) => [id, framework(id)]));
 }
 
 /** The usage error for framework ids that are not shipped, or undefined when all are known. */
 export function unknownFrameworkError(ids: string[]): string | undefined {
-  const unknown = ids.filter((id) => !allFrameworks().has(id));
-  return unknown.length > 0 ? `unknown framework ${unknown.join(', ')} (known: ${[...allFrameworks().keys()].join(', ')})` : undefined;
+  const known = frameworkIds();
+  const unknown = ids.filter((id) => !known.includes(id));
+  return unknown.length > 0 ? `unknown framework ${unknown.join(', ')} (known: ${known.join(', ')})` : undefined;
 }
 
 /** The controls of a framework that a check answers (empty when it answers none). */

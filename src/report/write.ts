@@ -4,12 +4,8 @@ import { writeFileAtomic } from '../atomic-file';
 import type { ScanResult } from '../model';
 import { DEFAULT_FRAMEWORK } from '../frameworks';
 import { answerFrameworks } from './answers';
-import { renderEstateMarkdown, renderFrameworkMarkdown, renderServiceMarkdown } from './markdown';
-import { writeHtmlReports } from './html';
-import { renderSarif } from './sarif';
-import { renderJunit } from './junit';
 
-/** Each output format writes its files into the output directory and returns their paths. */
+/** Each output format writes its files into the output directory and returns their paths; its renderer loads when it runs. */
 export type FormatWriter = (scan: ScanResult, outDir: string) => Promise<string[]>;
 
 export const FORMATS: Record<string, FormatWriter> = {
@@ -19,6 +15,7 @@ export const FORMATS: Record<string, FormatWriter> = {
     return [file];
   },
   md: async (scan, outDir) => {
+    const { renderEstateMarkdown, renderFrameworkMarkdown, renderServiceMarkdown } = await import('./markdown');
     // <service>.md is the CONTINUITY-0003 questionnaire; other frameworks are <service>.<framework>.md.
     const frameworks = (scan.frameworks ?? []).map((f) => f.id);
     const written = (
@@ -42,15 +39,15 @@ export const FORMATS: Record<string, FormatWriter> = {
     }
     return written;
   },
-  html: (scan, outDir) => writeHtmlReports(scan, outDir),
+  html: async (scan, outDir) => (await import('./html')).writeHtmlReports(scan, outDir),
   sarif: async (scan, outDir) => {
     const file = path.join(outDir, 'continuity.sarif');
-    await writeFileAtomic(file, renderSarif(scan));
+    await writeFileAtomic(file, (await import('./sarif')).renderSarif(scan));
     return [file];
   },
   junit: async (scan, outDir) => {
     const file = path.join(outDir, 'continuity-junit.xml');
-    await writeFileAtomic(file, renderJunit(scan));
+    await writeFileAtomic(file, (await import('./junit')).renderJunit(scan));
     return [file];
   },
 };

@@ -1,6 +1,6 @@
 // Email over SMTP with nodemailer. The Message-ID is derived from the
 // idempotency key, so a repeated delivery is recognisable as the same mail.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { errorMessage, registerSecret } from '../../secrets';
 import { plainText, title, type AlertMessage } from '../message';
 import { DeliveryError, type AlertSink } from './sink';
@@ -14,7 +14,9 @@ export interface EmailSinkConfig {
 
 export function emailSink(config: EmailSinkConfig, timeoutMs: number): AlertSink {
   registerSecret(config.smtp.password);
-  const transport = nodemailer.createTransport({
+  // nodemailer loads on the first mail: a scan with nothing to send never pays for it.
+  let transport: Promise<Transporter> | undefined;
+  const connect = async () => (await import('nodemailer')).default.createTransport({
     host: config.smtp.host,
     port: config.smtp.port,
     secure: config.smtp.secure,
@@ -29,7 +31,8 @@ export function emailSink(config: EmailSinkConfig, timeoutMs: number): AlertSink
     name: config.name,
     async send(message: AlertMessage) {
       try {
-        await transport.sendMail({
+        transport ??= connect();
+        await (await transport).sendMail({
           from: config.from,
           to: config.to,
           subject: title(message),
@@ -43,7 +46,7 @@ export function emailSink(config: EmailSinkConfig, timeoutMs: number): AlertSink
       }
     },
     async close() {
-      transport.close();
+      (await transport)?.close();
     },
   };
 }
