@@ -69,6 +69,26 @@ function tableAllows(term: Term, table: TableContext): boolean {
   );
 }
 
+interface CompiledTerm {
+  term: Term;
+  order: number;
+  words: readonly ReadonlySet<string>[];
+  then: ReadonlySet<string>;
+}
+
+/** Terms by their last word: a name is read from its end, so only those can end at a given word. */
+const TERMS_BY_LAST_WORD = new Map<string, CompiledTerm[]>();
+TERMS.forEach((term, order) => {
+  const compiled = { term, order, words: term.words.map((w) => new Set(alternatives(w))), then: new Set(term.then) };
+  for (const last of compiled.words[compiled.words.length - 1]!) {
+    TERMS_BY_LAST_WORD.set(last, [...(TERMS_BY_LAST_WORD.get(last) ?? []), compiled]);
+  }
+});
+/** Words any term allows after it; reading stops at the first word from the end that is none of these. */
+const ANY_TRAILING = new Set([...NEUTRAL, ...PROTECTION, ...TERMS.flatMap((t) => t.then ?? [])]);
+
+const isTrailing = (w: string) => NEUTRAL.has(w) || PROTECTION.has(w);
+
 /** Read a name (as vocabulary words) from its end; undefined when no term of the vocabulary ends it. */
 function readName(name: readonly string[], table: TableContext): NameReading | undefined {
   if (name.length === 0) return undefined;
@@ -77,7 +97,6 @@ function readName(name: readonly string[], table: TableContext): NameReading | u
   while (start < name.length - 1 && PROTECTION.has(name[start]!)) start++;
   const leadingProtection = start > 0;
   const rest = name.slice(start);
-  const isTrailing = (w: string) => NEUTRAL.has(w) || PROTECTION.has(w);
 
   // A bare column holding what its table is named after: secrets.value, api_keys.key, credit_cards.number.
   if (table.class) {
@@ -94,31 +113,62 @@ function readName(name: readonly string[], table: TableContext): NameReading | u
   }
 
   // The term that ends the name, starting earliest (email_address is an e-mail, not a postal address).
-  let best: { term: Term; start: number; end: number; order: number } | undefined;
-  TERMS.forEach((term, order) => {
-    if (!tableAllows(term, table)) return;
-    const length = term.words.length;
-    for (let end = rest.length - 1; end >= length - 1; end--) {
-      if (!rest.slice(end + 1).every((w) => isTrailing(w) || term.then?.includes(w))) break;
+  let best: { compiled: CompiledTerm; start: number; end: number } | undefined;
+  for (let end = rest.length - 1; end >= 0; end--) {
+    const after = rest.slice(end + 1);
+    for (const compiled of TERMS_BY_LAST_WORD.get(rest[end]!) ?? []) {
+      const length = compiled.words.length;
       const s = end - length + 1;
-      if (term.bare && s !== 0) continue;
-      if (!term.words.every((alt, j) => alternatives(alt).includes(rest[s + j]!))) continue;
+      if (s < 0 || (compiled.term.bare && s !== 0) || !tableAllows(compiled.term, table)) continue;
+      if (!after.every((w) => isTrailing(w) || compiled.then.has(w))) continue;
+      if (!compiled.words.every((alternatives, j) => alternatives.has(rest[s + j]!))) continue;
       const better =
-        !best || s < best.start || (s === best.start && (length > best.term.words.length || (length === best.term.words.length && order < best.order)));
-      if (better) best = { term, start: s, end, order };
+        !best ||
+        s < best.start ||
+        (s === best.start &&
+          (length > best.compiled.words.length || (length === best.compiled.words.length && compiled.order < best.compiled.order)));
+      if (better) best = { compiled, start: s, end };
     }
-  });
+    if (!ANY_TRAILING.has(rest[end]!)) break;
+  }
   if (!best) return undefined;
   const after = rest.slice(best.end + 1);
+  const { term } = best.compiled;
   return {
-    class: best.term.class,
+    class: term.class,
     protected: leadingProtection || after.some((w) => PROTECTION.has(w)),
     endsWithId: rest[best.end] === 'id' || after.includes('id'),
-    ...(best.term.holds ? { holds: best.term.holds } : {}),
+    ...(term.holds ? { holds: term.holds } : {}),
   };
 }
 
+// Columns come table by table and names recur across tables (id, name, created_at): each table and
+// each name is read once. Bounded memos of pure functions.
+const MEMO_LIMIT = 10_000;
+const TABLE_CONTEXTS = new Map<string, TableContext>();
+const NAME_WORDS = new Map<string, string[]>();
+
+function nameWords(name: string): string[] {
+  let reduced = NAME_WORDS.get(name);
+  if (!reduced) {
+    if (NAME_WORDS.size >= MEMO_LIMIT) NAME_WORDS.clear();
+    reduced = vocabularyWords(words(name));
+    NAME_WORDS.set(name, reduced);
+  }
+  return reduced;
+}
+
 function tableContext(table: string): TableContext {
+  let context = TABLE_CONTEXTS.get(table);
+  if (!context) {
+    if (TABLE_CONTEXTS.size >= MEMO_LIMIT) TABLE_CONTEXTS.clear();
+    context = readTableContext(table);
+    TABLE_CONTEXTS.set(table, context);
+  }
+  return context;
+}
+
+function readTableContext(table: string): TableContext {
   const name = vocabularyWords(words(table));
   while (name.length > 1 && TABLE_AFFIXES.has(name[name.length - 1]!)) name.pop();
   const head = name[name.length - 1];
@@ -190,21 +240,24 @@ function readComment(comment: string, table: TableContext): CommentReading {
   };
 }
 
+function hashedIfSecret(cls: SensitiveClass, hashed: boolean): SensitiveClass {
+  return cls === 'secret' && hashed ? 'hashed secret' : cls;
+}
+
 function classification(cls: SensitiveClass, basis: Classification['basis']): Classification {
   return { class: cls, kind: CLASS_INFO[cls].kind, basis };
 }
 
 /** The class of sensitive data a column holds, judged from its metadata; undefined when it looks like none. */
 export function classifyColumn(column: ColumnMetadata): Classification | undefined {
-  const known = KNOWN_COLUMNS.find((k) => k.table === column.table.toLowerCase() && k.column === column.name.toLowerCase());
-  if (known) return classification(known.class, 'name');
+  const known = KNOWN_COLUMNS.get(`${column.table}.${column.name}`.toLowerCase());
+  if (known) return classification(known, 'name');
   const family = typeFamily(column.type);
   if (family === 'boolean') return undefined;
   const table = tableContext(column.table);
-  const name = readName(vocabularyWords(words(column.name)), table);
+  const name = readName(nameWords(column.name), table);
   if (name?.class === null) return undefined;
   const comment = column.comment?.trim() ? readComment(column.comment, table) : undefined;
-  const hashedIfSecret = (cls: SensitiveClass, hashed: boolean) => (cls === 'secret' && hashed ? 'hashed secret' : cls);
 
   if (name?.class && canHold(name.class, family, name)) {
     return classification(hashedIfSecret(name.class, name.protected || (!!comment?.protected && !comment.clear)), 'name');

@@ -127,10 +127,23 @@ const WRAPPER = /^(?:Nullable|LowCardinality|Array)\((.*)\)$/;
 /** ClickHouse integers are case-sensitive and sized in bits (Int8 is 8 bits, PostgreSQL's int8 is 64). */
 const CLICKHOUSE_INT = /^U?Int(8|16|32|64|128|256)$/;
 
+/** A schema declares few distinct types: each is read once (a bounded memo of a pure function). */
+const FAMILIES = new Map<string, TypeFamily>();
+
 /** The family of a declared type; undefined when no type was given. */
 export function typeFamily(declared: string | null | undefined): TypeFamily | undefined {
-  let type = declared?.trim();
-  if (!type) return undefined;
+  if (!declared?.trim()) return undefined;
+  let family = FAMILIES.get(declared);
+  if (!family) {
+    if (FAMILIES.size >= 10_000) FAMILIES.clear();
+    family = readFamily(declared.trim());
+    FAMILIES.set(declared, family);
+  }
+  return family;
+}
+
+function readFamily(declared: string): TypeFamily {
+  let type = declared;
   for (let inner = WRAPPER.exec(type)?.[1]; inner !== undefined; inner = WRAPPER.exec(type)?.[1]) type = inner.trim();
   type = type.replace(/(\[\d*\])+$/, '').replace(/^(?:"[^"]+"|[a-z_][\w$]*)\.(?=[^\s(])/i, '');
   const clickhouseInt = CLICKHOUSE_INT.exec(type)?.[1];

@@ -260,41 +260,41 @@ export const TABLE_AFFIXES = new Set([
 export const TABLE_VALUE_WORDS = new Set(['value', 'val', 'data', 'content', 'number', 'plaintext', 'raw', 'address']);
 
 /** Abbreviations and spellings, to one word (or a phrase) of the vocabulary. */
-export const ALIASES: Record<string, readonly string[]> = {
-  pwd: ['password'],
-  passwd: ['password'],
-  pw: ['password'],
-  pass: ['password'],
-  addr: ['address'],
-  tel: ['phone'],
-  telephone: ['phone'],
-  cellphone: ['cell', 'phone'],
-  msisdn: ['msisdn'],
-  fname: ['first', 'name'],
-  lname: ['last', 'name'],
-  nm: ['name'],
-  dob: ['birth', 'date'],
-  birthday: ['birth', 'date'],
-  dt: ['date'],
-  no: ['number'],
-  num: ['number'],
-  nr: ['number'],
-  cd: ['code'],
-  acct: ['account'],
-  img: ['image'],
-  pic: ['picture'],
-  usr: ['user'],
-  cust: ['customer'],
-  lat: ['latitude'],
-  lng: ['longitude'],
-  lon: ['longitude'],
-  creds: ['credential'],
-  cred: ['credential'],
-  people: ['person'],
-  children: ['child'],
-  emailaddress: ['email', 'address'],
-  cardholder: ['card', 'holder'],
-};
+export const ALIASES: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ['pwd', ['password']],
+  ['passwd', ['password']],
+  ['pw', ['password']],
+  ['pass', ['password']],
+  ['addr', ['address']],
+  ['tel', ['phone']],
+  ['telephone', ['phone']],
+  ['cellphone', ['cell', 'phone']],
+  ['msisdn', ['msisdn']],
+  ['fname', ['first', 'name']],
+  ['lname', ['last', 'name']],
+  ['nm', ['name']],
+  ['dob', ['birth', 'date']],
+  ['birthday', ['birth', 'date']],
+  ['dt', ['date']],
+  ['no', ['number']],
+  ['num', ['number']],
+  ['nr', ['number']],
+  ['cd', ['code']],
+  ['acct', ['account']],
+  ['img', ['image']],
+  ['pic', ['picture']],
+  ['usr', ['user']],
+  ['cust', ['customer']],
+  ['lat', ['latitude']],
+  ['lng', ['longitude']],
+  ['lon', ['longitude']],
+  ['creds', ['credential']],
+  ['cred', ['credential']],
+  ['people', ['person']],
+  ['children', ['child']],
+  ['emailaddress', ['email', 'address']],
+  ['cardholder', ['card', 'holder']],
+]);
 
 /** Last words a run-together name may end with after an unknown first word: `refreshtoken`, `useremail`. */
 export const COMPOUND_HEADS = ['token', 'secret', 'password', 'email', 'name', 'key', 'hash', 'id', 'number', 'code'];
@@ -306,10 +306,11 @@ export const IDIOMS: readonly { words: readonly string[]; as: readonly string[] 
   { words: ['e', 'mail'], as: ['email'] },
 ];
 
-/** Columns of well-known frameworks whose content the name alone misreads. */
-export const KNOWN_COLUMNS: readonly { table: string; column: string; class: SensitiveClass; why: string }[] = [
-  { table: 'auth_user', column: 'password', class: 'hashed secret', why: "Django's auth_user.password holds a salted PBKDF2 or Argon2 hash" },
-];
+/** Columns of well-known frameworks whose content the name alone misreads, by `table.column`. */
+export const KNOWN_COLUMNS: ReadonlyMap<string, SensitiveClass> = new Map([
+  // Django's auth_user.password holds a salted PBKDF2 or Argon2 hash, never the password.
+  ['auth_user.password', 'hashed secret'],
+]);
 
 const alternatives = (a: Alternatives): readonly string[] => (typeof a === 'string' ? [a] : a);
 
@@ -323,7 +324,7 @@ export const VOCABULARY: ReadonlySet<string> = new Set([
   ...THING_NOUNS,
   ...TABLE_AFFIXES,
   ...TABLE_VALUE_WORDS,
-  ...Object.values(ALIASES).flat(),
+  ...[...ALIASES.values()].flat(),
   'of',
 ]);
 

@@ -7,22 +7,24 @@ const WORDS_WITH_DIGITS = new Set(['ipv4', 'ipv6', 'md5', 'sha1', 'sha256', 'sha
 
 /** Split a name or a sentence into lower-case words, as written. */
 export function words(text: string): string[] {
-  return text
-    .replace(/IPv([46])/g, '_ipv$1_')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, (whole, caps: string, next: string) => (next.endsWith('s') && whole.length === caps.length + 2 ? whole : `${caps}_${next}`))
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .flatMap((w) => {
-      if (/^\d+$/.test(w)) return [];
-      if (WORDS_WITH_DIGITS.has(w)) return [w];
-      const counter = /^([a-z]+)\d+$/.exec(w);
-      return [counter ? counter[1]! : w];
-    })
-    .filter(Boolean);
+  let spaced = text;
+  if (/[A-Z]/.test(spaced)) {
+    spaced = spaced
+      .replace(/IPv([46])/g, '_ipv$1_')
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, (whole, caps: string, next: string) => (next.endsWith('s') && whole.length === caps.length + 2 ? whole : `${caps}_${next}`))
+      .toLowerCase();
+  }
+  const out: string[] = [];
+  for (const w of spaced.split(/[^a-z0-9]+/)) {
+    if (w === '' || /^\d+$/.test(w)) continue;
+    const counter = WORDS_WITH_DIGITS.has(w) ? undefined : /^([a-z]+)\d+$/.exec(w);
+    out.push(counter ? counter[1]! : w);
+  }
+  return out;
 }
 
-const known = (w: string) => VOCABULARY.has(w) || w in ALIASES;
+const known = (w: string) => VOCABULARY.has(w) || ALIASES.has(w);
 
 function singular(w: string): string | undefined {
   const candidates = w.endsWith('ies') ? [`${w.slice(0, -3)}y`] : [];
@@ -45,13 +47,28 @@ function splitCompound(w: string): string[] | undefined {
   return tail ? [w.slice(0, -tail.length), tail] : undefined;
 }
 
+/** The same words recur in every schema (id, name, created, at): each is reduced once (a bounded memo of a pure function). */
+const REDUCED = new Map<string, readonly string[]>();
+const MEMO_LIMIT = 10_000;
+
 function toVocabulary(w: string): readonly string[] {
-  if (ALIASES[w]) return ALIASES[w]!;
+  let reduced = REDUCED.get(w);
+  if (!reduced) {
+    if (REDUCED.size >= MEMO_LIMIT) REDUCED.clear();
+    reduced = reduce(w);
+    REDUCED.set(w, reduced);
+  }
+  return reduced;
+}
+
+function reduce(w: string): readonly string[] {
+  const alias = ALIASES.get(w);
+  if (alias) return alias;
   if (VOCABULARY.has(w)) return [w];
   const one = singular(w);
-  if (one) return ALIASES[one] ?? [one];
+  if (one) return ALIASES.get(one) ?? [one];
   const parts = splitCompound(w) ?? (w.endsWith('s') ? splitCompound(w.slice(0, -1)) : undefined);
-  return parts ? parts.flatMap((p) => ALIASES[p] ?? [p]) : [w];
+  return parts ? parts.flatMap((p) => ALIASES.get(p) ?? [p]) : [w];
 }
 
 /** Words reduced to the vocabulary: aliases expanded (`pwd` -> password), plurals made singular, run-together words split. */
