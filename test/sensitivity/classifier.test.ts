@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLASS_INFO, classifyColumn, remediationFor, SENSITIVE_CLASSES, typeFamily, words } from '../../src/sensitivity';
 
@@ -96,6 +97,15 @@ describe('classes', () => {
     expect(hashed).not.toBe(clear);
     expect(hashed).toMatch(/argon2id|bcrypt/);
     expect(hashed).not.toMatch(/in clear/);
+  });
+
+  it('are listed in docs/sensitivity.md with their kind and the types that can hold them', () => {
+    const rows = readFileSync(new URL('../../docs/sensitivity.md', import.meta.url), 'utf8')
+      .split('\n')
+      .map((line) => /^\| ([a-z ]+) \| (personal|secret) \| ([a-z\-, ]+) \|$/.exec(line))
+      .filter((m) => m !== null)
+      .map((m) => [m[1], m[2], m[3]!.split(', ')]);
+    expect(rows).toEqual(SENSITIVE_CLASSES.map((c) => [c, CLASS_INFO[c].kind, [...CLASS_INFO[c].holds]]));
   });
 
   it('say each remediation once, in class order', () => {
