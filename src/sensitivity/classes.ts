@@ -30,7 +30,7 @@ export type SensitivityKind = 'personal' | 'secret';
 const TEXTUAL: readonly TypeFamily[] = ['text', 'binary', 'json', 'other'];
 
 const PERSONAL_DATA_REMEDIATION =
-  'Personal data: keep it out of logs, analytics copies and development databases (seed 001), limit who can read it (column privileges, row level security) and set how long it is kept.';
+  'Personal data: keep it out of logs, analytics copies and development databases, limit who can read it (column privileges, row level security) and set how long it is kept.';
 
 interface ClassInfo {
   kind: SensitivityKind;
