@@ -1,9 +1,10 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import { tableName } from '../../src/datastores/postgres/facts';
-import { classifyColumn } from '../../src/sensitivity';
+import { classifyColumn, remediationFor } from '../../src/sensitivity';
 
 const MAX_LISTED = 50;
+const DECLARE = "Declare the datastore's sensitivity (confidential or restricted) in config, and review who can read these columns.";
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -20,9 +21,9 @@ export default defineDatastoreCheck({
     if (!facts.tables.ok) return [unreadable(datastore.name, facts.tables)];
     const tableByOid = new Map(facts.tables.value.map((t) => [t.oid, t]));
     const hits = facts.columns.value.flatMap((c) => {
-      const category = classifyColumn(c);
       const table = tableByOid.get(c.tableOid);
-      return category && table ? [{ column: `${tableName(table)}.${c.name}`, category }] : [];
+      const found = table && classifyColumn({ table: table.name, name: c.name, type: c.type, comment: c.comment });
+      return found ? [{ column: `${tableName(table)}.${c.name}`, ...found }] : [];
     });
     const declared = datastore.sensitivity;
     const declaredEvidence = { source: 'config datastores[].sensitivity', field: 'declared', value: declared ?? null };
@@ -37,16 +38,20 @@ export default defineDatastoreCheck({
         },
       ];
     }
-    const categories = [...new Set(hits.map((h) => h.category))];
+    const classes = [...new Set(hits.map((h) => h.class))];
     const evidence = [
       declaredEvidence,
-      ...hits.slice(0, MAX_LISTED).map((h) => ({ source: 'pg_attribute', field: h.column, value: h.category })),
+      ...hits.slice(0, MAX_LISTED).map((h) => ({ source: h.basis === 'comment' ? 'pg_description' : 'pg_attribute', field: h.column, value: h.class })),
       ...(hits.length > MAX_LISTED ? [{ source: 'pg_attribute', field: 'more columns', value: hits.length - MAX_LISTED }] : []),
     ];
-    const summary = `${hits.length} sensitive columns (${categories.join(', ')})`;
-    const holdsSecrets = categories.includes('secret');
+    const summary = `${hits.length} sensitive columns (${classes.join(', ')})`;
+    // Secrets readable as they are raise the severity; hashed ones get their own remediation instead.
+    const holdsSecrets = classes.includes('secret');
+    const remediation = [DECLARE, ...remediationFor(classes)].join(' ');
     if (declared === 'confidential' || declared === 'restricted') {
-      return [{ resource: datastore.name, status: 'pass', answer: 'yes', message: `${summary}; declared ${declared}`, evidence, ...(holdsSecrets ? { severity: 'high' as const } : {}) }];
+      return [
+        { resource: datastore.name, status: 'pass', answer: 'yes', message: `${summary}; declared ${declared}`, evidence, remediation, ...(holdsSecrets ? { severity: 'high' as const } : {}) },
+      ];
     }
     return [
       {
@@ -55,6 +60,7 @@ export default defineDatastoreCheck({
         answer: 'yes',
         message: declared ? `${summary}, but the datastore is declared "${declared}"` : `${summary}; the datastore declares no sensitivity`,
         evidence,
+        remediation,
         ...(holdsSecrets ? { severity: 'high' as const } : {}),
       },
     ];

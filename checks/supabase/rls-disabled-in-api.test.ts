@@ -48,6 +48,28 @@ describe('supabase.rls-disabled-in-api', () => {
     expect(findings[1]?.message).toContain('any signed-in user');
   });
 
+  it('reads bare column names with their table, and hashed secrets as sensitive', () => {
+    const findings = check.evaluate({
+      service,
+      datastore: supabaseDatastore(),
+      facts: postgresFacts({
+        tables: observed('pg_class', [table(5, 'profiles'), table(6, 'products')]),
+        columns: observed('pg_attribute', [column(5, 1, 'name'), column(5, 2, 'password_hash'), column(6, 1, 'name'), column(6, 2, 'photo')]),
+        apiRoleAccess: observed('pg_class.relrowsecurity, has_any_column_privilege', [
+          { tableOid: 5, rowSecurity: false, readableBy: ['anon'] },
+          { tableOid: 6, rowSecurity: false, readableBy: ['anon'] },
+        ]),
+      }),
+      policy: policy(),
+      now: NOW,
+    });
+    expect(findings.map((f) => [f.resource, f.severity])).toEqual([
+      ['app-db:public.profiles', 'critical'],
+      ['app-db:public.products', undefined],
+    ]);
+    expect(findings[0]?.message).toContain('2 sensitive column(s) (person name, hashed secret)');
+  });
+
   it('passes when every exposed table readable by the API roles has RLS', () => {
     const [finding] = run([
       { tableOid: 1, rowSecurity: true, readableBy: ['anon'] },

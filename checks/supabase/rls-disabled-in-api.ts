@@ -73,23 +73,25 @@ export default defineDatastoreCheck({
     return exposed.map(({ table, access }) => {
       const name = tableName(table);
       const sensitive = (columnsByTable?.get(table.oid) ?? []).flatMap((c) => {
-        const category = classifyColumn(c);
-        return category ? [{ column: c.name, category }] : [];
+        const found = classifyColumn({ table: table.name, name: c.name, type: c.type, comment: c.comment });
+        return found ? [{ column: c.name, ...found }] : [];
       });
       const evidence: Evidence[] = [
         { source: 'pg_class', field: `${name}.relrowsecurity`, value: false },
         { source: 'has_any_column_privilege', field: `${name} SELECT`, value: access.readableBy.join(', ') },
-        ...sensitive.slice(0, MAX_COLUMNS_LISTED).map((s) => ({ source: 'pg_attribute', field: `${name}.${s.column}`, value: s.category })),
+        ...sensitive
+          .slice(0, MAX_COLUMNS_LISTED)
+          .map((s) => ({ source: s.basis === 'comment' ? 'pg_description' : 'pg_attribute', field: `${name}.${s.column}`, value: s.class })),
       ];
       if (!columnsByTable) evidence.push({ source: 'pg_attribute', field: 'columns', value: 'unreadable: sensitivity not assessed' });
       const who = access.readableBy.includes('anon') ? 'anyone with the anon key' : 'any signed-in user';
-      const categories = [...new Set(sensitive.map((s) => s.category))];
+      const classes = [...new Set(sensitive.map((s) => s.class))];
       return {
         resource: `${resource}:${name}`,
         status: 'fail' as const,
         message:
           `${name} is exposed through the Data API without row level security: ${who} can read every row` +
-          (sensitive.length > 0 ? `, including ${sensitive.length} sensitive column(s) (${categories.join(', ')})` : ''),
+          (sensitive.length > 0 ? `, including ${sensitive.length} sensitive column(s) (${classes.join(', ')})` : ''),
         evidence,
         ...(sensitive.length > 0 ? { severity: 'critical' as const, answer: 'yes' as const } : {}),
       };
