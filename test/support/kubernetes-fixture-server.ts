@@ -256,7 +256,7 @@ interface Entry {
   itemJson: string;
 }
 
-/** One resource type's objects, sorted lazily after changes so list pages are slices. */
+/** One resource type's objects, kept sorted (by index() after changes) so list pages are slices. */
 class ResourceStore {
   private readonly byKey = new Map<string, Entry>();
   private sorted: Entry[] | null = null;
@@ -283,8 +283,8 @@ class ResourceStore {
     return this.byKey.get(key);
   }
 
-  /** Entries in key order, all of them or one namespace's. */
-  list(namespace: string): Entry[] {
+  /** Sort and bucket by namespace now, so no list pays for it. */
+  index(): void {
     if (this.sorted === null) {
       this.sorted = [...this.byKey.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
       this.byNamespace = new Map();
@@ -294,7 +294,12 @@ class ResourceStore {
         else this.byNamespace.set(e.namespace, [e]);
       }
     }
-    return namespace === '' ? this.sorted : (this.byNamespace!.get(namespace) ?? []);
+  }
+
+  /** Entries in key order, all of them or one namespace's. */
+  list(namespace: string): Entry[] {
+    this.index();
+    return namespace === '' ? this.sorted! : (this.byNamespace!.get(namespace) ?? []);
   }
 }
 
@@ -478,6 +483,7 @@ export class KubernetesFixture {
 
   /** Create or replace objects; a namespaced object's Namespace is created when missing. */
   put(...objects: KubernetesObject[]): void {
+    const touched = new Set<ResourceStore>();
     for (const object of objects) {
       const type = this.typesByApiVersionKind.get(`${object.apiVersion}/${object.kind}`);
       if (!type) throw new Error(`the fixture serves no ${object.apiVersion} ${object.kind} (object ${object.metadata?.name})`);
@@ -497,7 +503,9 @@ export class KubernetesFixture {
       };
       // Typed (built-in) lists carry no TypeMeta on their items; unstructured (CRD) lists do.
       const { apiVersion: _apiVersion, kind: _kind, ...withoutTypeMeta } = stored;
-      this.stores.get(type)!.put({
+      const store = this.stores.get(type)!;
+      touched.add(store);
+      store.put({
         key: `${namespace}/${object.metadata.name}`,
         namespace,
         object: stored,
@@ -505,6 +513,7 @@ export class KubernetesFixture {
         itemJson: JSON.stringify(type.group === '' ? withoutTypeMeta : stored),
       });
     }
+    for (const store of touched) store.index();
   }
 
   /** Delete an object; returns whether it existed. */
