@@ -662,6 +662,8 @@ export class KubernetesFixture {
     if (!type || this.notInstalled.has(type.group)) return notFoundPage();
     if (info.subresource && !type.subresources.includes(info.subresource)) return notFoundPage();
     if (info.namespace && !type.namespaced && type !== RESOURCE_TYPES.namespaces) return notFoundPage();
+    // A namespaced object has no cluster-scoped path of its own.
+    if (type.namespaced && !info.namespace && info.name) return notFoundPage();
 
     if (info.verb === 'get') {
       const key = type.namespaced ? `${info.namespace}/${info.name}` : `/${info.name}`;

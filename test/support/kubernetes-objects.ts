@@ -58,6 +58,8 @@ export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 export const FIXTURE_EPOCH = '2025-01-06T09:00:00Z';
 
 const HOUR = 3600_000;
+/** How long a fixture backup runs. */
+const BACKUP_MINUTES = 12;
 const DAY = 24 * HOUR;
 
 /** RFC 3339 in seconds, as metav1.Time serialises. */
@@ -180,8 +182,9 @@ export interface CnpgClusterOptions {
   volumeSnapshotClass?: string;
   /** ContinuousArchiving condition; only set when there is an object store. */
   archiving?: { working: true } | { working: false; error?: string };
-  /** LastBackupSucceeded condition and, for in-tree methods, the status timestamps. */
-  lastBackup?: { method: CnpgBackupMethod; succeeded: boolean; at: Date; error?: string };
+  /** Newest successful and failed backups: the LastBackupSucceeded condition follows the newer one; in-tree methods also get the status timestamps. */
+  lastSuccessfulBackup?: { method: CnpgBackupMethod; at: Date };
+  lastFailedBackup?: { method: CnpgBackupMethod; at: Date; error?: string };
   /** status.firstRecoverabilityPoint (in-tree and volumeSnapshot methods only). */
   firstRecoverabilityPoint?: Date;
   overrides?: Overrides;
@@ -246,23 +249,19 @@ export function cnpgCluster(o: CnpgClusterOptions): KubernetesObject {
     image: 'ghcr.io/cloudnative-pg/postgresql:17.5',
     conditions,
   };
-  if (o.lastBackup) {
-    const b = o.lastBackup;
-    conditions.push(
-      b.succeeded
-        ? condition('LastBackupSucceeded', true, 'LastBackupSucceeded', 'Backup was successful', b.at)
-        : condition('LastBackupSucceeded', false, 'LastBackupFailed', b.error ?? 'exit status 4', b.at),
-    );
-    // The operator keeps these for in-tree methods only ("not set for backup plugins").
-    if (b.method !== 'plugin') {
-      if (b.succeeded) {
-        status.lastSuccessfulBackup = rfc3339(b.at);
-        status.lastSuccessfulBackupByMethod = { [b.method]: rfc3339(b.at) };
-      } else {
-        status.lastFailedBackup = rfc3339(b.at);
-      }
-    }
+  const success = o.lastSuccessfulBackup;
+  const failure = o.lastFailedBackup;
+  if (failure && (!success || failure.at > success.at)) {
+    conditions.push(condition('LastBackupSucceeded', false, 'LastBackupFailed', failure.error ?? "can't execute backup: exit status 4", failure.at));
+  } else if (success) {
+    conditions.push(condition('LastBackupSucceeded', true, 'LastBackupSucceeded', 'Backup was successful', success.at));
   }
+  // The operator keeps these for in-tree methods only ("not set for backup plugins").
+  if (success && success.method !== 'plugin') {
+    status.lastSuccessfulBackup = rfc3339(success.at);
+    status.lastSuccessfulBackupByMethod = { [success.method]: rfc3339(success.at) };
+  }
+  if (failure && failure.method !== 'plugin') status.lastFailedBackup = rfc3339(failure.at);
   if (o.firstRecoverabilityPoint && !plugin) {
     const method = store?.kind === 'in-tree' ? 'barmanObjectStore' : 'volumeSnapshot';
     status.firstRecoverabilityPoint = rfc3339(o.firstRecoverabilityPoint);
@@ -334,7 +333,7 @@ export interface CnpgBackupOptions {
   method: CnpgBackupMethod;
   phase?: 'pending' | 'started' | 'running' | 'finalizing' | 'completed' | 'failed' | 'walArchivingFailing';
   startedAt: Date;
-  /** Defaults to 12 minutes after startedAt for a finished backup. */
+  /** Defaults to BACKUP_MINUTES after startedAt for a finished backup. */
   stoppedAt?: Date;
   /** The ScheduledBackup that made it. */
   scheduledBackup?: string;
@@ -351,7 +350,7 @@ const barmanBackupId = (d: Date) => rfc3339(d).replace(/[-:]/g, '').replace(/Z$/
 export function cnpgBackup(o: CnpgBackupOptions): KubernetesObject {
   const phase = o.phase ?? 'completed';
   const finished = phase === 'completed' || phase === 'failed';
-  const stoppedAt = o.stoppedAt ?? new Date(o.startedAt.getTime() + 12 * 60_000);
+  const stoppedAt = o.stoppedAt ?? new Date(o.startedAt.getTime() + BACKUP_MINUTES * 60_000);
   const status: Record<string, unknown> = {
     phase,
     method: o.method,
@@ -693,11 +692,11 @@ export interface VeleroBackupOptions {
   overrides?: Overrides;
 }
 
-const veleroTimestamp = (d: Date) => rfc3339(d).replace(/[-:TZ]/g, '');
+const compactTimestamp = (d: Date) => rfc3339(d).replace(/[-:TZ]/g, '');
 
 export function veleroBackup(o: VeleroBackupOptions): KubernetesObject {
   const ns = o.namespace ?? VELERO_NAMESPACE;
-  const name = o.name ?? `${o.schedule ?? 'backup'}-${veleroTimestamp(o.startedAt)}`;
+  const name = o.name ?? `${o.schedule ?? 'backup'}-${compactTimestamp(o.startedAt)}`;
   const phase = o.phase ?? 'Completed';
   const finished = phase === 'Completed' || phase === 'PartiallyFailed' || phase === 'Failed';
   const ttlHours = o.ttlHours ?? 720;
@@ -802,8 +801,11 @@ export interface CnpgCaseOptions {
 export function cnpgClusterCase(o: CnpgCaseOptions): KubernetesObject[] {
   const store = o.store ?? 'barman-cloud-plugin';
   const retentionDays = o.retentionDays ?? 30;
-  const firstPoint = daysBefore(o.now, o.recoverableDays ?? retentionDays);
   const lastSuccess = hoursBefore(o.now, o.lastSuccessAgeHours ?? 20);
+  const previousSuccess = hoursBefore(lastSuccess, 24);
+  // Snapshots give points, not a window: the first one is the oldest snapshot backup's end.
+  const firstPoint =
+    store === 'volume-snapshot-only' ? new Date(previousSuccess.getTime() + BACKUP_MINUTES * 60_000) : daysBefore(o.now, o.recoverableDays ?? retentionDays);
   const lastFailure = o.lastBackupFailed ? hoursBefore(o.now, 2) : undefined;
   const method: CnpgBackupMethod = store === 'barman-cloud-plugin' ? 'plugin' : store === 'in-tree' ? 'barmanObjectStore' : 'volumeSnapshot';
   const storeName = `${o.name}-store`;
@@ -831,7 +833,8 @@ export function cnpgClusterCase(o: CnpgCaseOptions): KubernetesObject[] {
       retentionPolicy: store === 'in-tree' ? `${retentionDays}d` : undefined,
       volumeSnapshotClass: store === 'volume-snapshot-only' ? 'csi-hostpath-snapclass' : undefined,
       archiving: o.archivingFailing ? { working: false } : { working: true },
-      lastBackup: lastFailure ? { method, succeeded: false, at: lastFailure } : { method, succeeded: true, at: lastSuccess },
+      lastSuccessfulBackup: { method, at: lastSuccess },
+      lastFailedBackup: lastFailure ? { method, at: lastFailure } : undefined,
       firstRecoverabilityPoint: store === 'barman-cloud-plugin' ? undefined : firstPoint,
     }),
     cnpgScheduledBackup({
@@ -855,10 +858,10 @@ export function cnpgClusterCase(o: CnpgCaseOptions): KubernetesObject[] {
       startedAt,
       scheduledBackup: scheduleName,
     });
-  objects.push(backup(hoursBefore(lastSuccess, 24), 'completed'), backup(lastSuccess, 'completed'));
+  objects.push(backup(previousSuccess, 'completed'), backup(lastSuccess, 'completed'));
   if (lastFailure) objects.push(backup(lastFailure, 'failed'));
   if (store === 'volume-snapshot-only') {
-    for (const startedAt of [hoursBefore(lastSuccess, 24), lastSuccess]) {
+    for (const startedAt of [previousSuccess, lastSuccess]) {
       objects.push(
         volumeSnapshot({
           namespace: o.namespace,
@@ -926,7 +929,7 @@ export function pvcCase(o: { namespace: string; name: string; now: Date; storage
     persistentVolumeClaim({ namespace: o.namespace, name: o.name, storage: o.storage, storageClassName: o.storageClassName, labels: o.labels }),
     ...(o.snapshotAgesHours ?? []).map((age) => {
       const createdAt = hoursBefore(o.now, age);
-      return volumeSnapshot({ namespace: o.namespace, name: `${o.name}-${veleroTimestamp(createdAt)}`, pvc: o.name, createdAt, restoreSize: o.storage });
+      return volumeSnapshot({ namespace: o.namespace, name: `${o.name}-${compactTimestamp(createdAt)}`, pvc: o.name, createdAt, restoreSize: o.storage });
     }),
   ];
 }
