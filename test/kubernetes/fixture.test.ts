@@ -179,6 +179,37 @@ describe('lists', () => {
     expect(statusOf(error).reason).toBe('BadRequest');
   });
 
+  it('answers scripted responses first, as priority and fairness throttling does, then the real list', async () => {
+    const { custom } = clientsFor(tokenContext('scanner'));
+    fixture.script('/apis/velero.io/v1/schedules', {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', details: { retryAfterSeconds: 1 }, code: 429 },
+    });
+    const throttled = await failure(custom.listClusterCustomObject({ group: 'velero.io', version: 'v1', plural: 'schedules' }));
+    expect(throttled.code).toBe(429);
+    expect(throttled.headers['retry-after']).toBe('1');
+    expect(statusOf(throttled).reason).toBe('TooManyRequests');
+    const list = (await custom.listClusterCustomObject({ group: 'velero.io', version: 'v1', plural: 'schedules' })) as CustomList;
+    expect(list.items.map((i) => i.metadata.name)).toEqual(['nightly']);
+  });
+
+  it('lists what was put and stops listing what was removed, on a newer resourceVersion', async () => {
+    const { custom } = clientsFor(tokenContext('scanner'));
+    const names = async () => {
+      const list = (await custom.listNamespacedCustomObject({ ...CNPG, namespace: 'scratch', plural: 'clusters' })) as CustomList;
+      return { names: list.items.map((c) => c.metadata.name), version: Number(list.metadata.resourceVersion) };
+    };
+    fixture.put(...cnpgClusterCase({ namespace: 'scratch', name: 'temporary', now: NOW, pvcs: false }));
+    const before = await names();
+    expect(before.names).toEqual(['temporary']);
+    expect(fixture.remove('postgresql.cnpg.io/v1', 'Cluster', 'scratch', 'temporary')).toBe(true);
+    const after = await names();
+    expect(after.names).toEqual([]);
+    expect(after.version).toBeGreaterThan(before.version);
+    expect(fixture.remove('postgresql.cnpg.io/v1', 'Cluster', 'scratch', 'temporary')).toBe(false);
+  });
+
   it('answers a continue token from before a compaction with 410 Expired', async () => {
     const { custom } = clientsFor(tokenContext('scanner'));
     const first = (await custom.listClusterCustomObject({ ...CNPG, plural: 'clusters', limit: 2 })) as CustomList;
@@ -427,6 +458,9 @@ describe('case builders', () => {
 
     const failed = await get('postgresql.cnpg.io', 'v1', 'clusters', 'inventory', 'stock');
     expect(conditions(failed).LastBackupSucceeded).toBe('False/LastBackupFailed');
+    const inTreeFailed = cnpgClusterCase({ namespace: 'x', name: 'y', now: NOW, store: 'in-tree', lastBackupFailed: true }).find((c) => c.kind === 'Cluster') as unknown as { status: any };
+    expect(inTreeFailed.status).toMatchObject({ lastSuccessfulBackup: '2025-03-09T16:00:00Z', lastFailedBackup: '2025-03-10T10:00:00Z' });
+    expect(conditions(inTreeFailed).LastBackupSucceeded).toBe('False/LastBackupFailed');
     const stockStore = await get('barmancloud.cnpg.io', 'v1', 'objectstores', 'inventory', 'stock-store');
     expect(stockStore.status.serverRecoveryWindow.stock.lastFailedBackupTime).toBe('2025-03-10T10:00:00Z');
 
@@ -434,6 +468,12 @@ describe('case builders', () => {
     expect(snapshotsOnly.spec.plugins).toBeUndefined();
     expect(Object.keys(snapshotsOnly.spec.backup).sort()).toEqual(['target', 'volumeSnapshot']);
     expect(conditions(snapshotsOnly).ContinuousArchiving).toBeUndefined();
+    // Its first recoverability point is the end of its oldest snapshot backup, and each backup's snapshot bears its name.
+    expect(snapshotsOnly.status.firstRecoverabilityPointByMethod).toEqual({ volumeSnapshot: '2025-03-08T16:12:00Z' });
+    const snapshots = (await custom.listNamespacedCustomObject({ group: 'snapshot.storage.k8s.io', version: 'v1', namespace: 'inventory', plural: 'volumesnapshots', labelSelector: 'cnpg.io/cluster=stock-snapshots' })) as CustomList;
+    const snapshotBackups = (await custom.listNamespacedCustomObject({ ...CNPG, namespace: 'inventory', plural: 'backups', labelSelector: 'cnpg.io/cluster=stock-snapshots' })) as CustomList;
+    expect(snapshots.items.map((v) => v.metadata.name)).toEqual(snapshotBackups.items.map((b) => b.metadata.name));
+    expect(snapshots.items.map((v) => (v as any).spec.source.persistentVolumeClaimName)).toEqual(['stock-snapshots-1', 'stock-snapshots-1']);
 
     const hippo = await get('postgres-operator.crunchydata.com', 'v1beta1', 'postgresclusters', 'payments', 'hippo');
     expect(hippo.spec.backups.pgbackrest.repos).toEqual([
