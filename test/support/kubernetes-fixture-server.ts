@@ -262,8 +262,6 @@ class ResourceStore {
   private sorted: Entry[] | null = null;
   private byNamespace: Map<string, Entry[]> | null = null;
 
-  constructor(readonly type: ResourceType) {}
-
   put(entry: Entry): void {
     this.byKey.set(entry.key, entry);
     this.sorted = null;
@@ -435,15 +433,15 @@ export class KubernetesFixture {
     private readonly pki: FixturePki,
   ) {
     for (const type of Object.values(RESOURCE_TYPES) as ResourceType[]) {
-      this.stores.set(type, new ResourceStore(type));
+      this.stores.set(type, new ResourceStore());
       this.typesByApiVersionKind.set(`${apiVersionOf(type)}/${type.kind}`, type);
       this.typesByPath.set(`${apiVersionOf(type)}/${type.plural}`, type);
     }
     this.notInstalled = new Set(options.notInstalled ?? []);
     this.users = new Map();
     for (const user of options.users) this.addUser(user);
-    this.put(...BUILT_IN_NAMESPACES.map((name) => namespaceObject(name)));
-    if (options.objects) this.put(...options.objects);
+    this.putAll(BUILT_IN_NAMESPACES.map((name) => namespaceObject(name)));
+    if (options.objects) this.putAll(options.objects);
   }
 
   get url(): string {
@@ -483,6 +481,11 @@ export class KubernetesFixture {
 
   /** Create or replace objects; a namespaced object's Namespace is created when missing. */
   put(...objects: KubernetesObject[]): void {
+    this.putAll(objects);
+  }
+
+  /** put() for an estate too large to spread into arguments. */
+  putAll(objects: Iterable<KubernetesObject>): void {
     const touched = new Set<ResourceStore>();
     for (const object of objects) {
       const type = this.typesByApiVersionKind.get(`${object.apiVersion}/${object.kind}`);
@@ -490,7 +493,7 @@ export class KubernetesFixture {
       const namespace = object.metadata.namespace ?? '';
       if (type.namespaced && namespace === '') throw new Error(`${object.kind} ${object.metadata.name} needs metadata.namespace`);
       if (!type.namespaced && namespace !== '') throw new Error(`${object.kind} ${object.metadata.name} is cluster-scoped: drop metadata.namespace`);
-      if (type.namespaced && !this.stores.get(RESOURCE_TYPES.namespaces)!.get(`/${namespace}`)) this.put(namespaceObject(namespace));
+      if (type.namespaced && !this.stores.get(RESOURCE_TYPES.namespaces)!.get(`/${namespace}`)) this.putAll([namespaceObject(namespace)]);
       this.resourceVersion += 1;
       const stored: KubernetesObject = {
         ...object,
@@ -630,6 +633,7 @@ export class KubernetesFixture {
       res.end(text);
     };
 
+    // Recorded before authentication: asking is the fault, whatever the answer.
     const violation = tripwire(info);
     if (violation) this.violations.push({ reason: violation, request: recorded });
 
