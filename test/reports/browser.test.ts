@@ -93,7 +93,7 @@ describe('HTML reports in headless Chromium', () => {
     const service = demo.scan.services[0]!;
     const { page, problems } = await open(path.join(demo.dir, htmlFileName(service.name)));
     await expect.poll(() => page.title()).toBe(`CONTINUITY-0003: ${service.name}`);
-    const rows = page.locator('questionnaireOf(table) > tbody > tr');
+    const rows = page.locator('table.questionnaire > tbody > tr');
     await expect.poll(() => rows.count()).toBe(QUESTIONNAIRE.length);
     for (const [i, row] of QUESTIONNAIRE.entries()) {
       const answer = questionnaireOf(service).find((a) => a.control === row.id)!;
@@ -271,7 +271,7 @@ describe('HTML reports without JavaScript', () => {
       await expect.poll(() => page.locator('#findings form.filters').isVisible()).toBe(false);
       await expect.poll(() => page.locator('#findings [data-no-js]').isVisible()).toBe(true);
       await expect(page.locator('#findings tr.more').first().innerText()).resolves.toMatch(/^… and \d+ more /);
-      await expect.poll(() => page.locator('questionnaireOf(table) > tbody > tr').count()).toBe(QUESTIONNAIRE.length);
+      await expect.poll(() => page.locator('table.questionnaire > tbody > tr').count()).toBe(QUESTIONNAIRE.length);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'fleet-service-no-js.png'), fullPage: true });
     } finally {
       await noScript.close();
