@@ -16,7 +16,7 @@
 // - Other routes (POST /backup/create, /backup/upload, /backup/delete, ...) change backups: the
 //   scanner must never call them, so they are refused and recorded as writes.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export interface BackupListEntry {
   name: string;
@@ -131,7 +131,7 @@ export async function startClickHouseBackupApiFixture(options: {
     return writeError(404, '', '404 Not Found');
   });
 
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
@@ -139,10 +139,6 @@ export async function startClickHouseBackupApiFixture(options: {
     script(path, ...answers) {
       scripted.set(path, [...(scripted.get(path) ?? []), ...answers]);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close,
   };
 }

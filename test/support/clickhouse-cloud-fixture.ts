@@ -16,8 +16,8 @@
 // - PATCH .../backupConfiguration changes the configuration: the scanner must never call it, so
 //   any method but GET is refused and recorded as a write.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { listenOnLoopback } from './loopback';
 
 export interface CloudBackupConfiguration {
   backupPeriodInHours: number;
@@ -123,7 +123,7 @@ export async function startClickHouseCloudFixture(options: { keys: CloudApiKey[]
     return backup ? answer(200, { result: backup }) : fail(404, 'Backup not found');
   });
 
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
@@ -131,10 +131,6 @@ export async function startClickHouseCloudFixture(options: { keys: CloudApiKey[]
     script(path, ...answers) {
       scripted.set(path, [...(scripted.get(path) ?? []), ...answers]);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close,
   };
 }

@@ -3,7 +3,7 @@
 // SSL enforcement and network-restrictions endpoints, error bodies
 // `{"message": ...}`, and scripted answers (429 with Retry-After, 403, 500).
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export interface ScriptedAnswer {
   status: number;
@@ -166,18 +166,13 @@ export async function startSupabaseFixture(options: { token: string; projects: R
     return send(res, { status: 200, body: project[endpoint] });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     script(path, ...answers) {
       scripted.set(path, [...(scripted.get(path) ?? []), ...answers]);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close,
   };
 }
