@@ -1,0 +1,105 @@
+// The transaction model of src/migrations/transactions.ts against a real
+// PostgreSQL 17. Each script is sent as each tool sends it; to learn whether a
+// statement ran in a transaction block, it is replaced by VACUUM, which the
+// server refuses in any block (explicit, implicit or the tool's). Warnings and
+// a transaction left open are read from the session.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadParser, parseStatements } from '../../src/migrations/sql';
+import { transactionModel, type TransactionMode } from '../../src/migrations/transactions';
+import { probeClient } from '../support/pg-probe';
+import { startPlaintextServer, withAdmin, type EmbeddedServer } from '../support/postgres';
+
+let server: EmbeddedServer;
+beforeAll(async () => {
+  await loadParser();
+  server = await startPlaintextServer();
+  await withAdmin(server, 'postgres', (c) => c.query('create database transactions'));
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const SCRIPTS: string[][] = [
+  ['create table a1 (id int)', 'create table a2 (id int)'],
+  ['select 1'],
+  ['begin', 'create table a1 (id int)', 'commit', 'create table a2 (id int)'],
+  ['create table a1 (id int)', 'commit', 'create table a2 (id int)'],
+  ['begin', 'create table a1 (id int)', 'create table a2 (id int)'],
+  ['begin', 'begin', 'create table a1 (id int)', 'commit'],
+  ['select 1', 'begin', 'select 2', 'commit', 'select 3'],
+  ['begin', 'select 1', 'rollback', 'select 2', 'select 3'],
+  ['commit', 'select 1'],
+];
+const MODES: TransactionMode[] = ['tool', 'tool-per-statement', 'implicit', 'autocommit', 'flyway'];
+const PROBE = 'vacuum probe';
+const REFUSED = /cannot run inside a transaction block/;
+
+interface Run {
+  /** The error that stopped the script, if any. */
+  error?: string;
+  notices: string[];
+  /** A transaction block is still open after the script (and the tool's COMMIT, for tools that send one). */
+  leftOpen: boolean;
+}
+
+/** Send the statements as a tool of `mode` would, in a fresh schema and session. */
+async function send(statements: string[], mode: TransactionMode, schema: string): Promise<Run> {
+  const session = await probeClient(server, 'transactions');
+  const { client, notices } = session;
+  try {
+    await client.query(`create schema ${schema}; set search_path = ${schema}; create table probe (id int)`);
+    notices.length = 0;
+    const refusedInBlock = (s: string) => s.startsWith('vacuum');
+    const toolTransaction = mode === 'tool' || mode === 'tool-per-statement' || (mode === 'flyway' && !statements.every(refusedInBlock));
+    let error: string | undefined;
+    try {
+      if (toolTransaction) await client.query('begin');
+      if (mode === 'tool' || mode === 'implicit') await client.query(statements.join(';\n'));
+      else for (const statement of statements) await client.query(statement);
+      if (toolTransaction) await client.query('commit');
+    } catch (failure) {
+      error = (failure as Error).message;
+    }
+    let leftOpen = true;
+    if (error === undefined) {
+      try {
+        await client.query('savepoint probe_open');
+      } catch {
+        leftOpen = false;
+      }
+    }
+    return { ...(error !== undefined ? { error } : {}), notices: [...notices], leftOpen: error === undefined && leftOpen };
+  } finally {
+    await client.end();
+  }
+}
+
+let schemas = 0;
+
+describe('transaction model', () => {
+  for (const mode of MODES) {
+    describe(mode, () => {
+      SCRIPTS.forEach((script) => {
+        it(`${script.join('; ')}: the block of every statement, and the warnings`, async () => {
+          const control = /^(begin|commit|rollback)$/;
+          for (let i = 0; i < script.length; i++) {
+            if (control.test(script[i]!)) continue;
+            const probed = script.map((s, j) => (j === i ? PROBE : s));
+            const model = transactionModel(parseStatements(probed.join(';\n')), mode);
+            const run = await send(probed, mode, `s${schemas++}`);
+            const refused = run.error !== undefined && REFUSED.test(run.error);
+            expect(run.error === undefined || refused, run.error).toBe(true);
+            expect(refused, `statement ${i + 1} (${model[i]!.block})`).toBe(model[i]!.block !== 'none');
+          }
+          const model = transactionModel(parseStatements(script.join(';\n')), mode);
+          const events = new Set(model.map((m) => m.event).filter(Boolean));
+          const run = await send(script, mode, `s${schemas++}`);
+          expect(run.error).toBeUndefined();
+          expect(run.notices.some((n) => /there is already a transaction in progress/.test(n))).toBe(events.has('nested-begin'));
+          expect(run.notices.some((n) => /there is no transaction in progress/.test(n))).toBe(events.has('commit-without-transaction') || events.has('ends-tool-transaction'));
+          expect(run.leftOpen).toBe(events.has('never-committed'));
+        });
+      });
+    });
+  }
+});
