@@ -80,8 +80,8 @@ export function transactionModel(statements: ParsedStatement[], mode: Transactio
         openBegin = -1;
         return { block: ended, endsBlock: true };
       }
-      // Without a BEGIN the server warns, also in the implicit block of a multi-statement query (whose later statements stay in one).
-      return { block: ended, event: 'commit-without-transaction', endsBlock: ended === 'none' };
+      // Without a BEGIN the server warns; in the implicit block of a multi-statement query it still commits what ran, and later statements run in a new implicit block.
+      return { block: ended, event: 'commit-without-transaction', endsBlock: true };
     }
     return { block, endsBlock: block === 'none' };
   });

@@ -1,6 +1,10 @@
 // What a repository says about how its databases are migrated. Paths are
 // relative to the repository root, with forward slashes.
 import type { Severity } from '../model';
+import type { RuleCategory } from './rules/rule';
+import type { TransactionMode } from './transactions';
+
+export type { TransactionMode };
 
 /** The PostgreSQL major version whose grammar the linter parses with (libpg-query's major version). */
 export const PARSER_PG_MAJOR = 17;
@@ -42,18 +46,11 @@ export interface SqlSource {
   sql: string;
   /** 1-based line of `sql`'s first character in the file. */
   line: number;
-  /** Whether the tool runs this SQL in a transaction it opens itself. */
+  /** How the tool sends this SQL to PostgreSQL (transactions.ts). */
   transaction: TransactionMode;
+  /** The code this SQL was derived from (a schema-builder call such as `table.dropColumn('a')`), shown as evidence instead of the SQL. */
+  code?: string;
 }
-
-/**
- * `always`: the tool wraps the file in a transaction; `multi-statement`: the
- * file is sent as one simple query, which PostgreSQL runs as one implicit
- * transaction when it holds several statements; `flyway`: Flyway runs a file of
- * only non-transactional statements outside a transaction and refuses to mix;
- * `never`: only explicit BEGIN/COMMIT in the file count.
- */
-export type TransactionMode = 'always' | 'multi-statement' | 'flyway' | 'never';
 
 export interface Migration {
   /** Version or change name as the tool orders it. */
@@ -89,6 +86,7 @@ export interface MigrationSet {
 export interface LintHit {
   rule: string;
   severity: Severity;
+  category: RuleCategory;
   path: string;
   line: number;
   message: string;
@@ -103,4 +101,6 @@ export interface LintedFile {
   statements: number;
   hits: LintHit[];
   parseError?: { line: number; message: string };
+  /** SQL that runs but could not be read: dynamic EXECUTE in a DO block, a body in another language. */
+  notAnalysed?: { line: number; reason: string }[];
 }

@@ -3,7 +3,9 @@
 // statement ran in a transaction block, it is replaced by VACUUM, which the
 // server refuses in any block (explicit, implicit or the tool's). Warnings and
 // a transaction left open are read from the session.
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lintMigration } from '../../src/migrations/lint';
 import { loadParser, parseStatements } from '../../src/migrations/sql';
 import { transactionModel, type TransactionMode } from '../../src/migrations/transactions';
 import { probeClient } from '../support/pg-probe';
@@ -37,6 +39,8 @@ const REFUSED = /cannot run inside a transaction block/;
 interface Run {
   /** The error that stopped the script, if any. */
   error?: string;
+  /** The rows of the last statement. */
+  rows: Record<string, unknown>[];
   notices: string[];
   /** A transaction block is still open after the script (and the tool's COMMIT, for tools that send one). */
   leftOpen: boolean;
@@ -52,10 +56,12 @@ async function send(statements: string[], mode: TransactionMode, schema: string)
     const refusedInBlock = (s: string) => s.startsWith('vacuum');
     const toolTransaction = mode === 'tool' || mode === 'tool-per-statement' || (mode === 'flyway' && !statements.every(refusedInBlock));
     let error: string | undefined;
+    let rows: Record<string, unknown>[] = [];
+    const last = (result: pg.QueryResult | pg.QueryResult[]) => (Array.isArray(result) ? result.at(-1)! : result).rows;
     try {
       if (toolTransaction) await client.query('begin');
-      if (mode === 'tool' || mode === 'implicit') await client.query(statements.join(';\n'));
-      else for (const statement of statements) await client.query(statement);
+      if (mode === 'tool' || mode === 'implicit') rows = last(await client.query(statements.join(';\n')));
+      else for (const statement of statements) rows = last(await client.query(statement));
       if (toolTransaction) await client.query('commit');
     } catch (failure) {
       error = (failure as Error).message;
@@ -68,7 +74,7 @@ async function send(statements: string[], mode: TransactionMode, schema: string)
         leftOpen = false;
       }
     }
-    return { ...(error !== undefined ? { error } : {}), notices: [...notices], leftOpen: error === undefined && leftOpen };
+    return { ...(error !== undefined ? { error } : {}), rows, notices: [...notices], leftOpen: error === undefined && leftOpen };
   } finally {
     await client.end();
   }
@@ -101,5 +107,28 @@ describe('transaction model', () => {
         });
       });
     });
+  }
+});
+
+describe('lock_timeout in effect', () => {
+  const SETTINGS: string[][] = [
+    ["set lock_timeout = '2s'"],
+    ["set local lock_timeout = '2s'"],
+    ['begin', "set local lock_timeout = '2s'", 'commit'],
+    ['begin', "set local lock_timeout = '2s'"],
+    ["set lock_timeout = '2s'", 'set lock_timeout = 0'],
+    ["select set_config('lock_timeout', '2s', true)"],
+    ["select set_config('lock_timeout', '2s', false)"],
+  ];
+  for (const mode of MODES) {
+    for (const settings of SETTINGS) {
+      it(`${mode}: ${settings.join('; ')}: require-lock-timeout flags the next statement exactly when the server has no lock_timeout`, async () => {
+        const linted = lintMigration([{ path: 'm.sql', sql: [...settings, 'alter table probe add column x int'].join(';\n'), line: 1, transaction: mode }])[0]!;
+        const flagged = linted.hits.some((h) => h.rule === 'require-lock-timeout');
+        const run = await send([...settings, "select current_setting('lock_timeout') as lock_timeout"], mode, `s${schemas++}`);
+        expect(run.error).toBeUndefined();
+        expect(flagged).toBe(run.rows[0]!.lock_timeout === '0');
+      });
+    }
   }
 });

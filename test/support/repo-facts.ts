@@ -20,7 +20,7 @@ export async function fixtureFacts(name: string): Promise<RepoFacts> {
 export function upScripts(scripts: Record<string, string>): MigrationSet {
   const migrations = Object.entries(scripts).map(([name, sql]): Migration => {
     const up = `db/${name}.up.sql`;
-    return { id: name, up, down: { status: 'missing' }, sql: [{ path: up, sql, line: 1, transaction: 'multi-statement' }] };
+    return { id: name, up, down: { status: 'missing' }, sql: [{ path: up, sql, line: 1, transaction: 'implicit' }] };
   });
   return { tool: 'golang-migrate', directory: 'db', marker: migrations[0]!.up, forwardOnly: false, autoMigration: false, migrations, notes: [] };
 }

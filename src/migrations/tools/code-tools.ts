@@ -29,11 +29,11 @@ const JS_RAW_CALL = /\.(?:raw|query|execute|sql|unsafe|\$executeRawUnsafe|\$quer
 const JS_BUILDER_CALL = /\.(dropColumns?\b|renameColumn\b|dropTable\w*|renameTable\b|alterColumn\b|changeColumn\b|removeColumn\b|setNullable\b|alter\(\))/g;
 
 function jsTool(text: string): { tool: MigrationTool; transaction: TransactionMode } {
-  if (/MigrationInterface|QueryRunner/.test(text)) return { tool: 'typeorm', transaction: /\btransaction\s*=\s*false/.test(text) ? 'never' : 'always' };
-  if (/\bpgm\b|MigrationBuilder/.test(text)) return { tool: 'node-pg-migrate', transaction: /pgm\.noTransaction\(\)/.test(text) ? 'never' : 'always' };
-  if (/queryInterface/.test(text)) return { tool: 'sequelize', transaction: 'never' };
-  if (/\bknex\b|Knex/.test(text)) return { tool: 'knex', transaction: /config\s*=\s*\{[^}]*transaction\s*:\s*false/.test(text) ? 'never' : 'always' };
-  return { tool: 'js-migrations', transaction: 'never' };
+  if (/MigrationInterface|QueryRunner/.test(text)) return { tool: 'typeorm', transaction: /\btransaction\s*=\s*false/.test(text) ? 'implicit' : 'tool' };
+  if (/\bpgm\b|MigrationBuilder/.test(text)) return { tool: 'node-pg-migrate', transaction: /pgm\.noTransaction\(\)/.test(text) ? 'implicit' : 'tool' };
+  if (/queryInterface/.test(text)) return { tool: 'sequelize', transaction: 'implicit' };
+  if (/\bknex\b|Knex/.test(text)) return { tool: 'knex', transaction: /config\s*=\s*\{[^}]*transaction\s*:\s*false/.test(text) ? 'implicit' : 'tool' };
+  return { tool: 'js-migrations', transaction: 'implicit' };
 }
 
 function jsDown(text: string): Migration['down'] {
@@ -92,7 +92,7 @@ async function rails(repo: RepoFiles): Promise<MigrationSet[]> {
   const migrations = await Promise.all(
     files.map(async (path): Promise<Migration> => {
       const text = await repo.read(path);
-      const transaction: TransactionMode = /disable_ddl_transaction!/.test(text) ? 'never' : 'always';
+      const transaction: TransactionMode = /disable_ddl_transaction!/.test(text) ? 'implicit' : 'tool';
       const change = rubyMethod(text, 'change');
       const up = rubyMethod(text, 'up') ?? change;
       const down = rubyMethod(text, 'down');
@@ -167,7 +167,7 @@ async function alembic(repo: RepoFiles): Promise<MigrationSet[]> {
     const text = await repo.read(path);
     if (!/^revision\s*[:=]/m.test(text) || !/def upgrade\s*\(/.test(text)) continue;
     const up = pythonFunction(text, 'upgrade');
-    const { sql, unreadable } = sqlSources(path, text, up, /\bop\.execute\s*\(/g, 'always');
+    const { sql, unreadable } = sqlSources(path, text, up, /\bop\.execute\s*\(/g, 'tool');
     const operations = [...new Set([...(up?.text ?? '').matchAll(/\bop\.(\w+)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'execute');
     const notAnalysed = notAnalysedNote([
       ...(operations.length > 0 ? [`Alembic operations not linted (only SQL passed to op.execute is): ${operations.map((o) => `op.${o}`).join(', ')}`] : []),
@@ -197,7 +197,7 @@ async function django(repo: RepoFiles): Promise<MigrationSet[]> {
       runSql.some((s) => !/reverse_sql\s*=/.test(s.split(/\)\s*,?\s*\n\s*(migrations\.|\])/)[0]!)) ||
       runPython.some((s) => !/reverse_code\s*=|RunPython\s*\(\s*\w+\s*,\s*\w+/.test(s.split(/\)\s*,?\s*\n/)[0]!));
     const noop = /reverse_(sql|code)\s*=\s*migrations\.Run(SQL|Python)\.noop/.test(text);
-    const transaction: TransactionMode = /^\s*atomic\s*=\s*False/m.test(text) ? 'never' : 'always';
+    const transaction: TransactionMode = /^\s*atomic\s*=\s*False/m.test(text) ? 'autocommit' : 'tool-per-statement';
     const { literals, unreadable } = rawSqlLiterals(text, /RunSQL\s*\(\s*(?:sql\s*=\s*)?/g);
     const operations = [...new Set([...text.matchAll(/\bmigrations\.([A-Z]\w*)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'RunSQL');
     const notAnalysed = notAnalysedNote([

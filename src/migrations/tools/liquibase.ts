@@ -36,7 +36,7 @@ function formattedSql(path: string, text: string): Migration[] {
     const end = headers[i + 1]?.index ?? text.length;
     const body = text.slice(Math.min(start, end), end);
     const rollbackLines = [...body.matchAll(/^--\s*rollback\s?(.*)$/gm)].map((m) => m[1]!);
-    const transaction = /runInTransaction\s*:\s*false/.test(header[3] ?? '') ? 'never' : 'always';
+    const transaction = /runInTransaction\s*:\s*false/.test(header[3] ?? '') ? 'autocommit' : 'tool-per-statement';
     const notRequired = rollbackLines.some((l) => /^not required/i.test(l.trim()));
     return {
       id: `${header[1]}:${header[2]}`,
@@ -57,7 +57,7 @@ function xml(path: string, text: string): Migration[] {
     const rollback = /<rollback\b[^>]*?(\/>|>([\s\S]*?)<\/rollback>)/.exec(body);
     const withoutRollback = body.replace(/<rollback\b[\s\S]*?(<\/rollback>|\/>)/g, '');
     const changeTypes = [...withoutRollback.matchAll(/<(\w+)\b/g)].map((m) => m[1]!).filter((t) => !['column', 'constraints', 'comment', 'where', 'param', 'preConditions', 'sqlCheck', 'tableExists'].includes(t));
-    const transaction = /runInTransaction="false"/.test(attrs) ? 'never' : 'always';
+    const transaction = /runInTransaction="false"/.test(attrs) ? 'autocommit' : 'tool-per-statement';
     const sql: SqlSource[] = [...body.matchAll(/<sql\b[^>]*>([\s\S]*?)<\/sql>/g)]
       .filter((m) => !rollback || m.index! < rollback.index! || m.index! > rollback.index! + rollback[0].length)
       .map((m) => {
@@ -89,7 +89,7 @@ function structured(path: string, text: string, document: unknown): Migration[] 
     if (!set) return [];
     const changeTypes = (set.changes ?? []).flatMap((c) => Object.keys(c ?? {}));
     const idIndex = text.indexOf(String(set.id));
-    const transaction = set.runInTransaction === false ? 'never' : 'always';
+    const transaction = set.runInTransaction === false ? 'autocommit' : 'tool-per-statement';
     const rollbackText = set.rollback === undefined ? '' : typeof set.rollback === 'string' ? set.rollback : JSON.stringify(set.rollback);
     return [
       {

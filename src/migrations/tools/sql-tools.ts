@@ -80,7 +80,7 @@ async function sqitch(repo: RepoFiles): Promise<MigrationSet[]> {
         down: downOf(downSql, hasRevert ? revert : undefined),
         ...(repo.has(verify) && !isNoOpSql(await repo.read(verify)) ? { verify } : {}),
         // sqitch runs scripts through psql: only the BEGIN/COMMIT in the script make a transaction.
-        sql: [{ path: deploy, sql: up, line: 1, transaction: 'never' }],
+        sql: [{ path: deploy, sql: up, line: 1, transaction: 'autocommit' }],
         runnable: { up, ...(downSql !== undefined ? { down: downSql } : {}) },
       });
     }
@@ -105,8 +105,8 @@ async function supabase(repo: RepoFiles): Promise<MigrationSet[]> {
           id: baseOf(p).replace(/\.sql$/, ''),
           up: p,
           down: { status: 'forward-only' as const, detail: 'the Supabase CLI has no down migrations' },
-          // The CLI runs each migration file in its own transaction.
-          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'always' as const }],
+          // The CLI runs the statements of each migration file one by one in a transaction of its own.
+          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'tool-per-statement' as const }],
         })),
       ),
       notes: [],
@@ -128,7 +128,7 @@ async function prisma(repo: RepoFiles): Promise<MigrationSet[]> {
           id: baseOf(dirOf(p)),
           up: p,
           down: { status: 'forward-only' as const, detail: 'Prisma Migrate has no down migrations' },
-          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'multi-statement' as const }],
+          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'implicit' as const }],
         })),
       ),
       notes: [],
@@ -159,7 +159,7 @@ async function golangMigrate(repo: RepoFiles): Promise<MigrationSet[]> {
         up: upPath,
         down: downOf(down, downPath),
         // The file is sent as one query: PostgreSQL runs several statements as one implicit transaction.
-        sql: [{ path: upPath, sql: up, line: 1, transaction: 'multi-statement' }],
+        sql: [{ path: upPath, sql: up, line: 1, transaction: 'implicit' }],
         runnable: { up, ...(down !== undefined ? { down } : {}) },
       });
     }
@@ -207,7 +207,7 @@ async function flyway(repo: RepoFiles): Promise<MigrationSet[]> {
         id: entry.kind === 'R' ? `R__${entry.name}` : `V${entry.version}__${entry.name}`,
         up: entry.path,
         down,
-        sql: [{ path: entry.path, sql: await repo.read(entry.path), line: 1, transaction: nonTransactional ? 'never' : 'flyway' }],
+        sql: [{ path: entry.path, sql: await repo.read(entry.path), line: 1, transaction: nonTransactional ? 'autocommit' : 'flyway' }],
       });
     }
     sets.push({ tool: 'flyway', directory, marker: migrations[0]?.up ?? directory, forwardOnly: false, autoMigration: false, migrations, notes: [] });
@@ -256,7 +256,7 @@ async function dbmate(repo: RepoFiles, claimed: Set<string>): Promise<MigrationS
         id: baseOf(path).replace(/\.sql$/, ''),
         up: path,
         down: downOf(down?.sql, path),
-        sql: up ? [{ path, sql: up.sql, line: up.line, transaction: up.transaction ? 'always' : 'never' }] : [],
+        sql: up ? [{ path, sql: up.sql, line: up.line, transaction: up.transaction ? 'tool' : 'implicit' }] : [],
         ...(up
           ? {
               runnable: {

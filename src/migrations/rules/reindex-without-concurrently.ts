@@ -1,0 +1,15 @@
+import { existing, type LintRule } from './rule';
+
+export default {
+  id: 'reindex-without-concurrently',
+  title: 'REINDEX without CONCURRENTLY',
+  severity: 'medium',
+  category: 'locking',
+  flags: '`REINDEX INDEX/TABLE` without `CONCURRENTLY` (also `CONCURRENTLY false`) of an existing relation',
+  doc: 'REINDEX blocks writes to the table and takes ACCESS EXCLUSIVE on each index it rebuilds; queries that plan on the table open its indexes, so reads wait too. Use REINDEX (CONCURRENTLY) (PostgreSQL 12+), outside a transaction block.',
+  check(context) {
+    return context.kinds
+      .filter(({ kind, relations }) => kind.id === 'reindex' && existing(context, (relations.index ?? relations.table)!))
+      .map(({ relations }) => `reindexes ${relations.index ?? relations.table} without CONCURRENTLY, blocking writes and the reads that use its indexes`);
+  },
+} satisfies LintRule;
