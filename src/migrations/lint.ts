@@ -251,6 +251,8 @@ export function lintMigration(
     const transactions = transactionModel(statements, source.transaction, result instanceof SqlParseError ? 1 : 0);
     const emit: Emit = (rule, message, line, statement, index) => {
       const covering = suppressions.get(index)?.find((s) => s.rules.includes(rule.id));
+      // Several statements from one line (a schema-builder call) make one hit per rule and message.
+      if (file.hits.some((h) => h.rule === rule.id && h.line === line && h.message === message)) return;
       const hit: LintHit = {
         rule: rule.id,
         severity: rule.severity,

@@ -51,6 +51,15 @@ function walk(node: AstNode, visit: (type: string, body: AstNode) => void): void
   }
 }
 
+/** The value of an expression that is one string constant (`'…'` or `$tag$…$tag$`), undefined for anything else. */
+function constantString(expression: string | undefined): string | undefined {
+  if (typeof expression !== 'string') return undefined;
+  const quoted = /^\s*'((?:[^']|'')*)'\s*$/.exec(expression);
+  if (quoted) return quoted[1]!.replace(/''/g, "'");
+  const dollar = /^\s*\$(\w*)\$([\s\S]*)\$\1\$\s*$/.exec(expression);
+  return dollar ? dollar[2] : undefined;
+}
+
 /** Read a PL/pgSQL body from the whole statement text (the parser takes CREATE FUNCTION or DO). */
 function plpgsqlBody(statement: ParsedStatement, bodyText: string): RoutineBody {
   const bodyLine = Math.max(1, lineAt(statement.text, Math.max(0, statement.text.indexOf(bodyText))));
@@ -65,7 +74,10 @@ function plpgsqlBody(statement: ParsedStatement, bodyText: string): RoutineBody 
   const dynamic: number[] = [];
   walk(tree, (type, body) => {
     if (DYNAMIC_SQL.has(type) || ((type === 'PLpgSQL_stmt_open' || type === 'PLpgSQL_stmt_return_query') && body?.dynquery)) {
-      dynamic.push(toOuter(body?.lineno));
+      // EXECUTE of a constant string runs static SQL after all; anything built at run time cannot be read.
+      const constant = constantString(body?.query?.PLpgSQL_expr?.query ?? body?.dynquery?.PLpgSQL_expr?.query);
+      if (constant !== undefined && !body?.params) statements.push({ sql: constant, line: toOuter(body?.lineno) });
+      else dynamic.push(toOuter(body?.lineno));
       return;
     }
     const field = STATIC_SQL[type];

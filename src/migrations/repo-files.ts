@@ -49,7 +49,7 @@ export async function listRepoFiles(root: string): Promise<RepoFiles> {
         if (!SKIPPED_DIRECTORIES.has(entry.name) && depth < MAX_DEPTH) queue.push({ dir: relative, depth: depth + 1 });
       } else if (entry.isFile()) {
         files.push(relative);
-        if (files.length > MAX_FILES) throw new RepoTooLargeError(`more than ${MAX_FILES} files under ${root}`);
+        if (files.length > MAX_FILES) throw new RepoTooLargeError(`more than ${MAX_FILES} files in the repository ${path.basename(root)}`);
       }
     }
   }

@@ -16,21 +16,41 @@ export const MIGRATION_TOOLS = [
   'flyway',
   'liquibase',
   'dbmate',
+  'goose',
   'knex',
   'typeorm',
   'sequelize',
   'node-pg-migrate',
+  'db-migrate',
   'js-migrations',
   'prisma',
   'rails',
   'alembic',
   'django',
+  'sql-files',
   'gorm-automigrate',
   'sequelize-sync',
   'typeorm-synchronize',
   'hibernate-ddl-auto',
 ] as const;
 export type MigrationTool = (typeof MIGRATION_TOOLS)[number];
+
+/** Databases a migration set can be written for; only `postgresql` sets are linted. */
+export type Dialect =
+  | 'postgresql'
+  | 'mysql'
+  | 'mariadb'
+  | 'h2'
+  | 'hsqldb'
+  | 'oracle'
+  | 'sqlserver'
+  | 'sqlite'
+  | 'db2'
+  | 'derby'
+  | 'clickhouse'
+  | 'cockroachdb'
+  | 'snowflake'
+  | 'redshift';
 
 /**
  * How a migration can be undone: `present` is a real down/revert, `empty` a
@@ -66,6 +86,8 @@ export interface Migration {
   notAnalysed?: string;
   /** Round-trip verification: the SQL to run up and down, for tools verify-migrations supports. */
   runnable?: { up: string; down?: string };
+  /** A changeset written for other databases only (Liquibase `dbms`): not linted. */
+  dialects?: string[];
 }
 
 export interface MigrationSet {
@@ -81,7 +103,16 @@ export interface MigrationSet {
   /** Oldest first, in the tool's order. */
   migrations: Migration[];
   notes: string[];
+  /** The database the migrations are written for (dialects.ts); only PostgreSQL sets are linted. */
+  dialect: Dialect;
+  /** How the dialect was decided: a folder name, a configuration file, the files' syntax, or the default. */
+  dialectSource: string;
+  /** The directory of the set that holds the same migrations for PostgreSQL (or another database): this one is counted there, once. */
+  variantOf?: string;
 }
+
+/** A set as a tool detector finds it, before its dialect is decided (dialects.ts). */
+export type DetectedSet = Omit<MigrationSet, 'dialect' | 'dialectSource' | 'variantOf'>;
 
 export interface LintHit {
   rule: string;

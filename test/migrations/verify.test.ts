@@ -22,6 +22,8 @@ function roundTripSet(migrations: [string, string, string][]): MigrationSet {
     forwardOnly: false,
     autoMigration: false,
     notes: [],
+    dialect: 'postgresql',
+    dialectSource: 'test',
     migrations: migrations.map(([id, up, down]) => ({ id, up: `db/${id}.up.sql`, down: { status: 'present', path: `db/${id}.down.sql` }, sql: [], runnable: { up, down } })),
   };
 }

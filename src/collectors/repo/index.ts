@@ -6,10 +6,9 @@ import { analyseRepository } from '../../migrations/detect';
 import type { RepoFacts } from './facts';
 import { filesChangedSince } from './git';
 
-/** The repository path as shown in reports: relative stays relative, with forward slashes. */
-export function displayRoot(repo: string): string {
-  const normal = path.normalize(repo).split(path.sep).join('/');
-  return normal === '' ? '.' : normal.replace(/\/$/, '');
+/** The repository as answers name it: its directory's name, never a path of the machine that scans it. */
+export function repositoryName(repo: string): string {
+  return path.basename(path.resolve(repo)) || 'repository';
 }
 
 export function createRepoCollector(options: { since?: string } = {}): ServiceCollector<'repo'> {
@@ -21,14 +20,15 @@ export function createRepoCollector(options: { since?: string } = {}): ServiceCo
       // Services that share a repository (--repo with several --service) share one analysis.
       const { analysis, since } = await shared.once(`repo:${root}\u0000${options.since ?? ''}`, async () => ({
         analysis: await analyseRepository(root),
-        since: options.since ? { ref: options.since, ...(await filesChangedSince(root, options.since)) } : undefined,
+        since: options.since ? { ref: options.since, ...(await filesChangedSince(root, options.since, repositoryName(root))) } : undefined,
       }));
       log.debug({ sets: analysis.sets.length, files: analysis.lint.length }, 'repository analysed');
       return {
-        root: displayRoot(service.repo!),
+        name: repositoryName(root),
         sets: analysis.sets,
         lint: analysis.lint,
         ci: analysis.ci,
+        startup: analysis.startup,
         pgTapTests: analysis.pgTapTests,
         ...(since ? { since } : {}),
       };

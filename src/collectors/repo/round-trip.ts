@@ -5,7 +5,7 @@ import type { ServiceCollector } from '../../engine/types';
 import { detectMigrations } from '../../migrations/detect';
 import { listRepoFiles } from '../../migrations/repo-files';
 import { verifyRoundTrips, type MigrationRoundTripFacts } from '../../migrations/verify';
-import { displayRoot } from '.';
+import { repositoryName } from '.';
 
 export const roundTripCollector: ServiceCollector<'migrationRoundTrip'> = {
   kind: 'migrationRoundTrip',
@@ -13,6 +13,6 @@ export const roundTripCollector: ServiceCollector<'migrationRoundTrip'> = {
   async collect({ service, signal }): Promise<MigrationRoundTripFacts> {
     const repo = await listRepoFiles(path.resolve(service.repo!));
     const sets = await detectMigrations(repo);
-    return verifyRoundTrips(displayRoot(service.repo!), sets, signal);
+    return verifyRoundTrips(repositoryName(service.repo!), sets, signal);
   },
 };
