@@ -115,7 +115,7 @@ export default defineServiceCheck({
       ];
       return reasons.length > 0 ? [{ migration, reasons: [...new Set(reasons)].join('; ') }] : [];
     });
-    const scope = describeScope(repo.facts, scoped.length, window);
+    const scope = describeScope(repo.facts, lintable.length, window);
     const notLinted = describeOtherDialects(otherDialects);
     const evidence: Evidence[] = [
       { source: LINTER, field: 'migrations in scope', value: scoped.length },
@@ -147,29 +147,29 @@ export default defineServiceCheck({
       findings.push({
         resource,
         status: 'fail',
-        message: `${breakingMigrations.length} of ${scoped.length} migrations in scope break old or new application code`,
+        message: `${breakingMigrations.length} of ${lintable.length} migrations in scope break old or new application code`,
         evidence,
         answerText: `No: ${breakingMigrations.length} of ${scope} break old or new application code (e.g. ${examples(active.filter(breaking))}).${partial.length > 0 ? ` ${partly}.` : ''}${tail}`,
       });
     } else if (lintable.length === 0) {
-      findings.push({ resource, status: 'unknown', message: `the migrations in scope are for other databases (${notLinted}); none was linted`, evidence, answerText: `Not assessed: ${scope} are for other databases, which continuity does not lint (${notLinted}).` });
+      findings.push({ resource, status: 'unknown', message: `the migrations in scope are for other databases (${notLinted}); none was linted`, evidence, answerText: `Not assessed: the migrations in scope are for other databases, which continuity does not lint (${notLinted}).` });
     } else if (statements === 0) {
       findings.push({ resource, status: 'unknown', message: `no SQL could be linted in ${scope}`, evidence, answerText: `Not assessed: no SQL could be read from ${scope}.${partial.length > 0 ? ` ${partly}.` : ''}${tail}` });
     } else if (partial.length > 0) {
       findings.push({
         resource,
         status: failed ? 'fail' : 'unknown',
-        message: `not fully assessed: no change that breaks application code in the ${statements} statements linted from ${scope}, but ${partly}`,
+        message: `not fully assessed: no change that breaks application code in the ${plural(statements, 'statement')} linted from ${scope}, but ${partly}`,
         evidence,
-        answerText: `Not fully assessed: no change that breaks old or new application code in the ${statements} statements linted from ${scope}, but ${partly}.${tail}`,
+        answerText: `Not fully assessed: no change that breaks old or new application code in the ${plural(statements, 'statement')} linted from ${scope}, but ${partly}.${tail}`,
       });
     } else {
       findings.push({
         resource,
         status: failed ? 'fail' : warned ? 'warn' : 'pass',
-        message: `no change that breaks application code in ${scope} (${statements} statements linted)${hazards.length > 0 ? `; ${hazards.length} lock or rewrite hazard(s)` : ''}`,
+        message: `no change that breaks application code in ${scope} (${plural(statements, 'statement')} linted)${hazards.length > 0 ? `; ${plural(hazards.length, 'lock or rewrite hazard')}` : ''}`,
         evidence,
-        answerText: `Yes: no change in ${scope} breaks old or new application code (${statements} statements linted).${tail}`,
+        answerText: `Yes: no change in ${scope} breaks old or new application code (${plural(statements, 'statement')} linted).${tail}`,
       });
     }
     return findings;

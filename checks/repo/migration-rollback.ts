@@ -86,7 +86,9 @@ export default defineServiceCheck({
     const reasons = [lackingText, forwardOnlyText].filter(Boolean).join('. ');
     const answerText =
       reversible.length === all.length
-        ? `Yes: all ${all.length} migrations have a real down/revert script.`
+        ? all.length === 1
+          ? 'Yes: the only migration has a real down/revert script.'
+          : `Yes: all ${all.length} migrations have a real down/revert script.`
         : reversible.length === 0
           ? `No: none of the ${all.length} migrations has a working down/revert script (${reasons}).`
           : `Partly: ${reversible.length} of ${all.length} migrations (${percent}) have a real down/revert script; ${reasons}.`;

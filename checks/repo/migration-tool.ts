@@ -81,7 +81,7 @@ export default defineServiceCheck({
       const dialect = set.dialect === 'postgresql' ? '' : ` for ${set.dialect}, not linted`;
       const siblings = variants.length > 0 ? `; the same migrations for ${variants.map((v) => `${v.dialect} (${shownDirectory(v.directory)})`).join(', ')} are counted once and not linted` : '';
       parts.push(
-        `${set.tool} in ${shownDirectory(set.directory)}${dialect}: ${plural(set.migrations.length, 'migration')}${newest ? `, newest ${newest.id}` : ''}${set.forwardOnly ? ' (forward-only tool)' : ''}${siblings}; ${how.text}.`,
+        `${set.tool === 'sql-files' ? 'numbered SQL files' : set.tool} in ${shownDirectory(set.directory)}${dialect}: ${plural(set.migrations.length, 'migration')}${newest ? `, newest ${newest.id}` : ''}${set.forwardOnly ? ' (forward-only tool)' : ''}${siblings}; ${how.text}.`,
       );
     }
     const answerText = parts.join(' ');

@@ -29,6 +29,13 @@ function shorten(code: string): string {
   return flat.length > 100 ? `${flat.slice(0, 99)}…` : flat;
 }
 
+/** The whole source line holding an offset. */
+function lineOf(text: string, index: number): string {
+  const start = text.lastIndexOf('\n', index - 1) + 1;
+  const end = text.indexOf('\n', index);
+  return text.slice(start, end === -1 ? text.length : end);
+}
+
 /** Code patterns that apply migrations when the program runs, per language. */
 const CODE_PATTERNS: { files: RegExp; requires?: RegExp; pattern: RegExp; tool?: MigrationTool; how: string }[] = [
   { files: /\.go$/, requires: /golang-migrate\/migrate/, pattern: /\.\s*(Up|Steps|Migrate)\s*\(/, tool: 'golang-migrate', how: 'golang-migrate' },
@@ -58,11 +65,11 @@ async function codeApplies(repo: RepoFiles): Promise<StartupApply[]> {
     for (const { files, requires, pattern, tool, how } of CODE_PATTERNS) {
       if (!files.test(file) || (requires && !requires.test(text))) continue;
       const match = pattern.exec(masked);
-      if (match) found.push({ ...(tool ? { tool } : {}), file, line: lineAt(text, match.index), code: shorten(text.slice(match.index, match.index + match[0].length + 40).split('\n')[0]!), when: 'at start-up', how });
+      if (match) found.push({ ...(tool ? { tool } : {}), file, line: lineAt(text, match.index), code: shorten(lineOf(text, match.index)), when: 'at start-up', how });
     }
     if (/\.(c|m)?(j|t)s$/.test(file) && /\.listen\s*\(|createServer\s*\(|\bfastify\s*\(|new\s+Koa\b/.test(masked)) {
       const own = OWN_MIGRATE_CALL.exec(masked);
-      if (own && !found.some((f) => f.file === file)) found.push({ file, line: lineAt(text, own.index), code: shorten(text.slice(own.index).split('\n')[0]!), when: 'at start-up', how: `the server's own ${own[1]}()` });
+      if (own && !found.some((f) => f.file === file)) found.push({ file, line: lineAt(text, own.index), code: shorten(lineOf(text, own.index)), when: 'at start-up', how: `the server's own ${own[1]}()` });
     }
   }
   return found;
