@@ -429,7 +429,11 @@ function findCallback(body: FunctionText, start: number): FunctionText | undefin
 const RAW_CALL = /\.(raw|query|execute|sql|runSql|unsafe|\$executeRawUnsafe|\$queryRawUnsafe)\s*\(/g;
 const FRAGMENT_CALLEES = /^(select|from|where\w*|orWhere\w*|andWhere\w*|whereRaw|join\w*|leftJoin\w*|rightJoin\w*|innerJoin\w*|on\w*|orderBy\w*|groupBy\w*|having\w*|update|insert|defaultTo|as|with\w*|union\w*|returning|increment|decrement|pluck|count\w*|sum|min|max|avg|column|columns|distinct\w*|into|specificType|timestamp|check\w*|references|onConflict|merge|first|modify|table|raw|val|literal|fn|where)$/;
 
-/** The innermost bracket open at `index` of masked code, with the name called just before it. */
+/**
+ * The name called by the nearest call whose arguments hold `index` of masked code,
+ * looking through object and array literals; undefined at statement level
+ * (inside a block, or in no call).
+ */
 function enclosingCall(masked: string, index: number): string | undefined {
   const stack: { char: string; at: number }[] = [];
   for (let i = 0; i < index; i++) {
@@ -437,9 +441,14 @@ function enclosingCall(masked: string, index: number): string | undefined {
     if (c === '(' || c === '[' || c === '{') stack.push({ char: c, at: i });
     else if ((c === ')' || c === ']' || c === '}') && stack.length > 0) stack.pop();
   }
-  const top = stack.at(-1);
-  if (!top || top.char !== '(') return undefined;
-  return /([A-Za-z_$][\w$]*)\s*$/.exec(masked.slice(0, top.at))?.[1];
+  for (let level = stack.length - 1; level >= 0; level--) {
+    const { char, at } = stack[level]!;
+    const before = masked.slice(0, at).trimEnd();
+    // A block (function body, if, try) is statement level; an object literal is an argument.
+    if (char === '{' && (/(=>|\))$/.test(before) || /\b(else|try|finally|do)$/.test(before))) return undefined;
+    if (char === '(') return /([A-Za-z_$][\w$]*)\s*$/.exec(before)?.[1];
+  }
+  return undefined;
 }
 
 interface Extracted {
