@@ -4,6 +4,7 @@
 // of each kind) and proved on a real server by test/migrations/locks.server.test.ts,
 // which runs every kind's example and reads pg_locks (and pg_class.relfilenode
 // for rewrites). Lint rules read locks from here, never from their own lists.
+import { NON_VOLATILE_BUILTINS, VOLATILE_BUILTINS } from './pg-functions';
 import { functionCalls, relationName, type AstNode, type ParsedStatement } from './sql';
 
 /** PostgreSQL's table-level lock modes, weakest first (explicit-locking.html, "Table-Level Locks"). */
@@ -289,31 +290,20 @@ function foreignKeyTargets(constraints: AstNode[] | undefined): string[] {
     .map((c: AstNode) => relationName(c.pktable));
 }
 
-/** Built-in functions marked VOLATILE that are common in defaults. User-defined functions are not judged. */
-export const VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set([
-  'random',
-  'gen_random_uuid',
-  'uuid_generate_v1',
-  'uuid_generate_v1mc',
-  'uuid_generate_v4',
-  'uuidv4',
-  'uuidv7',
-  'clock_timestamp',
-  'timeofday',
-  'nextval',
-  'txid_current',
-  'random_normal',
-]);
-
 /** The serial type (serial, serial8, bigserial, ...) of a ColumnDef, whose nextval() default fills every row. */
 export function serialType(column: AstNode): string | undefined {
   const type = String(column?.typeName?.names?.at(-1)?.String?.sval ?? '');
   return /serial\d?$/.test(type) ? type : undefined;
 }
 
-/** The volatile built-in functions a default expression calls (a volatile default is computed for every existing row). */
-export function volatileCalls(expr: AstNode): string[] {
-  return functionCalls(expr).filter((f) => VOLATILE_FUNCTIONS.has(f));
+/**
+ * The functions a default expression calls that may be volatile (a volatile default is computed for every existing
+ * row): volatile built-ins (`known`), and functions that are not built in, whose volatility cannot be known statically.
+ */
+export function volatileCalls(expr: AstNode): { name: string; known: boolean }[] {
+  return functionCalls(expr)
+    .filter((name) => !NON_VOLATILE_BUILTINS.has(name) || VOLATILE_BUILTINS.has(name))
+    .map((name) => ({ name, known: VOLATILE_BUILTINS.has(name) }));
 }
 
 function addColumnKinds(table: string, column: AstNode): ClassifiedKind[] {

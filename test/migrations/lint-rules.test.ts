@@ -80,16 +80,16 @@ const CASES: Record<string, { flagged: Case[]; safe: Case[] }> = {
     safe: ['alter table orders add constraint u unique using index orders_c_idx', 'create table t (id int); alter table t add column code text unique'],
   },
   'volatile-default': {
-    flagged: ['alter table orders add column uid uuid default gen_random_uuid()', 'alter table orders add column n bigserial'],
-    safe: ['alter table orders add column created timestamptz default now()', "alter table orders add column s text default 'x'"],
+    flagged: ['alter table orders add column uid uuid default gen_random_uuid()', 'alter table orders add column n bigserial', 'alter table orders add column uid uuid default uuid_generate_v4()', 'alter table orders add column c int default next_code()'],
+    safe: ['alter table orders add column created timestamptz default now()', "alter table orders add column s text default 'x'", "alter table orders add column d date default current_date", "alter table orders add column t text default lower('X')", "alter table orders add column a int[] default array[]::int[]"],
   },
   'table-rewrite': {
     flagged: ['alter table orders add column g int generated always as (total * 2) stored', 'alter table orders set unlogged', 'vacuum full orders', 'vacuum (full) orders', 'cluster orders using orders_pkey', 'alter table orders add column n bigint generated always as identity'],
     safe: ['vacuum (full false) orders', 'vacuum orders', 'create table t (a int); alter table t add column g int generated always as (a * 2) stored', 'alter table orders add column g int'],
   },
   'reindex-without-concurrently': {
-    flagged: ['reindex index orders_idx', 'reindex table orders', 'reindex (concurrently false) index orders_idx', 'reindex (concurrently off) table orders'],
-    safe: ['reindex index concurrently orders_idx', 'reindex (concurrently) table orders', 'reindex (concurrently true) index orders_idx'],
+    flagged: ['reindex index orders_idx', 'reindex table orders', 'reindex (concurrently false) index orders_idx', 'reindex (concurrently off) table orders', 'reindex schema app'],
+    safe: ['reindex index concurrently orders_idx', 'reindex (concurrently) table orders', 'reindex (concurrently true) index orders_idx', 'reindex schema concurrently app', 'reindex system app'],
   },
   'refresh-without-concurrently': { flagged: ['refresh materialized view order_totals'], safe: ['refresh materialized view concurrently order_totals', 'create materialized view mv as select 1; refresh materialized view mv'] },
   'detach-partition-without-concurrently': { flagged: ['alter table events detach partition events_2020'], safe: ['alter table events detach partition events_2020 concurrently'] },
