@@ -107,6 +107,7 @@ const CASES: Record<string, { flagged: Case[]; safe: Case[] }> = {
       "set lock_timeout = '2s'; set lock_timeout = 0; alter table orders add column note text",
       // SET LOCAL outside a transaction block has no effect (the server warns).
       "set local lock_timeout = '2s'; alter table orders add column note text",
+      'reindex schema app',
     ],
     safe: [
       "set lock_timeout = '2s'; alter table orders add column note text",

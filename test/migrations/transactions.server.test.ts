@@ -3,12 +3,11 @@
 // statement ran in a transaction block, it is replaced by VACUUM, which the
 // server refuses in any block (explicit, implicit or the tool's). Warnings and
 // a transaction left open are read from the session.
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintMigration } from '../../src/migrations/lint';
 import { loadParser, parseStatements } from '../../src/migrations/sql';
 import { transactionModel, type TransactionMode } from '../../src/migrations/transactions';
-import { probeClient } from '../support/pg-probe';
+import { sendAsTool } from '../support/pg-probe';
 import { startPlaintextServer, withAdmin, type EmbeddedServer } from '../support/postgres';
 
 let server: EmbeddedServer;
@@ -36,48 +35,9 @@ const MODES: TransactionMode[] = ['tool', 'tool-per-statement', 'implicit', 'aut
 const PROBE = 'vacuum probe';
 const REFUSED = /cannot run inside a transaction block/;
 
-interface Run {
-  /** The error that stopped the script, if any. */
-  error?: string;
-  /** The rows of the last statement. */
-  rows: Record<string, unknown>[];
-  notices: string[];
-  /** A transaction block is still open after the script (and the tool's COMMIT, for tools that send one). */
-  leftOpen: boolean;
-}
-
 /** Send the statements as a tool of `mode` would, in a fresh schema and session. */
-async function send(statements: string[], mode: TransactionMode, schema: string): Promise<Run> {
-  const session = await probeClient(server, 'transactions');
-  const { client, notices } = session;
-  try {
-    await client.query(`create schema ${schema}; set search_path = ${schema}; create table probe (id int)`);
-    notices.length = 0;
-    const refusedInBlock = (s: string) => s.startsWith('vacuum');
-    const toolTransaction = mode === 'tool' || mode === 'tool-per-statement' || (mode === 'flyway' && !statements.every(refusedInBlock));
-    let error: string | undefined;
-    let rows: Record<string, unknown>[] = [];
-    const last = (result: pg.QueryResult | pg.QueryResult[]) => (Array.isArray(result) ? result.at(-1)! : result).rows;
-    try {
-      if (toolTransaction) await client.query('begin');
-      if (mode === 'tool' || mode === 'implicit') rows = last(await client.query(statements.join(';\n')));
-      else for (const statement of statements) rows = last(await client.query(statement));
-      if (toolTransaction) await client.query('commit');
-    } catch (failure) {
-      error = (failure as Error).message;
-    }
-    let leftOpen = true;
-    if (error === undefined) {
-      try {
-        await client.query('savepoint probe_open');
-      } catch {
-        leftOpen = false;
-      }
-    }
-    return { ...(error !== undefined ? { error } : {}), rows, notices: [...notices], leftOpen: error === undefined && leftOpen };
-  } finally {
-    await client.end();
-  }
+async function send(statements: string[], mode: TransactionMode, schema: string) {
+  return sendAsTool(server, 'transactions', schema, 'create table probe (id int)', statements, mode);
 }
 
 let schemas = 0;

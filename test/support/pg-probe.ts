@@ -4,6 +4,7 @@
 // Used to prove the lock table and the transaction model of src/migrations.
 import pg from 'pg';
 import { LOCK_MODES, type LockMode } from '../../src/migrations/locks';
+import type { TransactionMode } from '../../src/migrations/transactions';
 import type { EmbeddedServer } from './postgres';
 
 /** pg_locks.mode (`ShareUpdateExclusiveLock`) as the documentation names it (`SHARE UPDATE EXCLUSIVE`). */
@@ -137,6 +138,56 @@ export async function observeStatement(
       await client.query(sql);
     }
     return { locks, rewritten: await rewrittenSince(), refusedInTransactionBlock: refused };
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ToolRun {
+  /** The error that stopped the script, if any. */
+  error?: string;
+  /** The rows of the last statement. */
+  rows: Record<string, unknown>[];
+  notices: string[];
+  /** A transaction block is still open after the script (and the tool's COMMIT, for tools that send one). */
+  leftOpen: boolean;
+}
+
+/**
+ * Run `setup`, then send the statements as a tool of `mode` sends a migration
+ * (transactions.ts), in a fresh schema and session: `tool` inside BEGIN … COMMIT
+ * as one query, `tool-per-statement` inside BEGIN … COMMIT one by one, `implicit`
+ * as one query, `autocommit` one by one, `flyway` one by one in a transaction
+ * unless every statement is VACUUM (the only kind the tests send that is refused there).
+ */
+export async function sendAsTool(server: EmbeddedServer, database: string, schema: string, setup: string, statements: string[], mode: TransactionMode): Promise<ToolRun> {
+  const session = await probeClient(server, database);
+  const { client, notices } = session;
+  try {
+    await client.query(`create schema ${schema}; set search_path = ${schema}`);
+    if (setup) await client.query(setup);
+    notices.length = 0;
+    const toolTransaction = mode === 'tool' || mode === 'tool-per-statement' || (mode === 'flyway' && !statements.every((s) => /^\s*vacuum/i.test(s)));
+    let error: string | undefined;
+    let rows: Record<string, unknown>[] = [];
+    const last = (result: pg.QueryResult | pg.QueryResult[]) => (Array.isArray(result) ? result.at(-1)! : result).rows;
+    try {
+      if (toolTransaction) await client.query('begin');
+      if (mode === 'tool' || mode === 'implicit') rows = last(await client.query(statements.join(';\n')));
+      else for (const statement of statements) rows = last(await client.query(statement));
+      if (toolTransaction) await client.query('commit');
+    } catch (failure) {
+      error = (failure as Error).message;
+    }
+    let leftOpen = true;
+    if (error === undefined) {
+      try {
+        await client.query('savepoint probe_open');
+      } catch {
+        leftOpen = false;
+      }
+    }
+    return { ...(error !== undefined ? { error } : {}), rows, notices: [...notices], leftOpen: error === undefined && leftOpen };
   } finally {
     await client.end();
   }
