@@ -26,7 +26,7 @@ interface Suppression {
  */
 export interface SetHistory {
   notNullChecks: Map<string, { table: string; column: string; validated: boolean }>;
-  routines: Map<string, RoutineBody>;
+  routines: Map<string, () => RoutineBody>;
 }
 
 export function newSetHistory(): SetHistory {
@@ -192,7 +192,7 @@ function lintStatement(
   if (block) bodies.push({ what: 'DO block', body: block });
   for (const name of calledRoutines(statement)) {
     const body = state.history.routines.get(name);
-    if (body) bodies.push({ what: `${name}()`, body });
+    if (body) bodies.push({ what: `${name}()`, body: body() });
   }
   for (const { what, body } of bodies) {
     if (body.unreadable) notAnalysed(line, `${what}: ${body.unreadable}`);
@@ -233,6 +233,7 @@ export function lintMigration(
 ): LintedFile[] {
   const state = new MigrationState(history);
   const files = new Map<string, LintedFile>();
+  const seen = new Set<string>();
 
   sources.forEach((source, sourceIndex) => {
     const file = files.get(source.path) ?? { path: source.path, statements: 0, hits: [] };
@@ -252,7 +253,9 @@ export function lintMigration(
     const emit: Emit = (rule, message, line, statement, index) => {
       const covering = suppressions.get(index)?.find((s) => s.rules.includes(rule.id));
       // Several statements from one line (a schema-builder call) make one hit per rule and message.
-      if (file.hits.some((h) => h.rule === rule.id && h.line === line && h.message === message)) return;
+      const key = `${rule.id}\u0000${line}\u0000${message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
       const hit: LintHit = {
         rule: rule.id,
         severity: rule.severity,

@@ -24,7 +24,13 @@ export interface RoutineBody {
 /** A function or procedure created in a migration, whose body runs when the migration (or a later one) calls it. */
 export interface RoutineDefinition {
   name: string;
-  body: RoutineBody;
+  /** The body, read on first use: most routines a migration defines are never called by a migration. */
+  body(): RoutineBody;
+}
+
+function once<T>(read: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= read());
 }
 
 function option(options: AstNode[] | undefined, name: string): AstNode | undefined {
@@ -105,13 +111,12 @@ export function routineDefinition(statement: ParsedStatement): RoutineDefinition
   const name = String(node.funcname?.at(-1)?.String?.sval ?? '');
   const language = String(option(node.options, 'language')?.String?.sval ?? 'sql').toLowerCase();
   const as = option(node.options, 'as')?.List?.items?.[0]?.String?.sval;
-  if (language === 'plpgsql' && typeof as === 'string') return { name, body: plpgsqlBody(statement, as) };
+  if (language === 'plpgsql' && typeof as === 'string') return { name, body: once(() => plpgsqlBody(statement, as)) };
   if (language === 'sql' && typeof as === 'string') {
-    const bodyLine = Math.max(1, lineAt(statement.text, Math.max(0, statement.text.indexOf(as))));
-    return { name, body: { statements: [{ sql: as, line: bodyLine }], dynamic: [] } };
+    return { name, body: once(() => ({ statements: [{ sql: as, line: Math.max(1, lineAt(statement.text, Math.max(0, statement.text.indexOf(as)))) }], dynamic: [] })) };
   }
-  if (language === 'sql' && node.sql_body) return { name, body: { statements: [], dynamic: [], unreadable: 'BEGIN ATOMIC body is not read' } };
-  return { name, body: { statements: [], dynamic: [], unreadable: `function body in language ${language} is not read` } };
+  const unreadable = language === 'sql' && node.sql_body ? 'BEGIN ATOMIC body is not read' : `function body in language ${language} is not read`;
+  return { name, body: () => ({ statements: [], dynamic: [], unreadable }) };
 }
 
 /** Names of the functions and procedures a statement calls (SELECT f(), CALL p(); PERFORM inside bodies arrives as SELECT). */
