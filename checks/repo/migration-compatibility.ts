@@ -1,8 +1,7 @@
 import { defineServiceCheck, type FindingDraft } from '../../src/engine/types';
 import { severityRank, type Evidence } from '../../src/model';
-import { linted } from '../../src/migrations/detect';
 import type { RuleCategory } from '../../src/migrations/rules/rule';
-import { countsChangedFiles, describeScope, migrationsInScope, shownDirectory, type ScopedMigration } from '../../src/migrations/scope';
+import { countsChangedFiles, describeScope, linted, migrationsInScope, shownDirectory, type ScopedMigration } from '../../src/migrations/scope';
 import { PARSER_PG_MAJOR, type LintHit } from '../../src/migrations/types';
 
 const LINTER = `continuity lint (PostgreSQL ${PARSER_PG_MAJOR} parser)`;

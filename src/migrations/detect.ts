@@ -9,7 +9,8 @@ import { findStartupApplies, type StartupApply } from './startup';
 import { detectCodeTools } from './tools/code-tools';
 import { detectLiquibase } from './tools/liquibase';
 import { detectSqlTools } from './tools/sql-tools';
-import type { LintedFile, Migration, MigrationSet, SqlSource } from './types';
+import { linted } from './scope';
+import type { LintedFile, MigrationSet, SqlSource } from './types';
 
 const PARSE_BATCH = 100;
 
@@ -26,14 +27,6 @@ export interface RepoAnalysis {
 export async function detectMigrations(repo: RepoFiles): Promise<MigrationSet[]> {
   await loadParser(); // down-script emptiness is judged with the parser
   return assignDialects(repo, [...(await detectSqlTools(repo)), ...(await detectLiquibase(repo)), ...(await detectCodeTools(repo))]);
-}
-
-/** Whether a migration is linted: PostgreSQL sets only, and not a changeset written for other databases only. */
-export function linted(set: MigrationSet, migration: Migration): boolean {
-  if (set.dialect !== 'postgresql') return false;
-  const dialects = migration.dialects;
-  if (!dialects || dialects.length === 0) return true;
-  return dialects.some((d) => d === 'postgresql' || d === 'all') || (dialects.every((d) => d.startsWith('!')) && !dialects.includes('!postgresql'));
 }
 
 /**

@@ -46,3 +46,11 @@ export function describeScope(facts: RepoFacts, count: number, window: number): 
 export function shownDirectory(directory: string): string {
   return directory === '' ? '.' : directory;
 }
+
+/** Whether a migration is linted: PostgreSQL sets only, and not a changeset written for other databases only (Liquibase `dbms`). */
+export function linted(set: MigrationSet, migration: Migration): boolean {
+  if (set.dialect !== 'postgresql') return false;
+  const dialects = migration.dialects;
+  if (!dialects || dialects.length === 0) return true;
+  return dialects.some((d) => d === 'postgresql' || d === 'all') || (dialects.every((d) => d.startsWith('!')) && !dialects.includes('!postgresql'));
+}
