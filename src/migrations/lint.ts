@@ -68,6 +68,18 @@ function setsLockTimeout(statement: ParsedStatement): { enabled: boolean; local:
   return undefined;
 }
 
+/** The view, routine or type a statement creates, by name, if it creates one. */
+function createdName(statement: ParsedStatement): string | undefined {
+  const { kind, node } = statement;
+  if (kind === 'ViewStmt') return relationName(node.view);
+  if (kind === 'CreateTableAsStmt' && node.objtype === 'OBJECT_MATVIEW') return relationName(node.into?.rel);
+  if (kind === 'CreateFunctionStmt') return qualifiedName(node.funcname);
+  if (kind === 'CreateEnumStmt') return qualifiedName(node.typeName);
+  if (kind === 'CreateDomainStmt') return qualifiedName(node.domainname);
+  if (kind === 'CompositeTypeStmt') return relationName(node.typevar);
+  return undefined;
+}
+
 /** `CHECK (col IS NOT NULL)`: the column it proves non-null. */
 function notNullCheckColumn(constraint: AstNode): string | undefined {
   const test = constraint?.raw_expr?.NullTest;
@@ -88,6 +100,8 @@ class MigrationState {
   localLockTimeout = false;
   readonly held = new Map<string, LockMode>();
   readonly notValidInBlock = new Map<string, string>();
+  /** Views, routines and types the rest of the current source creates (a drop followed by a create replaces). */
+  createdLater: ReadonlySet<string> = new Set();
 
   constructor(readonly history: SetHistory) {}
 
@@ -163,6 +177,7 @@ function contextOf(state: MigrationState, statement: ParsedStatement, transactio
     notValidInBlock: state.notValidInBlock,
     created: { tables: state.tables, indexes: state.indexes, views: state.views, types: state.types, routines: state.routines },
     provenNotNull: (table, column) => state.provenNotNull(table, column),
+    createdLater: state.createdLater,
     ...(body ? { body } : {}),
   };
 }
@@ -271,6 +286,7 @@ export function lintMigration(
     const notAnalysed = (line: number, reason: string) => (file.notAnalysed ??= []).push({ line, reason });
     statements.forEach((statement, index) => {
       const transaction = transactions[index]!;
+      state.createdLater = new Set(statements.slice(index + 1).map(createdName).filter((n): n is string => n !== undefined));
       lintStatement(rules, state, statement, transaction, source.line + statement.line - 1, index, emit, notAnalysed);
       state.record(statement);
       if (transaction.endsBlock) state.endBlock();

@@ -46,8 +46,18 @@ const CASES: Record<string, { flagged: Case[]; safe: Case[] }> = {
   },
   'drop-not-null': { flagged: ['alter table orders alter column note drop not null'], safe: ['create table t (a int not null); alter table t alter column a drop not null'] },
   'drop-object': {
-    flagged: ['drop view order_totals', 'drop function total(int)', 'drop type order_state', 'drop materialized view mv', 'drop schema legacy cascade', 'drop sequence order_seq'],
-    safe: ["create type s as enum ('a'); drop type s", 'create view v as select 1; drop view v', 'create function f() returns int language sql as $$ select 1 $$; drop function f()', 'drop index i'],
+    flagged: [
+      'drop view order_totals',
+      'drop function total(int)',
+      'drop type order_state',
+      'drop materialized view mv',
+      'drop schema legacy cascade',
+      'drop sequence order_seq',
+      'drop view order_totals; create view order_totals as select 1 as n',
+    ],
+    safe: [
+      { sql: 'drop view order_totals; create view order_totals as select 1 as n', mode: 'tool' },
+      'begin; drop function total(int); create function total(bigint) returns int language sql as $$ select 1 $$; commit',"create type s as enum ('a'); drop type s", 'create view v as select 1; drop view v', 'create function f() returns int language sql as $$ select 1 $$; drop function f()', 'drop index i'],
   },
   'rename-object': {
     flagged: ['alter view order_totals rename to totals', 'alter function total(int) rename to order_total', 'alter type order_state rename to state', 'alter schema app rename to core', 'alter function total(int) set schema archive', 'alter type address rename attribute city to town'],

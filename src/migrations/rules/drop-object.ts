@@ -20,13 +20,18 @@ export default {
   severity: 'high',
   category: 'compatibility',
   flags: '`DROP VIEW/MATERIALIZED VIEW/FUNCTION/PROCEDURE/TYPE/DOMAIN/SEQUENCE/SCHEMA` of an object the migration did not create',
-  doc: 'Views, functions, procedures, types (and with them enum values), sequences and schemas are called by name from application code, other functions and ORMs. Dropping one breaks the running version that still uses it. Stop using it in a release first, then drop it in a later migration.',
+  doc: 'Views, functions, procedures, types (and with them enum values), sequences and schemas are called by name from application code, other functions and ORMs. Dropping one breaks the running version that still uses it. Stop using it in a release first, then drop it in a later migration. Dropping and creating it again in the same transaction replaces it without a gap and is not flagged (keep the new definition compatible); outside a transaction, running code fails in between.',
   check(context) {
     const { kind, node } = context.statement;
     const dropped = kind === 'DropStmt' ? DROPPED[node.removeType] : undefined;
     if (!dropped) return [];
+    const inBlock = context.transaction.block !== 'none';
     return droppedNames(node)
-      .filter((name) => !namedIn(dropped.created(context), name))
-      .map((name) => `drops ${dropped.what} ${name}, which running code may still use`);
+      .filter((name) => !namedIn(dropped.created(context), name) && !(inBlock && namedIn(context.createdLater, name)))
+      .map((name) =>
+        namedIn(context.createdLater, name)
+          ? `drops ${dropped.what} ${name} and creates it again outside a transaction: running code fails in between`
+          : `drops ${dropped.what} ${name}, which running code may still use`,
+      );
   },
 } satisfies LintRule;

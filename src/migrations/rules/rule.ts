@@ -41,6 +41,8 @@ export interface StatementContext {
   created: CreatedObjects;
   /** Whether a validated CHECK (column IS NOT NULL) proves `table.column` holds no NULL (this or an earlier migration of the set). */
   provenNotNull(table: string, column: string): boolean;
+  /** Views, routines and types that later statements of the same file create again. */
+  createdLater: ReadonlySet<string>;
   /** Set when the statement runs inside a DO block or a routine the migration calls. */
   body?: string;
 }
