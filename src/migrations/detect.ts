@@ -3,7 +3,7 @@ import { readCi, findPgTapTests, type CiFacts } from './ci';
 import { assignDialects } from './dialects';
 import { lintMigration, newSetHistory } from './lint';
 import { listRepoFiles, type RepoFiles } from './repo-files';
-import { loadParser, parseStatementsBatch, type ParsedStatement, type SqlParseError } from './sql';
+import { loadParser, parseStatementsBatch } from './sql';
 import { LINT_RULES } from './rules';
 import { findStartupApplies, type StartupApply } from './startup';
 import { detectCodeTools } from './tools/code-tools';
@@ -39,26 +39,32 @@ export function lintSets(sets: MigrationSet[]): LintedFile[] {
     const history = newSetHistory();
     return set.migrations.filter((m) => linted(set, m)).map((migration) => ({ migration, history }));
   });
-  const migrations = units.map((u) => u.migration);
-  // Parse in batches of scripts: one parser call per batch instead of per file.
-  const parsed = new Map<SqlSource, ParsedStatement[] | SqlParseError>();
-  const sources = migrations.flatMap((m) => m.sql);
-  for (let i = 0; i < sources.length; i += PARSE_BATCH) {
-    const batch = sources.slice(i, i + PARSE_BATCH);
-    parseStatementsBatch(batch.map((s) => s.sql)).forEach((result, j) => parsed.set(batch[j]!, result));
-  }
   const byPath = new Map<string, LintedFile>();
-  for (const { migration, history } of units) {
-    for (const file of lintMigration(migration.sql, LINT_RULES, migration.sql.map((s) => parsed.get(s)!), history)) {
-      const known = byPath.get(file.path);
-      if (!known) byPath.set(file.path, file);
-      else {
-        known.statements += file.statements;
-        known.hits.push(...file.hits);
-        known.parseError ??= file.parseError;
-        if (file.notAnalysed) (known.notAnalysed ??= []).push(...file.notAnalysed);
+  // Parse a batch of scripts with one parser call (a call has a fixed cost that dominates for small files), lint
+  // it, and let its trees go before the next: holding every tree of a large repository at once costs more in
+  // garbage collection than the parsing itself.
+  for (let start = 0; start < units.length; ) {
+    let end = start;
+    let scripts = 0;
+    while (end < units.length && (scripts === 0 || scripts + units[end]!.migration.sql.length <= PARSE_BATCH)) scripts += units[end++]!.migration.sql.length;
+    const batch = units.slice(start, end);
+    const sources: SqlSource[] = batch.flatMap((u) => u.migration.sql);
+    const parsed = parseStatementsBatch(sources.map((source) => source.sql));
+    let next = 0;
+    for (const { migration, history } of batch) {
+      const own = parsed.slice(next, (next += migration.sql.length));
+      for (const file of lintMigration(migration.sql, LINT_RULES, own, history)) {
+        const known = byPath.get(file.path);
+        if (!known) byPath.set(file.path, file);
+        else {
+          known.statements += file.statements;
+          known.hits.push(...file.hits);
+          known.parseError ??= file.parseError;
+          if (file.notAnalysed) (known.notAnalysed ??= []).push(...file.notAnalysed);
+        }
       }
     }
+    start = end;
   }
   return [...byPath.values()];
 }
