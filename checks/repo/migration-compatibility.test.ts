@@ -4,16 +4,44 @@ import { resolvePolicy } from '../../src/config/policy';
 import type { Migration } from '../../src/migrations/types';
 import { evaluateWith, factsOf, fixtureFacts, upScripts } from '../../test/support/repo-facts';
 
+const summaryOf = (findings: ReturnType<typeof evaluateWith>) => findings.find((f) => f.answerText)!;
+
 describe('repo.migration-compatibility', () => {
-  it('fails with located findings per rule hit and summarises the breaking migrations', async () => {
+  it('counts only changes that break application code as breaking; lock hazards, lock_timeout warnings and DO blocks have their own findings and lines', async () => {
     const findings = evaluateWith(check, await fixtureFacts('golang-migrate'));
-    const summary = findings.find((f) => f.answerText)!;
+    const summary = summaryOf(findings);
     expect(summary.status).toBe('fail');
-    expect(summary.answerText).toMatch(/^No: 2 of all 5 migrations carry breaking changes \(e\.g\. index-without-concurrently at golang-migrate\/services\/orders\/db\/migrations\/000003_add_status\.up\.sql:4/);
-    const rename = findings.find((f) => f.rule === 'rename-column')!;
-    expect(rename.location).toEqual({ path: 'golang-migrate/services/orders/db/migrations/000005_rename_total.up.sql', line: 2 });
-    // The table created and indexed in 000001, and the DO block and function body of 000004, are not findings.
-    expect(findings.filter((f) => f.location?.path.includes('000001') || f.location?.path.includes('000004'))).toEqual([]);
+    expect(summary.answerText).toBe(
+      'No: 2 of all 5 migrations break old or new application code (e.g. drop-column at services/orders/db/migrations/000004_functions.up.sql:5; rename-column at services/orders/db/migrations/000005_rename_total.up.sql:2). Lock and rewrite hazards: 1 in 1 migration (e.g. index-without-concurrently at services/orders/db/migrations/000003_add_status.up.sql:4). 2 statements take a blocking lock with no lock_timeout.',
+    );
+    const byRule = Object.fromEntries(findings.filter((f) => f.rule).map((f) => [f.rule, f.status]));
+    expect(byRule).toEqual({ 'drop-column': 'fail', 'rename-column': 'fail', 'index-without-concurrently': 'warn', 'require-lock-timeout': 'warn' });
+    expect(findings.find((f) => f.rule === 'rename-column')!.location).toEqual({ path: 'services/orders/db/migrations/000005_rename_total.up.sql', line: 2 });
+    // The table created and indexed in 000001 is new; the function of 000004 is never called.
+    expect(findings.filter((f) => f.location?.path.includes('000001'))).toEqual([]);
+    expect(findings.some((f) => f.rule === 'drop-table' || f.rule === 'truncate-cascade')).toBe(false);
+  });
+
+  it('answers Yes with a line of lock hazards when nothing breaks application code, examples most severe first', async () => {
+    const facts = await factsOf([
+      upScripts({
+        '1_index': 'create index orders_note_idx on orders (note);',
+        '2_fk': "set lock_timeout = '2s';\nalter table orders add column customer_id bigint;\nalter table orders add constraint orders_customer_fk foreign key (customer_id) references customers (id);",
+        '3_check': "set lock_timeout = '2s';\nalter table orders add constraint total_positive check (total > 0);",
+      }),
+    ]);
+    const summary = summaryOf(evaluateWith(check, facts));
+    expect(summary.status).toBe('warn');
+    expect(summary.answerText).toBe(
+      'Yes: no change in all 3 migrations breaks old or new application code (6 statements linted). Lock and rewrite hazards: 3 in 3 migrations (e.g. index-without-concurrently at db/1_index.up.sql:1; constraint-without-not-valid at db/2_fk.up.sql:3; constraint-without-not-valid at db/3_check.up.sql:2). 1 statement takes a blocking lock with no lock_timeout.',
+    );
+  });
+
+  it('names migrations that would fail when applied apart from compatibility', async () => {
+    const facts = await factsOf([upScripts({ '1_idx': "set lock_timeout = '2s';\nalter table orders add column note text;\ncreate index concurrently orders_note on orders (note);" })]);
+    const summary = summaryOf(evaluateWith(check, facts));
+    expect(summary.status).toBe('fail');
+    expect(summary.answerText).toMatch(/^Yes: no change in all 1 migration breaks old or new application code \(3 statements linted\)\. 1 migration would fail or lose data when applied \(e\.g\. concurrently-in-transaction at db\/1_idx\.up\.sql:3\)\./);
   });
 
   it('reports an inline suppression as skipped with its reason', async () => {
@@ -26,7 +54,7 @@ describe('repo.migration-compatibility', () => {
   it('covers only the newest N migrations of the policy window', async () => {
     const policy = resolvePolicy({ policy: { migrations: { compatibilityWindow: 1 } } }, 'production');
     const findings = evaluateWith(check, await fixtureFacts('golang-migrate'), policy);
-    expect(findings.find((f) => f.answerText)!.answerText).toMatch(/^No: 1 of the newest 1 migrations/);
+    expect(summaryOf(findings).answerText).toMatch(/^No: 1 of the newest 1 migrations/);
     expect(findings.some((f) => f.rule === 'index-without-concurrently')).toBe(false);
   });
 
@@ -45,41 +73,54 @@ describe('repo.migration-compatibility', () => {
       }),
     ]);
     const findings = evaluateWith(check, facts);
-    const summary = findings.find((f) => f.answerText)!;
+    const summary = summaryOf(findings);
     expect(summary.status).toBe('unknown');
-    expect(summary.answerText).toBe('Not fully assessed: no breaking change in the 3 statements linted from all 2 migrations, but 1 migration was not fully analysed (e.g. 2_alter: repo/db/2_alter.up.sql does not parse from line 3).');
-    expect(findings.find((f) => f.status === 'error')!.location).toEqual({ path: 'repo/db/2_alter.up.sql', line: 3 });
+    expect(summary.answerText).toBe('Not fully assessed: no change that breaks old or new application code in the 3 statements linted from all 2 migrations, but 1 migration was not fully analysed (e.g. 2_alter: db/2_alter.up.sql does not parse from line 3).');
+    expect(findings.find((f) => f.status === 'error')!.location).toEqual({ path: 'db/2_alter.up.sql', line: 3 });
+  });
+
+  it('is not fully assessed, never Yes, when a DO block runs dynamic SQL', async () => {
+    const facts = await factsOf([upScripts({ '1_do': "DO $$ BEGIN EXECUTE 'ALTER TABLE ' || quote_ident('orders') || ' DROP COLUMN note'; END $$;" })]);
+    const summary = summaryOf(evaluateWith(check, facts));
+    expect(summary.status).toBe('unknown');
+    expect(summary.answerText).toContain('1_do: db/1_do.up.sql:1: DO block runs dynamic SQL (EXECUTE) that cannot be read statically');
   });
 
   it('still fails on a breaking change before a parse error, and says what was not analysed', async () => {
     const facts = await factsOf([upScripts({ '1_drop': 'ALTER TABLE a DROP COLUMN b;\nALTER TABLE a ADD COLUMN c int WITH;' })]);
-    const summary = evaluateWith(check, facts).find((f) => f.answerText)!;
+    const summary = summaryOf(evaluateWith(check, facts));
     expect(summary.status).toBe('fail');
-    expect(summary.answerText).toMatch(/^No: 1 of all 1 migration carry breaking changes \(e\.g\. drop-column at repo\/db\/1_drop\.up\.sql:1\)\. 1 migration was not fully analysed/);
+    expect(summary.answerText).toMatch(/^No: 1 of all 1 migration break old or new application code \(e\.g\. drop-column at db\/1_drop\.up\.sql:1\)\. 1 migration was not fully analysed/);
   });
 
-  it('is not fully assessed, never a pass, when migrations in scope use schema-builder calls, DSL or structured changes', async () => {
+  it('lints schema-builder calls as the SQL they run, and is not fully assessed for what it cannot read', async () => {
     const findings = evaluateWith(check, await fixtureFacts('not-analysed'));
-    const summary = findings.find((f) => f.answerText)!;
-    expect(summary.status).toBe('unknown');
-    expect(summary.answerText).toMatch(/^Not fully assessed: no breaking change in the 3 statements linted from all 3 migrations, but 3 migrations were not fully analysed \(e\.g\. ops:1: Liquibase changes not linted \(only <sql> is\): dropColumn; /);
-    expect(summary.evidence).toContainEqual({ source: 'not-analysed/migrations/20240301000000_replace_legacy.js', field: 'not analysed', value: 'schema-builder calls not linted: dropTableIfExists, alter()' });
+    const summary = summaryOf(findings);
+    expect(summary.status).toBe('fail');
+    expect(findings.filter((f) => f.rule && f.location?.path.endsWith('.js')).map((f) => `${f.rule} ${f.location!.line} ${f.evidence[0]!.value}`)).toEqual([
+      "drop-table 3 knex.schema.dropTableIfExists('legacy')",
+      "require-lock-timeout 3 knex.schema.dropTableIfExists('legacy')",
+      "change-column-type 5 t.string('note').notNullable().alter()",
+      "require-lock-timeout 5 t.string('note').notNullable().alter()",
+      "set-not-null 5 t.string('note').notNullable().alter()",
+    ]);
+    expect(summary.evidence).toContainEqual({ source: 'db/changelog/db.changelog.yaml', field: 'not analysed', value: 'Liquibase changes not linted (only <sql> is): dropColumn' });
   });
 
   it('is not fully assessed when a migration in scope holds no SQL it could read', async () => {
     const safe = await factsOf([upScripts({ '1_create': 'CREATE TABLE a (id int);' })]);
     const empty: Migration = { id: '2_builder', up: 'db/2_builder.js', down: { status: 'missing' }, sql: [] };
     const facts = { ...safe, sets: [{ ...safe.sets[0]!, migrations: [...safe.sets[0]!.migrations, empty] }] };
-    const summary = evaluateWith(check, facts).find((f) => f.answerText)!;
+    const summary = summaryOf(evaluateWith(check, facts));
     expect(summary.status).toBe('unknown');
     expect(summary.answerText).toContain('2_builder: no SQL could be read statically');
   });
 
   it('passes a repository whose migrations are all safe', async () => {
     const facts = await fixtureFacts('golang-migrate');
-    const safe = { ...facts, sets: facts.sets.map((s) => ({ ...s, migrations: s.migrations.filter((m) => /000001|000004/.test(m.id)) })) };
-    const summary = evaluateWith(check, safe).find((f) => f.answerText)!;
+    const safe = { ...facts, sets: facts.sets.map((s) => ({ ...s, migrations: s.migrations.filter((m) => /000001/.test(m.id)) })) };
+    const summary = summaryOf(evaluateWith(check, safe));
     expect(summary.status).toBe('pass');
-    expect(summary.answerText).toMatch(/^Yes: no breaking change in all 2 migrations/);
+    expect(summary.answerText).toBe('Yes: no change in all 1 migration breaks old or new application code (2 statements linted).');
   });
 });

@@ -1,14 +1,37 @@
 import { defineServiceCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
-import { migrationsInScope, repoPath } from '../../src/migrations/scope';
-import type { DownStatus } from '../../src/migrations/types';
+import { migrationsInScope, shownDirectory } from '../../src/migrations/scope';
+import type { DownStatus, Migration, MigrationSet } from '../../src/migrations/types';
 
 const WHY: Record<Exclude<DownStatus, 'present'>, string> = {
   empty: 'its down does nothing',
-  missing: 'it has no down/revert script',
+  missing: 'no down/revert script',
   irreversible: 'its down refuses to run',
   'forward-only': 'the tool has no down migrations',
 };
+
+/** A share as a percentage that never rounds a gap away: 394 of 395 is 99.7%, not 100%; 1 of 2000 is 0.1%, not 0%. */
+function percentOf(part: number, whole: number): string {
+  if (part === whole) return '100%';
+  if (part === 0) return '0%';
+  const share = (part / whole) * 100;
+  const shown = Number.isInteger(share) ? share.toString() : share.toFixed(1);
+  if (shown === '100.0') return '99.9%';
+  if (shown === '0.0') return '0.1%';
+  return `${shown.replace(/\.0$/, '')}%`;
+}
+
+/** Migrations without a real down, newest first, grouped by why: each reason is said once. */
+function withoutDown(lacking: { set: MigrationSet; migration: Migration }[], limit: number): string {
+  const shown = lacking.slice(-limit).reverse();
+  const byReason = new Map<string, string[]>();
+  for (const { migration } of shown) {
+    const why = WHY[migration.down.status as Exclude<DownStatus, 'present'>];
+    byReason.set(why, [...(byReason.get(why) ?? []), migration.id]);
+  }
+  const groups = [...byReason].map(([why, ids]) => `${ids.join(', ')} (${why})`).join('; ');
+  return `${groups}${lacking.length > shown.length ? ` and ${lacking.length - shown.length} more` : ''}`;
+}
 
 export default defineServiceCheck({
   scope: 'service',
@@ -17,14 +40,15 @@ export default defineServiceCheck({
   title: 'Migrations can be rolled back',
   severity: 'medium',
   description:
-    'The share of migrations with a real down or revert script (sqitch revert, golang-migrate .down.sql, Flyway U scripts, dbmate migrate:down, Liquibase rollback, down()/downgrade()). An empty or no-op down counts as none; forward-only tools and ORM auto-migration have none.',
+    'The share of migrations with a real down or revert script (sqitch revert, golang-migrate .down.sql, Flyway U scripts, dbmate/goose down sections, Liquibase rollback, down()/downgrade()). An empty or no-op down (only comments, BEGIN/COMMIT, a callback, an empty SQL string, return null) counts as none; forward-only tools and ORM auto-migration have none. The same migrations kept for several databases are counted once.',
   remediation:
     'Write a down/revert script for every migration and test it (`continuity verify-migrations --repo .` runs each down and up again on a throwaway PostgreSQL), or document the roll-forward procedure for forward-only tools.',
   docs: 'docs/migrations.md#repomigration-rollback',
   evaluate({ facts: repo, policy }): FindingDraft[] {
-    const { root, sets } = repo;
-    const resource = `repo:${root}`;
-    const all = sets.flatMap((set) => set.migrations.map((migration) => ({ set, migration })));
+    const { name, sets } = repo;
+    const resource = `repo:${name}`;
+    const counted = sets.filter((s) => !s.autoMigration && !s.variantOf);
+    const all = counted.flatMap((set) => set.migrations.map((migration) => ({ set, migration })));
     const auto = sets.filter((s) => s.autoMigration);
     if (all.length === 0) {
       if (auto.length === 0) return []; // no migrations at all: repo.migration-tool reports it
@@ -32,49 +56,56 @@ export default defineServiceCheck({
         resource,
         status: 'fail',
         message: 'the schema is changed by ORM auto-migration, which cannot be rolled back',
-        evidence: auto.map((s) => ({ source: repoPath(repo, s.marker), field: 'auto-migration', value: s.tool })),
+        evidence: auto.map((s) => ({ source: s.marker, field: 'auto-migration', value: s.tool })),
         answerText: `No: the schema is changed by ${auto.map((s) => s.tool).join(', ')} at start-up, which has no rollback.`,
       }];
     }
     const reversible = all.filter((m) => m.migration.down.status === 'present');
     const share = reversible.length / all.length;
-    const lacking = all.filter((m) => m.migration.down.status !== 'present');
-    const percent = Math.round(share * 100);
+    const forwardOnly = counted.filter((s) => s.forwardOnly);
+    const lacking = all.filter((m) => m.migration.down.status !== 'present' && !m.set.forwardOnly);
+    const percent = percentOf(reversible.length, all.length);
     const evidence: Evidence[] = [
       { source: 'repository', field: 'migrations', value: all.length },
       { source: 'repository', field: 'with a real down/revert', value: reversible.length },
-      ...sets.filter((s) => !s.autoMigration).map((s) => ({
-        source: repoPath(repo, s.directory),
+      ...counted.map((s) => ({
+        source: shownDirectory(s.directory),
         field: `${s.tool} down scripts`,
         value: `${s.migrations.filter((m) => m.down.status === 'present').length} of ${s.migrations.length}`,
       })),
     ];
-    const examples = lacking.slice(-5).map((m) => `${m.migration.id} (${WHY[m.migration.down.status as Exclude<DownStatus, 'present'>]})`);
+    // Forward-only tools are named once, with why, rather than once per migration.
+    const forwardOnlyText = forwardOnly
+      .map((s) => `${s.tool} (${shownDirectory(s.directory)}, ${s.migrations.length} migration${s.migrations.length === 1 ? '' : 's'}) is forward-only: ${s.migrations[0]?.down.detail ?? 'the tool has no down migrations'}`)
+      .join('; ');
     const verdict = share >= policy.migrations.minRollbackShare ? 'pass' : 'fail';
+    const lackingText = lacking.length > 0 ? `without one: ${withoutDown(lacking, 5)}` : '';
+    const reasons = [lackingText, forwardOnlyText].filter(Boolean).join('. ');
     const answerText =
-      lacking.length === 0
-        ? `Yes: all ${all.length} migrations have a down/revert script.`
+      reversible.length === all.length
+        ? all.length === 1
+          ? 'Yes: the only migration has a real down/revert script.'
+          : `Yes: all ${all.length} migrations have a real down/revert script.`
         : reversible.length === 0
-          ? `No: none of the ${all.length} migrations has a working down/revert script (${examples.join(', ')}).`
-          : `Partly: ${reversible.length} of ${all.length} migrations (${percent}%) have a real down/revert script; without one: ${examples.join(', ')}${lacking.length > examples.length ? ` and ${lacking.length - examples.length} more` : ''}.`;
+          ? `No: none of the ${all.length} migrations has a working down/revert script (${reasons}).`
+          : `Partly: ${reversible.length} of ${all.length} migrations (${percent}) have a real down/revert script; ${reasons}.`;
     const findings: FindingDraft[] = [{
       resource,
       status: verdict,
-      message: `${reversible.length} of ${all.length} migrations (${percent}%) have a real down/revert script (policy minimum ${Math.round(policy.migrations.minRollbackShare * 100)}%)`,
+      message: `${reversible.length} of ${all.length} migrations (${percent}) have a real down/revert script (policy minimum ${Math.round(policy.migrations.minRollbackShare * 100)}%)`,
       evidence,
       answerText,
     }];
     // One located finding per migration in scope that cannot be rolled back, for SARIF/JUnit.
     const inScope = new Set(migrationsInScope(repo, policy.migrations.compatibilityWindow).map((m) => m.migration));
-    for (const { set, migration } of lacking) {
+    for (const { set, migration } of all.filter((m) => m.migration.down.status !== 'present')) {
       if (!inScope.has(migration)) continue;
-      const file = repoPath(repo, migration.up);
       findings.push({
-        resource: `repo:${file}`,
+        resource: `repo:${migration.up}`,
         status: verdict === 'pass' ? 'warn' : 'fail',
         message: `${set.tool} migration ${migration.id} cannot be rolled back: ${WHY[migration.down.status as Exclude<DownStatus, 'present'>]}${migration.down.detail ? ` (${migration.down.detail})` : ''}`,
-        evidence: [{ source: migration.down.path ? repoPath(repo, migration.down.path) : file, field: 'down', value: migration.down.status }],
-        location: { path: file, line: 1 },
+        evidence: [{ source: migration.down.path ?? migration.up, field: 'down', value: migration.down.status }],
+        location: { path: migration.up, line: 1 },
       });
     }
     return findings;

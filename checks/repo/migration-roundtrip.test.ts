@@ -17,7 +17,7 @@ function evaluate(facts: MigrationRoundTripFacts) {
 describe('repo.migration-roundtrip', () => {
   it('passes when every down restores the schema', () => {
     const [summary, ...rest] = evaluate({
-      root: 'repo',
+      name: 'repo',
       postgresVersion: '17.6',
       sets: [{ tool: 'golang-migrate', directory: 'db', results: [{ migration: '1_a', up: 'db/1_a.up.sql', down: 'db/1_a.down.sql', outcome: 'restored' }] }],
     });
@@ -27,7 +27,7 @@ describe('repo.migration-roundtrip', () => {
 
   it('fails a down that leaves a column behind, with the difference as evidence', () => {
     const findings = evaluate({
-      root: 'repo',
+      name: 'repo',
       postgresVersion: '17.6',
       sets: [{
         tool: 'golang-migrate',
@@ -36,12 +36,12 @@ describe('repo.migration-roundtrip', () => {
       }],
     });
     expect(findings[0]!.status).toBe('fail');
-    expect(findings[1]!.location).toEqual({ path: 'repo/db/3_status.down.sql', line: 1 });
+    expect(findings[1]!.location).toEqual({ path: 'db/3_status.down.sql', line: 1 });
     expect(findings[1]!.evidence.map((e) => e.value)).toContain("column: public.orders.status text not null default 'new'::text");
   });
 
   it('skips tools it cannot run', () => {
-    const [finding] = evaluate({ root: 'repo', postgresVersion: 'not started', sets: [{ tool: 'prisma', directory: 'prisma/migrations', results: [], unsupported: 'prisma is not supported' }] });
+    const [finding] = evaluate({ name: 'repo', postgresVersion: 'not started', sets: [{ tool: 'prisma', directory: 'prisma/migrations', results: [], unsupported: 'prisma is not supported' }] });
     expect(finding!.status).toBe('skipped');
   });
 });

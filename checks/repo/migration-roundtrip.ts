@@ -1,6 +1,6 @@
 import { defineServiceCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
-import { repoPath } from '../../src/migrations/scope';
+import { shownDirectory } from '../../src/migrations/scope';
 import type { RoundTripOutcome, RoundTripResult } from '../../src/migrations/verify';
 
 const MAX_DIFF_LINES = 8;
@@ -34,20 +34,20 @@ export default defineServiceCheck({
   remediation: 'Make the down script undo exactly what the up script does (drop what it created, restore what it dropped or changed), then run `continuity verify-migrations --repo .` again.',
   docs: 'docs/migrations.md#repomigration-roundtrip',
   evaluate({ facts: entry }): FindingDraft[] {
-    const { root, postgresVersion, sets } = entry;
+    const { name, postgresVersion, sets } = entry;
     const findings: FindingDraft[] = [];
     const summary: string[] = [];
     let restored = 0;
     let total = 0;
     for (const set of sets) {
       if (set.unsupported) {
-        findings.push({ resource: `repo:${repoPath(entry, set.directory)}`, status: 'skipped', message: set.unsupported, evidence: [] });
+        findings.push({ resource: `repo:${shownDirectory(set.directory)}`, status: 'skipped', message: set.unsupported, evidence: [] });
         continue;
       }
       for (const result of set.results) {
         total++;
-        const file = repoPath(entry, result.down ?? result.up);
-        const source = `PostgreSQL ${postgresVersion} round trip of ${repoPath(entry, result.up)}`;
+        const file = result.down ?? result.up;
+        const source = `PostgreSQL ${postgresVersion} round trip of ${result.up}`;
         if (result.outcome === 'restored') {
           restored++;
           continue;
@@ -62,11 +62,11 @@ export default defineServiceCheck({
           location: { path: file, line: 1 },
         });
       }
-      summary.push(`${set.tool} (${repoPath(entry, set.directory)}): ${set.results.filter((r) => r.outcome === 'restored').length} of ${set.results.length} downs restore the schema`);
+      summary.push(`${set.tool} (${shownDirectory(set.directory)}): ${set.results.filter((r) => r.outcome === 'restored').length} of ${set.results.length} downs restore the schema`);
     }
     if (total > 0) {
       findings.unshift({
-        resource: `repo:${root}`,
+        resource: `repo:${name}`,
         status: restored === total ? 'pass' : 'fail',
         message: `${restored} of ${total} migrations round-trip (down, up, down) to identical schemas on PostgreSQL ${postgresVersion}`,
         evidence: [{ source: `embedded PostgreSQL ${postgresVersion}`, field: 'round trips restored', value: `${restored} of ${total}` }],

@@ -1,19 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import check from './migration-tool';
+import type { RepoFacts } from '../../src/collectors/repo/facts';
 import { evaluateWith, fixtureFacts } from '../../test/support/repo-facts';
 
 describe('repo.migration-tool', () => {
-  it('passes and describes the tool, directory, count, newest and the CI step that applies it', async () => {
+  it('passes and describes the tool, directory, count, newest and the deploy job that applies it, with paths relative to the repository', async () => {
     const [finding] = evaluateWith(check, await fixtureFacts('golang-migrate'));
     expect(finding!.status).toBe('pass');
-    expect(finding!.answerText).toContain('golang-migrate in golang-migrate/services/orders/db/migrations: 5 migrations, newest 000005_rename_total');
-    expect(finding!.answerText).toContain('applied by CI (golang-migrate/.github/workflows/deploy.yml:11');
+    expect(finding!.answerText).toBe(
+      'golang-migrate in services/orders/db/migrations: 5 migrations, newest 000005_rename_total; applied by the deploy job migrate (.github/workflows/deploy.yml:11: `migrate -path services/orders/db/migrations -database "$DATABASE_URL" up`; on: push to the default branch or tags).',
+    );
   });
 
-  it('warns when no CI workflow applies the migrations', async () => {
-    const [finding] = evaluateWith(check, await fixtureFacts('flyway'));
-    expect(finding!.status).toBe('warn');
-    expect(finding!.answerText).toContain('no CI workflow found that applies them');
+  it('tells the deploy job from the test job of one pipeline', async () => {
+    const [finding] = evaluateWith(check, await fixtureFacts('sqitch'));
+    expect(finding!.answerText).toContain('applied by the deploy job deploy (.gitlab-ci.yml:10: `sqitch deploy`; job deploy, stage deploy)');
+  });
+
+  it('warns when nothing applies the migrations, and when a CI job runs them without saying whether it deploys', async () => {
+    const [flyway] = evaluateWith(check, await fixtureFacts('flyway'));
+    expect(flyway!.status).toBe('warn');
+    expect(flyway!.answerText).toContain('no deploy job, release step or start-up code was found that applies them');
+    const [knex] = evaluateWith(check, await fixtureFacts('knex'));
+    expect(knex!.status).toBe('warn');
+    expect(knex!.answerText).toContain('but whether that job deploys or tests could not be told (on: push)');
+  });
+
+  it('answers "applied at start-up" from start-up code, and warns for migrations applied only by pull-request test jobs', async () => {
+    const facts = await fixtureFacts('golang-migrate');
+    const startup: RepoFacts = {
+      ...facts,
+      ci: { ...facts.ci, applies: [] },
+      startup: [{ tool: 'golang-migrate', file: 'cmd/server/main.go', line: 42, code: 'm.Up()', when: 'at start-up', how: 'golang-migrate' }],
+    };
+    const [started] = evaluateWith(check, startup);
+    expect(started!.status).toBe('pass');
+    expect(started!.answerText).toContain('applied at start-up by cmd/server/main.go:42 (golang-migrate: `m.Up()`)');
+    const testOnly: RepoFacts = { ...facts, ci: { ...facts.ci, applies: facts.ci.applies.map((a) => ({ ...a, purpose: 'test' as const, why: 'on: pull_request only' })) } };
+    const [tested] = evaluateWith(check, testOnly);
+    expect(tested!.status).toBe('warn');
+    expect(tested!.answerText).toContain('applied only by CI test jobs against throwaway databases (.github/workflows/deploy.yml:11; on: pull_request only)');
   });
 
   it('fails for ORM auto-migration at start-up', async () => {
@@ -24,8 +50,8 @@ describe('repo.migration-tool', () => {
   });
 
   it('fails when the repository has no migration tool', () => {
-    const [finding] = evaluateWith(check, { root: 'empty', sets: [], lint: [], ci: { files: [], applies: [], tests: [] }, pgTapTests: [] });
+    const [finding] = evaluateWith(check, { name: 'empty', sets: [], lint: [], ci: { files: [], applies: [], tests: [] }, startup: [], pgTapTests: [] });
     expect(finding!.status).toBe('fail');
-    expect(finding!.answerText).toBe('No migration tool was found in empty.');
+    expect(finding!.answerText).toBe('No migration tool was found in repository empty.');
   });
 });

@@ -1,59 +1,101 @@
 import { defineServiceCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
-import { repoPath } from '../../src/migrations/scope';
+import type { CiCommand } from '../../src/migrations/ci';
+import { shownDirectory } from '../../src/migrations/scope';
+import type { StartupApply } from '../../src/migrations/startup';
+import type { MigrationSet, MigrationTool } from '../../src/migrations/types';
+
+/** Tools whose migrations a Node program's own `migrate()` may apply. */
+const JS_TOOLS: ReadonlySet<MigrationTool> = new Set(['knex', 'sequelize', 'typeorm', 'node-pg-migrate', 'db-migrate', 'js-migrations']);
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function at(command: { file: string; line: number }): string {
+  return `${command.file}:${command.line}`;
+}
+
+/** How one set's migrations reach production, in words, and whether that is a deploy step. */
+function reach(set: MigrationSet, applies: (CiCommand & { tool: MigrationTool })[], startup: StartupApply[], onlySet: boolean): { text: string; deployed: boolean; evidence: Evidence[] } {
+  const ci = applies.filter((a) => a.tool === set.tool);
+  const deploy = ci.find((a) => a.purpose === 'deploy');
+  const start = startup.find((s) => s.tool === set.tool) ?? startup.find((s) => !s.tool && (JS_TOOLS.has(set.tool) || onlySet));
+  const evidence: Evidence[] = [
+    ...ci.map((a) => ({ source: at(a), field: `CI ${a.purpose === 'unknown' ? 'job' : `${a.purpose} job`} runs ${set.tool}${a.job ? ` (job ${a.job}; ${a.why})` : ` (${a.why})`}`, value: a.command })),
+    ...(start ? [{ source: at(start), field: `applied ${start.when} by ${start.how}`, value: start.code }] : []),
+  ];
+  if (deploy) return { text: `applied by the deploy job${deploy.job ? ` ${deploy.job}` : ''} (${at(deploy)}: \`${deploy.command}\`; ${deploy.why})`, deployed: true, evidence };
+  if (start) return { text: `applied ${start.when} by ${at(start)} (${start.how}: \`${start.code}\`)`, deployed: true, evidence };
+  const test = ci.find((a) => a.purpose === 'test');
+  if (test) return { text: `applied only by CI test jobs against throwaway databases (${at(test)}; ${test.why}); no deploy job, release step or start-up code was found that applies them`, deployed: false, evidence };
+  const unknown = ci.find((a) => a.purpose === 'unknown');
+  if (unknown) return { text: `run by CI${unknown.job ? ` job ${unknown.job}` : ''} (${at(unknown)}: \`${unknown.command}\`), but whether that job deploys or tests could not be told (${unknown.why})`, deployed: false, evidence };
+  return { text: 'no deploy job, release step or start-up code was found that applies them', deployed: false, evidence };
+}
 
 export default defineServiceCheck({
   scope: 'service',
   requires: 'repo',
   id: 'repo.migration-tool',
-  title: 'Schema migrations are made with a migration tool that CI applies',
+  title: 'Schema migrations are versioned and applied by the deploy, not by hand',
   severity: 'medium',
   description:
-    'Finds every migration tool in the repository (sqitch, Supabase CLI, golang-migrate, Flyway, Liquibase, dbmate, Knex, TypeORM, Sequelize, node-pg-migrate, Prisma, Rails, Alembic, Django) and whether a CI workflow runs it. ORM schema sync at start-up (GORM AutoMigrate, Sequelize sync, TypeORM synchronize, Hibernate ddl-auto) leaves no reviewable migrations and fails.',
+    'Finds every migration tool in the repository (sqitch, Supabase CLI, golang-migrate, goose, Flyway, Liquibase, dbmate, Knex, TypeORM, Sequelize, node-pg-migrate, db-migrate, Prisma, Rails, Alembic, Django) and the database each set is written for, and how the migrations reach production: a CI deploy job (push to the default branch, tags, releases, environments; told apart from pull-request test jobs against throwaway databases), or the application itself at start-up or release (golang-migrate/goose in Go, Flyway/Liquibase under Spring Boot, Micronaut or Quarkus, Knex/Umzug/db-migrate/node-pg-migrate/TypeORM in Node, container entrypoints, Procfile release, Kubernetes jobs). ORM schema sync at start-up (GORM AutoMigrate, Sequelize sync, TypeORM synchronize, Hibernate ddl-auto) leaves no reviewable migrations and fails.',
   remediation:
-    'Keep schema changes as versioned migration files in the repository and apply them from the deployment pipeline (e.g. `sqitch deploy`, `migrate up`, `flyway migrate`, `supabase db push`), not by hand or by the ORM at start-up.',
+    'Keep schema changes as versioned migration files in the repository and apply them from the deployment (a deploy job running `sqitch deploy`, `migrate up`, `flyway migrate`, `supabase db push`, or the application at start-up), not by hand or by the ORM synchronising the schema.',
   docs: 'docs/migrations.md#repomigration-tool',
   evaluate({ service, facts: repo }): FindingDraft[] {
-    const { root, sets, ci } = repo;
-    const resource = `repo:${root}`;
-    const evidence: Evidence[] = [{ source: 'repository', field: 'path', value: root }];
+    const { name, sets, ci, startup } = repo;
+    const resource = `repo:${name}`;
+    const evidence: Evidence[] = [{ source: 'repository', field: 'name', value: name }];
     if (sets.length === 0) {
       return [{
         resource,
         status: 'fail',
-        message: `no migration tool found in ${root}`,
+        message: `no migration tool found in repository ${name}`,
         evidence: [...evidence, { source: 'repository', field: 'migration tools', value: 'none found' }],
-        answerText: `No migration tool was found in ${root}.`,
+        answerText: `No migration tool was found in repository ${name}.`,
       }];
     }
     const parts: string[] = [];
-    let reviewable = 0;
-    let appliedByCi = 0;
-    for (const set of sets) {
-      const where = repoPath(repo, set.directory);
-      evidence.push({ source: repoPath(repo, set.marker.replace(/:\d+$/, '')), field: `${set.tool} ${set.autoMigration ? 'auto-migration' : 'migrations'}`, value: set.autoMigration ? set.marker : set.migrations.length });
-      if (set.autoMigration) {
-        parts.push(`${set.notes[0] ?? `${set.tool} changes the schema at start-up`} (${repoPath(repo, set.marker)})`);
-        continue;
-      }
-      reviewable++;
-      const newest = set.migrations[set.migrations.length - 1];
-      const apply = ci.applies.find((a) => a.tool === set.tool);
-      if (apply) {
-        appliedByCi++;
-        evidence.push({ source: `${repoPath(repo, apply.file)}:${apply.line}`, field: `CI runs ${set.tool}`, value: apply.command });
-      }
+    const primaries = sets.filter((s) => !s.variantOf && !s.autoMigration);
+    let deployed = 0;
+    for (const set of sets.filter((s) => s.autoMigration)) {
+      evidence.push({ source: set.marker, field: `${set.tool} auto-migration`, value: set.notes[0] ?? set.tool });
+      parts.push(`${set.notes[0] ?? `${set.tool} changes the schema at start-up`} (${set.marker}).`);
+    }
+    for (const set of primaries) {
+      const newest = set.migrations.at(-1);
+      const variants = sets.filter((s) => s.variantOf === set.directory);
+      const how = reach(set, ci.applies, startup, primaries.length === 1);
+      if (how.deployed) deployed++;
+      evidence.push(
+        { source: shownDirectory(set.directory), field: `${set.tool} migrations (${set.dialect}: ${set.dialectSource})`, value: set.migrations.length },
+        ...variants.map((v) => ({ source: shownDirectory(v.directory), field: `the same ${set.tool} migrations for ${v.dialect} (${v.dialectSource}), counted once`, value: v.migrations.length })),
+        ...how.evidence,
+      );
+      const dialect = set.dialect === 'postgresql' ? '' : ` for ${set.dialect}, not linted`;
+      const siblings = variants.length > 0 ? `; the same migrations for ${variants.map((v) => `${v.dialect} (${shownDirectory(v.directory)})`).join(', ')} are counted once and not linted` : '';
       parts.push(
-        `${set.tool} in ${where}: ${set.migrations.length} migration${set.migrations.length === 1 ? '' : 's'}${newest ? `, newest ${newest.id}` : ''}${set.forwardOnly ? ' (forward-only tool)' : ''}; ${apply ? `applied by CI (${repoPath(repo, apply.file)}:${apply.line}: \`${apply.command}\`)` : 'no CI workflow found that applies them'}.`,
+        `${set.tool === 'sql-files' ? 'numbered SQL files' : set.tool} in ${shownDirectory(set.directory)}${dialect}: ${plural(set.migrations.length, 'migration')}${newest ? `, newest ${newest.id}` : ''}${set.forwardOnly ? ' (forward-only tool)' : ''}${siblings}; ${how.text}.`,
       );
     }
     const answerText = parts.join(' ');
-    if (reviewable === 0) {
+    if (primaries.length === 0) {
       return [{ resource, status: 'fail', message: `the schema is changed by ORM auto-migration at start-up in ${service.name}'s repository; there are no reviewable migrations`, evidence, answerText }];
     }
-    if (appliedByCi < reviewable) {
-      return [{ resource, status: 'warn', message: 'migrations are versioned, but no CI workflow was found that applies every tool\'s migrations', evidence, answerText, remediation: 'Run the migration tool from the deployment pipeline so that what is merged is what is applied.' }];
+    if (deployed < primaries.length) {
+      return [{
+        resource,
+        status: 'warn',
+        message: `migrations are versioned, but ${primaries.length - deployed} of ${plural(primaries.length, 'migration set')} ${primaries.length - deployed === 1 ? 'is' : 'are'} not applied by a deploy job or at start-up`,
+        evidence,
+        answerText,
+        remediation: 'Apply the migrations from the deployment (a deploy job on the default branch or a release, or the application at start-up), so that what is merged is what is applied; a CI job on pull requests only tests them.',
+      }];
     }
-    return [{ resource, status: sets.some((s) => s.autoMigration) ? 'warn' : 'pass', message: 'migrations are versioned and applied by CI', evidence, answerText }];
+    const auto = sets.some((s) => s.autoMigration);
+    return [{ resource, status: auto ? 'warn' : 'pass', message: `migrations are versioned and applied by the deploy${auto ? ', but an ORM also changes the schema at start-up' : ''}`, evidence, answerText }];
   },
 });

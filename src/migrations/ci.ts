@@ -1,8 +1,13 @@
-// What the repository's CI runs: the migration tool (so migrations are applied
-// by the pipeline, not by hand) and database tests. Read from the CI files,
-// following `npm run X` and `make X` one level into package.json and Makefile.
+// What the repository's CI runs: the commands that apply migrations, told
+// apart by job purpose (a deploy job: push to the default branch, tags,
+// releases, environments; a test job: pull requests, service containers,
+// databases on localhost), and database tests, including a job that applies
+// every up and then every down. GitHub Actions and GitLab CI are read as YAML
+// jobs; other CI files line by line. `npm run X` / `make X` are followed one level.
+import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { dirOf, type RepoFiles } from './repo-files';
 import type { MigrationTool } from './types';
+import { lineAt } from './tools/code-text';
 
 const CI_FILE = /(^|\/)(\.github\/workflows\/[^/]+\.ya?ml|\.gitlab-ci\.yml|\.circleci\/config\.yml|Jenkinsfile|azure-pipelines\.ya?ml|bitbucket-pipelines\.yml|\.buildkite\/[^/]+\.ya?ml|\.drone\.yml|cloudbuild\.ya?ml|\.travis\.yml)$/;
 
@@ -11,22 +16,44 @@ export const APPLY_COMMANDS: Record<MigrationTool, RegExp | null> = {
   sqitch: /\bsqitch\b[^\n]*\bdeploy\b/,
   supabase: /\bsupabase\s+(db\s+push|migration\s+up|db\s+reset)\b|supabase\/setup-cli[\s\S]*?supabase\s+(db\s+push|link)/,
   'golang-migrate': /\bmigrate\b[^\n]*\b(up|goto)\b|migrate\/migrate/,
-  flyway: /\bflyway\b[^\n]*\bmigrate\b|flyway\/flyway/,
+  flyway: /\bflyway\b[^\n]*\bmigrate\b|flyway\/flyway|\bflywayMigrate\b|\bflyway:migrate\b/,
   liquibase: /\bliquibase\b[^\n]*\bupdate\b|liquibase-github-actions\/update/,
   dbmate: /\bdbmate\b[^\n]*\b(up|migrate)\b/,
+  goose: /\bgoose\b[^\n]*\bup\b/,
   knex: /\bknex\b[^\n]*\bmigrate:(latest|up)\b/,
   typeorm: /\btypeorm\b[^\n]*\bmigration:run\b/,
-  sequelize: /\bsequelize(-cli)?\b[^\n]*\bdb:migrate\b/,
+  sequelize: /\bsequelize(-cli)?\b[^\n]*\bdb:migrate\b(?!:undo)/,
   'node-pg-migrate': /\bnode-pg-migrate\b[^\n]*\bup\b/,
+  'db-migrate': /\bdb-migrate\b[^\n]*\bup\b/,
   'js-migrations': /\bmigrat(e|ion)s?\b[^\n]*\b(up|latest|run)\b/,
   prisma: /\bprisma\s+migrate\s+(deploy|dev|reset)\b/,
-  rails: /\b(rails|rake)\s+db:(migrate|prepare|setup)\b/,
+  rails: /\b(rails|rake)\s+db:(migrate|prepare|setup)\b(?!:down|:redo)/,
   alembic: /\balembic\b[^\n]*\bupgrade\b/,
-  django: /\bmanage\.py\s+migrate\b/,
+  django: /\bmanage\.py\s+migrate\b(?![^\n]*\bzero\b)/,
+  'sql-files': null,
   'gorm-automigrate': null,
   'sequelize-sync': null,
   'typeorm-synchronize': null,
   'hibernate-ddl-auto': null,
+};
+
+/** Commands that run every down (or the newest) with each tool; after the tool's apply in the same job they make a round-trip test. */
+const REVERT_COMMANDS: Partial<Record<MigrationTool, RegExp>> = {
+  sqitch: /\bsqitch\b[^\n]*\brevert\b/,
+  'golang-migrate': /\bmigrate\b[^\n]*\bdown\b/,
+  flyway: /\bflyway\b[^\n]*\bundo\b/,
+  liquibase: /\bliquibase\b[^\n]*\brollback/,
+  dbmate: /\bdbmate\b[^\n]*\b(rollback|down)\b/,
+  goose: /\bgoose\b[^\n]*\b(down|reset|down-to)\b/,
+  knex: /\bknex\b[^\n]*\bmigrate:(rollback|down)\b/,
+  typeorm: /\btypeorm\b[^\n]*\bmigration:revert\b/,
+  sequelize: /\bsequelize(-cli)?\b[^\n]*\bdb:migrate:undo/,
+  'node-pg-migrate': /\bnode-pg-migrate\b[^\n]*\bdown\b/,
+  'db-migrate': /\bdb-migrate\b[^\n]*\b(down|reset)\b/,
+  'js-migrations': /\bmigrat(e|ion)s?\b[^\n]*\b(down|rollback|revert)\b/,
+  rails: /\b(rails|rake)\s+db:(rollback|migrate:down|migrate:redo)\b/,
+  alembic: /\balembic\b[^\n]*\bdowngrade\b/,
+  django: /\bmanage\.py\s+migrate\s+\w+\s+zero\b/,
 };
 
 /** Commands that run database tests. */
@@ -37,10 +64,18 @@ const TEST_COMMANDS: { kind: string; pattern: RegExp }[] = [
   { kind: 'continuity verify-migrations', pattern: /\bcontinuity\b[^\n]*\bverify-migrations\b/ },
 ];
 
+/** deploy: the job applies to a real database (default branch, tags, releases, environments); test: pull requests, service containers, localhost. */
+export type JobPurpose = 'deploy' | 'test' | 'unknown';
+
 export interface CiCommand {
   file: string;
   line: number;
   command: string;
+  /** The CI job, where the file has jobs (GitHub Actions, GitLab CI). */
+  job?: string;
+  purpose: JobPurpose;
+  /** What told the purpose: `on: pull_request only`, `environment: production`, `service container postgres:16`. */
+  why: string;
 }
 
 export interface CiFacts {
@@ -49,7 +84,7 @@ export interface CiFacts {
   tests: (CiCommand & { kind: string })[];
 }
 
-async function npmScripts(repo: RepoFiles): Promise<Map<string, string>> {
+export async function npmScripts(repo: RepoFiles): Promise<Map<string, string>> {
   const scripts = new Map<string, string>();
   for (const file of repo.named(/^package\.json$/)) {
     try {
@@ -71,40 +106,165 @@ async function makeTargets(repo: RepoFiles): Promise<Map<string, string>> {
   return targets;
 }
 
-function firstMatch(text: string, pattern: RegExp): { index: number; text: string } | undefined {
-  const m = pattern.exec(text);
-  return m ? { index: m.index, text: m[0] } : undefined;
+/** A command line with what `npm run X` / `yarn X` / `make X` on it expand to, so a match is located at the line. */
+export type Expander = (line: string) => string;
+
+export async function commandExpander(repo: RepoFiles): Promise<Expander> {
+  const scripts = await npmScripts(repo);
+  const targets = await makeTargets(repo);
+  return (line) => {
+    const expanded = [line];
+    for (const m of line.matchAll(/\b(?:npm\s+run|yarn|pnpm(?:\s+run)?|bun\s+run)\s+([\w:.-]+)/g)) expanded.push(scripts.get(m[1]!) ?? '');
+    for (const m of line.matchAll(/\bmake\s+((?:[\w.-]+\s*)+)/g)) for (const t of m[1]!.split(/\s+/)) expanded.push(targets.get(t) ?? '');
+    return expanded.join('\n');
+  };
+}
+
+/** One job of a CI file: its purpose and its command lines with their offsets. */
+interface Job {
+  name?: string;
+  purpose: JobPurpose;
+  why: string;
+  commands: { text: string; offset: number }[];
+}
+
+const DATABASE_IMAGE = /\b(postgres|postgis|mysql|mariadb|clickhouse|timescale|supabase\/postgres|cockroachdb)\b/i;
+const LOCAL_DATABASE = /(localhost|127\.0\.0\.1|@postgres[:/]|@db[:/])/;
+const DEFAULT_BRANCHES = /^(main|master|release.*|production|prod|trunk)$/;
+const DEPLOY_NAME = /\b(deploy|release|production|prod|rollout|promote)\b/i;
+
+function plain(node: unknown): unknown {
+  return node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node;
+}
+
+/** The script lines of a YAML node (a string, or a list of strings), with their offsets in the file. */
+function scriptLines(text: string, node: unknown): { text: string; offset: number }[] {
+  const nodes = isSeq(node) ? node.items : [node];
+  return nodes.flatMap((item) => {
+    if (!isScalar(item) || typeof item.value !== 'string') return [];
+    const start = item.range?.[0] ?? 0;
+    return item.value
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => {
+        const at = text.indexOf(l.trim(), start);
+        return { text: l, offset: at === -1 ? start : at };
+      });
+  });
+}
+
+function githubJobs(text: string, doc: Document): Job[] {
+  const root = plain(doc.contents) as { on?: unknown; true?: unknown; name?: string } | null;
+  // YAML 1.1 reads `on:` as true; the yaml package (1.2) keeps "on".
+  const on = root?.on ?? root?.true;
+  const triggers = typeof on === 'string' ? { [on]: null } : Array.isArray(on) ? Object.fromEntries(on.map((t) => [t, null])) : ((on ?? {}) as Record<string, unknown>);
+  const names = Object.keys(triggers);
+  const pullRequestOnly = names.length > 0 && names.every((t) => /^(pull_request|pull_request_target|merge_group)$/.test(t));
+  const push = triggers.push as { branches?: string[]; tags?: unknown } | null | undefined;
+  const pushesDefault = push !== undefined && push !== null && (push.tags !== undefined || (push.branches ?? []).some((b) => DEFAULT_BRANCHES.test(b)));
+  const deployTrigger = pushesDefault ? 'on: push to the default branch or tags' : names.find((t) => /^(release|workflow_dispatch|deployment|schedule|workflow_run)$/.test(t));
+  const jobs = doc.get('jobs', true);
+  if (!isMap(jobs)) return [];
+  return jobs.items.map((pair) => {
+    const name = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    const job = pair.value;
+    const body = (plain(job) ?? {}) as { environment?: unknown; services?: Record<string, { image?: string } | string>; if?: string; env?: Record<string, string>; name?: string };
+    const steps = isMap(job) ? job.get('steps', true) : undefined;
+    const commands = isSeq(steps) ? steps.items.flatMap((step) => (isMap(step) ? [...scriptLines(text, step.get('run', true)), ...scriptLines(text, step.get('uses', true))] : [])) : [];
+    const environment = typeof body.environment === 'string' ? body.environment : (body.environment as { name?: string } | undefined)?.name;
+    const service = Object.values(body.services ?? {}).map((s) => (typeof s === 'string' ? s : s.image ?? '')).find((image) => DATABASE_IMAGE.test(image));
+    const stepEnv = JSON.stringify(plain(steps) ?? []);
+    const localDatabase = Object.entries(body.env ?? {}).some(([k, v]) => /DATABASE|DB_|PG/.test(k) && LOCAL_DATABASE.test(String(v))) || /DATABASE_URL["']?\s*:\s*["']?[^"',}]*(localhost|127\.0\.0\.1)/.test(stepEnv);
+    let purpose: JobPurpose = 'unknown';
+    let why = `on: ${names.join(', ') || 'unknown trigger'}`;
+    if (environment) [purpose, why] = ['deploy', `environment: ${environment}`];
+    else if (service) [purpose, why] = ['test', `service container ${service}`];
+    else if (localDatabase) [purpose, why] = ['test', 'database on localhost'];
+    else if (body.if && /pull_request/.test(body.if)) [purpose, why] = ['test', `if: ${body.if}`];
+    else if (body.if && /refs\/(heads\/(main|master)|tags)|default_branch/.test(body.if)) [purpose, why] = ['deploy', `if: ${body.if}`];
+    else if (pullRequestOnly) [purpose, why] = ['test', `on: ${names.join(', ')} only`];
+    else if (deployTrigger) [purpose, why] = ['deploy', deployTrigger.startsWith('on:') ? deployTrigger : `on: ${deployTrigger}`];
+    else if (DEPLOY_NAME.test(`${name} ${body.name ?? ''} ${root?.name ?? ''}`)) [purpose, why] = ['deploy', `job ${name} of workflow ${root?.name ?? ''}`.trim()];
+    return { name, purpose, why, commands };
+  });
+}
+
+const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'before_script', 'after_script', 'cache', 'pages']);
+
+function gitlabJobs(text: string, doc: Document): Job[] {
+  if (!isMap(doc.contents)) return [];
+  return doc.contents.items.flatMap((pair) => {
+    const name = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    if (name.startsWith('.') || GITLAB_RESERVED.has(name) || !isMap(pair.value)) return [];
+    const job = pair.value;
+    const body = (plain(job) ?? {}) as { environment?: unknown; services?: unknown[]; stage?: string; only?: unknown; rules?: unknown; variables?: Record<string, string> };
+    const commands = ['before_script', 'script', 'after_script'].flatMap((key) => scriptLines(text, job.get(key, true)));
+    const environment = typeof body.environment === 'string' ? body.environment : (body.environment as { name?: string } | undefined)?.name;
+    const service = (body.services ?? []).map((s) => (typeof s === 'string' ? s : (s as { name?: string }).name ?? '')).find((image) => DATABASE_IMAGE.test(image));
+    const when = JSON.stringify([body.only, body.rules]);
+    let purpose: JobPurpose = 'unknown';
+    let why = `stage ${body.stage ?? 'test'}`;
+    if (environment) [purpose, why] = ['deploy', `environment: ${environment}`];
+    else if (service) [purpose, why] = ['test', `service ${service}`];
+    else if (Object.values(body.variables ?? {}).some((v) => LOCAL_DATABASE.test(String(v)))) [purpose, why] = ['test', 'database on localhost'];
+    else if (/merge_request/.test(when)) [purpose, why] = ['test', 'runs for merge requests'];
+    else if (/\b(main|master|tags)\b|CI_DEFAULT_BRANCH|CI_COMMIT_TAG/.test(when)) [purpose, why] = ['deploy', 'runs on the default branch or tags'];
+    else if (DEPLOY_NAME.test(`${name} ${body.stage ?? ''}`)) [purpose, why] = ['deploy', `job ${name}, stage ${body.stage ?? ''}`.trim()];
+    else if (/^test/.test(body.stage ?? 'test')) [purpose, why] = ['test', `stage ${body.stage ?? 'test'}`];
+    return [{ name, purpose, why, commands }];
+  });
+}
+
+/** Jobs of any other CI file: the whole file as one job whose purpose its name tells, if anything does. */
+function lineJobs(file: string, text: string): Job[] {
+  let offset = 0;
+  const commands = text.split('\n').map((line) => {
+    const command = { text: line, offset };
+    offset += line.length + 1;
+    return command;
+  });
+  return [{ purpose: DEPLOY_NAME.test(file) ? 'deploy' : 'unknown', why: DEPLOY_NAME.test(file) ? `file ${file}` : 'not a GitHub Actions or GitLab CI job', commands }];
+}
+
+function jobsOf(file: string, text: string): Job[] {
+  if (/\.github\/workflows\/|\.gitlab-ci\.yml$/.test(file)) {
+    try {
+      const doc = parseDocument(text);
+      if (doc.errors.length === 0) return file.includes('.github/') ? githubJobs(text, doc) : gitlabJobs(text, doc);
+    } catch {
+      // Unreadable YAML is read line by line below.
+    }
+  }
+  return lineJobs(file, text);
 }
 
 export async function readCi(repo: RepoFiles, tools: MigrationTool[]): Promise<CiFacts> {
   const files = repo.files.filter((f) => CI_FILE.test(f));
-  const scripts = await npmScripts(repo);
-  const targets = await makeTargets(repo);
+  const expand = await commandExpander(repo);
   const facts: CiFacts = { files, applies: [], tests: [] };
   for (const file of files) {
     const text = await repo.read(file);
-    // Each line, with what `npm run X` / `make X` on it expands to, so a match is located at the CI line.
-    const lines = text.split('\n').map((line) => {
-      const expanded = [line];
-      for (const m of line.matchAll(/\b(?:npm\s+run|yarn|pnpm(?:\s+run)?)\s+([\w:.-]+)/g)) expanded.push(scripts.get(m[1]!) ?? '');
-      for (const m of line.matchAll(/\bmake\s+((?:[\w.-]+\s*)+)/g)) for (const t of m[1]!.split(/\s+/)) expanded.push(targets.get(t) ?? '');
-      return expanded.join('\n');
-    });
-    lines.forEach((line, index) => {
-      for (const tool of tools) {
-        const pattern = APPLY_COMMANDS[tool];
-        const hit = pattern && firstMatch(line, pattern);
-        if (hit && !facts.applies.some((a) => a.tool === tool && a.file === file)) {
-          facts.applies.push({ tool, file, line: index + 1, command: hit.text.trim().slice(0, 120) });
+    for (const job of jobsOf(file, text)) {
+      const where = (offset: number, command: string) => ({ file, line: lineAt(text, offset), command: command.trim().slice(0, 120), ...(job.name ? { job: job.name } : {}), purpose: job.purpose, why: job.why });
+      const applied = new Set<MigrationTool>();
+      for (const { text: line, offset } of job.commands) {
+        const expanded = expand(line);
+        for (const tool of tools) {
+          const apply = APPLY_COMMANDS[tool]?.exec(expanded);
+          const revert = REVERT_COMMANDS[tool]?.exec(expanded);
+          if (apply && !facts.applies.some((a) => a.tool === tool && a.file === file && a.job === job.name)) facts.applies.push({ tool, ...where(offset, apply[0]) });
+          if (apply) applied.add(tool);
+          // Every up, then every down, in one job: the downs are exercised on a throwaway database.
+          if (revert && applied.has(tool) && !facts.tests.some((t) => t.file === file && t.job === job.name && t.kind.startsWith('round trip'))) {
+            facts.tests.push({ kind: `round trip (${tool} up, then down)`, ...where(offset, revert[0]) });
+          }
+        }
+        for (const { kind, pattern } of TEST_COMMANDS) {
+          const hit = pattern.exec(expanded);
+          if (hit && !facts.tests.some((t) => t.kind === kind && t.file === file)) facts.tests.push({ kind, ...where(offset, hit[0]) });
         }
       }
-      for (const { kind, pattern } of TEST_COMMANDS) {
-        const hit = firstMatch(line, pattern);
-        if (hit && !facts.tests.some((t) => t.kind === kind && t.file === file)) {
-          facts.tests.push({ kind, file, line: index + 1, command: hit.text.trim().slice(0, 120) });
-        }
-      }
-    });
+    }
   }
   return facts;
 }
@@ -119,4 +279,3 @@ export async function findPgTapTests(repo: RepoFiles): Promise<string[]> {
   }
   return found;
 }
-

@@ -20,11 +20,12 @@ const QUERIES: { kind: string; sql: string }[] = [
            where ${FILTER} and c.relkind in ('r','p','v','m','S','f') and c.relname <> all($2::text[])`,
   },
   {
+    // The default is appended in schemaFingerprint: a constant default by its value, so that '{}'::t[] and ARRAY[]::t[] match.
     kind: 'column',
-    sql: `select format('%s.%s.%s %s%s%s%s', n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
-                  case when a.attnotnull then ' not null' else '' end,
-                  coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), ''),
-                  case when a.attidentity <> '' then ' identity ' || a.attidentity::text when a.attgenerated <> '' then ' generated' else '' end) as line
+    sql: `select format('%s.%s.%s %s%s', n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+                  case when a.attnotnull then ' not null' else '' end) as line,
+                  pg_get_expr(d.adbin, d.adrelid) as default_expr,
+                  case when a.attidentity <> '' then ' identity ' || a.attidentity::text when a.attgenerated <> '' then ' generated' else '' end as suffix
             from pg_attribute a
             join pg_class c on c.oid = a.attrelid
             join pg_namespace n on n.oid = c.relnamespace
@@ -130,6 +131,27 @@ const QUERIES: { kind: string; sql: string }[] = [
   },
 ];
 
+/** SQL value functions: keywords whose value changes (CURRENT_DATE), so a default using one is not a constant. */
+const SQL_VALUE_FUNCTION = /\b(current_date|current_time|current_timestamp|localtime|localtimestamp|current_user|session_user|user|current_role|current_catalog|current_schema)\b/i;
+
+/** A default that is a constant: literals, ARRAY[…] and casts, no function call (a call may be volatile or have effects). */
+function constantExpression(expression: string): boolean {
+  const code = expression.replace(/'(?:[^']|'')*'/g, "''");
+  return !/[A-Za-z_][\w$]*\s*\(/.test(code) && !SQL_VALUE_FUNCTION.test(code);
+}
+
+/** A default as the fingerprint compares it: a constant by its value (evaluated by the server), anything else as written. */
+async function defaultOf(client: pg.ClientBase, expression: string): Promise<string> {
+  if (!constantExpression(expression)) return ` default ${expression}`;
+  try {
+    const { rows } = await client.query<{ value: string | null }>(`select (${expression})::text as value`);
+    const value = rows[0]!.value;
+    return ` default = ${value === null ? 'null' : `'${value.replace(/'/g, "''")}'`}`;
+  } catch {
+    return ` default ${expression}`;
+  }
+}
+
 /** Sorted lines, each `kind: description`. Two equal fingerprints mean the same schema. */
 export async function schemaFingerprint(client: pg.ClientBase): Promise<string[]> {
   const lines: string[] = [];
@@ -137,8 +159,11 @@ export async function schemaFingerprint(client: pg.ClientBase): Promise<string[]
     const params: unknown[] = [];
     if (sql.includes('$1')) params.push(EXCLUDED_SCHEMAS);
     if (sql.includes('$2')) params.push(EXCLUDED_TABLES);
-    const result = await client.query<{ line: string }>(sql, params);
-    for (const row of result.rows) lines.push(`${kind}: ${row.line}`);
+    const result = await client.query<{ line: string; default_expr?: string | null; suffix?: string }>(sql, params);
+    for (const row of result.rows) {
+      const defaultText = row.default_expr ? await defaultOf(client, row.default_expr) : '';
+      lines.push(`${kind}: ${row.line}${defaultText}${row.suffix ?? ''}`);
+    }
   }
   return lines.sort();
 }

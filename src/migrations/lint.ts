@@ -1,11 +1,15 @@
-// Runs the compatibility lint rules over the SQL of one migration, statement by
-// statement, tracking what the migration created, its transaction state and
-// its lock_timeout. Pure: the SQL is read by the caller.
+// Runs the lint rules over the SQL of one migration, statement by statement,
+// tracking what the migration created, the transaction block each statement
+// runs in (transactions.ts), the locks held in it (locks.ts), its lock_timeout,
+// and the SQL inside DO blocks and the routines it calls (plpgsql.ts).
+// Pure: the SQL is read by the caller.
 import type { LintedFile, LintHit, SqlSource } from './types';
 import { LINT_RULES } from './rules';
-import { isConcurrent } from './rules/concurrently-in-transaction';
-import type { LintRule } from './rules/rule';
-import { parseStatements, shorten, SqlParseError, type ParsedStatement } from './sql';
+import type { LintRule, StatementContext } from './rules/rule';
+import { classifyStatement, locksOf, stronger, type LockMode } from './locks';
+import { calledRoutines, doBlockBody, routineDefinition, type RoutineBody } from './plpgsql';
+import { parseStatements, qualifiedName, relationName, shorten, SqlParseError, type AstNode, type ParsedStatement } from './sql';
+import { transactionModel, type StatementTransaction } from './transactions';
 import { lineAt } from './tools/code-text';
 
 const SUPPRESSION = /--\s*continuity-ignore\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)(?:\s*:\s*(\S.*?))?\s*$/gim;
@@ -15,9 +19,18 @@ interface Suppression {
   reason?: string;
 }
 
-/** Statements PostgreSQL refuses inside a transaction block (Flyway runs a file of only these outside one). */
-function nonTransactional(statement: ParsedStatement): boolean {
-  return isConcurrent(statement) || ['VacuumStmt', 'CreatedbStmt', 'DropdbStmt'].includes(statement.kind);
+/**
+ * What the earlier migrations of a set did that later ones depend on: CHECK
+ * (col IS NOT NULL) constraints and whether they were validated, and the
+ * routines they created (a later migration may call them).
+ */
+export interface SetHistory {
+  notNullChecks: Map<string, { table: string; column: string; validated: boolean }>;
+  routines: Map<string, () => RoutineBody>;
+}
+
+export function newSetHistory(): SetHistory {
+  return { notNullChecks: new Map(), routines: new Map() };
 }
 
 /**
@@ -38,18 +51,190 @@ function suppressionsByStatement(sql: string, statements: ParsedStatement[]): Ma
   return result;
 }
 
-function setsLockTimeout(statement: ParsedStatement): boolean | undefined {
+/** The lock_timeout a statement sets: a non-zero value, zero (disabled), or undefined when it does not set it; `local` for SET LOCAL. */
+function setsLockTimeout(statement: ParsedStatement): { enabled: boolean; local: boolean } | undefined {
   const { kind, node } = statement;
   if (kind === 'VariableSetStmt' && node.name === 'lock_timeout') {
-    if (node.kind !== 'VAR_SET_VALUE') return false; // RESET / SET DEFAULT
+    const local = node.is_local === true;
+    if (node.kind !== 'VAR_SET_VALUE') return { enabled: false, local }; // RESET / SET DEFAULT
     const value = node.args?.[0]?.A_Const;
     // The parser omits zero values: `ival: {}` is 0, which disables the timeout.
-    if (value?.ival !== undefined) return (value.ival.ival ?? 0) !== 0;
-    if (value?.sval !== undefined) return !/^\s*0\s*(ms|s|min)?\s*$/i.test(value.sval.sval ?? '0');
-    return true;
+    if (value?.ival !== undefined) return { enabled: (value.ival.ival ?? 0) !== 0, local };
+    if (value?.sval !== undefined) return { enabled: !/^\s*0\s*(ms|s|min)?\s*$/i.test(value.sval.sval ?? '0'), local };
+    return { enabled: true, local };
   }
-  if (kind === 'SelectStmt' && /set_config\s*\(\s*'lock_timeout'\s*,\s*'[1-9]/i.test(statement.text)) return true;
+  const setConfig = /set_config\s*\(\s*'lock_timeout'\s*,\s*'([^']*)'\s*,\s*(true|false)/i.exec(statement.text);
+  if (kind === 'SelectStmt' && setConfig) return { enabled: !/^\s*0\s*(ms|s|min)?\s*$/i.test(setConfig[1]!), local: setConfig[2]!.toLowerCase() === 'true' };
   return undefined;
+}
+
+/** The view, routine or type a statement creates, by name, if it creates one. */
+function createdName(statement: ParsedStatement): string | undefined {
+  const { kind, node } = statement;
+  if (kind === 'ViewStmt') return relationName(node.view);
+  if (kind === 'CreateTableAsStmt' && node.objtype === 'OBJECT_MATVIEW') return relationName(node.into?.rel);
+  if (kind === 'CreateFunctionStmt') return qualifiedName(node.funcname);
+  if (kind === 'CreateEnumStmt') return qualifiedName(node.typeName);
+  if (kind === 'CreateDomainStmt') return qualifiedName(node.domainname);
+  if (kind === 'CompositeTypeStmt') return relationName(node.typevar);
+  return undefined;
+}
+
+/** `CHECK (col IS NOT NULL)`: the column it proves non-null. */
+function notNullCheckColumn(constraint: AstNode): string | undefined {
+  const test = constraint?.raw_expr?.NullTest;
+  if (constraint?.contype !== 'CONSTR_CHECK' || test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = test.arg?.ColumnRef?.fields ?? [];
+  return fields.length === 1 ? fields[0]?.String?.sval : undefined;
+}
+
+/** The state of one migration as its statements run. */
+class MigrationState {
+  readonly tables = new Set<string>();
+  readonly indexes = new Set<string>();
+  readonly views = new Set<string>();
+  readonly types = new Set<string>();
+  readonly routines = new Set<string>();
+  lockTimeout = false;
+  /** A lock_timeout set with SET LOCAL, which ends with its transaction block. */
+  localLockTimeout = false;
+  readonly held = new Map<string, LockMode>();
+  readonly notValidInBlock = new Map<string, string>();
+  /** Views, routines and types the rest of the current source creates (a drop followed by a create replaces). */
+  createdLater: ReadonlySet<string> = new Set();
+
+  constructor(readonly history: SetHistory) {}
+
+  endBlock(): void {
+    this.held.clear();
+    this.notValidInBlock.clear();
+    this.localLockTimeout = false;
+  }
+
+  /** What a statement changes for the statements after it. */
+  record(statement: ParsedStatement): void {
+    const { kind, node } = statement;
+    if (kind === 'CreateStmt') this.tables.add(relationName(node.relation));
+    else if (kind === 'CreateTableAsStmt') (node.objtype === 'OBJECT_MATVIEW' ? this.views : this.tables).add(relationName(node.into?.rel));
+    else if (kind === 'ViewStmt' && !node.replace) this.views.add(relationName(node.view));
+    else if (kind === 'IndexStmt' && node.idxname) this.indexes.add(node.relation?.schemaname ? `${node.relation.schemaname}.${node.idxname}` : node.idxname);
+    else if (kind === 'CreateEnumStmt') this.types.add(qualifiedName(node.typeName));
+    else if (kind === 'CreateDomainStmt') this.types.add(qualifiedName(node.domainname));
+    else if (kind === 'CompositeTypeStmt') this.types.add(relationName(node.typevar)); else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE' && this.tables.has(relationName(node.relation))) this.tables.add(node.newname);
+    const routine = routineDefinition(statement);
+    if (routine) {
+      this.routines.add(routine.name);
+      this.history.routines.set(routine.name, routine.body);
+    }
+    for (const { table, constraint } of this.addedConstraints(statement)) {
+      const column = notNullCheckColumn(constraint);
+      if (column && constraint.conname) this.history.notNullChecks.set(constraint.conname, { table, column, validated: !constraint.skip_validation });
+      if (constraint.skip_validation && constraint.conname) this.notValidInBlock.set(constraint.conname, table);
+    }
+    if (kind === 'AlterTableStmt') {
+      for (const c of node.cmds ?? []) {
+        const cmd = c.AlterTableCmd ?? {};
+        const check = cmd.subtype === 'AT_ValidateConstraint' ? this.history.notNullChecks.get(cmd.name) : undefined;
+        if (check) check.validated = true;
+      }
+    }
+    const timeout = setsLockTimeout(statement);
+    if (timeout?.local) this.localLockTimeout = timeout.enabled;
+    else if (timeout) {
+      this.lockTimeout = timeout.enabled;
+      this.localLockTimeout = false;
+    }
+  }
+
+  addedConstraints(statement: ParsedStatement): { table: string; constraint: AstNode }[] {
+    if (statement.kind !== 'AlterTableStmt') return [];
+    const table = relationName(statement.node.relation);
+    return (statement.node.cmds ?? [])
+      .map((c: AstNode) => c.AlterTableCmd ?? {})
+      .filter((cmd: AstNode) => cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint)
+      .map((cmd: AstNode) => ({ table, constraint: cmd.def.Constraint }));
+  }
+
+  provenNotNull(table: string, column: string): boolean {
+    const last = (name: string) => name.slice(name.lastIndexOf('.') + 1);
+    return [...this.history.notNullChecks.values()].some((c) => c.validated && c.column === column && last(c.table) === last(table));
+  }
+}
+
+interface Emit {
+  (rule: LintRule, message: string, line: number, statement: ParsedStatement, index: number): void;
+}
+
+function contextOf(state: MigrationState, statement: ParsedStatement, transaction: StatementTransaction, body?: string): StatementContext {
+  const kinds = classifyStatement(statement);
+  return {
+    statement,
+    transaction,
+    lockTimeoutSet: state.lockTimeout || (state.localLockTimeout && transaction.block !== 'none'),
+    kinds,
+    locks: locksOf(kinds),
+    held: state.held,
+    notValidInBlock: state.notValidInBlock,
+    created: { tables: state.tables, indexes: state.indexes, views: state.views, types: state.types, routines: state.routines },
+    provenNotNull: (table, column) => state.provenNotNull(table, column),
+    createdLater: state.createdLater,
+    ...(body ? { body } : {}),
+  };
+}
+
+function applyRules(rules: LintRule[], context: StatementContext, line: number, index: number, emit: Emit): void {
+  for (const rule of rules) for (const message of rule.check(context)) emit(rule, message, line, context.statement, index);
+}
+
+/**
+ * Lint one statement and what runs with it: the statements of a DO block, and
+ * of routines it calls that this or an earlier migration of the set created.
+ */
+function lintStatement(
+  rules: LintRule[],
+  state: MigrationState,
+  statement: ParsedStatement,
+  transaction: StatementTransaction,
+  line: number,
+  index: number,
+  emit: Emit,
+  notAnalysed: (line: number, reason: string) => void,
+): void {
+  const context = contextOf(state, statement, transaction);
+  applyRules(rules, context, line, index, emit);
+  const bodies: { what: string; body: RoutineBody }[] = [];
+  const block = doBlockBody(statement);
+  if (block) bodies.push({ what: 'DO block', body: block });
+  for (const name of calledRoutines(statement)) {
+    const body = state.history.routines.get(name);
+    if (body) bodies.push({ what: `${name}()`, body: body() });
+  }
+  for (const { what, body } of bodies) {
+    if (body.unreadable) notAnalysed(line, `${what}: ${body.unreadable}`);
+    for (const dynamic of body.dynamic) notAnalysed(line + dynamic - 1, `${what} runs dynamic SQL (EXECUTE) that cannot be read statically`);
+    for (const inner of body.statements) {
+      let parsed: ParsedStatement[];
+      try {
+        parsed = parseStatements(inner.sql);
+      } catch {
+        notAnalysed(line + inner.line - 1, `${what}: a statement of its body does not parse as SQL`);
+        continue;
+      }
+      for (const innerStatement of parsed) {
+        // A statement of the body runs where the outer one does; its own line is shown.
+        const innerLine = what === 'DO block' ? line + inner.line - 1 : line;
+        applyRules(rules, contextOf(state, innerStatement, transaction, what), innerLine, index, emit);
+        trackLocks(state, contextOf(state, innerStatement, transaction, what));
+        state.record(innerStatement);
+      }
+    }
+  }
+  trackLocks(state, context);
+}
+
+function trackLocks(state: MigrationState, context: StatementContext): void {
+  if (context.transaction.block === 'none') return;
+  for (const lock of context.locks) state.held.set(lock.relation, stronger(lock.mode, state.held.get(lock.relation) ?? 'ACCESS SHARE'));
 }
 
 /** Lint the SQL of one migration (several sources for a code migration's raw SQL strings). */
@@ -58,11 +243,12 @@ export function lintMigration(
   rules: LintRule[] = LINT_RULES,
   /** The sources already parsed (by parseStatementsBatch), index for index. */
   parsed?: (ParsedStatement[] | SqlParseError)[],
+  /** What earlier migrations of the same set did. */
+  history: SetHistory = newSetHistory(),
 ): LintedFile[] {
-  const createdTables = new Set<string>();
-  const createdIndexes = new Set<string>();
-  let lockTimeoutSet = false;
+  const state = new MigrationState(history);
   const files = new Map<string, LintedFile>();
+  const seen = new Set<string>();
 
   sources.forEach((source, sourceIndex) => {
     const file = files.get(source.path) ?? { path: source.path, statements: 0, hits: [] };
@@ -74,46 +260,39 @@ export function lintMigration(
       result = error instanceof SqlParseError ? error : new SqlParseError(String(error), 1);
     }
     // On a parse error, the statements before the failing one are still linted.
-    const failed = result instanceof SqlParseError;
     const statements = result instanceof SqlParseError ? result.statements : result;
     if (result instanceof SqlParseError) file.parseError ??= { line: source.line + result.line - 1, message: result.message };
     file.statements += statements.length;
     const suppressions = suppressionsByStatement(source.sql, statements);
-    let inTransaction =
-      source.transaction === 'always' ||
-      (source.transaction === 'multi-statement' && statements.length + (failed ? 1 : 0) > 1) ||
-      (source.transaction === 'flyway' && !statements.every(nonTransactional));
-
+    const transactions = transactionModel(statements, source.transaction, result instanceof SqlParseError ? 1 : 0);
+    const emit: Emit = (rule, message, line, statement, index) => {
+      const covering = suppressions.get(index)?.find((s) => s.rules.includes(rule.id));
+      // Several statements from one line (a schema-builder call) make one hit per rule and message.
+      const key = `${rule.id}\u0000${line}\u0000${message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const hit: LintHit = {
+        rule: rule.id,
+        severity: rule.severity,
+        category: rule.category,
+        path: source.path,
+        line,
+        message: covering && !covering.reason ? `${message} (continuity-ignore without a reason is not honoured)` : message,
+        statement: source.code ?? shorten(statement.text),
+        ...(covering?.reason ? { suppressed: covering.reason } : {}),
+      };
+      file.hits.push(hit);
+    };
+    const notAnalysed = (line: number, reason: string) => (file.notAnalysed ??= []).push({ line, reason });
     statements.forEach((statement, index) => {
-      const context = { statement, inTransaction, lockTimeoutSet, createdTables, createdIndexes };
-      for (const rule of rules) {
-        for (const message of rule.check(context)) {
-          const covering = suppressions.get(index)?.find((s) => s.rules.includes(rule.id));
-          const hit: LintHit = {
-            rule: rule.id,
-            severity: rule.severity,
-            path: source.path,
-            line: source.line + statement.line - 1,
-            message: covering && !covering.reason ? `${message} (continuity-ignore without a reason is not honoured)` : message,
-            statement: shorten(statement.text),
-            ...(covering?.reason ? { suppressed: covering.reason } : {}),
-          };
-          file.hits.push(hit);
-        }
-      }
-      // What this statement changes for the statements after it.
-      const { kind, node } = statement;
-      if (kind === 'CreateStmt') createdTables.add(node.relation?.relname ?? '');
-      else if (kind === 'CreateTableAsStmt') createdTables.add(node.into?.rel?.relname ?? '');
-      else if (kind === 'IndexStmt' && node.idxname) createdIndexes.add(node.idxname);
-      else if (kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE' && createdTables.has(node.relation?.relname)) createdTables.add(node.newname);
-      else if (kind === 'TransactionStmt') {
-        if (['TRANS_STMT_BEGIN', 'TRANS_STMT_START'].includes(node.kind)) inTransaction = true;
-        else if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK'].includes(node.kind)) inTransaction = false;
-      }
-      const lockTimeout = setsLockTimeout(statement);
-      if (lockTimeout !== undefined) lockTimeoutSet = lockTimeout;
+      const transaction = transactions[index]!;
+      state.createdLater = new Set(statements.slice(index + 1).map(createdName).filter((n): n is string => n !== undefined));
+      lintStatement(rules, state, statement, transaction, source.line + statement.line - 1, index, emit, notAnalysed);
+      state.record(statement);
+      if (transaction.endsBlock) state.endBlock();
     });
+    // The tool commits its transaction (or the implicit block ends) with the source.
+    if (transactions.at(-1)?.block !== 'explicit') state.endBlock();
   });
   return [...files.values()];
 }

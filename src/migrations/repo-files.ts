@@ -1,6 +1,7 @@
 // The files of a repository, listed once and read on demand. Monorepos are
 // walked below the root; dependency and build folders are left out.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 const SKIPPED_DIRECTORIES = new Set([
@@ -49,7 +50,7 @@ export async function listRepoFiles(root: string): Promise<RepoFiles> {
         if (!SKIPPED_DIRECTORIES.has(entry.name) && depth < MAX_DEPTH) queue.push({ dir: relative, depth: depth + 1 });
       } else if (entry.isFile()) {
         files.push(relative);
-        if (files.length > MAX_FILES) throw new RepoTooLargeError(`more than ${MAX_FILES} files under ${root}`);
+        if (files.length > MAX_FILES) throw new RepoTooLargeError(`more than ${MAX_FILES} files in the repository ${path.basename(root)}`);
       }
     }
   }
@@ -63,7 +64,12 @@ export async function listRepoFiles(root: string): Promise<RepoFiles> {
     read(relative) {
       let text = cache.get(relative);
       if (!text) {
-        text = readFile(path.join(root, relative), 'utf8');
+        // Migration files are small and many: one synchronous read costs far less than a trip through the thread pool.
+        try {
+          text = Promise.resolve(readFileSync(path.join(root, relative), 'utf8'));
+        } catch (error) {
+          text = Promise.reject(error);
+        }
         cache.set(relative, text);
       }
       return text;

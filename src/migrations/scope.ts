@@ -1,7 +1,6 @@
 // Which migrations a scan judges: with --since, those in files added after the
 // ref (for tools that keep several migrations in one file, also files changed
 // since); otherwise the newest N of each migration set (the policy's compatibility window).
-import path from 'node:path';
 import type { RepoFacts } from '../collectors/repo/facts';
 import type { Migration, MigrationSet, MigrationTool } from './types';
 
@@ -18,7 +17,8 @@ const SEVERAL_PER_FILE: ReadonlySet<MigrationTool> = new Set(['liquibase']);
 
 export function migrationsInScope(facts: RepoFacts, window: number): ScopedMigration[] {
   const { since } = facts;
-  return facts.sets.flatMap((set) => {
+  // A set that holds another set's migrations for another database is counted there.
+  return facts.sets.filter((set) => !set.variantOf && !set.autoMigration).flatMap((set) => {
     let chosen: Migration[];
     if (since) {
       const files = new Set(SEVERAL_PER_FILE.has(set.tool) ? [...since.added, ...since.modified] : since.added);
@@ -42,7 +42,15 @@ export function describeScope(facts: RepoFacts, count: number, window: number): 
   return count < window ? `all ${count} migration${count === 1 ? '' : 's'}` : `the newest ${window} migrations of each tool`;
 }
 
-/** A repository file as reports and SARIF show it: under the configured repository path. */
-export function repoPath(facts: { root: string }, file: string): string {
-  return facts.root === '.' ? file : path.posix.join(facts.root, file);
+/** A directory as answers show it: relative to the repository root, `.` for the root itself. */
+export function shownDirectory(directory: string): string {
+  return directory === '' ? '.' : directory;
+}
+
+/** Whether a migration is linted: PostgreSQL sets only, and not a changeset written for other databases only (Liquibase `dbms`). */
+export function linted(set: MigrationSet, migration: Migration): boolean {
+  if (set.dialect !== 'postgresql') return false;
+  const dialects = migration.dialects;
+  if (!dialects || dialects.length === 0) return true;
+  return dialects.some((d) => d === 'postgresql' || d === 'all') || (dialects.every((d) => d.startsWith('!')) && !dialects.includes('!postgresql'));
 }

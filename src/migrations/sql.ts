@@ -216,6 +216,12 @@ export function lastName(names: AstNode[] | undefined): string {
   return last?.String?.sval ?? '';
 }
 
+/** A RangeVar's name as the statement writes it: schema-qualified when it is. */
+export function relationName(relation: AstNode): string {
+  if (!relation?.relname) return '';
+  return relation.schemaname ? `${relation.schemaname}.${relation.relname}` : relation.relname;
+}
+
 /** The dotted name of a qualified name list. */
 export function qualifiedName(names: AstNode[] | undefined): string {
   return (names ?? []).map((n: AstNode) => n?.String?.sval ?? '?').join('.');

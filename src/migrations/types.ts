@@ -1,6 +1,10 @@
 // What a repository says about how its databases are migrated. Paths are
 // relative to the repository root, with forward slashes.
 import type { Severity } from '../model';
+import type { RuleCategory } from './rules/rule';
+import type { TransactionMode } from './transactions';
+
+export type { TransactionMode };
 
 /** The PostgreSQL major version whose grammar the linter parses with (libpg-query's major version). */
 export const PARSER_PG_MAJOR = 17;
@@ -12,21 +16,41 @@ export const MIGRATION_TOOLS = [
   'flyway',
   'liquibase',
   'dbmate',
+  'goose',
   'knex',
   'typeorm',
   'sequelize',
   'node-pg-migrate',
+  'db-migrate',
   'js-migrations',
   'prisma',
   'rails',
   'alembic',
   'django',
+  'sql-files',
   'gorm-automigrate',
   'sequelize-sync',
   'typeorm-synchronize',
   'hibernate-ddl-auto',
 ] as const;
 export type MigrationTool = (typeof MIGRATION_TOOLS)[number];
+
+/** Databases a migration set can be written for; only `postgresql` sets are linted. */
+export type Dialect =
+  | 'postgresql'
+  | 'mysql'
+  | 'mariadb'
+  | 'h2'
+  | 'hsqldb'
+  | 'oracle'
+  | 'sqlserver'
+  | 'sqlite'
+  | 'db2'
+  | 'derby'
+  | 'clickhouse'
+  | 'cockroachdb'
+  | 'snowflake'
+  | 'redshift';
 
 /**
  * How a migration can be undone: `present` is a real down/revert, `empty` a
@@ -42,18 +66,11 @@ export interface SqlSource {
   sql: string;
   /** 1-based line of `sql`'s first character in the file. */
   line: number;
-  /** Whether the tool runs this SQL in a transaction it opens itself. */
+  /** How the tool sends this SQL to PostgreSQL (transactions.ts). */
   transaction: TransactionMode;
+  /** The code this SQL was derived from (a schema-builder call such as `table.dropColumn('a')`), shown as evidence instead of the SQL. */
+  code?: string;
 }
-
-/**
- * `always`: the tool wraps the file in a transaction; `multi-statement`: the
- * file is sent as one simple query, which PostgreSQL runs as one implicit
- * transaction when it holds several statements; `flyway`: Flyway runs a file of
- * only non-transactional statements outside a transaction and refuses to mix;
- * `never`: only explicit BEGIN/COMMIT in the file count.
- */
-export type TransactionMode = 'always' | 'multi-statement' | 'flyway' | 'never';
 
 export interface Migration {
   /** Version or change name as the tool orders it. */
@@ -69,6 +86,8 @@ export interface Migration {
   notAnalysed?: string;
   /** Round-trip verification: the SQL to run up and down, for tools verify-migrations supports. */
   runnable?: { up: string; down?: string };
+  /** A changeset written for other databases only (Liquibase `dbms`): not linted. */
+  dialects?: string[];
 }
 
 export interface MigrationSet {
@@ -84,11 +103,21 @@ export interface MigrationSet {
   /** Oldest first, in the tool's order. */
   migrations: Migration[];
   notes: string[];
+  /** The database the migrations are written for (dialects.ts); only PostgreSQL sets are linted. */
+  dialect: Dialect;
+  /** How the dialect was decided: a folder name, a configuration file, the files' syntax, or the default. */
+  dialectSource: string;
+  /** The directory of the set that holds the same migrations for PostgreSQL (or another database): this one is counted there, once. */
+  variantOf?: string;
 }
+
+/** A set as a tool detector finds it, before its dialect is decided (dialects.ts). */
+export type DetectedSet = Omit<MigrationSet, 'dialect' | 'dialectSource' | 'variantOf'>;
 
 export interface LintHit {
   rule: string;
   severity: Severity;
+  category: RuleCategory;
   path: string;
   line: number;
   message: string;
@@ -103,4 +132,6 @@ export interface LintedFile {
   statements: number;
   hits: LintHit[];
   parseError?: { line: number; message: string };
+  /** SQL that runs but could not be read: dynamic EXECUTE in a DO block, a body in another language. */
+  notAnalysed?: { line: number; reason: string }[];
 }

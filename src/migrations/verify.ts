@@ -39,7 +39,8 @@ export interface RoundTripSet {
 }
 
 export interface MigrationRoundTripFacts {
-  root: string;
+  /** The repository's directory name (paths are relative to the repository root). */
+  name: string;
   postgresVersion: string;
   sets: RoundTripSet[];
 }
@@ -167,12 +168,12 @@ async function verifySet(sandbox: Sandbox, set: MigrationSet): Promise<RoundTrip
 }
 
 /** Round-trip every supported set on one embedded server, stopped (data directory removed) however this ends, the deadline included. */
-export async function verifyRoundTrips(root: string, sets: MigrationSet[], signal: AbortSignal): Promise<MigrationRoundTripFacts> {
+export async function verifyRoundTrips(name: string, sets: MigrationSet[], signal: AbortSignal): Promise<MigrationRoundTripFacts> {
   const supported = sets.filter((s) => ROUND_TRIP_TOOLS.includes(s.tool));
   const unsupported: RoundTripSet[] = sets
     .filter((s) => !ROUND_TRIP_TOOLS.includes(s.tool))
     .map((s) => ({ tool: s.tool, directory: s.directory, results: [], unsupported: `${s.tool} is not supported by verify-migrations (supported: ${ROUND_TRIP_TOOLS.join(', ')})` }));
-  if (supported.length === 0) return { root, postgresVersion: 'not started', sets: unsupported };
+  if (supported.length === 0) return { name, postgresVersion: 'not started', sets: unsupported };
   signal.throwIfAborted();
   const server = await startEmbeddedPostgres();
   const sandbox = new Sandbox(server, signal);
@@ -185,7 +186,7 @@ export async function verifyRoundTrips(root: string, sets: MigrationSet[], signa
       .finally(() => admin.end());
     const verified: RoundTripSet[] = [];
     for (const set of supported) verified.push(await verifySet(sandbox, set));
-    return { root, postgresVersion: version, sets: [...verified, ...unsupported] };
+    return { name, postgresVersion: version, sets: [...verified, ...unsupported] };
   } finally {
     await sandbox.close().catch(() => undefined);
     await server.stop();

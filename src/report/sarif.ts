@@ -17,7 +17,7 @@ interface SarifRule {
   help: { text: string };
   helpUri?: string;
   defaultConfiguration: { level: 'error' | 'warning' | 'note' };
-  properties: { severity: Severity; questionnaireRow?: string };
+  properties: { severity: Severity; questionnaireRow?: string; category?: string };
 }
 
 function level(severity: Severity): 'error' | 'warning' | 'note' {
@@ -55,7 +55,7 @@ export function renderSarif(scan: ScanResult): string {
         fullDescription: { text: rule.doc },
         help: { text: rule.doc },
         defaultConfiguration: { level: level(rule.severity) },
-        properties: { severity: rule.severity, questionnaireRow: 'compatibility' },
+        properties: { severity: rule.severity, questionnaireRow: 'compatibility', category: rule.category },
       });
     }
   }
@@ -95,6 +95,9 @@ export function renderSarif(scan: ScanResult): string {
     runs: [
       {
         tool: { driver: { name: 'continuity', version: TOOL_VERSION, informationUri: INFORMATION_URI, rules } },
+        // Locations are relative to the repository root; the root itself is left to the consumer (a code-scanning
+        // upload knows its checkout), so that no path of the machine that scanned appears in the log.
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The root of the scanned repository (the directory given to --repo).' } } },
         invocations: [{ executionSuccessful: true, startTimeUtc: scan.startedAt, endTimeUtc: scan.finishedAt }],
         results,
       },

@@ -107,7 +107,7 @@ describe('continuity scan without --config (the demo, what npm start runs)', () 
     const scan = JSON.parse(await readFile(path.join(cwd, 'out/scan.json'), 'utf8')) as ScanResult;
     const rows = questionnaireOf(scan.services[0]!);
     const answer = (row: string) => rows.find((r) => r.control === row)!.answer;
-    expect(answer('migrations')).toMatch(/^golang-migrate in .*bbq-inventory\/migrations: 5 migrations, newest 000005_inventory_reorder_level/);
+    expect(answer('migrations')).toMatch(/^golang-migrate in migrations: 5 migrations, newest 000005_inventory_reorder_level/);
     expect(answer('rollbacks')).toMatch(/^Partly: 4 of 5 migrations \(80%\) have a real down\/revert script/);
     expect(answer('compatibility')).toMatch(/^No: 1 of all 5 migrations .*add-not-null-column-without-default/);
     expect(answer('indexes')).toBe('Partly: 2 failing findings');

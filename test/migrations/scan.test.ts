@@ -38,9 +38,9 @@ describe('scan --repo', () => {
     const scan = await scanRepo(path.join(FIXTURE_REPOS, 'sqitch'));
     const rows = Object.fromEntries(questionnaireOf(scan.services[0]!).map((q) => [q.control, q]));
     expect(scan.services[0]!.name).toBe('sqitch');
-    expect(rows.migrations!.answer).toMatch(/^sqitch in .*fixtures\/repos\/sqitch\/db: 4 migrations, newest add_applicant_fk; applied by CI \(.*\.gitlab-ci\.yml:5: `sqitch deploy`\)\. Database tests: 2 sqitch verify scripts, 1 pgTAP test file, run in CI by/);
-    expect(rows.rollbacks!.answer).toBe('Partly: 3 of 4 migrations (75%) have a real down/revert script; without one: add_applicant_email (it has no down/revert script).');
-    expect(rows.compatibility!.answer).toMatch(/^No: 2 of all 4 migrations carry breaking changes \(e\.g\. add-not-null-column-without-default at .*add_applicant_email\.sql:3/);
+    expect(rows.migrations!.answer).toMatch(/^sqitch in db: 4 migrations, newest add_applicant_fk; applied by the deploy job deploy \(\.gitlab-ci\.yml:10: `sqitch deploy`; job deploy, stage deploy\)\. Database tests: 2 sqitch verify scripts, 1 pgTAP test file, run in CI by/);
+    expect(rows.rollbacks!.answer).toBe('Partly: 3 of 4 migrations (75%) have a real down/revert script; without one: add_applicant_email (no down/revert script).');
+    expect(rows.compatibility!.answer).toMatch(/^No: 1 of all 4 migrations break old or new application code \(e\.g\. add-not-null-column-without-default at db\/deploy\/add_applicant_email\.sql:3\)\. 1 migration would fail or lose data when applied \(e\.g\. concurrently-in-transaction at db\/deploy\/add_applicant_fk\.sql:4\)/);
     expect(rows.compatibility!.status).toBe('fail');
     expect(rows.compatibility!.details.some((d) => d.includes('concurrently-in-transaction'))).toBe(true);
     expect(rows.indexes!.answer).toMatch(/^Not assessed/);
@@ -57,7 +57,8 @@ describe('scan --repo', () => {
     expect(validate({ ...sarif, runs: [{ ...sarif.runs[0], results: [{ ruleId: 'x', level: 'fatal', message: {} }] }] })).toBe(false);
     const run = sarif.runs[0];
     const unique = run.results.find((r: { ruleId: string }) => r.ruleId === 'repo.migration-compatibility/add-unique-constraint');
-    expect(unique.locations[0].physicalLocation.artifactLocation.uri).toMatch(/db\/migrations\/20240104000000_unique_email\.sql$/);
+    expect(unique.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'db/migrations/20240104000000_unique_email.sql', uriBaseId: '%SRCROOT%' });
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBeUndefined();
     expect(unique.locations[0].physicalLocation.region.startLine).toBe(2);
     expect(run.tool.driver.rules[unique.ruleIndex].fullDescription.text).toContain('CREATE UNIQUE INDEX CONCURRENTLY');
     const suppressed = run.results.find((r: { ruleId: string }) => r.ruleId === 'repo.migration-compatibility/drop-column');
@@ -70,7 +71,7 @@ describe('scan --repo', () => {
     const failing = scan.services[0]!.findings.filter((f) => f.status === 'fail').length;
     expect(xml).toContain(`failures="${failing}"`);
     expect(xml.match(/<failure /g)!.length).toBe(failing);
-    expect(xml).toMatch(/<testcase classname="repo\.migration-compatibility\/rename-column" name="[^"]+" file="[^"]*000005_rename_total\.up\.sql" line="2">/);
+    expect(xml).toMatch(/<testcase classname="repo\.migration-compatibility\/rename-column" name="repo:services\/orders\/db\/migrations\/000005_rename_total\.up\.sql:2" file="services\/orders\/db\/migrations\/000005_rename_total\.up\.sql" line="2">/);
   });
 
   it('--since lints only the migrations added after the ref', async () => {
@@ -87,7 +88,7 @@ describe('scan --repo', () => {
     const scan = await scanRepo(dir, 'HEAD');
     const compatibility = scan.services[0]!.findings.filter((f) => f.checkId === 'repo.migration-compatibility');
     expect(compatibility.filter((f) => f.rule).map((f) => f.rule).sort()).toEqual(['drop-column', 'require-lock-timeout']);
-    expect(compatibility.find((f) => f.answerText)!.answerText).toMatch(/^No: 1 of the 1 migration added since HEAD carry breaking changes/);
+    expect(compatibility.find((f) => f.answerText)!.answerText).toMatch(/^No: 1 of the 1 migration added since HEAD break old or new application code/);
   });
 
   it('--since also lints changesets appended to an existing Liquibase changelog', async () => {

@@ -22,6 +22,8 @@ function roundTripSet(migrations: [string, string, string][]): MigrationSet {
     forwardOnly: false,
     autoMigration: false,
     notes: [],
+    dialect: 'postgresql',
+    dialectSource: 'test',
     migrations: migrations.map(([id, up, down]) => ({ id, up: `db/${id}.up.sql`, down: { status: 'present', path: `db/${id}.down.sql` }, sql: [], runnable: { up, down } })),
   };
 }
@@ -45,7 +47,7 @@ describe('verify-migrations', () => {
     const status = findings.find((f) => f.resource.endsWith('000003_add_status.down.sql'))!;
     expect(status.status).toBe('fail');
     expect(status.message).toContain('down did not restore the schema');
-    expect(status.evidence.map((e) => e.value)).toContain("column: public.orders.status text not null default 'new'::text");
+    expect(status.evidence.map((e) => e.value)).toContain("column: public.orders.status text not null default = 'new'");
     expect(findings.find((f) => f.resource.endsWith('000002_add_note.down.sql'))!.status).toBe('fail');
     expect(findings[0]!.message).toMatch(/^3 of 5 migrations round-trip/);
     // The embedded server's password never reaches the result.
@@ -82,6 +84,25 @@ describe('verify-migrations', () => {
       '6_composite': ['composite: public.pair (a integer, b text)'],
       '7_comment': ['comment: table public.orders: every order'],
     });
+  });
+
+  it('compares defaults by meaning: the same constant written two ways is restored, a different one is not', async () => {
+    const set = roundTripSet([
+      ['1_features', "create type feature as enum ('a', 'b'); create table plans (id int, features feature[] not null default '{}', price numeric default 0, created timestamptz default now())", 'drop table plans; drop type feature'],
+      ['2_drop_default', 'alter table plans alter column features drop default', 'alter table plans alter column features set default ARRAY[]::feature[]'],
+      ['3_price', 'alter table plans alter column price drop default', "alter table plans alter column price set default '0'::numeric"],
+      ['4_created', 'alter table plans alter column created drop default', "alter table plans alter column created set default clock_timestamp()"],
+      ['5_other', 'alter table plans alter column features drop default', "alter table plans alter column features set default '{a}'"],
+    ]);
+    const { sets } = await verifyRoundTrips('repo', [set], new AbortController().signal);
+    const outcomes = Object.fromEntries(sets[0]!.results.map((r) => [r.migration, r.outcome === 'not-restored' ? r.diff : r.outcome]));
+    expect(outcomes['1_features']).toBe('restored');
+    expect(outcomes['2_drop_default']).toBe('restored');
+    expect(outcomes['3_price']).toBe('restored');
+    // now() and clock_timestamp() give the same value only by accident: functions are compared as written.
+    expect(outcomes['4_created']).toEqual({ extra: ['column: public.plans.created timestamp with time zone default clock_timestamp()'], missing: ['column: public.plans.created timestamp with time zone default now()'] });
+    // Migration 2 left the column without a default: a down that sets one does not restore that.
+    expect(outcomes['5_other']).toEqual({ extra: ["column: public.plans.features feature[] not null default = '{a}'"], missing: ['column: public.plans.features feature[] not null'] });
   });
 
   it('stops the server and removes its data directory when the deadline passes mid-verification', async () => {

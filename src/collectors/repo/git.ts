@@ -12,14 +12,14 @@ export interface FilesChanged {
   modified: string[];
 }
 
-/** Files under `root` added or modified since `ref`, relative to root. */
-export async function filesChangedSince(root: string, ref: string): Promise<FilesChanged> {
+/** Files under `root` added or modified since `ref`, relative to root; errors name the repository by `name`, not by its path. */
+export async function filesChangedSince(root: string, ref: string, name: string): Promise<FilesChanged> {
   if (ref.startsWith('-')) throw new GitRefError(`"${ref}" is not a git ref`);
   const git = (args: string[]) => run('git', ['-C', root, ...args], { maxBuffer: 64 * 1024 * 1024 });
   try {
     await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   } catch {
-    throw new GitRefError(`"${ref}" is not a commit in the git repository at ${root}`);
+    throw new GitRefError(`"${ref}" is not a commit in the git repository ${name}`);
   }
   const [diff, untracked] = await Promise.all([
     git(['diff', '-z', '--name-status', '--relative', '--diff-filter=AM', '--no-renames', ref, '--']),

@@ -5,10 +5,9 @@ import type { ServiceCollector } from '../../engine/types';
 import type { RepoFacts } from './facts';
 import { filesChangedSince } from './git';
 
-/** The repository path as shown in reports: relative stays relative, with forward slashes. */
-export function displayRoot(repo: string): string {
-  const normal = path.normalize(repo).split(path.sep).join('/');
-  return normal === '' ? '.' : normal.replace(/\/$/, '');
+/** The repository as answers name it: its directory's name, never a path of the machine that scans it. */
+export function repositoryName(repo: string): string {
+  return path.basename(path.resolve(repo)) || 'repository';
 }
 
 export function createRepoCollector(options: { since?: string } = {}): ServiceCollector<'repo', RepoFacts> {
@@ -23,15 +22,16 @@ export function createRepoCollector(options: { since?: string } = {}): ServiceCo
         const { analyseRepository } = await import('../../migrations/detect');
         return {
           analysis: await analyseRepository(root),
-          since: options.since ? { ref: options.since, ...(await filesChangedSince(root, options.since)) } : undefined,
+          since: options.since ? { ref: options.since, ...(await filesChangedSince(root, options.since, repositoryName(root))) } : undefined,
         };
       });
       log.debug({ sets: analysis.sets.length, files: analysis.lint.length }, 'repository analysed');
       return {
-        root: displayRoot(service.repo!),
+        name: repositoryName(root),
         sets: analysis.sets,
         lint: analysis.lint,
         ci: analysis.ci,
+        startup: analysis.startup,
         pgTapTests: analysis.pgTapTests,
         ...(since ? { since } : {}),
       };

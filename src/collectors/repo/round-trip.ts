@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { ServiceCollector } from '../../engine/types';
 import type { MigrationRoundTripFacts } from '../../migrations/verify';
-import { displayRoot } from '.';
+import { repositoryName } from '.';
 
 export const roundTripCollector: ServiceCollector<'migrationRoundTrip', MigrationRoundTripFacts> = {
   kind: 'migrationRoundTrip',
@@ -16,6 +16,6 @@ export const roundTripCollector: ServiceCollector<'migrationRoundTrip', Migratio
     ]);
     const repo = await listRepoFiles(path.resolve(service.repo!));
     const sets = await detectMigrations(repo);
-    return verifyRoundTrips(displayRoot(service.repo!), sets, signal);
+    return verifyRoundTrips(repositoryName(service.repo!), sets, signal);
   },
 };

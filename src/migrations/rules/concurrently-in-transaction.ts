@@ -1,21 +1,22 @@
-import type { ParsedStatement } from '../sql';
+import type { TransactionBlock } from '../transactions';
 import type { LintRule } from './rule';
 
-/** CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY, which PostgreSQL refuses inside a transaction block. */
-export function isConcurrent({ kind, node }: ParsedStatement): boolean {
-  if (kind === 'IndexStmt') return node.concurrent === true;
-  if (kind === 'DropStmt') return node.removeType === 'OBJECT_INDEX' && node.concurrent === true;
-  if (kind === 'ReindexStmt') return (node.params ?? []).some((p: { DefElem?: { defname?: string } }) => p.DefElem?.defname === 'concurrently');
-  return false;
-}
+const WHERE: Record<Exclude<TransactionBlock, 'none'>, string> = {
+  tool: 'in the transaction the migration tool opens',
+  implicit: 'in the implicit transaction of a query of several statements (the tool sends the file as one query)',
+  explicit: 'inside BEGIN … COMMIT',
+};
 
 export default {
   id: 'concurrently-in-transaction',
-  title: 'CONCURRENTLY inside a transaction',
+  title: 'Statement that cannot run in a transaction block runs in one',
   severity: 'high',
-  flags: '`CREATE/DROP INDEX CONCURRENTLY`, `REINDEX CONCURRENTLY` in a transaction (explicit BEGIN or the tool\'s own)',
-  doc: 'CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY cannot run inside a transaction block, so the migration fails at deploy time. Put the statement alone in its own migration and turn the tool\'s transaction off for it (dbmate `-- migrate:up transaction:false`, Flyway `executeInTransaction=false`, Rails `disable_ddl_transaction!`, Knex `config = { transaction: false }`; golang-migrate and Prisma send a file as one query, which PostgreSQL runs as one implicit transaction when it holds several statements).',
-  check({ statement, inTransaction }) {
-    return inTransaction && isConcurrent(statement) ? ['runs CONCURRENTLY inside a transaction, which PostgreSQL refuses'] : [];
+  category: 'deploy',
+  flags: '`CREATE/DROP INDEX CONCURRENTLY`, `REINDEX CONCURRENTLY`, `DETACH PARTITION CONCURRENTLY`, `VACUUM`, `CREATE DATABASE` in a transaction block (explicit, the tool\'s, or the implicit one of a multi-statement query)',
+  doc: 'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, DETACH PARTITION CONCURRENTLY, VACUUM and CREATE/DROP DATABASE cannot run inside a transaction block, so the migration fails at deploy time. That includes the implicit block PostgreSQL opens for a query of several statements (golang-migrate, Prisma and dbmate `transaction:false` send a file as one query), even after a COMMIT in it. Put the statement alone in its own migration file and turn the tool\'s transaction off for it (dbmate `-- migrate:up transaction:false`, Flyway `executeInTransaction=false`, Rails `disable_ddl_transaction!`, Knex `config = { transaction: false }`).',
+  check({ kinds, transaction }) {
+    const refused = kinds.find((c) => c.kind.noTransactionBlock);
+    if (!refused || transaction.block === 'none') return [];
+    return [`runs ${refused.kind.title} ${WHERE[transaction.block]}, which PostgreSQL refuses`];
   },
 } satisfies LintRule;

@@ -1,24 +1,57 @@
-// The contract of a compatibility lint rule: one rule per file in this directory.
+// The contract of a lint rule: one rule per file in this directory.
 import type { Severity } from '../../model';
+import type { ClassifiedKind, LockMode, RelationLock } from '../locks';
 import type { AstNode, ParsedStatement } from '../sql';
+import { relationName } from '../sql';
+import type { StatementTransaction } from '../transactions';
 
-/** What a rule knows about the statement it looks at and what ran before it in the same migration. */
+/**
+ * What a rule's hit means for the running application and the deploy:
+ * - `compatibility`: old or new application code breaks (a dropped or renamed column, a type change, …);
+ * - `locking`: the statement blocks reads or writes, or rewrites the table, while it runs;
+ * - `deploy`: the migration fails, or does not do what it says, when it is applied;
+ * - `data-loss`: data is destroyed beyond what the statement names.
+ */
+export type RuleCategory = 'compatibility' | 'locking' | 'deploy' | 'data-loss';
+
+/** Objects created earlier in the same migration, named as written (schema-qualified when the SQL qualifies them). */
+export interface CreatedObjects {
+  tables: ReadonlySet<string>;
+  indexes: ReadonlySet<string>;
+  views: ReadonlySet<string>;
+  types: ReadonlySet<string>;
+  routines: ReadonlySet<string>;
+}
+
+/** What a rule knows about the statement it looks at and what ran before it. */
 export interface StatementContext {
   statement: ParsedStatement;
-  /** Whether the statement runs inside a transaction (tool default or explicit BEGIN). */
-  inTransaction: boolean;
-  /** Whether a non-zero lock_timeout was set earlier in this migration. */
+  /** The transaction block the statement runs in and what it does to it (transactions.ts). */
+  transaction: StatementTransaction;
+  /** Whether a non-zero lock_timeout is in effect for this statement. */
   lockTimeoutSet: boolean;
-  /** Tables created earlier in this migration: changes to them cannot break running code. */
-  createdTables: ReadonlySet<string>;
-  /** Indexes created earlier in this migration. */
-  createdIndexes: ReadonlySet<string>;
+  /** The statement kinds of the lock table this statement is (one per ALTER TABLE subcommand). */
+  kinds: ClassifiedKind[];
+  /** The relation locks the statement takes, strongest per relation. */
+  locks: RelationLock[];
+  /** Locks held from earlier statements of the same transaction block, strongest per relation. */
+  held: ReadonlyMap<string, LockMode>;
+  /** Constraints added NOT VALID earlier in the same transaction block: name -> table. */
+  notValidInBlock: ReadonlyMap<string, string>;
+  created: CreatedObjects;
+  /** Whether a validated CHECK (column IS NOT NULL) proves `table.column` holds no NULL (this or an earlier migration of the set). */
+  provenNotNull(table: string, column: string): boolean;
+  /** Views, routines and types that later statements of the same file create again. */
+  createdLater: ReadonlySet<string>;
+  /** Set when the statement runs inside a DO block or a routine the migration calls. */
+  body?: string;
 }
 
 export interface LintRule {
   id: string;
   title: string;
   severity: Severity;
+  category: RuleCategory;
   /** What the rule flags, in one line (the rule table of docs/migrations.md). */
   flags: string;
   /** Why the change is unsafe and what to do instead (shown in docs and SARIF help). */
@@ -27,22 +60,31 @@ export interface LintRule {
   check(context: StatementContext): string[];
 }
 
-/** The table a RangeVar names, as tracked in createdTables. */
-export function tableName(relation: AstNode): string {
-  return relation?.relname ?? '';
+/** The last part of a possibly qualified name. */
+function unqualified(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
 }
 
-/** The AlterTableCmd bodies of an ALTER TABLE statement, or none for other statements. */
+/** Whether `name` is among `names`; a qualified and an unqualified name match on their last part. */
+export function namedIn(names: ReadonlySet<string>, name: string): boolean {
+  if (names.has(name)) return true;
+  const last = unqualified(name);
+  for (const known of names) if (unqualified(known) === last && (!known.includes('.') || !name.includes('.'))) return true;
+  return false;
+}
+
+/** Whether the relation existed before this migration (it was not created earlier in it). */
+export function existing(context: StatementContext, relation: string): boolean {
+  const { tables, indexes, views } = context.created;
+  return relation !== '' && !namedIn(tables, relation) && !namedIn(indexes, relation) && !namedIn(views, relation);
+}
+
+/** The AlterTableCmd bodies of an ALTER TABLE statement on a table, or none for other statements. */
 export function alterTableCommands(context: StatementContext): { table: string; cmd: AstNode }[] {
   const { kind, node } = context.statement;
   if (kind !== 'AlterTableStmt' || (node.objtype && node.objtype !== 'OBJECT_TABLE')) return [];
-  const table = tableName(node.relation);
+  const table = relationName(node.relation);
   return (node.cmds ?? []).map((c: AstNode) => ({ table, cmd: c.AlterTableCmd ?? {} }));
-}
-
-/** Whether the table existed before this migration (it was not created earlier in it). */
-export function existing(context: StatementContext, table: string): boolean {
-  return !context.createdTables.has(table);
 }
 
 /** Column constraints of a ColumnDef, as Constraint bodies. */
@@ -69,8 +111,10 @@ export function addedConstraints(context: StatementContext): AddedConstraint[] {
   });
 }
 
-/** The serial type (serial, serial8, bigserial, ...) of a ColumnDef, whose nextval() default fills every row. */
-export function serialType(column: AstNode): string | undefined {
-  const type = String(column?.typeName?.names?.at(-1)?.String?.sval ?? '');
-  return /serial\d?$/.test(type) ? type : undefined;
+/** The names an object list of a DROP statement holds (`a.b`, functions without their arguments). */
+export function droppedNames(node: AstNode): string[] {
+  return (node.objects ?? []).map((o: AstNode) => {
+    const names = o.List?.items ?? o.ObjectWithArgs?.objname ?? o.TypeName?.names ?? (o.String ? [o] : []);
+    return names.map((n: AstNode) => n.String?.sval ?? '?').join('.');
+  });
 }

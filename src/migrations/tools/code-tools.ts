@@ -1,9 +1,9 @@
-// Tools whose migrations are code: JavaScript/TypeScript frameworks exporting
-// up and down, Rails, Alembic and Django; and ORM schema sync at start-up.
-import { dirOf, type RepoFiles } from '../repo-files';
-import type { DownStatus, Migration, MigrationSet, MigrationTool, SqlSource, TransactionMode } from '../types';
-import { groupBy } from '../../util';
-import { functionBody, lineAt, rawSqlLiterals, strippedCode } from './code-text';
+// Tools whose migrations are code: Rails, Alembic and Django (JavaScript and
+// TypeScript in js-migrations.ts); and ORM schema sync at start-up.
+import type { RepoFiles } from '../repo-files';
+import type { DownStatus, Migration, DetectedSet, MigrationTool, SqlSource, TransactionMode } from '../types';
+import { lineAt, rawSqlLiterals, strippedCode } from './code-text';
+import { detectJavaScript } from './js-migrations';
 import { setsByDirectory } from './sets';
 
 function sqlSources(path: string, text: string, body: { text: string; start: number } | undefined, call: RegExp, transaction: TransactionMode) {
@@ -17,54 +17,6 @@ function sqlSources(path: string, text: string, body: { text: string; start: num
 
 function notAnalysedNote(parts: string[]): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined;
-}
-
-// ---- JavaScript / TypeScript ------------------------------------------------------
-
-const JS_FILE = /\.(c|m)?(j|t)s$/;
-const JS_UP = /(exports\.up\s*=\s*(async\s*)?(function\s*\w*)?|export\s+(async\s+)?function\s+up\s*|export\s+const\s+up\s*=\s*(async\s*)?|(public\s+)?(async\s+)?\bup\s*(?=\()|\bup\s*:\s*(async\s*)?(function\s*)?)/;
-const JS_DOWN = /(exports\.down\s*=\s*(async\s*)?(function\s*\w*)?|export\s+(async\s+)?function\s+down\s*|export\s+const\s+down\s*=\s*(async\s*)?|(public\s+)?(async\s+)?\bdown\s*(?=\()|\bdown\s*:\s*(async\s*)?(function\s*)?)/;
-const JS_RAW_CALL = /\.(?:raw|query|execute|sql|unsafe|\$executeRawUnsafe|\$queryRawUnsafe)\s*\(/g;
-// `alter()` ends in a parenthesis, where \b would need a word character after it.
-const JS_BUILDER_CALL = /\.(dropColumns?\b|renameColumn\b|dropTable\w*|renameTable\b|alterColumn\b|changeColumn\b|removeColumn\b|setNullable\b|alter\(\))/g;
-
-function jsTool(text: string): { tool: MigrationTool; transaction: TransactionMode } {
-  if (/MigrationInterface|QueryRunner/.test(text)) return { tool: 'typeorm', transaction: /\btransaction\s*=\s*false/.test(text) ? 'never' : 'always' };
-  if (/\bpgm\b|MigrationBuilder/.test(text)) return { tool: 'node-pg-migrate', transaction: /pgm\.noTransaction\(\)/.test(text) ? 'never' : 'always' };
-  if (/queryInterface/.test(text)) return { tool: 'sequelize', transaction: 'never' };
-  if (/\bknex\b|Knex/.test(text)) return { tool: 'knex', transaction: /config\s*=\s*\{[^}]*transaction\s*:\s*false/.test(text) ? 'never' : 'always' };
-  return { tool: 'js-migrations', transaction: 'never' };
-}
-
-function jsDown(text: string): Migration['down'] {
-  const body = functionBody(text, JS_DOWN);
-  if (!body) return { status: 'missing' };
-  const code = strippedCode(body.text);
-  if (/^throw|^\{?throw/.test(code)) return { status: 'irreversible', detail: 'down throws' };
-  const nothing = code === '' || code === '{}' || /^(return;?|returnPromise\.resolve\(\);?|Promise\.resolve\(\)|returnnull;?|\{\}|undefined)$/.test(code);
-  return { status: nothing ? 'empty' : 'present' };
-}
-
-async function javascript(repo: RepoFiles): Promise<MigrationSet[]> {
-  const candidates = repo.files.filter((f) => JS_FILE.test(f) && !f.endsWith('.d.ts') && !/\.(test|spec)\./.test(f) && /(^|\/)migrations?(\/|$)/.test(dirOf(f)));
-  const found: { tool: MigrationTool; migration: Migration }[] = [];
-  for (const path of candidates) {
-    const text = await repo.read(path);
-    const up = functionBody(text, JS_UP);
-    if (!up) continue;
-    const { tool, transaction } = jsTool(text);
-    const { sql, unreadable } = sqlSources(path, text, up, JS_RAW_CALL, transaction);
-    const builderCalls = [...up.text.matchAll(JS_BUILDER_CALL)].map((m) => m[1]);
-    const notAnalysed = notAnalysedNote([
-      ...(unreadable > 0 ? [`${unreadable} raw query call(s) with SQL built at run time`] : []),
-      ...(builderCalls.length > 0 ? [`schema-builder calls not linted: ${[...new Set(builderCalls)].join(', ')}`] : []),
-    ]);
-    found.push({
-      tool,
-      migration: { id: path.split('/').pop()!.replace(JS_FILE, ''), up: path, down: { ...jsDown(text), path }, sql, ...(notAnalysed ? { notAnalysed } : {}) },
-    });
-  }
-  return [...groupBy(found, (f) => f.tool)].flatMap(([tool, entries]) => setsByDirectory(tool, entries.map((e) => e.migration)));
 }
 
 // ---- Rails ----------------------------------------------------------------------
@@ -87,12 +39,12 @@ function railsDslCalls(code: string): string[] {
   return [...new Set(calls.filter((call) => !RUBY_NOT_DSL.has(call)))];
 }
 
-async function rails(repo: RepoFiles): Promise<MigrationSet[]> {
+async function rails(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.files.filter((f) => /(^|\/)db\/migrate\/\d+_[^/]+\.rb$/.test(f));
   const migrations = await Promise.all(
     files.map(async (path): Promise<Migration> => {
       const text = await repo.read(path);
-      const transaction: TransactionMode = /disable_ddl_transaction!/.test(text) ? 'never' : 'always';
+      const transaction: TransactionMode = /disable_ddl_transaction!/.test(text) ? 'implicit' : 'tool';
       const change = rubyMethod(text, 'change');
       const up = rubyMethod(text, 'up') ?? change;
       const down = rubyMethod(text, 'down');
@@ -160,14 +112,14 @@ function pythonDown(body: string | undefined): Migration['down'] {
   return { status: code === '' || /^(pass|\.\.\.)$/.test(code) ? 'empty' : 'present' };
 }
 
-async function alembic(repo: RepoFiles): Promise<MigrationSet[]> {
+async function alembic(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f));
   const found: Migration[] = [];
   for (const path of files) {
     const text = await repo.read(path);
     if (!/^revision\s*[:=]/m.test(text) || !/def upgrade\s*\(/.test(text)) continue;
     const up = pythonFunction(text, 'upgrade');
-    const { sql, unreadable } = sqlSources(path, text, up, /\bop\.execute\s*\(/g, 'always');
+    const { sql, unreadable } = sqlSources(path, text, up, /\bop\.execute\s*\(/g, 'tool');
     const operations = [...new Set([...(up?.text ?? '').matchAll(/\bop\.(\w+)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'execute');
     const notAnalysed = notAnalysedNote([
       ...(operations.length > 0 ? [`Alembic operations not linted (only SQL passed to op.execute is): ${operations.map((o) => `op.${o}`).join(', ')}`] : []),
@@ -184,7 +136,7 @@ async function alembic(repo: RepoFiles): Promise<MigrationSet[]> {
   return setsByDirectory('alembic', found);
 }
 
-async function django(repo: RepoFiles): Promise<MigrationSet[]> {
+async function django(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.files.filter((f) => /(^|\/)migrations\/\d{4}_[^/]+\.py$/.test(f));
   const found: Migration[] = [];
   for (const path of files) {
@@ -197,7 +149,7 @@ async function django(repo: RepoFiles): Promise<MigrationSet[]> {
       runSql.some((s) => !/reverse_sql\s*=/.test(s.split(/\)\s*,?\s*\n\s*(migrations\.|\])/)[0]!)) ||
       runPython.some((s) => !/reverse_code\s*=|RunPython\s*\(\s*\w+\s*,\s*\w+/.test(s.split(/\)\s*,?\s*\n/)[0]!));
     const noop = /reverse_(sql|code)\s*=\s*migrations\.Run(SQL|Python)\.noop/.test(text);
-    const transaction: TransactionMode = /^\s*atomic\s*=\s*False/m.test(text) ? 'never' : 'always';
+    const transaction: TransactionMode = /^\s*atomic\s*=\s*False/m.test(text) ? 'autocommit' : 'tool-per-statement';
     const { literals, unreadable } = rawSqlLiterals(text, /RunSQL\s*\(\s*(?:sql\s*=\s*)?/g);
     const operations = [...new Set([...text.matchAll(/\bmigrations\.([A-Z]\w*)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'RunSQL');
     const notAnalysed = notAnalysedNote([
@@ -228,13 +180,16 @@ const AUTO_MIGRATION: { tool: MigrationTool; files: RegExp; pattern: RegExp; wha
   { tool: 'hibernate-ddl-auto', files: /\.(properties|ya?ml)$/, pattern: /(ddl-auto|hbm2ddl\.auto)\s*[:=]\s*(update|create|create-drop)\b/, what: 'Hibernate ddl-auto' },
 ];
 
-async function autoMigration(repo: RepoFiles): Promise<MigrationSet[]> {
-  const sets: MigrationSet[] = [];
+async function autoMigration(repo: RepoFiles): Promise<DetectedSet[]> {
+  const sets: DetectedSet[] = [];
   for (const { tool, files, pattern, what } of AUTO_MIGRATION) {
     for (const path of repo.files.filter((f) => files.test(f) && !/(^|\/)(test|tests|__tests__|spec)\//.test(f) && !/\.(test|spec)\./.test(f))) {
       const text = await repo.read(path);
       const match = pattern.exec(text);
       if (!match) continue;
+      // A switch around the call (an environment variable, a flag) makes it conditional: say so, it is still schema sync.
+      const before = text.slice(0, match.index).split('\n').slice(-6).join('\n');
+      const condition = [...before.matchAll(/\bif\s*\(?([^{\n]*(Getenv|getenv|process\.env|ENV\[|os\.environ|[Mm]igrat|[Aa]uto)[^{\n]*?)\)?\s*\{/g)].at(-1)?.[1]?.trim();
       sets.push({
         tool,
         directory: path,
@@ -242,13 +197,13 @@ async function autoMigration(repo: RepoFiles): Promise<MigrationSet[]> {
         forwardOnly: true,
         autoMigration: true,
         migrations: [],
-        notes: [`${what} changes the schema at start-up: forward-only, with no reviewable migration`],
+        notes: [`${what} changes the schema at start-up${condition ? ` (when ${condition})` : ''}: forward-only, with no reviewable migration`],
       });
     }
   }
   return sets;
 }
 
-export async function detectCodeTools(repo: RepoFiles): Promise<MigrationSet[]> {
-  return [...(await javascript(repo)), ...(await rails(repo)), ...(await alembic(repo)), ...(await django(repo)), ...(await autoMigration(repo))];
+export async function detectCodeTools(repo: RepoFiles): Promise<DetectedSet[]> {
+  return [...(await detectJavaScript(repo)), ...(await rails(repo)), ...(await alembic(repo)), ...(await django(repo)), ...(await autoMigration(repo))];
 }

@@ -3,7 +3,7 @@
 // Liquibase knows how to reverse by itself.
 import { parse as parseYaml } from 'yaml';
 import type { RepoFiles } from '../repo-files';
-import type { Migration, MigrationSet, SqlSource } from '../types';
+import type { Migration, DetectedSet, SqlSource } from '../types';
 import { lineAt } from './code-text';
 import { setsByDirectory } from './sets';
 import { isNoOpSql } from './sql-tools';
@@ -21,6 +21,12 @@ function notAnalysedChanges(changeTypes: string[]): { notAnalysed?: string } {
   return other.length > 0 ? { notAnalysed: `Liquibase changes not linted (only <sql> is): ${other.join(', ')}` } : {};
 }
 
+/** Liquibase `dbms` (`postgresql`, `mysql,oracle`, `!h2`), lower-cased; undefined when the changeset runs on every database. */
+function dbmsList(value: string | undefined): { dialects?: string[] } {
+  const list = (value ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+  return list.length > 0 ? { dialects: list } : {};
+}
+
 function rollbackStatus(hasRollback: boolean, rollbackBody: string, changeTypes: string[]): Migration['down'] {
   if (hasRollback) return rollbackBody.trim() === '' || isNoOpSql(rollbackBody) ? { status: 'empty' } : { status: 'present' };
   if (changeTypes.length > 0 && changeTypes.every((t) => AUTO_ROLLBACK.has(t))) {
@@ -36,13 +42,15 @@ function formattedSql(path: string, text: string): Migration[] {
     const end = headers[i + 1]?.index ?? text.length;
     const body = text.slice(Math.min(start, end), end);
     const rollbackLines = [...body.matchAll(/^--\s*rollback\s?(.*)$/gm)].map((m) => m[1]!);
-    const transaction = /runInTransaction\s*:\s*false/.test(header[3] ?? '') ? 'never' : 'always';
+    const transaction = /runInTransaction\s*:\s*false/.test(header[3] ?? '') ? 'autocommit' : 'tool-per-statement';
+    const dbms = dbmsList(/\bdbms\s*:\s*(\S+)/.exec(header[3] ?? '')?.[1]);
     const notRequired = rollbackLines.some((l) => /^not required/i.test(l.trim()));
     return {
       id: `${header[1]}:${header[2]}`,
       up: path,
       down: notRequired ? { status: 'empty', detail: 'rollback not required' } : rollbackStatus(rollbackLines.length > 0, rollbackLines.join('\n'), []),
       sql: [{ path, sql: body, line: lineAt(text, start), transaction }],
+      ...dbms,
     } satisfies Migration;
   });
 }
@@ -57,7 +65,8 @@ function xml(path: string, text: string): Migration[] {
     const rollback = /<rollback\b[^>]*?(\/>|>([\s\S]*?)<\/rollback>)/.exec(body);
     const withoutRollback = body.replace(/<rollback\b[\s\S]*?(<\/rollback>|\/>)/g, '');
     const changeTypes = [...withoutRollback.matchAll(/<(\w+)\b/g)].map((m) => m[1]!).filter((t) => !['column', 'constraints', 'comment', 'where', 'param', 'preConditions', 'sqlCheck', 'tableExists'].includes(t));
-    const transaction = /runInTransaction="false"/.test(attrs) ? 'never' : 'always';
+    const transaction = /runInTransaction="false"/.test(attrs) ? 'autocommit' : 'tool-per-statement';
+    const dbms = dbmsList(/\bdbms="([^"]*)"/.exec(attrs)?.[1]);
     const sql: SqlSource[] = [...body.matchAll(/<sql\b[^>]*>([\s\S]*?)<\/sql>/g)]
       .filter((m) => !rollback || m.index! < rollback.index! || m.index! > rollback.index! + rollback[0].length)
       .map((m) => {
@@ -70,6 +79,7 @@ function xml(path: string, text: string): Migration[] {
       down: rollbackStatus(rollback !== null, rollback?.[2] ?? '', changeTypes),
       sql,
       ...notAnalysedChanges(changeTypes),
+      ...dbms,
     } satisfies Migration;
   });
 }
@@ -78,6 +88,7 @@ interface StructuredChangeSet {
   id?: string | number;
   author?: string;
   runInTransaction?: boolean;
+  dbms?: string;
   changes?: Record<string, { sql?: string } | undefined>[];
   rollback?: unknown;
 }
@@ -89,7 +100,7 @@ function structured(path: string, text: string, document: unknown): Migration[] 
     if (!set) return [];
     const changeTypes = (set.changes ?? []).flatMap((c) => Object.keys(c ?? {}));
     const idIndex = text.indexOf(String(set.id));
-    const transaction = set.runInTransaction === false ? 'never' : 'always';
+    const transaction = set.runInTransaction === false ? 'autocommit' : 'tool-per-statement';
     const rollbackText = set.rollback === undefined ? '' : typeof set.rollback === 'string' ? set.rollback : JSON.stringify(set.rollback);
     return [
       {
@@ -102,12 +113,13 @@ function structured(path: string, text: string, document: unknown): Migration[] 
           .filter((s): s is string => typeof s === 'string')
           .map((s) => ({ path, sql: s, line: idIndex >= 0 ? lineAt(text, idIndex) : 1, transaction })),
         ...notAnalysedChanges(changeTypes),
+        ...dbmsList(set.dbms),
       } satisfies Migration,
     ];
   });
 }
 
-export async function detectLiquibase(repo: RepoFiles): Promise<MigrationSet[]> {
+export async function detectLiquibase(repo: RepoFiles): Promise<DetectedSet[]> {
   const found: Migration[] = [];
   for (const path of repo.files) {
     const lower = path.toLowerCase();

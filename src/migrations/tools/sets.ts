@@ -1,9 +1,9 @@
 import { dirOf } from '../repo-files';
-import type { Migration, MigrationSet, MigrationTool } from '../types';
+import type { Migration, DetectedSet, MigrationTool } from '../types';
 import { groupBy } from '../../util';
 
 /** One set per directory, for tools whose migrations live as files side by side; the first file is the marker. */
-export function setsByDirectory(tool: MigrationTool, migrations: Migration[]): MigrationSet[] {
+export function setsByDirectory(tool: MigrationTool, migrations: Migration[]): DetectedSet[] {
   return [...groupBy(migrations, (m) => dirOf(m.up))].map(([directory, list]) => ({
     tool,
     directory,

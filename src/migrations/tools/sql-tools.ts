@@ -1,8 +1,8 @@
 // Tools whose migrations are SQL files: sqitch, Supabase CLI, golang-migrate,
-// Flyway, dbmate and Prisma.
+// Flyway, dbmate, goose and Prisma; and numbered SQL files in ClickHouse folders.
 import { parseStatements } from '../sql';
 import { baseOf, dirOf, type RepoFiles } from '../repo-files';
-import type { DownStatus, Migration, MigrationSet } from '../types';
+import type { DownStatus, Migration, DetectedSet } from '../types';
 import { groupBy } from '../../util';
 import { lineAt } from './code-text';
 import { setsByDirectory } from './sets';
@@ -55,8 +55,8 @@ export function parseSqitchPlan(plan: string): PlanChange[] {
   });
 }
 
-async function sqitch(repo: RepoFiles): Promise<MigrationSet[]> {
-  const sets: MigrationSet[] = [];
+async function sqitch(repo: RepoFiles): Promise<DetectedSet[]> {
+  const sets: DetectedSet[] = [];
   for (const planPath of repo.named(/^sqitch\.plan$/)) {
     const dir = dirOf(planPath);
     const confPath = `${dir ? `${dir}/` : ''}sqitch.conf`;
@@ -80,7 +80,7 @@ async function sqitch(repo: RepoFiles): Promise<MigrationSet[]> {
         down: downOf(downSql, hasRevert ? revert : undefined),
         ...(repo.has(verify) && !isNoOpSql(await repo.read(verify)) ? { verify } : {}),
         // sqitch runs scripts through psql: only the BEGIN/COMMIT in the script make a transaction.
-        sql: [{ path: deploy, sql: up, line: 1, transaction: 'never' }],
+        sql: [{ path: deploy, sql: up, line: 1, transaction: 'autocommit' }],
         runnable: { up, ...(downSql !== undefined ? { down: downSql } : {}) },
       });
     }
@@ -91,7 +91,7 @@ async function sqitch(repo: RepoFiles): Promise<MigrationSet[]> {
 
 // ---- Supabase CLI and Prisma (forward-only) ---------------------------------
 
-async function supabase(repo: RepoFiles): Promise<MigrationSet[]> {
+async function supabase(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.files.filter((f) => /(^|\/)supabase\/migrations\/[^/]+\.sql$/.test(f));
   return Promise.all(
     [...groupBy(files, dirOf)].map(async ([directory, paths]) => ({
@@ -105,8 +105,8 @@ async function supabase(repo: RepoFiles): Promise<MigrationSet[]> {
           id: baseOf(p).replace(/\.sql$/, ''),
           up: p,
           down: { status: 'forward-only' as const, detail: 'the Supabase CLI has no down migrations' },
-          // The CLI runs each migration file in its own transaction.
-          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'always' as const }],
+          // The CLI runs the statements of each migration file one by one in a transaction of its own.
+          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'tool-per-statement' as const }],
         })),
       ),
       notes: [],
@@ -114,7 +114,7 @@ async function supabase(repo: RepoFiles): Promise<MigrationSet[]> {
   );
 }
 
-async function prisma(repo: RepoFiles): Promise<MigrationSet[]> {
+async function prisma(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.files.filter((f) => /(^|\/)migrations\/[^/]+\/migration\.sql$/.test(f));
   return Promise.all(
     [...groupBy(files, (f) => dirOf(dirOf(f)))].map(async ([directory, paths]) => ({
@@ -128,7 +128,7 @@ async function prisma(repo: RepoFiles): Promise<MigrationSet[]> {
           id: baseOf(dirOf(p)),
           up: p,
           down: { status: 'forward-only' as const, detail: 'Prisma Migrate has no down migrations' },
-          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'multi-statement' as const }],
+          sql: [{ path: p, sql: await repo.read(p), line: 1, transaction: 'implicit' as const }],
         })),
       ),
       notes: [],
@@ -140,9 +140,9 @@ async function prisma(repo: RepoFiles): Promise<MigrationSet[]> {
 
 const GOLANG_MIGRATE = /^(\d+)_(.+)\.(up|down)\.sql$/;
 
-async function golangMigrate(repo: RepoFiles): Promise<MigrationSet[]> {
+async function golangMigrate(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.named(GOLANG_MIGRATE);
-  const sets: MigrationSet[] = [];
+  const sets: DetectedSet[] = [];
   for (const [directory, paths] of groupBy(files, dirOf)) {
     const byVersion = groupBy(paths, (p) => GOLANG_MIGRATE.exec(baseOf(p))![1]!);
     const versions = [...byVersion.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
@@ -159,7 +159,7 @@ async function golangMigrate(repo: RepoFiles): Promise<MigrationSet[]> {
         up: upPath,
         down: downOf(down, downPath),
         // The file is sent as one query: PostgreSQL runs several statements as one implicit transaction.
-        sql: [{ path: upPath, sql: up, line: 1, transaction: 'multi-statement' }],
+        sql: [{ path: upPath, sql: up, line: 1, transaction: 'implicit' }],
         runnable: { up, ...(down !== undefined ? { down } : {}) },
       });
     }
@@ -172,12 +172,12 @@ async function golangMigrate(repo: RepoFiles): Promise<MigrationSet[]> {
 
 const FLYWAY = /^([VUR])([\d._]*)__(.+)\.sql$/;
 
-async function flyway(repo: RepoFiles): Promise<MigrationSet[]> {
+async function flyway(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.named(FLYWAY).filter((f) => {
     const m = FLYWAY.exec(baseOf(f))!;
     return m[1] === 'R' ? m[2] === '' : m[2] !== '';
   });
-  const sets: MigrationSet[] = [];
+  const sets: DetectedSet[] = [];
   for (const [directory, paths] of groupBy(files, dirOf)) {
     const parsed = paths.map((p) => {
       const m = FLYWAY.exec(baseOf(p))!;
@@ -207,7 +207,7 @@ async function flyway(repo: RepoFiles): Promise<MigrationSet[]> {
         id: entry.kind === 'R' ? `R__${entry.name}` : `V${entry.version}__${entry.name}`,
         up: entry.path,
         down,
-        sql: [{ path: entry.path, sql: await repo.read(entry.path), line: 1, transaction: nonTransactional ? 'never' : 'flyway' }],
+        sql: [{ path: entry.path, sql: await repo.read(entry.path), line: 1, transaction: nonTransactional ? 'autocommit' : 'flyway' }],
       });
     }
     sets.push({ tool: 'flyway', directory, marker: migrations[0]?.up ?? directory, forwardOnly: false, autoMigration: false, migrations, notes: [] });
@@ -241,7 +241,7 @@ interface Section {
   transaction: boolean;
 }
 
-async function dbmate(repo: RepoFiles, claimed: Set<string>): Promise<MigrationSet[]> {
+async function dbmate(repo: RepoFiles, claimed: Set<string>): Promise<DetectedSet[]> {
   const candidates = repo.files.filter((f) => f.endsWith('.sql') && !claimed.has(f) && /(^|\/)(db|migrations?|schema)(\/|$)/.test(dirOf(f)));
   const found: { path: string; text: string }[] = [];
   for (const path of candidates) {
@@ -256,7 +256,7 @@ async function dbmate(repo: RepoFiles, claimed: Set<string>): Promise<MigrationS
         id: baseOf(path).replace(/\.sql$/, ''),
         up: path,
         down: downOf(down?.sql, path),
-        sql: up ? [{ path, sql: up.sql, line: up.line, transaction: up.transaction ? 'always' : 'never' }] : [],
+        sql: up ? [{ path, sql: up.sql, line: up.line, transaction: up.transaction ? 'tool' : 'implicit' }] : [],
         ...(up
           ? {
               runnable: {
@@ -270,7 +270,54 @@ async function dbmate(repo: RepoFiles, claimed: Set<string>): Promise<MigrationS
   );
 }
 
-export async function detectSqlTools(repo: RepoFiles): Promise<MigrationSet[]> {
+// ---- goose ---------------------------------------------------------------------
+
+/** The up and down sections of a goose file (`-- +goose Up` / `-- +goose Down`). */
+function gooseSections(text: string): { up?: Section; down?: Section } {
+  const markers = [...text.matchAll(/^--\s*\+goose\s+(Up|Down)\b.*$/gim)];
+  const noTransaction = /^--\s*\+goose\s+NO\s+TRANSACTION\b/im.test(text);
+  const sections: { up?: Section; down?: Section } = {};
+  markers.forEach((m, i) => {
+    const start = m.index! + m[0].length + 1;
+    const end = markers[i + 1]?.index ?? text.length;
+    // StatementBegin/End only group statements for goose's splitter; the SQL between them is unchanged.
+    sections[m[1]!.toLowerCase() as 'up' | 'down'] = { sql: text.slice(Math.min(start, end), end), line: lineAt(text, start), transaction: !noTransaction };
+  });
+  return sections;
+}
+
+async function goose(repo: RepoFiles, claimed: Set<string>): Promise<DetectedSet[]> {
+  const found: Migration[] = [];
+  for (const path of repo.files.filter((f) => f.endsWith('.sql') && !claimed.has(f))) {
+    const text = await repo.read(path);
+    if (!/^--\s*\+goose\s+Up\b/im.test(text)) continue;
+    const { up, down } = gooseSections(text);
+    found.push({
+      id: baseOf(path).replace(/\.sql$/, ''),
+      up: path,
+      down: downOf(down?.sql, path),
+      // goose splits a section into statements and runs them one by one, in a transaction unless `+goose NO TRANSACTION`.
+      sql: up ? [{ path, sql: up.sql, line: up.line, transaction: up.transaction ? 'tool-per-statement' : 'autocommit' }] : [],
+    });
+  }
+  return setsByDirectory('goose', found);
+}
+
+// ---- numbered SQL files in ClickHouse folders ----------------------------------------
+
+/** SQL files under a `clickhouse` folder that no tool claimed: migrations of a ClickHouse database, named as such, not linted. */
+async function clickhouseFiles(repo: RepoFiles, claimed: Set<string>): Promise<DetectedSet[]> {
+  const files = repo.files.filter((f) => f.endsWith('.sql') && !claimed.has(f) && /(^|\/)clickhouse(\/|$)/i.test(dirOf(f)) && /^\d/.test(baseOf(f)) && !/\.down\.sql$/.test(f));
+  return setsByDirectory(
+    'sql-files',
+    files.map((path) => {
+      const downPath = path.replace(/(\.up)?\.sql$/, '.down.sql');
+      return { id: baseOf(path).replace(/\.sql$/, ''), up: path, down: repo.has(downPath) && downPath !== path ? { status: 'present' as const, path: downPath } : { status: 'missing' as const }, sql: [] };
+    }),
+  );
+}
+
+export async function detectSqlTools(repo: RepoFiles): Promise<DetectedSet[]> {
   const sets = [
     ...(await sqitch(repo)),
     ...(await supabase(repo)),
@@ -279,5 +326,7 @@ export async function detectSqlTools(repo: RepoFiles): Promise<MigrationSet[]> {
     ...(await flyway(repo)),
   ];
   const claimed = new Set(sets.flatMap((s) => s.migrations.flatMap((m) => [m.up, ...(m.down.path ? [m.down.path] : [])])));
-  return [...sets, ...(await dbmate(repo, claimed))];
+  const marked = [...(await dbmate(repo, claimed)), ...(await goose(repo, claimed))];
+  for (const m of marked.flatMap((s) => s.migrations)) claimed.add(m.up);
+  return [...sets, ...marked, ...(await clickhouseFiles(repo, claimed))];
 }

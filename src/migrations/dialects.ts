@@ -1,0 +1,181 @@
+// The database dialect of each migration set: from its folder names (Flyway's
+// `{vendor}` folders: h2/, mysql/, postgres/), from the tool's configuration
+// (JDBC URLs, Knex client, Prisma provider, Sequelize dialect, db-migrate
+// driver, Rails adapter, Django engine, Alembic URL), or from the files'
+// syntax. Only PostgreSQL sets are linted as PostgreSQL; sibling folders of the
+// same migrations for other databases are counted once.
+import type { RepoFiles } from './repo-files';
+import type { DetectedSet, Dialect, MigrationSet, MigrationTool } from './types';
+
+/** Folder names that name a dialect. */
+const FOLDER_DIALECTS: Record<string, Dialect> = {
+  postgres: 'postgresql',
+  postgresql: 'postgresql',
+  pg: 'postgresql',
+  pgsql: 'postgresql',
+  mysql: 'mysql',
+  mariadb: 'mariadb',
+  h2: 'h2',
+  hsqldb: 'hsqldb',
+  hsql: 'hsqldb',
+  oracle: 'oracle',
+  sqlserver: 'sqlserver',
+  mssql: 'sqlserver',
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+  db2: 'db2',
+  derby: 'derby',
+  clickhouse: 'clickhouse',
+  cockroach: 'cockroachdb',
+  cockroachdb: 'cockroachdb',
+  snowflake: 'snowflake',
+  redshift: 'redshift',
+};
+
+/** Names the configurations use for a database (JDBC subprotocols, driver and client names, URL schemes). */
+const DIALECT_NAMES: [RegExp, Dialect][] = [
+  [/^(postgres(ql)?|pg|pgsql|pg-native|psycopg2?|asyncpg|postgis)$/, 'postgresql'],
+  [/^(mysql2?|mysqlclient|pymysql|aurora-mysql)$/, 'mysql'],
+  [/^mariadb$/, 'mariadb'],
+  [/^h2$/, 'h2'],
+  [/^hsqldb$/, 'hsqldb'],
+  [/^(oracle|oracledb|cx_oracle)$/, 'oracle'],
+  [/^(sqlserver|mssql|tedious)$/, 'sqlserver'],
+  [/^(sqlite3?|better-sqlite3)$/, 'sqlite'],
+  [/^clickhouse$/, 'clickhouse'],
+  [/^cockroachdb$/, 'cockroachdb'],
+];
+
+export function dialectNamed(name: string): Dialect | undefined {
+  const lower = name.toLowerCase().replace(/\+.*$/, '');
+  return DIALECT_NAMES.find(([pattern]) => pattern.test(lower))?.[1];
+}
+
+/** Syntax only other databases accept, per dialect: a file holding one is of that dialect. */
+const SYNTAX: [RegExp, Dialect, string][] = [
+  [/\bENGINE\s*=\s*(Replicated|Shared)?(MergeTree|ReplacingMergeTree|SummingMergeTree|AggregatingMergeTree|CollapsingMergeTree|Log|TinyLog|Memory|Distributed|Kafka)\b/i, 'clickhouse', 'a ClickHouse table engine'],
+  [/\bENGINE\s*=\s*(InnoDB|MyISAM|MEMORY|Aria)\b|\bAUTO_INCREMENT\b|`\w+`\s+(int|varchar|bigint|text|datetime)/i, 'mysql', 'MySQL syntax (ENGINE=, AUTO_INCREMENT, backquoted names)'],
+  [/^\s*GO\s*$|\bNVARCHAR\s*\(\s*MAX\s*\)|\[dbo\]\.|\bIDENTITY\s*\(\s*1\s*,\s*1\s*\)/im, 'sqlserver', 'SQL Server syntax (GO, NVARCHAR(MAX), [dbo])'],
+  [/\bVARCHAR2\s*\(|\bNUMBER\s*\(\s*\d+|\bNVARCHAR2\b/i, 'oracle', 'Oracle syntax (VARCHAR2, NUMBER(n))'],
+  [/\bAUTOINCREMENT\b/i, 'sqlite', 'SQLite syntax (AUTOINCREMENT)'],
+];
+
+export interface DialectDecision {
+  dialect: Dialect;
+  /** Why: `folder mysql/`, `knexfile.js: client 'mysql2'`, `syntax: MySQL syntax (…) in V1__init.sql`, or the default. */
+  source: string;
+}
+
+/** What the repository's configuration files say about the database, per tool family. */
+interface ConfiguredDialects {
+  jdbc: DialectDecision[];
+  knex: DialectDecision[];
+  sequelize: DialectDecision[];
+  typeorm: DialectDecision[];
+  dbMigrate: DialectDecision[];
+  prisma: DialectDecision[];
+  rails: DialectDecision[];
+  django: DialectDecision[];
+  alembic: DialectDecision[];
+}
+
+const TEST_PATH = /(^|\/)(test|tests|spec|__tests__|src\/test)\//;
+
+async function matches(repo: RepoFiles, files: string[], pattern: RegExp, label: (file: string, name: string) => string): Promise<DialectDecision[]> {
+  const found: DialectDecision[] = [];
+  for (const file of files.filter((f) => !TEST_PATH.test(f))) {
+    const text = await repo.read(file);
+    for (const match of text.matchAll(pattern)) {
+      const dialect = dialectNamed(match[1]!);
+      if (dialect) found.push({ dialect, source: label(file, match[1]!) });
+    }
+  }
+  return found;
+}
+
+async function configuredDialects(repo: RepoFiles): Promise<ConfiguredDialects> {
+  const named = (pattern: RegExp) => repo.files.filter((f) => pattern.test(f.slice(f.lastIndexOf('/') + 1)));
+  return {
+    jdbc: await matches(repo, named(/^(flyway\.(conf|toml)|application[\w-]*\.(ya?ml|properties)|liquibase\.properties|bootstrap[\w-]*\.(ya?ml|properties))$/), /jdbc:(\w+):/g, (f, n) => `${f}: JDBC URL jdbc:${n}:`),
+    knex: await matches(repo, named(/^knexfile\.(c|m)?(j|t)s$/), /\bclient\s*:\s*['"]([\w-]+)['"]/g, (f, n) => `${f}: client '${n}'`),
+    sequelize: await matches(repo, [...named(/^(config\.json|\.sequelizerc)$/), ...repo.files.filter((f) => /(^|\/)(config|db|models)\/[^/]+\.(c|m)?(j|t)s$/.test(f))], /["']?dialect["']?\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: dialect '${n}'`),
+    typeorm: await matches(repo, [...named(/^(ormconfig\.(json|ya?ml|js|ts)|data-?source\.(j|t)s)$/)], /["']?type["']?\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: type '${n}'`),
+    dbMigrate: await matches(repo, named(/^database\.json$/), /["']driver["']\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: driver '${n}'`),
+    prisma: await matches(repo, named(/\.prisma$/), /\bprovider\s*=\s*"(\w+)"/g, (f, n) => `${f}: provider "${n}"`),
+    rails: await matches(repo, named(/^database\.yml$/), /\badapter\s*:\s*(\w+)/g, (f, n) => `${f}: adapter ${n}`),
+    django: await matches(repo, named(/^settings\.py$|^settings_\w+\.py$/), /django\.db\.backends\.(\w+)/g, (f, n) => `${f}: ENGINE django.db.backends.${n}`),
+    alembic: await matches(repo, named(/^alembic\.ini$/), /sqlalchemy\.url\s*=\s*([\w+]+):\/\//g, (f, n) => `${f}: sqlalchemy.url ${n}://`),
+  };
+}
+
+const CONFIG_OF_TOOL: Partial<Record<MigrationTool, keyof ConfiguredDialects>> = {
+  flyway: 'jdbc',
+  liquibase: 'jdbc',
+  'hibernate-ddl-auto': 'jdbc',
+  knex: 'knex',
+  sequelize: 'sequelize',
+  'sequelize-sync': 'sequelize',
+  typeorm: 'typeorm',
+  'typeorm-synchronize': 'typeorm',
+  'db-migrate': 'dbMigrate',
+  prisma: 'prisma',
+  rails: 'rails',
+  django: 'django',
+  alembic: 'alembic',
+};
+
+/** The configured dialect when the configuration names exactly one (a PostgreSQL one wins over an embedded test database). */
+function single(decisions: DialectDecision[]): DialectDecision | undefined {
+  const dialects = [...new Set(decisions.map((d) => d.dialect))];
+  if (dialects.length === 1) return decisions[0];
+  // Applications often configure H2 or SQLite beside the real database for local runs.
+  const real = decisions.filter((d) => !['h2', 'hsqldb', 'sqlite', 'derby'].includes(d.dialect));
+  return new Set(real.map((d) => d.dialect)).size === 1 ? real[0] : undefined;
+}
+
+function folderDialect(directory: string): DialectDecision | undefined {
+  const segments = directory.toLowerCase().split('/');
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const dialect = FOLDER_DIALECTS[segments[i]!];
+    if (dialect) return { dialect, source: `folder ${segments.slice(0, i + 1).join('/')}/` };
+  }
+  return undefined;
+}
+
+async function syntaxDialect(repo: RepoFiles, set: DetectedSet): Promise<DialectDecision | undefined> {
+  const files = set.migrations.map((m) => m.up).filter((f) => f.endsWith('.sql')).slice(0, 20);
+  for (const file of files) {
+    const text = await repo.read(file);
+    const found = SYNTAX.find(([pattern]) => pattern.test(text));
+    if (found) return { dialect: found[1], source: `syntax: ${found[2]} in ${file}` };
+  }
+  return undefined;
+}
+
+/** Decide each set's dialect, and mark sets that hold the same migrations for another database as variants of one set. */
+export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Promise<MigrationSet[]> {
+  const configured = await configuredDialects(repo);
+  const decided = await Promise.all(
+    sets.map(async (set): Promise<MigrationSet> => {
+      const config = CONFIG_OF_TOOL[set.tool];
+      const decision =
+        folderDialect(set.directory) ??
+        (config ? single(configured[config]) : undefined) ??
+        (await syntaxDialect(repo, set)) ?? { dialect: 'postgresql' as const, source: 'no other database named by folder, configuration or syntax' };
+      return { ...set, dialect: decision.dialect, dialectSource: decision.source };
+    }),
+  );
+  // Sibling folders of one tool that differ only by a dialect folder (db/migration/h2, db/migration/postgres) hold the same migrations.
+  const siblings = new Map<string, MigrationSet[]>();
+  for (const set of decided) {
+    if (!folderDialect(set.directory)) continue;
+    const key = `${set.tool}\u0000${set.directory.split('/').map((segment) => (FOLDER_DIALECTS[segment.toLowerCase()] ? '*' : segment)).join('/')}`;
+    siblings.set(key, [...(siblings.get(key) ?? []), set]);
+  }
+  for (const group of siblings.values()) {
+    if (group.length < 2) continue;
+    const primary = group.find((s) => s.dialect === 'postgresql') ?? group[0]!;
+    for (const set of group) if (set !== primary) set.variantOf = primary.directory;
+  }
+  return decided;
+}

@@ -1,0 +1,177 @@
+// Detection details: JavaScript export shapes and no-op downs, schema-builder
+// calls per tool, dialects, Liquibase dbms, CI job purposes and start-up appliers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCi } from '../../src/migrations/ci';
+import { detectMigrations, lintSets } from '../../src/migrations/detect';
+import { loadParser } from '../../src/migrations/sql';
+import { findStartupApplies } from '../../src/migrations/startup';
+import { tempRepos } from '../support/temp-repo';
+
+const repos = tempRepos();
+beforeAll(loadParser);
+afterAll(() => repos.cleanup());
+
+async function sets(files: Record<string, string>) {
+  return detectMigrations(await repos.create(files));
+}
+
+describe('JavaScript and TypeScript migrations', () => {
+  it.each([
+    ['exports.up = function (knex) { return knex.raw("SELECT 1"); };\nexports.down = function (knex) { return knex.raw("DROP TABLE x"); };', 'present'],
+    ['module.exports = { up: async (knex) => { await knex.raw("SELECT 1"); }, down: async () => {} };', 'empty'],
+    ['module.exports = { async up(knex) { await knex.raw("SELECT 1"); }, async down(knex) { await knex.raw("DROP TABLE x"); } };', 'present'],
+    ['const up = function (knex) { return knex.raw("SELECT 1"); };\nconst down = function () { return null; };\nmodule.exports = { up, down };', 'empty'],
+    ['export async function up(knex) { await knex.raw("SELECT 1"); }\nexport async function down(knex) { return Promise.resolve(); }', 'empty'],
+    ['export const up = async (knex) => knex.raw("SELECT 1");\nexport const down = (knex) => knex.raw("");', 'empty'],
+    ['exports.up = function (db, callback) { db.runSql("SELECT 1", callback); };\nexports.down = function (db, callback) { callback(); };', 'empty'],
+    ['exports.up = function (db, cb) { db.runSql("SELECT 1", cb); };\nexports.down = function (db, cb) { db.runSql("", cb); };', 'empty'],
+    ['exports.up = function (db, cb) { db.runSql("SELECT 1", cb); };\nexports.down = function (db) {\n  throw new Error("irreversible");\n};', 'irreversible'],
+    ['exports.up = function (knex) { return knex.raw("SELECT 1"); };', 'missing'],
+  ])('finds up and judges the down of: %s', async (source, down) => {
+    const [set] = await sets({ 'migrations/20240101_a.js': source });
+    expect(set!.migrations[0]!.down.status).toBe(down);
+    expect(set!.migrations[0]!.sql.map((s) => s.sql)).toEqual(['SELECT 1']);
+  });
+
+  it('finds TypeORM class methods and reads queryRunner builder calls', async () => {
+    const [set] = await sets({
+      'src/migrations/1700000000000-Reshape.ts': `import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+export class Reshape1700000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropColumn('users', 'legacy');
+    await queryRunner.addColumn('users', new TableColumn({ name: 'tier', type: 'varchar', isNullable: false }));
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropColumn('users', 'tier');
+  }
+}`,
+    });
+    expect(set!.tool).toBe('typeorm');
+    expect(set!.migrations[0]!.sql.map((s) => `${s.line} ${s.sql}`)).toEqual(['4 ALTER TABLE users DROP COLUMN legacy', '5 ALTER TABLE users ADD COLUMN tier varchar NOT NULL']);
+  });
+
+  it('reads node-pg-migrate pgm calls, and counts builder calls with names built at run time as not analysed', async () => {
+    const [set] = await sets({
+      'migrations/1700000000000_reshape.js': `exports.up = (pgm) => {
+  pgm.renameColumn('users', 'name', 'full_name');
+  pgm.alterColumn('users', 'age', { type: 'bigint', notNull: true });
+  pgm.createIndex('users', 'email', { concurrently: true });
+  pgm.dropColumns(process.env.TABLE, ['legacy']);
+};
+exports.down = false;`,
+    });
+    expect(set!.tool).toBe('node-pg-migrate');
+    expect(set!.migrations[0]!.sql.map((s) => s.sql)).toEqual([
+      'ALTER TABLE users RENAME COLUMN name TO full_name',
+      'ALTER TABLE users ALTER COLUMN age TYPE bigint',
+      'ALTER TABLE users ALTER COLUMN age SET NOT NULL',
+      'CREATE INDEX CONCURRENTLY ON users (email)',
+    ]);
+    expect(set!.migrations[0]!.notAnalysed).toBe('1 schema-builder call(s) with names or options built at run time');
+  });
+
+  it('does not take a raw fragment of a builder chain for a statement', async () => {
+    const [set] = await sets({
+      'migrations/20240101_backfill.js': `exports.up = async (knex) => {
+  await knex('orders').update({ total: knex.raw('total * 100') }).where(knex.raw('total < 1000'));
+  const rows = await knex.select(knex.raw('count(*)')).from(knex.raw('orders o'));
+  await knex.raw('ANALYZE orders');
+};
+exports.down = async () => {};`,
+    });
+    expect(set!.migrations[0]!.sql.map((s) => s.sql)).toEqual(['ANALYZE orders']);
+    expect(lintSets([set!]).flatMap((f) => (f.parseError ? [f.parseError] : []))).toEqual([]);
+  });
+});
+
+describe('dialects', () => {
+  it('reads the dialect from the tool configuration and from the files\' syntax, and lints only PostgreSQL', async () => {
+    const knex = await sets({ 'knexfile.js': "module.exports = { client: 'mysql2' };", 'migrations/1_a.js': 'exports.up = (knex) => knex.raw("ALTER TABLE `a` DROP COLUMN `b`");' });
+    expect(knex.map((s) => [s.dialect, s.dialectSource])).toEqual([['mysql', "knexfile.js: client 'mysql2'"]]);
+    expect(lintSets(knex)).toEqual([]);
+    const prisma = await sets({ 'prisma/schema.prisma': 'datasource db {\n  provider = "sqlite"\n}', 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT);' });
+    expect(prisma[0]!.dialect).toBe('sqlite');
+    const sniffed = await sets({ 'db/migrations/1_init.up.sql': 'CREATE TABLE a (id int NOT NULL AUTO_INCREMENT, PRIMARY KEY (id)) ENGINE=InnoDB;' });
+    expect(sniffed[0]!.dialectSource).toBe('syntax: MySQL syntax (ENGINE=, AUTO_INCREMENT, backquoted names) in db/migrations/1_init.up.sql');
+    const postgres = await sets({ 'db/migrations/1_init.up.sql': 'CREATE TABLE a (id bigint);' });
+    expect(postgres[0]!.dialect).toBe('postgresql');
+  });
+
+  it('does not lint a Liquibase changeset written for other databases only', async () => {
+    const [set] = await sets({
+      'db/changelog/db.changelog-master.xml': `<databaseChangeLog>
+  <changeSet id="1" author="a" dbms="mysql"><sql>ALTER TABLE a DROP COLUMN b</sql></changeSet>
+  <changeSet id="2" author="a" dbms="postgresql,h2"><sql>ALTER TABLE a DROP COLUMN c</sql></changeSet>
+</databaseChangeLog>`,
+    });
+    expect(lintSets([set!]).flatMap((f) => f.hits).filter((h) => h.rule === 'drop-column').map((h) => h.message)).toEqual(['drops column a.c, which running code may still use']);
+  });
+});
+
+describe('how migrations reach production', () => {
+  it('tells deploy jobs from test jobs in GitHub Actions and GitLab CI', async () => {
+    const repo = await repos.create({
+      '.github/workflows/ci.yml': `on:
+  push:
+    branches: [feature/*]
+  pull_request:
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: dbmate up
+  release:
+    runs-on: ubuntu-latest
+    if: github.ref == 'refs/heads/main'
+    steps:
+      - run: dbmate up
+`,
+      '.gitlab-ci.yml': `migrate-review:
+  stage: test
+  only: [merge_requests]
+  script:
+    - dbmate up
+migrate-prod:
+  stage: deploy
+  environment: production
+  script:
+    - dbmate up
+`,
+    });
+    const ci = await readCi(repo, ['dbmate']);
+    expect(ci.applies.map((a) => `${a.file}:${a.line} ${a.job} ${a.purpose} (${a.why})`)).toEqual([
+      '.github/workflows/ci.yml:9 test unknown (on: push, pull_request)',
+      ".github/workflows/ci.yml:14 release deploy (if: github.ref == 'refs/heads/main')",
+      '.gitlab-ci.yml:5 migrate-review test (runs for merge requests)',
+      '.gitlab-ci.yml:10 migrate-prod deploy (environment: production)',
+    ]);
+  });
+
+  it('finds migrations applied at start-up or release by Spring Boot, Micronaut, Quarkus, Node servers, entrypoints and Procfiles', async () => {
+    const repo = await repos.create({
+      'build.gradle.kts': 'plugins { id("org.springframework.boot") version "3.3.0" }\ndependencies { implementation("org.liquibase:liquibase-core") }',
+      'service-b/src/main/resources/application.yml': 'flyway:\n  datasources:\n    default:\n      enabled: true\n',
+      'service-c/src/main/resources/application.properties': 'quarkus.flyway.migrate-at-start=true\n',
+      'api/src/server.ts': "import { migrateDb } from './db';\n\nawait migrateDb();\napp.listen(3000);\n",
+      'worker/index.js': "const knex = require('knex')(config);\nknex.migrate.latest().then(() => start());\n",
+      'Procfile': 'release: python manage.py migrate --noinput\nweb: gunicorn app.wsgi\n',
+      'docker/entrypoint.sh': '#!/bin/sh\nset -e\nalembic upgrade head\nexec "$@"\n',
+      'test/setup.js': 'knex.migrate.latest();\n',
+    });
+    const found = await findStartupApplies(repo);
+    expect(found.map((f) => `${f.file}:${f.line} ${f.tool ?? '-'} ${f.when} (${f.how})`).sort()).toEqual([
+      "Procfile:1 django in the release phase (django)",
+      "api/src/server.ts:3 - at start-up (the server's own migrateDb())",
+      'build.gradle.kts:2 liquibase at start-up (Spring Boot\'s Liquibase auto-configuration)',
+      'docker/entrypoint.sh:3 alembic at container start (alembic)',
+      'service-b/src/main/resources/application.yml:1 flyway at start-up (Micronaut Flyway (flyway.datasources.*.enabled))',
+      'service-c/src/main/resources/application.properties:1 flyway at start-up (Quarkus (quarkus.flyway.migrate-at-start))',
+      'worker/index.js:2 knex at start-up (Knex (migrate.latest()))',
+    ]);
+  });
+
+  it('notes when ORM auto-migration is switched by an environment variable', async () => {
+    const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
+    expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');
+  });
+});
