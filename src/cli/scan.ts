@@ -104,7 +104,8 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
   try {
     ({ scan, written } = await scanAndReport({
       config,
-      configPath: options.config ? path.resolve(options.config) : null,
+      // The file's name only: the scanning machine's paths never appear in a report.
+      configPath: options.config ? path.basename(options.config) : null,
       serviceCollectors: serviceCollectorsFor(SERVICE_COLLECTORS, options.since),
       log,
       outDir: options.out,

@@ -18,7 +18,7 @@ export async function runServeCommand(options: ServeOptions): Promise<number> {
   const { config } = loaded;
   const service = new ContinuityService({
     config,
-    configPath: path.resolve(options.config),
+    configPath: path.basename(options.config),
     log,
     ...(options.port !== undefined ? { port: options.port } : {}),
   });
