@@ -76,6 +76,13 @@ describe('frameworks (frameworks/*.yaml)', () => {
     expect(unknown).toEqual([]);
   });
 
+  it("a control's answeredBy names only checks of that control", () => {
+    const stray = [...allFrameworks().values()].flatMap((f) =>
+      f.controls.flatMap((c) => (c.answeredBy ?? []).filter((id) => !c.checks.includes(id)).map((id) => `${f.id} ${c.id}: ${id}`)),
+    );
+    expect(stray).toEqual([]);
+  });
+
   it('ships CONTINUITY-0003 with the seed questionnaire rows, SOC 2 and ISO 27001', () => {
     expect([...allFrameworks().keys()]).toEqual(['continuity-0003', 'iso27001', 'soc2']);
     expect(framework('continuity-0003').controls.map((c) => c.label)).toEqual([

@@ -15,6 +15,12 @@ const ControlSchema = z.strictObject({
   /** Why the control has no answer when none of its checks produced a finding. */
   notAssessed: z.string().min(1),
   checks: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'a check id such as postgres.ssl-enforced')).min(1),
+  /**
+   * The checks whose findings give the row its status and answer; the other
+   * checks' answers follow on lines of their own (e.g. the migration tool
+   * answers "how are migrations performed", its tests are a line below).
+   */
+  answeredBy: z.array(z.string()).optional(),
 });
 
 const FrameworkSchema = z.strictObject({

@@ -74,6 +74,12 @@ function describe(finding: Finding): string {
   return `[${finding.status}] ${finding.resource}: ${finding.message}`;
 }
 
+/** A row's answer followed by the other checks' own answers, each on a line of its own. */
+function withOwnLines(main: { answer: string; status: Status }, others: Finding[]): { answer: string; status: Status } {
+  const lines = [...new Set(others.filter((f) => f.answerText !== undefined).map((f) => f.answerText!))];
+  return { answer: [main.answer, ...lines].join('\n'), status: main.status };
+}
+
 /** Every control of a framework answered from findings; `stated` holds what people answered (by control id). */
 export function answerFramework(
   framework: Framework,
@@ -84,9 +90,12 @@ export function answerFramework(
     const inControl = findings.filter((f) => control.checks.includes(f.checkId));
     const considered = inControl.filter((f) => f.status !== 'skipped');
     const skippedOnly = considered.length === 0 && inControl.length > 0;
+    const primary = control.answeredBy ? considered.filter((f) => control.answeredBy!.includes(f.checkId)) : [];
     const { answer, status } = skippedOnly
       ? { answer: `Not required: ${inControl[0]!.message}`, status: 'skipped' as const }
-      : answerFromFindings(framework, control, considered);
+      : primary.length > 0
+        ? withOwnLines(answerFromFindings(framework, control, primary), considered.filter((f) => !primary.includes(f)))
+        : answerFromFindings(framework, control, considered);
     const ordered = [...considered].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
     const details = ordered.slice(0, MAX_DETAILS).map(describe);
     if (ordered.length > MAX_DETAILS) details.push(`… and ${ordered.length - MAX_DETAILS} more findings`);

@@ -121,7 +121,7 @@ describe('scan of the defect-class repositories through the CLI', () => {
   it('a CI job that applies every up then every down is a database test; the deploy job is told apart', () => {
     const { answer } = service('up-down-ci');
     expect(answer('migrations').answer).toBe(
-      'golang-migrate in db/migrations: 1 migration, newest 000001_create_tickets; applied by the deploy job deploy (.github/workflows/migrations.yml:26: `migrate -path db/migrations -database "$DATABASE_URL" up`; environment: production). Database tests: run in CI by round trip (golang-migrate up, then down) (.github/workflows/migrations.yml:18).',
+      'golang-migrate in db/migrations: 1 migration, newest 000001_create_tickets; applied by the deploy job deploy (.github/workflows/migrations.yml:26: `migrate -path db/migrations -database "$DATABASE_URL" up`; environment: production).\nDatabase tests: run in CI by round trip (golang-migrate up, then down) (.github/workflows/migrations.yml:18).',
     );
   });
 });

@@ -8,7 +8,9 @@ import { runCli } from '../support/cli';
 import { buildFleetScan } from '../support/fleet';
 import { FIXTURE_REPOS } from '../support/repo-facts';
 import type { ScanResult } from '../../src/model';
-import { answersOf } from '../../src/report/answers';
+import { answerFramework, answersOf } from '../../src/report/answers';
+import { DEFAULT_FRAMEWORK, framework } from '../../src/frameworks';
+import { finding } from '../support/scan-fixtures';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -74,5 +76,17 @@ describe('framework answers', () => {
       expect(answer.answer).not.toMatch(/^(Yes|No)(,|:|$| \()/);
       if (!answer.answer.startsWith('Not assessed:')) expect(answer.answer).toMatch(/\d+ of \d+ mapped checks? had evidence here$/);
     }
+  });
+});
+
+describe('CONTINUITY-0003 migrations row', () => {
+  it("takes its status and answer from the migration tool; database tests are a line of their own", () => {
+    const findings = [
+      finding({ checkId: 'repo.migration-tool', status: 'pass', answerText: 'golang-migrate in db: 5 migrations, applied by the deploy job.' }),
+      finding({ checkId: 'repo.migration-tests', status: 'fail', answerText: 'Database tests: none found.' }),
+    ];
+    const row = answerFramework(framework(DEFAULT_FRAMEWORK), findings).find((a) => a.control === 'migrations')!;
+    expect(row).toMatchObject({ status: 'pass', answer: 'golang-migrate in db: 5 migrations, applied by the deploy job.\nDatabase tests: none found.' });
+    expect(row.details).toEqual(expect.arrayContaining([expect.stringMatching(/^\[fail\]/)]));
   });
 });
