@@ -21,7 +21,7 @@ import { ManagementApi, ManagementApiError, realSleep, type RateLimitWindows, ty
 
 import type { SupabaseDatastore } from '.';
 
-/** Requests in flight at once per API and token: the Management API rate-limits per token. */
+/** Requests in flight at once per API and token: a considerate client of an API that rate-limits each user per project and organization. */
 const MAX_CONCURRENT_REQUESTS = 4;
 
 // Response shapes from the Management API's OpenAPI document (vendored in
@@ -113,7 +113,7 @@ export const splitSchemas = (dbSchema: string) =>
     .filter((s) => s.length > 0);
 
 /** The permission a scoped access token needs for each endpoint (the document's fga_permissions). */
-const PERMISSIONS = {
+export const PERMISSIONS = {
   project: 'project_admin_read',
   backups: 'backups_read',
   addons: 'infra_add_ons_read',
@@ -131,7 +131,7 @@ export async function read<S extends z.ZodType, T>(
   path: string,
   permission: string,
   shape: S,
-  convert: (body: z.infer<S>) => T | Observed<T>,
+  convert: (body: z.infer<S>) => T,
 ): Promise<{ fact: Observed<T>; failedStatus: number | null }> {
   const source = `GET ${path}`;
   try {
@@ -141,9 +141,7 @@ export async function read<S extends z.ZodType, T>(
       const reason = `unexpected answer: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`;
       return { fact: unavailable(source, reason), failedStatus: null };
     }
-    const value = convert(parsed.data);
-    const fact = isObserved<T>(value) ? value : observed(source, value);
-    return { fact, failedStatus: null };
+    return { fact: observed(source, convert(parsed.data)), failedStatus: null };
   } catch (error) {
     if (error instanceof ManagementApiError) {
       const hint =
@@ -154,10 +152,6 @@ export async function read<S extends z.ZodType, T>(
     }
     return { fact: unavailable(source, errorMessage(error)), failedStatus: null };
   }
-}
-
-function isObserved<T>(value: unknown): value is Observed<T> {
-  return typeof value === 'object' && value !== null && 'ok' in value && 'source' in value && ('value' in value || 'reason' in value);
 }
 
 /** What the clients of one API URL and token share in a scan: the concurrency limit and the rate-limit windows. */
@@ -219,13 +213,14 @@ export function postgrestSchemasOf(api: ManagementApi, connection: SupabaseConne
 function backupRetentionOf(api: ManagementApi, connection: SupabaseConnection, slug: string): Promise<Observed<SupabaseBackupRetention>> {
   const path = `/v1/organizations/${encodeURIComponent(slug)}/entitlements`;
   return connection.shared.once(`supabase-entitlements:${connection.apiUrl}:${connection.accessTokenEnv}:${slug}`, async () => {
-    const { fact } = await read(api, path, PERMISSIONS.entitlements, EntitlementsResponse, (e): Observed<SupabaseBackupRetention> => {
-      const entitlement = e.entitlements.find((x) => x.feature.key === 'backup.retention_days');
-      if (!entitlement) return unavailable(`GET ${path}`, 'the organization lists no backup.retention_days entitlement');
-      const days = entitlement.hasAccess && typeof entitlement.config.value === 'number' ? entitlement.config.value : null;
-      return observed(`GET ${path}`, { organizationSlug: slug, days });
-    });
-    return fact;
+    const { fact } = await read(api, path, PERMISSIONS.entitlements, EntitlementsResponse, (e) =>
+      e.entitlements.find((x) => x.feature.key === 'backup.retention_days'),
+    );
+    if (!fact.ok) return fact;
+    const entitlement = fact.value;
+    if (!entitlement) return unavailable<SupabaseBackupRetention>(fact.source, 'the organization lists no backup.retention_days entitlement');
+    const days = entitlement.hasAccess && typeof entitlement.config.value === 'number' ? entitlement.config.value : null;
+    return observed(fact.source, { organizationSlug: slug, days });
   });
 }
 
@@ -381,5 +376,3 @@ export async function exposedSchemasFor(
   };
   return postgrestSchemasOf(await managementApi(connection), connection, datastore.projectRef);
 }
-
-export { PERMISSIONS, ProjectResponse, BucketsResponse, projectPath };

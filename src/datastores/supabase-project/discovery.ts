@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../../config/schema';
 import { unavailable, type EstateCollectContext } from '../../engine/types';
 import { errorMessage } from '../../secrets';
-import { bucketsOf, deadlineOf, managementApi, read, tokenFrom, type SupabaseConnection } from './collector';
+import { bucketsOf, deadlineOf, managementApi, PERMISSIONS, read, tokenFrom, type SupabaseConnection } from './collector';
 import type { DiscoveredSupabaseProject, SupabaseDiscoveryFacts, SupabaseDiscoveryScope } from './facts';
 import { realSleep, type Sleep } from './management-api';
 import { DEFAULT_ACCESS_TOKEN_ENV, DEFAULT_API_URL } from './schemas';
@@ -57,7 +57,7 @@ export async function discoverSupabase(ctx: EstateCollectContext, sleep: Sleep =
       };
       const api = await managementApi(connection);
       const [{ fact: projects }, bucketLists] = await Promise.all([
-        read(api, '/v1/projects', 'projects_read', ProjectsResponse, (list) =>
+        read(api, '/v1/projects', PERMISSIONS.projects, ProjectsResponse, (list) =>
           list.map((p): DiscoveredSupabaseProject => ({ ref: p.ref, name: p.name, status: p.status, organizationSlug: p.organization_slug ?? null })),
         ),
         Promise.all(refs.map(async (ref) => [ref, await bucketsOf(api, connection, ref)] as const)),

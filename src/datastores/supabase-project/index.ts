@@ -78,7 +78,6 @@ export const SupabaseSettingsSchema = z.strictObject({
       'List every project the access tokens of the supabase-project datastores can see, and the Storage buckets of the registered ones, and report those no service registers.',
     ),
 });
-export type SupabaseSettings = z.infer<typeof SupabaseSettingsSchema>;
 
 /** The Management API collector; tests give it a recording sleep to see the waits between retries. */
 export function createSupabaseCollector(options: { sleep?: Sleep } = {}): Collector<'supabase', SupabaseFacts, SupabaseDatastore> {
@@ -129,8 +128,9 @@ export const supabaseProjectModule = defineDatastoreModule({
     const { backups, pitrAddon, backupRetention } = supabase.facts;
     const { pitrEnabled, physicalWindow } = backups.value;
     if (!pitrEnabled) {
-      const kept = backupRetention.ok && backupRetention.value.days !== null ? `, kept ${backupRetention.value.days} days by the plan` : '';
-      return `PITR off: daily backups only${kept}`;
+      if (!backupRetention.ok) return 'PITR off: daily backups only';
+      const { days } = backupRetention.value;
+      return days === null ? 'PITR off; the plan includes no daily backups' : `PITR off: daily backups only, kept ${days} days by the plan`;
     }
     const ceiling = pitrAddon.ok && pitrAddon.value.retentionDays !== null ? ` (add-on up to ${pitrAddon.value.retentionDays})` : '';
     const days = restorableDays(physicalWindow);
