@@ -42,6 +42,8 @@ beforeAll(async () => {
         }),
       },
       organizations: { acmeorgslugabcdefghi: fixtureEntitlements(14) },
+      // Another project of the account that no service registers: discovery reports it.
+      listedOnly: [fixtureProject({ ref: 'forgottenprojectabcd', name: 'forgotten', pitrDays: false, latestBackupAt: now, now }).project],
     }),
     // Like a Supabase database with SSL enforced: TCP clients only over TLS.
     startTlsOnlyServer(),
@@ -53,7 +55,9 @@ beforeAll(async () => {
 
   await writeFile(
     path.join(dir, 'continuity.yaml'),
-    `services:
+    `supabase:
+  discovery: true
+services:
   - name: agentops
     environment: production
     answers:
@@ -126,6 +130,16 @@ describe('continuity scan of a supabase-project', () => {
     ]);
     const exposed = scan.services[0]!.findings.find((f) => f.checkId === 'supabase.storage-public-bucket');
     expect([exposed?.resource, exposed?.status, exposed?.severity]).toEqual(['app-db:bucket/avatars', 'fail', 'high']);
+  });
+
+  it('discovers the project no service registers and the bucket storageBuckets does not list', () => {
+    const unregistered = scan.estate.findings.filter((f) => f.checkId === 'supabase.unregistered');
+    expect(unregistered.map((f) => [f.resource, f.status])).toEqual([
+      ['supabase-project:forgottenprojectabcd', 'fail'],
+      [`supabase-bucket:${REF}/avatars`, 'fail'],
+    ]);
+    // The bucket list was read once, shared by the datastore collector and discovery.
+    expect(fixture.requests.filter((r) => r.path === `/v1/projects/${REF}/storage/buckets`)).toHaveLength(1);
   });
 
   it('answers SSL from the SSL-enforcement endpoint and the database itself', () => {
