@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_REF } from '../../src/datastores/supabase-project';
+import { PERMISSIONS } from '../../src/datastores/supabase-project/collector';
 import {
   fixtureEntitlements,
   fixtureProject,
@@ -35,7 +36,9 @@ function oneOfAsAnyOf(node: unknown): unknown {
   return Object.fromEntries(Object.entries(node).map(([key, value]) => [key === 'oneOf' ? 'anyOf' : key, oneOfAsAnyOf(value)]));
 }
 
-const document = parse(readFileSync(DOCUMENT, 'utf8')) as { paths: Record<string, { get: { responses: Record<string, unknown> } }> };
+const document = parse(readFileSync(DOCUMENT, 'utf8')) as {
+  paths: Record<string, { get: { responses: Record<string, unknown>; security: { fga_permissions?: string[] }[] } }>;
+};
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 ajv.addSchema(oneOfAsAnyOf({ ...document, id: 'supabase-management-api' }) as object, 'supabase-management-api');
@@ -104,6 +107,25 @@ describe('Supabase fixture against the official OpenAPI document', () => {
     }
     // Every GET of the vendored document is exercised.
     expect([...covered].sort()).toEqual(Object.keys(document.paths).sort());
+  });
+
+  it("names, in 403 hints and docs, the permission the document requires for each endpoint", () => {
+    const byPath: Record<string, string> = {
+      '/v1/projects': PERMISSIONS.projects,
+      '/v1/projects/{ref}': PERMISSIONS.project,
+      '/v1/projects/{ref}/database/backups': PERMISSIONS.backups,
+      '/v1/projects/{ref}/billing/addons': PERMISSIONS.addons,
+      '/v1/projects/{ref}/ssl-enforcement': PERMISSIONS.ssl,
+      '/v1/projects/{ref}/network-restrictions': PERMISSIONS.network,
+      '/v1/projects/{ref}/postgrest': PERMISSIONS.postgrest,
+      '/v1/projects/{ref}/storage/buckets': PERMISSIONS.buckets,
+      '/v1/organizations/{slug}/entitlements': PERMISSIONS.entitlements,
+    };
+    for (const [template, operation] of Object.entries(document.paths)) {
+      const required = operation.get.security.flatMap((s) => s.fga_permissions ?? []);
+      expect(required, template).toEqual([byPath[template]]);
+      expect(readFileSync(path.join(import.meta.dirname, '../../docs/supabase.md'), 'utf8')).toContain(`| \`${byPath[template]}\` |`);
+    }
   });
 
   it('validates for real: a body missing a required field, or of the wrong type, is refused', () => {
