@@ -201,6 +201,23 @@ describe('Supabase Management API collector', () => {
     expect(facts.retries).toBe(0);
   });
 
+  it('does not send a request that the window would refuse past the deadline', async () => {
+    const project = fixtureProject({ ref: REF_28, pitrDays: 28, latestBackupAt: NOW, now: NOW }).project;
+    fixture.script(`/v1/projects/${REF_28}`, {
+      status: 200,
+      headers: { 'x-ratelimit-limit': '120', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '50' },
+      body: project,
+    });
+    const start = fixture.requests.length;
+    const facts = await collect(REF_28, { deadlineMs: 30_000 });
+    expect(facts.backups).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^rate-limited by Supabase \(no request left in the window\): the limit resets in 50 s, after this datastore's deadline/),
+    });
+    // Only the project was asked; the organization's scope is counted apart, so its entitlements were read.
+    expect(requestsSince(start).map((r) => r.path)).toEqual([`/v1/projects/${REF_28}`, `/v1/organizations/${ORG}/entitlements`]);
+  });
+
   it('gives up after a bounded number of 429s with a clear unavailable fact', async () => {
     const path = `/v1/projects/${REF_28}/ssl-enforcement`;
     fixture.script(path, rateLimited(1), rateLimited(1), rateLimited(1), rateLimited(1));

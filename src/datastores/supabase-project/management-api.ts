@@ -162,7 +162,7 @@ export class ManagementApi {
       const left = Math.max(0, this.options.deadline - this.now());
       throw new ManagementApiError(
         429,
-        `rate-limited by Supabase (HTTP 429${attempt > 1 ? ` after ${attempt - 1} attempt${attempt === 2 ? '' : 's'}` : ''}): the limit resets in ${seconds(wait)}, after this datastore's deadline (${seconds(left)} left)`,
+        `rate-limited by Supabase (${attempt > 1 ? `HTTP 429 after ${attempt - 1} attempt${attempt === 2 ? '' : 's'}` : 'no request left in the window'}): the limit resets in ${seconds(wait)}, after this datastore's deadline (${seconds(left)} left)`,
         RATE_LIMIT_HINT,
       );
     }
