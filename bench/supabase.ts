@@ -11,16 +11,21 @@ import { runScan } from '../src/engine/scan';
 import { silentLogger } from '../src/log';
 import { ALL_CHECKS } from '../checks';
 import { startEmbeddedPostgres } from '../src/embedded-postgres';
-import { fixtureProject, startSupabaseFixture } from '../test/support/supabase-fixture-server';
+import { fixtureEntitlements, fixtureProject, startSupabaseFixture } from '../test/support/supabase-fixture-server';
 
 const TOKEN = 'sbp_bench_token_bench_token_bench_token_0';
 
 async function managementApi(projects: number): Promise<void> {
   const now = new Date();
-  const refs = Array.from({ length: projects }, (_, i) => `bench${String(i).padStart(15, '0')}`);
+  // Project refs are 20 lower-case letters: "bench" and the index in base 26.
+  const refs = Array.from({ length: projects }, (_, i) => `bench${[...i.toString(26).padStart(15, '0')].map((d) => String.fromCharCode(97 + parseInt(d, 26))).join('')}`);
+  const buckets = [{ name: 'invoices' }, { name: 'avatars', public: true }, { name: 'exports' }];
   const fixture = await startSupabaseFixture({
     token: TOKEN,
-    projects: Object.fromEntries(refs.map((ref, i) => [ref, fixtureProject({ ref, pitrDays: ([7, 14, 28, false] as const)[i % 4]!, latestBackupAt: now, now })])),
+    projects: Object.fromEntries(
+      refs.map((ref, i) => [ref, fixtureProject({ ref, pitrDays: ([7, 14, 28, false] as const)[i % 4]!, latestBackupAt: now, now, buckets })]),
+    ),
+    organizations: { acmeorgslugabcdefghi: fixtureEntitlements(7) },
   });
   process.env.CONTINUITY_BENCH_SUPABASE_TOKEN = TOKEN;
   try {
@@ -36,6 +41,7 @@ async function managementApi(projects: number): Promise<void> {
             apiUrl: fixture.url,
             accessTokenEnv: 'CONTINUITY_BENCH_SUPABASE_TOKEN',
             backupPolicy: 'https://wiki.acme.dev/backups',
+            storageBuckets: [{ name: 'invoices', backupPolicy: 'https://wiki.acme.dev/invoices' }],
           })),
         },
       ],
@@ -51,9 +57,11 @@ async function managementApi(projects: number): Promise<void> {
     });
     const ms = performance.now() - started;
     const requests = fixture.requests.length;
+    const parts = scan.services[0]!.datastores.reduce((n, d) => n + (d.parts?.length ?? 0), 0);
     console.log(
       `management API: ${projects} projects in ${ms.toFixed(0)} ms (${((projects / ms) * 1000).toFixed(0)} projects/s), ` +
-        `${requests} requests = ${(requests / projects).toFixed(2)} per project, ${scan.services[0]!.findings.length} findings`,
+        `${requests} requests = ${(requests / projects).toFixed(2)} per project (entitlements read once per organization), ` +
+        `${parts} bucket rows, ${scan.services[0]!.findings.length} findings`,
     );
   } finally {
     delete process.env.CONTINUITY_BENCH_SUPABASE_TOKEN;

@@ -22,6 +22,9 @@ import supabaseNetworkRestrictions from './supabase/network-restrictions';
 import supabasePitr from './supabase/pitr';
 import supabaseRlsDisabledInApi from './supabase/rls-disabled-in-api';
 import supabaseSslEnforced from './supabase/ssl-enforced';
+import supabaseStorageBackup from './supabase/storage-backup';
+import supabaseStoragePublicBucket from './supabase/storage-public-bucket';
+import supabaseUnregistered from './supabase/unregistered';
 import rdsPitrRetention from './rds/pitr-retention';
 import rdsSslEnforced from './rds/ssl-enforced';
 import rdsStorageEncrypted from './rds/storage-encrypted';
@@ -59,6 +62,8 @@ export const ALL_CHECKS: Check[] = [
   supabaseSslEnforced,
   supabaseNetworkRestrictions,
   supabaseRlsDisabledInApi,
+  supabaseStorageBackup,
+  supabaseStoragePublicBucket,
   rdsPitrRetention,
   rdsSslEnforced,
   rdsStorageEncrypted,
@@ -72,4 +77,5 @@ export const ALL_CHECKS: Check[] = [
   s3SecureTransportPolicy,
   s3PublicAccessBlock,
   unregistered,
+  supabaseUnregistered,
 ];

@@ -69,6 +69,22 @@ export interface ControlAnswer {
   checkIds: string[];
 }
 
+/**
+ * A part of a datastore that is recovered on its own terms, shown as its own row
+ * of the datastore table: a Supabase project's Storage buckets (outside its
+ * database backups), a Kubernetes cluster's volumes.
+ */
+export interface DatastorePart {
+  /** What kind of part, e.g. `storage bucket`. */
+  kind: string;
+  /** Unique within the datastore. */
+  name: string;
+  /** One line: how the part can be recovered, e.g. `not covered by database backups`. */
+  recovery: string;
+  /** The part's own backup policy link, where config declares one. */
+  backupPolicy?: string;
+}
+
 export interface DatastoreSummary {
   name: string;
   type: string;
@@ -76,6 +92,8 @@ export interface DatastoreSummary {
   backupPolicy?: string;
   /** A one-line description of the point-in-time recovery window when a collector read one. */
   pitr?: string;
+  /** Parts with a recovery of their own (see DatastorePart), when the type's collectors report them. */
+  parts?: DatastorePart[];
   /** Set when the collector could not run at all for this datastore. */
   collectionError?: string;
   durationMs: number;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../test/support/check-tester';
 import check from './daily-backups';
-import { observed } from '../../src/engine/types';
-import type { SupabaseBackups } from '../../src/datastores/supabase-project/facts';
+import { observed, unavailable } from '../../src/engine/types';
+import type { SupabaseBackupRetention, SupabaseBackups } from '../../src/datastores/supabase-project/facts';
 import { NOW, forbidden, policy, service, supabaseDatastore, supabaseFacts } from '../../test/supabase/facts';
 
 const backups = (value: Partial<SupabaseBackups>) =>
@@ -64,7 +64,10 @@ describe('supabase.daily-backups', () => {
 
   it('says when a paused project explains stale backups', () => {
     const facts = backups({ backups: [{ status: 'COMPLETED', insertedAt: '2026-10-07T02:00:00Z', physical: false }] });
-    const paused = { ...facts, project: observed('GET project', { region: 'eu-west-1', status: 'INACTIVE', postgresVersion: null }) };
+    const paused = {
+      ...facts,
+      project: observed('GET project', { name: 'agentops', region: 'eu-west-1', status: 'INACTIVE', postgresVersion: null, organizationSlug: null }),
+    };
     const [finding] = run(paused);
     expect(finding?.status).toBe('fail');
     expect(finding?.message).toMatch(/\(the project is INACTIVE\)$/);
@@ -74,6 +77,32 @@ describe('supabase.daily-backups', () => {
     const [finding] = run(backups({ backups: [{ status: 'PENDING', insertedAt: '2026-11-21T11:00:00Z', physical: false }] }));
     expect(finding?.status).toBe('fail');
     expect(finding?.message).toContain('no completed backup');
+  });
+
+  it('says that PITR replaces daily backups when PITR is on and no restore point is reported yet, never "Free plan"', () => {
+    const [finding] = run(backups({ pitrEnabled: true, backups: [], physicalWindow: { earliest: null, latest: null } }));
+    expect(finding?.status).toBe('unknown');
+    expect(finding?.message).toContain('PITR is on, which replaces daily backups');
+    expect(finding?.message).not.toContain('Free');
+  });
+
+  it("shows the plan's daily-backup retention, or why it is unknown with the permission that reads it", () => {
+    const recent = { backups: [{ status: 'COMPLETED', insertedAt: '2026-11-21T02:00:00Z', physical: false }] };
+    const [finding] = run(backups(recent));
+    expect(finding?.evidence).toContainEqual(expect.objectContaining({ field: 'backup.retention_days', value: 7 }));
+    const unreadable = {
+      ...backups(recent),
+      backupRetention: unavailable<SupabaseBackupRetention>(
+        'GET /v1/organizations/acmeorgslugabcdefghi/entitlements',
+        'the access token may not read this (HTTP 403 Forbidden)',
+        'give the access token the organization_admin_read permission',
+      ),
+    };
+    const [withoutRetention] = run(unreadable);
+    expect(withoutRetention?.status).toBe('pass');
+    expect(withoutRetention?.evidence).toContainEqual(
+      expect.objectContaining({ field: 'backup.retention_days', value: expect.stringMatching(/^unknown: .*HTTP 403.*organization_admin_read/) }),
+    );
   });
 
   it('is unknown when the backups could not be read', () => {

@@ -12,7 +12,7 @@ export default defineDatastoreCheck({
   severity: 'high',
   protection: true,
   description:
-    "The project's latest completed backup (or, with PITR, its latest restore point) is newer than the policy's maximum backup age. Free-plan projects list no restorable backups.",
+    "The project's latest completed backup (or, with PITR, which replaces daily backups, its latest restore point) is newer than the policy's maximum backup age. Free-plan projects list no restorable backups. The plan's daily-backup retention (entitlement backup.retention_days) is shown where the token may read the organization's entitlements.",
   remediation:
     'Move the project to a paid plan (daily backups kept 7, 14 or 30 days by plan) or enable PITR; investigate failed backups with Supabase support. Free-plan projects must export with `supabase db dump` on a schedule.',
   docs: 'https://supabase.com/docs/guides/platform/backups',
@@ -36,11 +36,30 @@ export default defineDatastoreCheck({
     if (pitrEnabled) {
       evidence.push({ source, field: 'physical_backup_data.latest_physical_backup_date_unix', value: physicalWindow.latest });
     }
+    // How long the plan keeps daily backups: shown, not judged (supabase.pitr judges the window).
+    const retention = facts.backupRetention;
+    evidence.push({
+      source: retention.source,
+      field: 'backup.retention_days',
+      value: retention.ok
+        ? (retention.value.days ?? 'no daily backups on this plan')
+        : `unknown: ${retention.reason}${retention.hint ? ` (${retention.hint})` : ''}`,
+    });
     // A paused or unhealthy project explains stale backups.
     const projectStatus = facts.project.ok ? facts.project.value.status : undefined;
     if (projectStatus) evidence.push({ source: facts.project.source, field: 'status', value: projectStatus });
     const statusNote = projectStatus && projectStatus !== 'ACTIVE_HEALTHY' ? ` (the project is ${projectStatus})` : '';
     const latest = candidates.sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
+    if (!latest && pitrEnabled) {
+      return [
+        {
+          resource,
+          status: 'unknown',
+          message: `PITR is on, which replaces daily backups (Supabase stops taking them when PITR is enabled), and the API reports no restore point yet (physical_backup_data is empty): the age of the latest recoverable state is unknown${statusNote}`,
+          evidence,
+        },
+      ];
+    }
     if (!latest) {
       return [
         {

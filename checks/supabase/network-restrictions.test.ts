@@ -27,10 +27,13 @@ describe('supabase.network-restrictions', () => {
     expect(run({})[0]?.status).toBe('pass');
   });
 
-  it('is unknown while a change is stored and the configuration in effect is not shown', () => {
-    const [finding] = run({ status: 'stored', oldConfig: null });
-    expect(finding?.status).toBe('unknown');
-    expect(finding?.message).toContain('not applied');
+  it('judges restrictions that were never applied as open (no configuration in effect: all IPs can connect)', () => {
+    const [finding] = run({ status: 'stored', config: { dbAllowedCidrs: [], dbAllowedCidrsV6: [] }, oldConfig: null });
+    expect(finding?.status).toBe('warn');
+    expect(finding?.message).toBe(
+      'network restrictions were never applied (a configuration is stored, none in effect): the database accepts connections from any address',
+    );
+    expect(finding?.evidence).toContainEqual(expect.objectContaining({ field: 'old_config', value: null }));
   });
 
   it('warns when 0.0.0.0/0 is allowed', () => {

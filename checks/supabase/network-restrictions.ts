@@ -17,7 +17,7 @@ export default defineDatastoreCheck({
   title: 'Supabase database is not reachable from the whole internet',
   severity: 'medium',
   description:
-    'Network restrictions limit which IPv4 and IPv6 ranges can connect to the database and pooler. Allowing 0.0.0.0/0 or ::/0 (the default) leaves password authentication as the only barrier.',
+    'Network restrictions limit which IPv4 and IPv6 ranges can connect to the database and pooler. Allowing 0.0.0.0/0 or ::/0 (the default), or never applying a configuration, leaves password authentication as the only barrier.',
   remediation:
     'Restrict database access to the ranges that need it (Database Settings > Network Restrictions, or POST /v1/projects/{ref}/network-restrictions/apply); the Data API is not affected.',
   docs: 'https://supabase.com/docs/guides/platform/network-restrictions',
@@ -27,13 +27,17 @@ export default defineDatastoreCheck({
     if (!fact.ok) return [unreadable(resource, fact)];
     const { entitlement, status, config, oldConfig } = fact.value;
     if (status !== 'applied' && !oldConfig) {
+      // Nothing was ever applied (Supabase's docs: the list is empty and restrictions applied is false, so all IPs can connect).
       return [
         {
           resource,
-          status: 'unknown',
-          message: `a network restriction change is ${status}, not applied, and the API does not show the configuration in effect`,
+          status: 'warn',
+          message: `network restrictions were never applied (a configuration is ${status}, none in effect): the database accepts connections from any address`,
           evidence: [
+            { source: fact.source, field: 'entitlement', value: entitlement },
             { source: fact.source, field: 'status', value: status },
+            { source: fact.source, field: 'config.dbAllowedCidrs', value: show(config.dbAllowedCidrs) },
+            { source: fact.source, field: 'config.dbAllowedCidrsV6', value: show(config.dbAllowedCidrsV6) },
             { source: fact.source, field: 'old_config', value: null },
           ],
         },

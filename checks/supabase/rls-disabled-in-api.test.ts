@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../test/support/check-tester';
 import check from './rls-disabled-in-api';
-import { observed, unavailable } from '../../src/engine/types';
+import { observed, unavailable, type Observed } from '../../src/engine/types';
 import type { ApiRoleTableAccess } from '../../src/datastores/postgres/facts';
 import { PostgresDatastoreSchema } from '../../src/datastores/postgres';
 import { column, postgresFacts, table } from '../../test/support/postgres-facts';
@@ -10,13 +10,17 @@ import { NOW, policy, service, supabaseDatastore } from '../../test/supabase/fac
 const TABLES = [table(1, 'customers'), table(2, 'menu'), table(3, 'ledger', { schema: 'private' }), table(4, 'orders')];
 const COLUMNS = [column(1, 1, 'email'), column(1, 2, 'full_name'), column(2, 1, 'item'), column(3, 1, 'iban'), column(4, 1, 'total', 'integer')];
 
-function run(access: ApiRoleTableAccess[] | undefined, extra: Record<string, unknown> = {}) {
+/** Supabase's default Data API schemas, as GET /postgrest's db_schema gives them. */
+const DEFAULT_SCHEMAS = observed('GET /v1/projects/abcdefghijklmnopqrst/postgrest', ['public', 'graphql_public']);
+
+function run(access: ApiRoleTableAccess[] | undefined, dataApiSchemas: Observed<string[]> = DEFAULT_SCHEMAS) {
   return runCheck(check, {
     service,
-    datastore: supabaseDatastore(extra),
+    datastore: supabaseDatastore(),
     facts: postgresFacts({
       tables: observed('pg_class', TABLES),
       columns: observed('pg_attribute', COLUMNS),
+      dataApiSchemas,
       ...(access ? { apiRoleAccess: observed('pg_class.relrowsecurity, has_any_column_privilege', access) } : {}),
     }),
     policy: policy(),
@@ -26,9 +30,19 @@ function run(access: ApiRoleTableAccess[] | undefined, extra: Record<string, unk
 
 describe('supabase.rls-disabled-in-api', () => {
   it('is unknown, not pass, when an exposed schema is one the scan leaves out (Supabase-managed)', () => {
-    const [finding] = run([{ tableOid: 4, rowSecurity: true, readableBy: ['anon'] }], { exposedSchemas: ['public', 'storage'] });
+    const [finding] = run([{ tableOid: 4, rowSecurity: true, readableBy: ['anon'] }], observed('config', ['public', 'storage']));
     expect(finding?.status).toBe('unknown');
     expect(finding?.message).toContain('storage');
+  });
+
+  it('is unknown, not pass, when the exposed schemas could not be read, naming the permission', () => {
+    const [finding] = run(
+      [{ tableOid: 4, rowSecurity: true, readableBy: ['anon'] }],
+      unavailable('GET /v1/projects/abcdefghijklmnopqrst/postgrest', 'the access token may not read this (HTTP 403 Forbidden)', 'give the access token the data_api_config_read permission'),
+    );
+    expect(finding?.status).toBe('unknown');
+    expect(finding?.message).toContain('data_api_config_read');
+    expect(finding?.message).toContain('or set exposedSchemas in config');
   });
 
   it('fails each exposed table without RLS, critical where it holds sensitive columns', () => {
@@ -55,6 +69,7 @@ describe('supabase.rls-disabled-in-api', () => {
       facts: postgresFacts({
         tables: observed('pg_class', [table(5, 'profiles'), table(6, 'products')]),
         columns: observed('pg_attribute', [column(5, 1, 'name'), column(5, 2, 'password_hash'), column(6, 1, 'name'), column(6, 2, 'photo')]),
+        dataApiSchemas: DEFAULT_SCHEMAS,
         apiRoleAccess: observed('pg_class.relrowsecurity, has_any_column_privilege', [
           { tableOid: 5, rowSecurity: false, readableBy: ['anon'] },
           { tableOid: 6, rowSecurity: false, readableBy: ['anon'] },
@@ -80,7 +95,7 @@ describe('supabase.rls-disabled-in-api', () => {
   });
 
   it('follows the configured exposed schemas', () => {
-    const findings = run([{ tableOid: 3, rowSecurity: false, readableBy: ['anon'] }], { exposedSchemas: ['public', 'private'] });
+    const findings = run([{ tableOid: 3, rowSecurity: false, readableBy: ['anon'] }], observed('config datastores[].exposedSchemas', ['public', 'private']));
     expect(findings[0]?.resource).toBe('app-db:private.ledger');
     expect(findings[0]?.severity).toBe('critical');
   });

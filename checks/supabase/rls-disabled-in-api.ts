@@ -4,7 +4,7 @@ import { tableName } from '../../src/datastores/postgres/facts';
 import { classifyColumn } from '../../src/sensitivity';
 import { groupBy } from '../../src/util';
 import type { Evidence } from '../../src/model';
-import { SUPABASE_MANAGED_SCHEMAS } from '../../src/datastores/supabase-project/schemas';
+import { EXPOSED_BY_DEFAULT_WITHOUT_TABLES, SUPABASE_MANAGED_SCHEMAS } from '../../src/datastores/supabase-project/schemas';
 
 const MAX_COLUMNS_LISTED = 10;
 
@@ -35,16 +35,24 @@ export default defineDatastoreCheck({
     }
     if (!facts.apiRoleAccess.ok) return [unreadable(resource, facts.apiRoleAccess)];
     if (!facts.tables.ok) return [unreadable(resource, facts.tables)];
-    const exposedSchemas = datastore.exposedSchemas;
+    if (!facts.dataApiSchemas) {
+      return [{ resource, status: 'unknown', message: 'the schemas the Data API exposes were not read', evidence: [] }];
+    }
+    if (!facts.dataApiSchemas.ok) {
+      const finding = unreadable(resource, facts.dataApiSchemas);
+      return [{ ...finding, message: `the schemas the Data API exposes are unknown: ${finding.message}; or set exposedSchemas in config` }];
+    }
+    const exposedSchemas = facts.dataApiSchemas.value;
+    const schemasSource = facts.dataApiSchemas.source;
     // The scan leaves Supabase's own schemas out, so an exposed one was not looked at: say so rather than pass it.
-    const unscanned = exposedSchemas.filter((s) => SUPABASE_MANAGED_SCHEMAS.includes(s));
+    const unscanned = exposedSchemas.filter((s) => SUPABASE_MANAGED_SCHEMAS.includes(s) && !EXPOSED_BY_DEFAULT_WITHOUT_TABLES.includes(s));
     if (unscanned.length > 0) {
       return [
         {
           resource,
           status: 'unknown',
           message: `the exposed schemas ${unscanned.join(', ')} are Supabase-managed and left out of the database scan, so their tables' row level security was not checked`,
-          evidence: [{ source: 'config datastores[].exposedSchemas', field: 'exposedSchemas', value: exposedSchemas.join(', ') }],
+          evidence: [{ source: schemasSource, field: 'exposed schemas', value: exposedSchemas.join(', ') }],
         },
       ];
     }
@@ -63,7 +71,7 @@ export default defineDatastoreCheck({
           status: 'pass',
           message: `no table in the exposed schemas (${exposedSchemas.join(', ')}) is readable by anon or authenticated without row level security (${inApi.length} tables checked)`,
           evidence: [
-            { source: 'config datastores[].exposedSchemas', field: 'exposedSchemas', value: exposedSchemas.join(', ') },
+            { source: schemasSource, field: 'exposed schemas', value: exposedSchemas.join(', ') },
             { source, field: 'tables in exposed schemas', value: inApi.length },
             { source, field: 'with row level security', value: inApi.filter(({ access }) => access.rowSecurity).length },
           ],

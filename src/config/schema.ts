@@ -5,6 +5,7 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { DatastoreSchema } from '../datastores';
 import { AwsSettingsSchema } from '../datastores/aws/placement';
+import { SupabaseSettingsSchema } from '../datastores/supabase-project';
 import { DEFAULT_FRAMEWORK, framework, unknownFrameworkError } from '../frameworks';
 import { hasNoUserinfo, ResourceName as Name } from './fields';
 
@@ -250,5 +251,6 @@ export const ConfigSchema = z.strictObject({
     shutdownGraceSeconds: 30,
   }),
   aws: AwsSettingsSchema.optional().describe('AWS accounts, regions and discovery for rds-instance, rds-cluster and s3-bucket datastores.'),
+  supabase: SupabaseSettingsSchema.optional().describe('Discovery of Supabase projects and Storage buckets no service registers.'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

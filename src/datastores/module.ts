@@ -4,7 +4,8 @@
 // their clients (pg, the AWS SDK) only when a scan collects from that type.
 import { z } from 'zod';
 import { ResourceName } from '../config/fields';
-import type { Collected, Collector, EstateCollector } from '../engine/types';
+import type { Collected, CollectContext, Collector, EstateCollector, Observed } from '../engine/types';
+import type { DatastorePart } from '../model';
 
 /** The config fields every datastore type has. */
 export const DATASTORE_COMMON_FIELDS = {
@@ -34,6 +35,8 @@ export interface PostgresTarget {
   excludeSchemas: string[];
   /** Roles through which an HTTP Data API reads tables (Supabase's PostgREST): which tables they reach is read too. */
   dataApiRoles?: readonly string[];
+  /** The schemas that Data API exposes (from config, or read from the platform during the scan). */
+  dataApiSchemas?(ctx: Pick<CollectContext<unknown>, 'config' | 'signal' | 'shared'>): Promise<Observed<string[]>>;
 }
 
 /** What a datastore type offers to checks shared between types. */
@@ -65,6 +68,8 @@ export interface DatastoreModule<
   offers?: DatastoreCapabilities<z.infer<S>>;
   /** One line for the report's datastore table: the recovery window its facts show, or why none was read. */
   describeRecovery?(facts: FactsOfCollectors<C>, datastore: z.infer<S>): string | undefined;
+  /** Parts of the datastore that its recovery window does not cover, each a row of the datastore table with its own recovery line. */
+  describeParts?(facts: FactsOfCollectors<C>, datastore: z.infer<S>): DatastorePart[] | undefined;
 }
 
 export function defineDatastoreModule<

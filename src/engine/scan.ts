@@ -225,7 +225,9 @@ async function collectDatastore(
     (collector, signal) =>
       collector.collect({ config: plan.config, service, datastore, policy, signal, log, shared, ...(postgres ? { postgres } : {}) }),
   )) as DatastoreFacts;
-  const recovery = datastoreModule(datastore.type).describeRecovery?.(facts as never, datastore);
+  const module = datastoreModule(datastore.type);
+  const recovery = module.describeRecovery?.(facts as never, datastore);
+  const parts = module.describeParts?.(facts as never, datastore);
   const failures = Object.entries(facts)
     .filter(([, f]) => f && !f.ok)
     .map(([kind, f]) => `${kind}: ${(f as { error: string }).error}`);
@@ -241,6 +243,9 @@ async function collectDatastore(
       environment,
       ...(datastore.backupPolicy ? { backupPolicy: redact(datastore.backupPolicy) } : {}),
       ...(recovery ? { pitr: recovery } : {}),
+      ...(parts && parts.length > 0
+        ? { parts: parts.map((p) => ({ ...p, ...(p.backupPolicy ? { backupPolicy: redact(p.backupPolicy) } : {}) })) }
+        : {}),
       ...(failures.length > 0 ? { collectionError: failures.join('; ') } : {}),
       durationMs,
     },

@@ -6,6 +6,7 @@ import {
   severityRank,
   type CheckDescriptor,
   type ControlAnswer,
+  type DatastorePart,
   type DriftEvent,
   type Evidence,
   type Finding,
@@ -137,7 +138,10 @@ export interface ServicePageView {
   questionnaire: QuestionnaireRowView[];
   /** The other frameworks the scan was answered for (SOC 2, ISO 27001). */
   frameworks: FrameworkSectionView[];
-  datastores: (ServiceResult['datastores'][number] & { backupPolicyHref?: string })[];
+  datastores: (Omit<ServiceResult['datastores'][number], 'parts'> & {
+    backupPolicyHref?: string;
+    parts?: (DatastorePart & { backupPolicyHref?: string })[];
+  })[];
   findings: FindingsSectionView;
   waived: { findings: FindingView[]; total: number; more: number };
   changes?: ChangesView;
@@ -419,7 +423,11 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
     frameworks,
     datastores: service.datastores.map((d) => {
       const href = httpUrl(d.backupPolicy);
-      return { ...d, ...(href ? { backupPolicyHref: href } : {}) };
+      const parts = d.parts?.map((p) => {
+        const partHref = httpUrl(p.backupPolicy);
+        return { ...p, ...(partHref ? { backupPolicyHref: partHref } : {}) };
+      });
+      return { ...d, ...(href ? { backupPolicyHref: href } : {}), ...(parts ? { parts } : {}) };
     }),
     findings: findingsSection('findings', service.findings, scan, HTML_LIMITS.serviceDataBytes),
     waived: {

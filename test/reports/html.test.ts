@@ -99,6 +99,31 @@ describe('HTML service report', () => {
     expect(page).toContain('javascript:alert(2)');
   });
 
+  it("shows a datastore's parts as rows of the datastore table, each with its own recovery line and backup link", () => {
+    const [first, ...rest] = service.datastores;
+    const withParts = {
+      ...service,
+      datastores: [
+        {
+          ...first!,
+          parts: [
+            { kind: 'storage bucket', name: 'invoices', recovery: 'own backup declared (not covered by database backups)', backupPolicy: 'https://wiki.acme.io/invoices' },
+            { kind: 'storage bucket', name: 'exports', recovery: 'not covered by database backups', backupPolicy: 'javascript:alert(3)' },
+          ],
+        },
+        ...rest,
+      ],
+    };
+    const page = renderServiceHtml(scan, withParts);
+    const rows = page.slice(page.indexOf('id="datastores"')).match(/<tr class="part">[\s\S]*?<\/tr>/g) ?? [];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain(`${first!.name} › invoices`);
+    expect(rows[0]).toContain('<td>own backup declared (not covered by database backups)</td>');
+    expect(rows[0]).toContain('<a href="https://wiki.acme.io/invoices">');
+    expect(rows[1]).not.toMatch(/href="javascript:/);
+    expect(rows[1]).toContain(`part of ${first!.name}`);
+  });
+
   it('keeps a service page under 1 MB by leaving the least severe findings out of the embedded JSON', () => {
     const huge = buildFleetScan({ services: 1, datastoresPerService: 50, maxTableFindings: 200, seed: 3 });
     const big = huge.services[0]!;

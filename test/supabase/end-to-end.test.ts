@@ -1,18 +1,18 @@
 // A supabase-project datastore (Management API + database URL) scanned by the
 // real CLI into the CONTINUITY-0003 Markdown questionnaire and scan.json.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model';
-import { fixtureProject, startSupabaseFixture, type SupabaseFixture } from '../support/supabase-fixture-server';
+import { FIXTURE_JWT_SECRET, fixtureEntitlements, fixtureProject, startSupabaseFixture, type SupabaseFixture } from '../support/supabase-fixture-server';
 import { runCli, type CliResult } from '../support/cli';
 import { startTlsOnlyServer, withAdmin, type EmbeddedServer } from '../support/postgres';
 import { SUPABASE_LIKE_SCHEMA } from './database';
 import { questionnaireOf } from '../support/questionnaire';
 
 const TOKEN = 'sbp_e2e0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2';
-const REF = 'agentopsprodproject1';
+const REF = 'agentopsprodprojecta';
 
 let fixture: SupabaseFixture;
 let server: EmbeddedServer;
@@ -30,7 +30,20 @@ beforeAll(async () => {
   [fixture, server, dir] = await Promise.all([
     startSupabaseFixture({
       token: TOKEN,
-      projects: { [REF]: fixtureProject({ ref: REF, pitrDays: 28, latestBackupAt: new Date(now.getTime() - 3 * 3600_000), now }) },
+      projects: {
+        [REF]: fixtureProject({
+          ref: REF,
+          pitrDays: 28,
+          // The add-on was bought 9 days ago: the window is still filling.
+          restorableDays: 9,
+          latestBackupAt: new Date(now.getTime() - 3 * 3600_000),
+          buckets: [{ name: 'invoices' }, { name: 'avatars', public: true }],
+          now,
+        }),
+      },
+      organizations: { acmeorgslugabcdefghi: fixtureEntitlements(14) },
+      // Another project of the account that no service registers: discovery reports it.
+      listedOnly: [fixtureProject({ ref: 'forgottenprojectabcd', name: 'forgotten', pitrDays: false, latestBackupAt: now, now }).project],
     }),
     // Like a Supabase database with SSL enforced: TCP clients only over TLS.
     startTlsOnlyServer(),
@@ -42,7 +55,9 @@ beforeAll(async () => {
 
   await writeFile(
     path.join(dir, 'continuity.yaml'),
-    `services:
+    `supabase:
+  discovery: true
+services:
   - name: agentops
     environment: production
     answers:
@@ -56,6 +71,9 @@ beforeAll(async () => {
         url: \${APP_DATABASE_URL}
         backupPolicy: https://wiki.acme.dev/continuity/agentops-backups
         sensitivity: confidential
+        storageBuckets:
+          - name: invoices
+            backupPolicy: https://wiki.acme.dev/continuity/invoices-bucket-backup
 `,
   );
   result = await cli(['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out')], {
@@ -79,14 +97,49 @@ describe('continuity scan of a supabase-project', () => {
     expect(result.stdout).toContain('agentops.md');
   });
 
-  it('answers the backups with the PITR window, failing a 28-day add-on against the 30-day policy', () => {
-    expect(markdown).toContain('PITR on, 28 days (add-on pitr_28)');
+  it('answers the backups with the restorable window, judging a 9-day window on a 28-day add-on on the 9 days', () => {
+    expect(markdown).toMatch(/PITR on, 9 days restorable \(add-on up to 28\): \S+ to \S+/);
     const pitr = scan.services[0]!.findings.find((f) => f.checkId === 'supabase.pitr');
     expect(pitr?.status).toBe('fail');
-    expect(pitr?.message).toContain('PITR keeps 28 days');
-    expect(pitr?.message).toContain("policy requires 30; Supabase's PITR add-on offers at most 28 days");
+    expect(pitr?.message).toMatch(/^9 days restorable \(add-on up to 28\); policy requires 30; Supabase's PITR add-on offers at most 28 days/);
     expect(markdown).toContain('[fail] supabase.pitr: app-db');
-    expect(scan.services[0]!.findings.find((f) => f.checkId === 'supabase.daily-backups')?.status).toBe('pass');
+    const daily = scan.services[0]!.findings.find((f) => f.checkId === 'supabase.daily-backups');
+    expect(daily?.status).toBe('pass');
+    expect(daily?.evidence).toContainEqual(expect.objectContaining({ field: 'backup.retention_days', value: 14 }));
+  });
+
+  it('shows each Storage bucket as a datastore of the project, outside the database backups unless it declares its own', () => {
+    const [datastore] = scan.services[0]!.datastores;
+    expect(datastore?.parts).toEqual([
+      {
+        kind: 'storage bucket',
+        name: 'invoices',
+        recovery: 'own backup declared (not covered by database backups)',
+        backupPolicy: 'https://wiki.acme.dev/continuity/invoices-bucket-backup',
+      },
+      { kind: 'storage bucket', name: 'avatars', recovery: 'public bucket; not covered by database backups' },
+    ]);
+    expect(markdown).toContain(
+      '| app-db › invoices | storage bucket | production | own backup declared (not covered by database backups) | https://wiki.acme.dev/continuity/invoices-bucket-backup | part of app-db |',
+    );
+    expect(markdown).toContain('| app-db › avatars | storage bucket | production | public bucket; not covered by database backups | **missing** | part of app-db |');
+    const storage = scan.services[0]!.findings.filter((f) => f.checkId === 'supabase.storage-backup');
+    expect(storage.map((f) => [f.resource, f.status])).toEqual([
+      ['app-db:bucket/invoices', 'pass'],
+      ['app-db:bucket/avatars', 'fail'],
+    ]);
+    const exposed = scan.services[0]!.findings.find((f) => f.checkId === 'supabase.storage-public-bucket');
+    expect([exposed?.resource, exposed?.status, exposed?.severity]).toEqual(['app-db:bucket/avatars', 'fail', 'high']);
+  });
+
+  it('discovers the project no service registers and the bucket storageBuckets does not list', () => {
+    const unregistered = scan.estate.findings.filter((f) => f.checkId === 'supabase.unregistered');
+    expect(unregistered.map((f) => [f.resource, f.status])).toEqual([
+      ['supabase-project:forgottenprojectabcd', 'fail'],
+      [`supabase-bucket:${REF}/avatars`, 'fail'],
+    ]);
+    // The bucket list was read once, shared by the datastore collector and discovery.
+    expect(fixture.requests.filter((r) => r.path === `/v1/projects/${REF}/storage/buckets`)).toHaveLength(1);
   });
 
   it('answers SSL from the SSL-enforcement endpoint and the database itself', () => {
@@ -121,11 +174,16 @@ describe('continuity scan of a supabase-project', () => {
     expect(JSON.stringify(scan)).not.toContain('auth.users');
   });
 
-  it('never writes the access token or the database password anywhere', async () => {
-    const outputs = [markdown, JSON.stringify(scan), result.stdout, result.stderr];
-    for (const output of outputs) {
+  it('never writes the access token, the database password or the PostgREST jwt_secret anywhere', async () => {
+    const written = await readdir(path.join(dir, 'out'), { recursive: true, withFileTypes: true });
+    const files = await Promise.all(written.filter((f) => f.isFile()).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')));
+    expect(files.length).toBeGreaterThan(2);
+    // The secret was really sent: the fixture's PostgREST config carried it.
+    expect(fixture.answers.some((a) => JSON.stringify(a.body ?? '').includes(FIXTURE_JWT_SECRET))).toBe(true);
+    for (const output of [...files, result.stdout, result.stderr]) {
       expect(output).not.toContain(TOKEN);
       expect(output).not.toContain(server.password);
+      expect(output).not.toContain(FIXTURE_JWT_SECRET);
     }
     // The token was really used: the fixture saw it on every request.
     expect(fixture.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
@@ -147,7 +205,8 @@ describe('continuity scan of a supabase-project', () => {
     });
     const rejectedScan = JSON.parse(await readFile(path.join(dir, 'out3', 'scan.json'), 'utf8')) as ScanResult;
     const supabase = rejectedScan.services[0]!.findings.filter((f) => f.checkId.startsWith('supabase.') && f.checkId !== 'supabase.rls-disabled-in-api');
-    expect(supabase.length).toBe(4);
+    // pitr, daily-backups, ssl-enforced, network-restrictions, storage-backup, storage-public-bucket
+    expect(supabase.length).toBe(6);
     for (const finding of supabase) {
       expect(['unknown', 'error']).toContain(finding.status);
       expect(finding.message).toContain('HTTP 401');

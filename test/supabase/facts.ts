@@ -6,6 +6,7 @@ import { observed, unavailable } from '../../src/engine/types';
 import type { SupabaseFacts } from '../../src/datastores/supabase-project/facts';
 
 export const REF = 'abcdefghijklmnopqrst';
+export const ORG = 'acmeorgslugabcdefghi';
 export { CHECK_NOW as NOW } from '../support/check-tester';
 
 export function supabaseDatastore(extra: Record<string, unknown> = {}): DatastoreConfig {
@@ -23,7 +24,13 @@ const api = (path: string) => `GET /v1/projects/${REF}${path}`;
 export function supabaseFacts(overrides: Partial<SupabaseFacts> = {}): SupabaseFacts {
   return {
     projectRef: REF,
-    project: observed(api(''), { region: 'us-east-1', status: 'ACTIVE_HEALTHY', postgresVersion: '15.8.1.085' }),
+    project: observed(api(''), {
+      name: 'agentops',
+      region: 'us-east-1',
+      status: 'ACTIVE_HEALTHY',
+      postgresVersion: '15.8.1.085',
+      organizationSlug: ORG,
+    }),
     backups: observed(api('/database/backups'), {
       pitrEnabled: true,
       walgEnabled: true,
@@ -38,7 +45,10 @@ export function supabaseFacts(overrides: Partial<SupabaseFacts> = {}): SupabaseF
       config: { dbAllowedCidrs: ['10.0.0.0/8'], dbAllowedCidrsV6: [] },
       oldConfig: null,
     }),
-    requestsSent: 5,
+    storageBuckets: observed(api('/storage/buckets'), []),
+    exposedSchemas: observed(api('/postgrest'), ['public', 'graphql_public']),
+    backupRetention: observed(`GET /v1/organizations/${ORG}/entitlements`, { organizationSlug: ORG, days: 7 }),
+    requestsSent: 8,
     retries: 0,
     ...overrides,
   };

@@ -15,18 +15,30 @@ import { ConfigSchema } from '../../src/config/schema';
 import { createScanCache } from '../../src/engine/scan';
 import { silentLogger } from '../../src/log';
 import check from '../../checks/supabase/rls-disabled-in-api';
-import { NOW, service, supabaseDatastore as datastoreWith } from './facts';
-
-const supabaseDatastore = (extra: Record<string, unknown> = {}) => datastoreWith({ url, ...extra });
+import { NOW, REF, service, supabaseDatastore as datastoreWith } from './facts';
 import { SUPABASE_LIKE_SCHEMA } from './database';
+import { fixtureProject, startSupabaseFixture, type SupabaseFixture } from '../support/supabase-fixture-server';
+
+const TOKEN_ENV = 'CONTINUITY_TEST_RLS_SUPABASE_TOKEN';
+const TOKEN = 'sbp_rls0123456789abcdef0123456789abcdef0';
+/** The project's database, and its Management API (the exposed schemas come from its PostgREST config unless config sets them). */
+const supabaseDatastore = (extra: Record<string, unknown> = {}) =>
+  datastoreWith({ url, apiUrl: fixture.url, accessTokenEnv: TOKEN_ENV, ...extra });
 
 
 const LIMITS = { statementTimeoutMs: 10_000, lockTimeoutMs: 1000, connectTimeoutMs: 10_000 };
 
 let server: EmbeddedServer;
 let url: string;
+let fixture: SupabaseFixture;
 
 beforeAll(async () => {
+  process.env[TOKEN_ENV] = TOKEN;
+  const now = new Date();
+  fixture = await startSupabaseFixture({
+    token: TOKEN,
+    projects: { [REF]: fixtureProject({ ref: REF, pitrDays: 28, latestBackupAt: now, now, dbSchema: 'public, graphql_public' }) },
+  });
   server = await startPlaintextServer();
   await withAdmin(server, 'postgres', (admin) => admin.query('create database app'));
   await withAdmin(server, 'app', (app) => app.query(SUPABASE_LIKE_SCHEMA));
@@ -34,7 +46,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
+  delete process.env[TOKEN_ENV];
+  await Promise.all([server?.stop(), fixture?.close()]);
 });
 
 
@@ -84,6 +97,13 @@ describe('supabase-project database through the PostgreSQL collector', () => {
     ]);
     // auth.users holds e-mails and passwords but is Supabase's own and not exposed.
     expect(findings.some((f) => f.resource.includes('auth.users'))).toBe(false);
+  });
+
+  it("takes the exposed schemas from the project's Data API config (GET /postgrest db_schema) when config does not set them", async () => {
+    const start = fixture.requests.length;
+    const facts = await collectViaCollector();
+    expect(facts.dataApiSchemas).toEqual({ ok: true, source: `GET /v1/projects/${REF}/postgrest`, value: ['public', 'graphql_public'] });
+    expect(fixture.requests.slice(start).map((r) => r.path)).toEqual([`/v1/projects/${REF}/postgrest`]);
   });
 
   it('takes the exposed schemas from config', async () => {

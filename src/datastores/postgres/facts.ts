@@ -106,6 +106,8 @@ export interface PostgresFacts {
   statsSince: Observed<{ since: string; basis: 'stats_reset' | 'server start' }>;
   /** Present only where the Data API roles (anon, authenticated) exist, i.e. on Supabase databases. */
   apiRoleAccess?: Observed<ApiRoleTableAccess[]>;
+  /** The schemas the Data API exposes, where the datastore has one (PostgresTarget.dataApiSchemas). */
+  dataApiSchemas?: Observed<string[]>;
   /** Queries sent to the server for this collection (for benchmarks and the fixed-query-count contract). */
   queriesSent: number;
 }

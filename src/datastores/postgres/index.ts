@@ -35,7 +35,8 @@ export const postgresCollector: Collector<'postgres', PostgresFacts> = {
   async collect(ctx) {
     if (!ctx.postgres) throw new Error('no PostgreSQL endpoint was resolved for this datastore');
     const { collectPostgresTarget } = await import('./collector');
-    return collectPostgresTarget(ctx.postgres, ctx);
+    const [facts, dataApiSchemas] = await Promise.all([collectPostgresTarget(ctx.postgres, ctx), ctx.postgres.dataApiSchemas?.(ctx)]);
+    return dataApiSchemas ? { ...facts, dataApiSchemas } : facts;
   },
 };
 

@@ -1,5 +1,8 @@
 // A small read-only client for the Supabase Management API (https://api.supabase.com/api/v1):
-// plain fetch over HTTPS + JSON, bearer token, bounded retries on throttling.
+// plain fetch over HTTPS + JSON, bearer token, retries on throttling as Supabase documents
+// its rate limits: 120 requests a minute per user and per project or organization; a 429
+// blocks the rest of the minute; every answer carries X-RateLimit-Limit, -Remaining and
+// -Reset (seconds until the window resets).
 import { setTimeout as delay } from 'node:timers/promises';
 import { errorMessage, redact } from '../../secrets';
 import { retryAfterMs } from '../../util';
@@ -9,12 +12,20 @@ export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
 
+/** When each rate-limit scope (`project:<ref>`, `organization:<slug>`, `account`) opens again, epoch ms; shared by the clients of one token. */
+export type RateLimitWindows = Map<string, number>;
+
 interface ManagementApiOptions {
   apiUrl: string;
   token: string;
   requestTimeoutMs: number;
   signal: AbortSignal;
   sleep: Sleep;
+  /** Epoch ms by which this datastore's collection must end (scan.datastoreTimeoutSeconds): no wait is begun that would end later. */
+  deadline: number;
+  /** The clock of the deadline and the rate-limit windows (tests move it with their sleep). */
+  now?: () => number;
+  rateLimits?: RateLimitWindows;
   /** Bounds the requests in flight that share one token's rate limit (see the collector). */
   schedule?: <T>(run: () => Promise<T>) => Promise<T>;
 }
@@ -34,10 +45,14 @@ export class ManagementApiError extends Error {
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 /** Attempts per request, the first included. */
 const MAX_ATTEMPTS = 4;
-/** Longest wait honoured from Retry-After; a longer one is not waited out. */
+/** Longest wait honoured for a server error's Retry-After; a rate limit is waited out whatever its length, within the deadline. */
 const MAX_RETRY_WAIT_MS = 60_000;
 const BACKOFF_BASE_MS = 1000;
+/** Time left after a wait for the request that follows it. */
+const DEADLINE_MARGIN_MS = 1000;
 
+const RATE_LIMIT_HINT =
+  'the Management API allows 120 requests a minute per project and organization: scan fewer Supabase projects at once, or raise scan.datastoreTimeoutSeconds so that a blocked minute can be waited out';
 
 const EXPLANATIONS: Record<number, { reason: string; hint?: string }> = {
   401: {
@@ -52,6 +67,22 @@ const EXPLANATIONS: Record<number, { reason: string; hint?: string }> = {
     reason: 'not found (HTTP 404): the project ref is wrong, or the token cannot see the project',
   },
 };
+
+/** The rate-limit scope of a path: Supabase counts requests per project and per organization. */
+export function rateLimitScope(path: string): string {
+  const match = /^\/?v1\/(projects|organizations)\/([^/]+)/.exec(path);
+  return match ? `${match[1] === 'projects' ? 'project' : 'organization'}:${match[2]}` : 'account';
+}
+
+/** X-RateLimit-Reset: seconds until the window resets. */
+function resetMs(response: Response): number | undefined {
+  const header = response.headers.get('x-ratelimit-reset');
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;
+}
+
+const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
 
 /** The `message` of a Management API error body, when it has one. */
 async function bodyMessage(response: Response): Promise<string | undefined> {
@@ -68,13 +99,23 @@ async function bodyMessage(response: Response): Promise<string | undefined> {
 export class ManagementApi {
   requestsSent = 0;
   retries = 0;
-  constructor(private readonly options: ManagementApiOptions) {}
+  private readonly now: () => number;
+  private readonly windows: RateLimitWindows;
+  constructor(private readonly options: ManagementApiOptions) {
+    this.now = options.now ?? Date.now;
+    this.windows = options.rateLimits ?? new Map();
+  }
 
   /** GET a JSON document; throws ManagementApiError with a reason fit for a finding. */
   async get<T>(path: string): Promise<T> {
     const url = new URL(path.replace(/^\//, ''), this.options.apiUrl.endsWith('/') ? this.options.apiUrl : `${this.options.apiUrl}/`);
+    const scope = rateLimitScope(path);
     for (let attempt = 1; ; attempt++) {
+      await this.waitForWindow(scope, attempt);
       const response = await this.send(url);
+      const reset = resetMs(response);
+      // An answer that used the window's last request: the next one in this scope would be refused until the reset.
+      if (reset !== undefined && response.headers.get('x-ratelimit-remaining')?.trim() === '0') this.block(scope, reset);
       if (response.ok) {
         try {
           return (await response.json()) as T;
@@ -83,16 +124,49 @@ export class ManagementApi {
         }
       }
       const message = await bodyMessage(response);
+      const said = message ? `: ${message}` : '';
+      const retryAfter = retryAfterMs(response.headers.get('retry-after'), this.now());
+      if (response.status === 429) {
+        // Blocked for the rest of the window: wait for whichever of the two headers says later, else back off.
+        const wait = Math.max(retryAfter ?? 0, reset ?? 0) || BACKOFF_BASE_MS * 2 ** (attempt - 1);
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new ManagementApiError(429, `rate-limited by Supabase (HTTP 429) after ${attempt} attempts${said}`, RATE_LIMIT_HINT);
+        }
+        this.block(scope, wait);
+        this.retries++;
+        continue;
+      }
       if (RETRYABLE.has(response.status) && attempt < MAX_ATTEMPTS) {
-        const wait = retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? BACKOFF_BASE_MS * 2 ** (attempt - 1);
-        if (wait <= MAX_RETRY_WAIT_MS) {
+        const wait = retryAfter ?? BACKOFF_BASE_MS * 2 ** (attempt - 1);
+        if (wait <= MAX_RETRY_WAIT_MS && this.now() + wait + DEADLINE_MARGIN_MS <= this.options.deadline) {
           this.retries++;
           await this.options.sleep(wait, this.options.signal);
           continue;
         }
       }
-      throw this.failure(response.status, attempt, message);
+      throw this.failure(response.status, attempt, said);
     }
+  }
+
+  private block(scope: string, ms: number): void {
+    const until = this.now() + ms;
+    if (until > (this.windows.get(scope) ?? 0)) this.windows.set(scope, until);
+  }
+
+  /** Wait until the scope's window opens, or give up when it opens after the deadline. */
+  private async waitForWindow(scope: string, attempt: number): Promise<void> {
+    const until = this.windows.get(scope);
+    const wait = until === undefined ? 0 : until - this.now();
+    if (wait <= 0) return;
+    if (this.now() + wait + DEADLINE_MARGIN_MS > this.options.deadline) {
+      const left = Math.max(0, this.options.deadline - this.now());
+      throw new ManagementApiError(
+        429,
+        `rate-limited by Supabase (${attempt > 1 ? `HTTP 429 after ${attempt - 1} attempt${attempt === 2 ? '' : 's'}` : 'no request left in the window'}): the limit resets in ${seconds(wait)}, after this datastore's deadline (${seconds(left)} left)`,
+        RATE_LIMIT_HINT,
+      );
+    }
+    await this.options.sleep(wait, this.options.signal);
   }
 
   private async send(url: URL): Promise<Response> {
@@ -114,13 +188,9 @@ export class ManagementApi {
     return this.options.schedule ? this.options.schedule(run) : run();
   }
 
-  private failure(status: number, attempts: number, message: string | undefined): ManagementApiError {
+  private failure(status: number, attempts: number, said: string): ManagementApiError {
     const known = EXPLANATIONS[status];
-    const said = message ? `: ${message}` : '';
     if (known) return new ManagementApiError(status, `${known.reason}${said}`, known.hint);
-    if (status === 429) {
-      return new ManagementApiError(status, `rate limited (HTTP 429) after ${attempts} attempt${attempts === 1 ? '' : 's'}${said}`, 'scan fewer Supabase projects at once or later');
-    }
     return new ManagementApiError(status, `HTTP ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}${said}`);
   }
 }

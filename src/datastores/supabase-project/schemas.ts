@@ -1,3 +1,7 @@
+/** The Management API and the variable of its token, unless a datastore names others. */
+export const DEFAULT_API_URL = 'https://api.supabase.com';
+export const DEFAULT_ACCESS_TOKEN_ENV = 'SUPABASE_ACCESS_TOKEN';
+
 // Schemas Supabase creates and manages in every project database: their
 // tables are Supabase's, not the service's, so the PostgreSQL checks leave
 // them out. Gathered from Supabase's docs and splinter's lint exclusions.
@@ -28,6 +32,9 @@ export const SUPABASE_MANAGED_SCHEMAS = [
   '_timescaledb_config',
   '_timescaledb_internal',
 ];
+
+/** Managed schemas every project exposes by default (db_schema `public, graphql_public`) that hold no tables: only pg_graphql's entry function. */
+export const EXPOSED_BY_DEFAULT_WITHOUT_TABLES = ['graphql_public'];
 
 /** The roles PostgREST (the Data API) switches to for requests with the anon key or a user's JWT. */
 export const API_ROLES = ['anon', 'authenticated'] as const;
