@@ -6,7 +6,21 @@ import { errorMessage } from '../../secrets';
 import type { PostgresTarget } from '../module';
 import { openSession, parsePostgresUrl, type PostgresEndpoint } from './connection';
 import { GRANTS } from './grants';
-import type { ApiRoleTableAccess, HbaRule, PgColumn, PgForeignKey, PgIndex, PgRole, PgSetting, PgTable, PostgresFacts } from './facts';
+import type {
+  ApiRoleTableAccess,
+  HbaRule,
+  PgArchiver,
+  PgColumn,
+  PgFileSetting,
+  PgForeignKey,
+  PgIndex,
+  PgRole,
+  PgRoleSetting,
+  PgSetting,
+  PgTable,
+  PostgresFacts,
+  StatsSince,
+} from './facts';
 import * as sql from './queries';
 import { probePlaintext, readServerCertificate } from './wire';
 
@@ -55,6 +69,8 @@ function map<T, U>(fact: Observed<T>, fn: (value: T) => U): Observed<U> {
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
+const numbers = (v: unknown): number[] => (v as (number | string)[]).map(Number);
 
 async function observe<T>(source: string, run: () => Promise<T>): Promise<Observed<T>> {
   try {
@@ -96,6 +112,7 @@ export async function collectPostgres(
       read_all_settings: boolean;
       read_all_stats: boolean;
       read_only: string;
+      version_num: number;
     }>(sql.PRIVILEGES_SQL);
     const settingsRows = await session.attempt<PgSetting>('pg_settings', sql.SETTINGS_SQL, [sql.SETTING_NAMES]);
     const settings = map(settingsRows, (rows) => Object.fromEntries(rows.map((r) => [r.name, r])));
@@ -118,6 +135,7 @@ export async function collectPostgres(
           schema: String(r.schema),
           name: String(r.name),
           kind: r.kind === 'p' ? 'partitioned table' : 'table',
+          partitionOf: num(r.partition_of),
           hasPrimaryKey: Boolean(r.has_primary_key),
           liveRows: num(r.live_rows),
           seqScans: num(r.seq_scans),
@@ -135,23 +153,32 @@ export async function collectPostgres(
         }),
       ),
     );
-    const indexes = map(await session.attempt<Record<string, unknown>>('pg_index, pg_stat_user_indexes', sql.INDEXES_SQL, excluded), (rows) =>
+    const indexesSql = sql.indexesSql(Number(privileges?.version_num ?? 0));
+    const indexes = map(await session.attempt<Record<string, unknown>>('pg_index, pg_stat_user_indexes', indexesSql, excluded), (rows) =>
       rows.map((r): PgIndex => {
         const keyCount = Number(r.key_count);
+        const columns = numbers(r.columns);
         return {
           oid: Number(r.oid),
           tableOid: Number(r.table_oid),
           schema: String(r.schema),
           name: String(r.name),
           method: String(r.method),
-          keyColumns: (r.columns as number[]).slice(0, keyCount).map(Number),
-          operatorClasses: (r.operator_classes as (number | string)[]).slice(0, keyCount).map(Number),
+          keyColumns: columns.slice(0, keyCount),
+          includeColumns: columns.slice(keyCount),
+          operatorClasses: numbers(r.operator_classes).slice(0, keyCount),
+          collations: numbers(r.collations).slice(0, keyCount),
+          sortOptions: numbers(r.sort_options).slice(0, keyCount),
           expressions: (r.expressions as string | null) ?? null,
           predicate: (r.predicate as string | null) ?? null,
           isUnique: Boolean(r.is_unique),
+          nullsNotDistinct: Boolean(r.nulls_not_distinct),
           isPrimary: Boolean(r.is_primary),
           isValid: Boolean(r.is_valid),
           backsConstraint: Boolean(r.backs_constraint),
+          partitioned: Boolean(r.partitioned),
+          attachedTo: num(r.attached_to),
+          definition: (r.definition as string | null) ?? null,
           sizeBytes: Number(r.size_bytes),
           scans: num(r.scans),
         };
@@ -186,12 +213,44 @@ export async function collectPostgres(
             ),
           )
         : undefined;
-    const statsSince = map(
-      await session.attempt<{ stats_reset: Date | null; server_start: Date }>('pg_stat_database', sql.STATS_SINCE_SQL, undefined),
+    const roleSettings = map(
+      await session.attempt<Record<string, unknown>>('pg_db_role_setting', sql.ROLE_SETTINGS_SQL, [sql.ROLE_SETTING_NAMES]),
       (rows) =>
-        rows[0]?.stats_reset
-          ? { since: rows[0].stats_reset.toISOString(), basis: 'stats_reset' as const }
-          : { since: (rows[0]?.server_start ?? new Date()).toISOString(), basis: 'server start' as const },
+        rows.map(
+          (r): PgRoleSetting => ({
+            role: (r.role as string | null) ?? null,
+            database: (r.database as string | null) ?? null,
+            name: String(r.name),
+            value: String(r.value),
+          }),
+        ),
+    );
+    const fileSettings = map(
+      await session.attempt<Record<string, unknown>>('pg_file_settings', sql.FILE_SETTINGS_SQL, [sql.ROLE_SETTING_NAMES], GRANTS.fileSettings),
+      (rows) => rows.map((r): PgFileSetting => ({ name: String(r.name), setting: String(r.setting), file: String(r.file), line: Number(r.line) })),
+    );
+    const archiverRows = await session.attempt<Record<string, unknown>>('pg_stat_archiver', sql.ARCHIVER_SQL, undefined);
+    const archiver = map(archiverRows, (rows): PgArchiver => {
+      const r = rows[0] ?? {};
+      return {
+        readAt: iso(r.read_at) ?? new Date().toISOString(),
+        inRecovery: Boolean(r.in_recovery),
+        archivedCount: Number(r.archived_count ?? 0),
+        lastArchivedWal: (r.last_archived_wal as string | null) ?? null,
+        lastArchivedTime: iso(r.last_archived_time),
+        failedCount: Number(r.failed_count ?? 0),
+        lastFailedWal: (r.last_failed_wal as string | null) ?? null,
+        lastFailedTime: iso(r.last_failed_time),
+        currentWal: (r.current_wal as string | null) ?? null,
+      };
+    });
+    const archiveBacklog = map(
+      await session.attempt<{ ready: string }>('pg_ls_archive_statusdir()', sql.ARCHIVE_BACKLOG_SQL, undefined, GRANTS.stats),
+      (rows) => Number(rows[0]?.ready ?? 0),
+    );
+    const statsSince = map(
+      await session.attempt<Record<string, Date | null>>('pg_stat_database', sql.STATS_SINCE_SQL, undefined),
+      (rows) => statisticsSince(rows[0] ?? {}),
     );
     await session.query('commit');
 
@@ -214,6 +273,10 @@ export async function collectPostgres(
         readAllStats: Boolean(privileges?.read_all_stats),
       },
       settings,
+      roleSettings,
+      fileSettings,
+      archiver,
+      archiveBacklog,
       hbaRules: map(hbaRows, (rows) => rows.map(toHbaRule).sort((a, b) => a.order - b.order)),
       connectionTls,
       plaintextProbe,
@@ -231,6 +294,19 @@ export async function collectPostgres(
     signal?.removeEventListener('abort', abort);
     await client.end().catch(() => undefined);
   }
+}
+
+/** The latest reset of the counters, else the server's start (see STATS_SINCE_SQL). */
+function statisticsSince(row: Record<string, Date | null | undefined>): StatsSince {
+  const resets: [string, Date | null | undefined][] = [
+    ['pg_stat_database.stats_reset', row.database_reset],
+    ['pg_stat_archiver.stats_reset', row.archiver_reset],
+    ['pg_stat_bgwriter.stats_reset', row.bgwriter_reset],
+  ];
+  let latest: { source: string; at: Date } | undefined;
+  for (const [source, at] of resets) if (at instanceof Date && (!latest || at > latest.at)) latest = { source, at };
+  if (latest) return { since: latest.at.toISOString(), basis: 'stats_reset', source: latest.source };
+  return { since: (row.server_start ?? new Date()).toISOString(), basis: 'server start', source: 'pg_postmaster_start_time()' };
 }
 
 function toHbaRule(row: Record<string, unknown>): HbaRule {
