@@ -102,7 +102,7 @@ export default defineDatastoreCheck({
       const fixes = failing.map((j) =>
         j.logStatement.from.startsWith('ALTER ROLE') || j.logStatement.from.startsWith('ALTER DATABASE')
           ? `${j.logStatement.from.replace(/ SET$/, '')} SET log_statement = 'mod';`
-          : "ALTER SYSTEM SET log_statement = 'mod'; SELECT pg_reload_conf();",
+          : "ALTER SYSTEM SET log_statement = 'mod';\nSELECT pg_reload_conf();",
       );
       return [
         {

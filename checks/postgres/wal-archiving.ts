@@ -61,7 +61,7 @@ export default defineDatastoreCheck({
               status: 'warn',
               message: `${line}, but archive_timeout = ${timeout!.setting}${timeout!.unit ?? ''}: a quiet server can keep its last writes unarchived ${timeoutMinutes === 0 ? 'indefinitely' : `for ${shortAge(timeoutMinutes)}`} (policy: at most ${policy.pitrMaxRestoreLagMinutes} min)`,
               evidence,
-              remediation: `ALTER SYSTEM SET archive_timeout = '${Math.min(policy.pitrMaxRestoreLagMinutes, 5)}min'; SELECT pg_reload_conf();`,
+              remediation: `ALTER SYSTEM SET archive_timeout = '${Math.min(policy.pitrMaxRestoreLagMinutes, 5)}min';\nSELECT pg_reload_conf();`,
             },
           ];
         }

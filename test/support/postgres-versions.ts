@@ -28,7 +28,13 @@ export const POSTGRES_VERSIONS: PostgresVersion[] = [
 export async function sharedDirectory(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   await chmod(dir, 0o777);
-  return { path: dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    path: dir,
+    remove: async () => {
+      await chmod(dir, 0o777).catch(() => undefined); // a test may have made it read-only
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A client as the superuser of a test server. */
