@@ -79,7 +79,6 @@ export function postgresFacts(overrides: Partial<PostgresFacts> = {}): PostgresF
     columns: observed('pg_attribute', []),
     roles: observed('pg_roles', []),
     roleSettings: observed('pg_db_role_setting', []),
-    fileSettings: unavailable('pg_file_settings', 'permission denied for view pg_file_settings'),
     archiver: observed('pg_stat_archiver', {
       readAt: '2026-11-21T12:00:00.000Z',
       inRecovery: false,

@@ -11,7 +11,6 @@ import type {
   HbaRule,
   PgArchiver,
   PgColumn,
-  PgFileSetting,
   PgForeignKey,
   PgIndex,
   PgRole,
@@ -225,10 +224,6 @@ export async function collectPostgres(
           }),
         ),
     );
-    const fileSettings = map(
-      await session.attempt<Record<string, unknown>>('pg_file_settings', sql.FILE_SETTINGS_SQL, [sql.ROLE_SETTING_NAMES], GRANTS.fileSettings),
-      (rows) => rows.map((r): PgFileSetting => ({ name: String(r.name), setting: String(r.setting), file: String(r.file), line: Number(r.line) })),
-    );
     const archiverRows = await session.attempt<Record<string, unknown>>('pg_stat_archiver', sql.ARCHIVER_SQL, undefined);
     const archiver = map(archiverRows, (rows): PgArchiver => {
       const r = rows[0] ?? {};
@@ -274,7 +269,6 @@ export async function collectPostgres(
       },
       settings,
       roleSettings,
-      fileSettings,
       archiver,
       archiveBacklog,
       hbaRules: map(hbaRows, (rows) => rows.map(toHbaRule).sort((a, b) => a.order - b.order)),

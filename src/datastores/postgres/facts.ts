@@ -99,14 +99,6 @@ export interface PgRoleSetting {
   value: string;
 }
 
-/** A setting as the configuration files give it (pg_file_settings: postgresql.conf, postgresql.auto.conf). */
-export interface PgFileSetting {
-  name: string;
-  setting: string;
-  file: string;
-  line: number;
-}
-
 /** pg_stat_archiver and where WAL is being written, read on the server's clock. */
 export interface PgArchiver {
   /** The server's clock when read (transaction start): ages are measured against it. */
@@ -154,8 +146,6 @@ export interface PostgresFacts {
   settings: Observed<Record<string, PgSetting>>;
   /** ALTER ROLE / ALTER DATABASE settings of the names in settings that apply in this database. */
   roleSettings: Observed<PgRoleSetting[]>;
-  /** The configuration files' values of those names (readable by superusers only, unless granted). */
-  fileSettings: Observed<PgFileSetting[]>;
   /** WAL archiving: pg_stat_archiver. */
   archiver: Observed<PgArchiver>;
   /** WAL segments waiting to be archived (.ready files in pg_wal/archive_status). */

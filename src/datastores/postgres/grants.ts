@@ -3,6 +3,4 @@ export const GRANTS = {
   hba: 'GRANT SELECT ON pg_catalog.pg_hba_file_rules TO continuity_scanner; GRANT EXECUTE ON FUNCTION pg_catalog.pg_hba_file_rules() TO continuity_scanner;',
   stats: 'GRANT pg_read_all_stats TO continuity_scanner; (or pg_monitor)',
   settings: 'GRANT pg_read_all_settings TO continuity_scanner; (or pg_monitor)',
-  fileSettings:
-    'GRANT SELECT ON pg_catalog.pg_file_settings TO continuity_scanner; GRANT EXECUTE ON FUNCTION pg_catalog.pg_show_all_file_settings() TO continuity_scanner;',
 };

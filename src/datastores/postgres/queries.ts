@@ -153,13 +153,6 @@ where (s.setdatabase = 0 or d.datname = pg_catalog.current_database())
   and pg_catalog.split_part(cfg, '=', 1) = any($1::text[])
 order by r.rolname collate "C" nulls first, d.datname collate "C" nulls first, 3`;
 
-/** The configuration files' values that apply (superusers only unless granted). */
-export const FILE_SETTINGS_SQL = `
-select name, setting, sourcefile as file, sourceline as line
-from pg_catalog.pg_file_settings
-where name = any($1::text[]) and applied and error is null
-order by name`;
-
 /** WAL archiving as the archiver reports it, on the server's clock. */
 export const ARCHIVER_SQL = `
 select pg_catalog.now() as read_at, pg_catalog.pg_is_in_recovery() as in_recovery,
