@@ -68,6 +68,8 @@ function map<T, U>(fact: Observed<T>, fn: (value: T) => U): Observed<U> {
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+/** A fixed order of names whatever the server or locale (code units). */
+const nameOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
 const numbers = (v: unknown): number[] => (v as (number | string)[]).map(Number);
 
@@ -181,7 +183,7 @@ export async function collectPostgres(
           sizeBytes: Number(r.size_bytes),
           scans: num(r.scans),
         };
-      }),
+      }).sort((a, b) => nameOrder(a.schema, b.schema) || nameOrder(a.name, b.name)),
     );
     const columns = map(await session.attempt<Record<string, unknown>>('pg_attribute, pg_description', sql.COLUMNS_SQL, excluded), (rows) =>
       rows.map(
@@ -290,15 +292,20 @@ export async function collectPostgres(
   }
 }
 
-/** The latest reset of the counters, else the server's start (see STATS_SINCE_SQL). */
+/**
+ * Since when the table and index counters accumulate: the database's reset, or a crash
+ * restart, when PostgreSQL discards every counter and resets all shared statistics at
+ * once. The earlier of two shared reset times marks that restart, so that a monitoring
+ * tool resetting one of them (pg_stat_reset_shared('bgwriter')) is not taken for one.
+ * With neither, the server's start.
+ */
 function statisticsSince(row: Record<string, Date | null | undefined>): StatsSince {
-  const resets: [string, Date | null | undefined][] = [
-    ['pg_stat_database.stats_reset', row.database_reset],
-    ['pg_stat_archiver.stats_reset', row.archiver_reset],
-    ['pg_stat_bgwriter.stats_reset', row.bgwriter_reset],
-  ];
-  let latest: { source: string; at: Date } | undefined;
-  for (const [source, at] of resets) if (at instanceof Date && (!latest || at > latest.at)) latest = { source, at };
+  const at = (source: string, value: Date | null | undefined) => (value instanceof Date ? { source, at: value } : undefined);
+  const archiver = at('pg_stat_archiver.stats_reset', row.archiver_reset);
+  const bgwriter = at('pg_stat_bgwriter.stats_reset', row.bgwriter_reset);
+  const restart = archiver && bgwriter ? (archiver.at < bgwriter.at ? archiver : bgwriter) : undefined;
+  const database = at('pg_stat_database.stats_reset', row.database_reset);
+  const latest = database && restart ? (database.at >= restart.at ? database : restart) : (database ?? restart);
   if (latest) return { since: latest.at.toISOString(), basis: 'stats_reset', source: latest.source };
   return { since: (row.server_start ?? new Date()).toISOString(), basis: 'server start', source: 'pg_postmaster_start_time()' };
 }

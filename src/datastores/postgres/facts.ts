@@ -160,9 +160,9 @@ export interface PostgresFacts {
   columns: Observed<PgColumn[]>;
   roles: Observed<PgRole[]>;
   /**
-   * Since when table and index usage statistics have been accumulating: the latest of the
-   * database's reset time and the shared statistics' reset time (set again after a crash
-   * restart, when PostgreSQL discards every counter), else the server's start.
+   * Since when table and index usage statistics have been accumulating: the later of the
+   * database's reset time and the shared statistics' reset times (all set again after a
+   * crash restart, when PostgreSQL discards every counter), else the server's start.
    */
   statsSince: Observed<StatsSince>;
   /** Present only where the Data API roles (anon, authenticated) exist, i.e. on Supabase databases. */
