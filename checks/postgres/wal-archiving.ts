@@ -1,6 +1,5 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { archivingEvidence, archivingState, describeArchiving, shortAge } from '../../src/datastores/postgres/archiving';
-import { GRANTS } from '../../src/datastores/postgres/grants';
 
 /** Datastore types whose point-in-time recovery the provider's API reports, judged by their own checks. */
 const PROVIDER_RECOVERY: Record<string, string> = {
@@ -32,7 +31,7 @@ export default defineDatastoreCheck({
     const line = describeArchiving(state);
     switch (state.state) {
       case 'unreadable':
-        return [{ resource, status: 'unknown', message: `${line}; to allow it: ${GRANTS.settings}`, evidence }];
+        return [{ resource, status: 'unknown', message: line, evidence }];
       case 'standby':
         return [{ resource, status: 'skipped', message: 'this server is a standby (pg_is_in_recovery()) with archive_mode = on: its primary archives WAL; scan the primary', evidence }];
       case 'never archived':

@@ -3,6 +3,7 @@
 // check and the report's recovery column. Pure.
 import type { Evidence } from '../../model';
 import type { PgArchiver, PostgresFacts } from './facts';
+import { GRANTS } from './grants';
 
 export type ArchivingState =
   | { state: 'unreadable'; reason: string }
@@ -49,7 +50,7 @@ export function archivingState(facts: Pick<PostgresFacts, 'settings' | 'archiver
   const command = setting('archive_command');
   const library = setting('archive_library');
   if (command === undefined && library === undefined) {
-    return { state: 'unreadable', reason: 'archive_command is hidden from the scanner (it needs pg_read_all_settings)' };
+    return { state: 'unreadable', reason: `archive_command is hidden from the scanner; to allow it: ${GRANTS.settings}` };
   }
   if ((command ?? '') === '' && (library ?? '') === '') return { state: 'no command' };
   const lastArchived = archiver.lastArchivedTime ? Date.parse(archiver.lastArchivedTime) : undefined;

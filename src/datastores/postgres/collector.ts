@@ -242,7 +242,7 @@ export async function collectPostgres(
       };
     });
     const archiveBacklog = map(
-      await session.attempt<{ ready: string }>('pg_ls_archive_statusdir()', sql.ARCHIVE_BACKLOG_SQL, undefined, GRANTS.stats),
+      await session.attempt<{ ready: string }>('pg_ls_archive_statusdir()', sql.ARCHIVE_BACKLOG_SQL, undefined, GRANTS.monitor),
       (rows) => Number(rows[0]?.ready ?? 0),
     );
     const statsSince = map(
