@@ -12,6 +12,7 @@ import sslEnforced from './postgres/ssl-enforced';
 import superuserLoginRoles from './postgres/superuser-login-roles';
 import unindexedForeignKey from './postgres/unindexed-foreign-key';
 import unusedIndex from './postgres/unused-index';
+import walArchiving from './postgres/wal-archiving';
 import migrationTool from './repo/migration-tool';
 import migrationTests from './repo/migration-tests';
 import migrationRollback from './repo/migration-rollback';
@@ -52,6 +53,7 @@ export const ALL_CHECKS: Check[] = [
   sensitiveColumns,
   modificationAudit,
   superuserLoginRoles,
+  walArchiving,
   migrationTool,
   migrationTests,
   migrationRollback,

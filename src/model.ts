@@ -22,6 +22,12 @@ export interface Evidence {
   value: string | number | boolean | null;
 }
 
+/**
+ * The evidence field holding since when cumulative statistics accumulate (e.g. PostgreSQL's
+ * pg_stat_database.stats_reset): drift reports a move forward as a statistics reset.
+ */
+export const STATISTICS_SINCE_FIELD = 'statistics since';
+
 export interface Finding {
   checkId: string;
   service: string;
@@ -148,6 +154,7 @@ export const DRIFT_EVENT_TYPES = [
   'datastore-added',
   'datastore-removed',
   'waiver-expired',
+  'statistics-reset',
 ] as const;
 export type DriftEventType = (typeof DRIFT_EVENT_TYPES)[number];
 

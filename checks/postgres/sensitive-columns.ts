@@ -20,7 +20,9 @@ export default defineDatastoreCheck({
     if (!facts.columns.ok) return [unreadable(datastore.name, facts.columns)];
     if (!facts.tables.ok) return [unreadable(datastore.name, facts.tables)];
     const tableByOid = new Map(facts.tables.value.map((t) => [t.oid, t]));
-    const hits = facts.columns.value.flatMap((c) => {
+    // A partition's columns are its parent's: they are classified once, on the parent.
+    const classified = facts.columns.value.filter((c) => tableByOid.get(c.tableOid)?.partitionOf == null);
+    const hits = classified.flatMap((c) => {
       const table = tableByOid.get(c.tableOid);
       const found = table && classifyColumn({ table: table.name, name: c.name, type: c.type, comment: c.comment });
       return found ? [{ column: `${tableName(table)}.${c.name}`, ...found }] : [];
@@ -33,8 +35,8 @@ export default defineDatastoreCheck({
           resource: datastore.name,
           status: 'pass',
           answer: 'no',
-          message: `none of ${facts.columns.value.length} columns looks sensitive by name, type or comment`,
-          evidence: [declaredEvidence, { source: 'pg_attribute, pg_description', field: 'columns classified', value: facts.columns.value.length }],
+          message: `none of ${classified.length} columns looks sensitive by name, type or comment`,
+          evidence: [declaredEvidence, { source: 'pg_attribute, pg_description', field: 'columns classified', value: classified.length }],
         },
       ];
     }

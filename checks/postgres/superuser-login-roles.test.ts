@@ -9,8 +9,11 @@ describe('postgres.superuser-login-roles', () => {
     expect(run(check, postgresFacts({ roles: roles(['postgres', true, true], ['app', false, true], ['nologin_su', true, false]) }))[0]!.status).toBe('pass');
   });
   it('fails for an application login role with superuser', () => {
-    const findings = run(check, postgresFacts({ roles: roles(['postgres', true, true], ['app', true, true]) }));
-    expect(findings).toEqual([expect.objectContaining({ status: 'fail', resource: 'db:role app', remediation: 'ALTER ROLE app NOSUPERUSER;' })]);
+    const findings = run(check, postgresFacts({ roles: roles(['postgres', true, true], ['app', true, true], ['Ops Admin', true, true]) }));
+    expect(findings).toEqual([
+      expect.objectContaining({ status: 'fail', resource: 'db:role "Ops Admin"', remediation: 'ALTER ROLE "Ops Admin" NOSUPERUSER;' }),
+      expect.objectContaining({ status: 'fail', resource: 'db:role app', remediation: 'ALTER ROLE app NOSUPERUSER;' }),
+    ]);
   });
   it('warns when the scanner itself connects as superuser', () => {
     const facts = postgresFacts({ roles: roles(['postgres', true, true]), privileges: { superuser: true, readAllSettings: true, readAllStats: true } });

@@ -1,5 +1,7 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
+import { quoteIdent, roleKey } from '../../src/datastores/postgres/identifiers';
+import { byResource } from './_catalog';
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -15,22 +17,22 @@ export default defineDatastoreCheck({
     const logins = facts.roles.value.filter((r) => r.canLogin);
     const unexpected = logins.filter((r) => r.superuser && !policy.adminRoles.includes(r.name));
     const findings: FindingDraft[] = unexpected.map((r) => ({
-      resource: `${datastore.name}:role ${r.name}`,
+      resource: roleKey(datastore.name, r.name),
       status: 'fail',
       message: `login role ${r.name} is a superuser and is not a listed administrator`,
       evidence: [{ source: 'pg_roles', field: `${r.name}.rolsuper`, value: true }],
-      remediation: `ALTER ROLE ${r.name} NOSUPERUSER;`,
+      remediation: `ALTER ROLE ${quoteIdent(r.name)} NOSUPERUSER;`,
     }));
     if (facts.privileges.superuser) {
       findings.push({
-        resource: `${datastore.name}:role ${facts.endpoint.user}`,
+        resource: roleKey(datastore.name, facts.endpoint.user),
         status: 'warn',
         message: `the scanner connects as superuser ${facts.endpoint.user}; give it a role with pg_monitor only`,
         evidence: [{ source: 'pg_roles', field: `${facts.endpoint.user}.rolsuper`, value: true }],
         remediation: 'Create the least-privilege scanner role from the README and use it in the connection URL.',
       });
     }
-    if (findings.length > 0) return findings;
+    if (findings.length > 0) return byResource(findings);
     return [
       {
         resource: datastore.name,

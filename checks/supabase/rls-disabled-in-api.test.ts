@@ -60,6 +60,7 @@ describe('supabase.rls-disabled-in-api', () => {
     expect(findings[0]?.message).toContain('2 sensitive column(s) (email, person name)');
     expect(findings[0]?.answer).toBe('yes');
     expect(findings[1]?.message).toContain('any signed-in user');
+    expect(findings[1]?.remediation.split('\n')[0]).toBe('ALTER TABLE public.menu ENABLE ROW LEVEL SECURITY;');
   });
 
   it('reads bare column names with their table, and hashed secrets as sensitive', () => {

@@ -101,6 +101,7 @@ export default defineDatastoreCheck({
           `${name} is exposed through the Data API without row level security: ${who} can read every row` +
           (sensitive.length > 0 ? `, including ${sensitive.length} sensitive column(s) (${classes.join(', ')})` : ''),
         evidence,
+        remediation: `ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;\n-- then CREATE POLICY ... ON ${name} for the reads the application needs: without a policy, anon and authenticated read nothing`,
         ...(sensitive.length > 0 ? { severity: 'critical' as const, answer: 'yes' as const } : {}),
       };
     });

@@ -7,7 +7,7 @@ export interface Policy {
   pitrMinRetentionDays: number;
   certificateExpiryWarnDays: number;
   maxNonSslConnectionShare: number;
-  sequentialScan: { minLiveRows: number; minIndexScanShare: number };
+  sequentialScan: { minLiveRows: number; minIndexScanShare: number; minStatsAgeDays: number };
   unusedIndex: { minSizeBytes: number; minStatsAgeDays: number };
   adminRoles: string[];
   backupPolicyLink: { checkReachability: boolean; timeoutMs: number };
@@ -25,7 +25,7 @@ export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
   pitrMinRetentionDays: 30,
   certificateExpiryWarnDays: 30,
   maxNonSslConnectionShare: 0,
-  sequentialScan: { minLiveRows: 10_000, minIndexScanShare: 0.95 },
+  sequentialScan: { minLiveRows: 10_000, minIndexScanShare: 0.95, minStatsAgeDays: 1 },
   unusedIndex: { minSizeBytes: 1024 * 1024, minStatsAgeDays: 7 },
   // Roles that managed platforms reserve for their own administration.
   adminRoles: ['postgres', 'rdsadmin', 'rds_superuser', 'supabase_admin', 'cloudsqladmin', 'azure_superuser'],

@@ -28,9 +28,12 @@ export const PolicyOverridesSchema = z.strictObject({
     .strictObject({
       minLiveRows: z.number().int().min(0).optional(),
       minIndexScanShare: z.number().min(0).max(1).optional(),
+      minStatsAgeDays: z.number().min(0).optional(),
     })
     .optional()
-    .describe('Tables at least minLiveRows large whose share of index scans is under minIndexScanShare are reported.'),
+    .describe(
+      'Tables at least minLiveRows large whose share of index scans is under minIndexScanShare are reported, once statistics are minStatsAgeDays old (default 1).',
+    ),
   unusedIndex: z
     .strictObject({
       minSizeBytes: z.number().int().min(0).optional(),

@@ -1,6 +1,8 @@
 // The built-in demo estate: an embedded PostgreSQL holding the BBQ restaurant
 // inventory schema of seed 003, with the flaws a first scan should find.
 import { readdirSync, readFileSync } from 'node:fs';
+import { chown, mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config/schema';
@@ -45,12 +47,59 @@ export async function createBbqDatabase(server: EmbeddedServer, extraSql = ''): 
   }
 }
 
+/**
+ * The demo server archives its WAL (into a directory of its own, removed at stop), so
+ * that the report's recovery column reads from WAL archiving as it would on a real server.
+ */
+async function startArchivingServer(): Promise<{ server: EmbeddedServer; stop(): Promise<void> }> {
+  const archive = await mkdtemp(path.join(os.tmpdir(), 'continuity-demo-wal-'));
+  const removeArchive = () => rm(archive, { recursive: true, force: true });
+  let server: EmbeddedServer;
+  try {
+    server = await startEmbeddedPostgres({
+      postgresFlags: ['-c', 'archive_mode=on', '-c', `archive_command=test ! -f ${archive}/%f && cp %p ${archive}/%f`, '-c', 'archive_timeout=60'],
+    });
+  } catch (error) {
+    await removeArchive();
+    throw error;
+  }
+  const stop = async () => {
+    await server.stop();
+    await removeArchive();
+  };
+  try {
+    const owner = await stat(server.dataDir);
+    await chown(archive, owner.uid, owner.gid);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { server, stop };
+}
+
+/** Complete a WAL segment and wait (a few seconds at most) until the archiver has copied it. */
+async function archiveOneSegment(server: EmbeddedServer): Promise<void> {
+  const client = new pg.Client({ connectionString: server.adminUrl() });
+  await client.connect();
+  try {
+    await client.query('select pg_switch_wal()');
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { rows } = await client.query<{ archived: string }>('select archived_count as archived from pg_stat_archiver');
+      if (Number(rows[0]?.archived) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 export async function startDemoEstate(): Promise<DemoEstate> {
-  const server = await startEmbeddedPostgres();
+  const { server, stop } = await startArchivingServer();
   try {
     await createBbqDatabase(server);
+    await archiveOneSegment(server);
   } catch (error) {
-    await server.stop();
+    await stop();
     throw error;
   }
   const config = ConfigSchema.parse({
@@ -73,5 +122,5 @@ export async function startDemoEstate(): Promise<DemoEstate> {
       },
     ],
   });
-  return { config, stop: () => server.stop() };
+  return { config, stop };
 }

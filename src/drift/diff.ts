@@ -1,16 +1,19 @@
 // Drift: what changed between two scans of the same service. Pure: no I/O.
-import type {
-  CheckDescriptor,
-  DriftEvent,
-  Evidence,
-  EvidenceTrend,
-  Finding,
-  ScanResult,
-  ServiceResult,
-  Severity,
-  Status,
+import {
+  STATISTICS_SINCE_FIELD,
+  type CheckDescriptor,
+  type DriftEvent,
+  type Evidence,
+  type EvidenceTrend,
+  type Finding,
+  type ScanResult,
+  type ServiceResult,
+  type Severity,
+  type Status,
 } from '../model';
 import { ESTATE } from '../engine/scan';
+import { legacyResource } from './legacy-keys';
+import { statisticsResets } from './statistics-reset';
 
 /** Statuses that make a finding an open violation (alerted once, then listed in the digest). */
 const VIOLATION_STATUSES: readonly Status[] = ['fail', 'warn'];
@@ -112,13 +115,27 @@ function diffFindings(
 
   const previousByKey = new Map(previous.findings.map((f) => [findingKey(f), f]));
   const currentKeys = new Set(current.findings.map(findingKey));
+  // A previous scan with the old resource keys: its findings are matched under the key they had then.
+  const matchedByLegacyKey = new Set<string>();
+  const previousOf = (now: Finding): Finding | undefined => {
+    const exact = previousByKey.get(findingKey(now));
+    if (exact) return exact;
+    const legacy = legacyResource(now);
+    const key = legacy === undefined ? undefined : findingKey({ checkId: now.checkId, resource: legacy });
+    if (key === undefined || currentKeys.has(key) || !previousByKey.has(key)) return undefined;
+    matchedByLegacyKey.add(key);
+    return previousByKey.get(key);
+  };
+  const resets = statisticsResets(service, previous.findings, current.findings);
+  const reset = new Set(resets.map((e) => e.datastore));
+  events.push(...resets);
   // A check that could not read a datastore reports one error on it instead of its
   // per-table findings: those are hidden, not resolved.
   const blindScope = (f: Finding) => findingKey({ checkId: f.checkId, resource: f.datastore ?? '' });
   const blind = new Set(current.findings.filter((f) => BLIND_STATUSES.includes(f.status)).map(blindScope));
 
   for (const now of current.findings) {
-    const old = previousByKey.get(findingKey(now));
+    const old = previousOf(now);
     if (!old) {
       // A new resource (a new table, a new datastore) that is already in violation.
       if (isViolation(now)) {
@@ -134,11 +151,13 @@ function diffFindings(
       continue;
     }
     const event = transition(service, old, now, trends.get(now.checkId));
+    // Statistics that restarted are one statistics-reset event, not a lost view per check.
+    if (event?.type === 'lost-visibility' && now.datastore && reset.has(now.datastore) && readsStatistics(now)) continue;
     if (event) events.push(event);
   }
 
   for (const old of previous.findings) {
-    if (currentKeys.has(findingKey(old)) || !isViolation(old)) continue;
+    if (currentKeys.has(findingKey(old)) || matchedByLegacyKey.has(findingKey(old)) || !isViolation(old)) continue;
     // A removed datastore's findings leave with it: datastore-removed says so.
     if (old.datastore && removed.includes(old.datastore)) continue;
     if (blind.has(blindScope(old))) continue;
@@ -152,6 +171,10 @@ function diffFindings(
     });
   }
   return events;
+}
+
+function readsStatistics(finding: Finding): boolean {
+  return finding.evidence.some((e) => e.field === STATISTICS_SINCE_FIELD);
 }
 
 function transition(

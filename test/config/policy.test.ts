@@ -11,7 +11,7 @@ describe('resolvePolicy', () => {
     });
     const production = resolvePolicy({ policy }, 'production');
     expect(production.pitrMinRetentionDays).toBe(35);
-    expect(production.sequentialScan).toEqual({ minLiveRows: 5000, minIndexScanShare: 0.95 });
+    expect(production.sequentialScan).toEqual({ minLiveRows: 5000, minIndexScanShare: 0.95, minStatsAgeDays: 1 });
     expect(resolvePolicy({ policy }, 'staging').pitrMinRetentionDays).toBe(14);
   });
 

@@ -94,6 +94,8 @@ function configFor(start: Date, withAuditDb: boolean): Config {
         ],
       },
     ],
+    // This server archives no WAL; archiving is judged in test/postgres/wal-archiving.test.ts.
+    policy: { skipChecks: ['postgres.wal-archiving'] },
     waivers: [
       { check: 'postgres.modification-audit', resource: 'orders-db', reason: 'pgaudit rollout planned', approver: 'dba-lead', expires: waiverExpires },
     ],
@@ -176,7 +178,7 @@ it('eight weekly scans produce exactly the expected events and alerts, none lost
   expect(weekly).toEqual([
     [],
     ['new-failure postgres.ssl-enforced orders-db'],
-    ['new-failure postgres.unindexed-foreign-key orders-db:public.inventory'],
+    ['new-failure postgres.unindexed-foreign-key orders-db:public.inventory#inventory_menu_id_fkey'],
     [
       'datastore-added - orders-audit',
       'resolved postgres.ssl-enforced orders-db',
@@ -209,7 +211,7 @@ it('eight weekly scans produce exactly the expected events and alerts, none lost
   const digest = (...items: string[]) => `digest: ${items.join(', ')}`;
   const PK = 'postgres.missing-primary-key orders-db:public.stock_movements';
   const SU = 'postgres.superuser-login-roles orders-db:role postgres';
-  const FK = 'postgres.unindexed-foreign-key orders-db:public.inventory';
+  const FK = 'postgres.unindexed-foreign-key orders-db:public.inventory#inventory_menu_id_fkey';
   const AUDIT_NEW = ['datastore.backup-policy-link orders-audit', 'postgres.modification-audit orders-audit', 'postgres.superuser-login-roles orders-audit:role postgres'];
   expect(hookMessages.map((m) => (m.kind === 'digest' ? digest(...m.openFindings.map((f) => `${f.checkId} ${f.resource}`)) : summary(m.events[0]!)))).toEqual([
     digest(PK, SU), // week 1: the open violations at onboarding

@@ -11,9 +11,9 @@ import duplicateIndex from '../../checks/postgres/duplicate-index';
 import sensitiveColumns from '../../checks/postgres/sensitive-columns';
 import { resolvePolicy } from '../../src/config/policy';
 import type { DatastoreConfig, ServiceConfig } from '../../src/config/schema';
-import { BBQ_SCHEMA, createBbqDatabase } from '../../src/demo/estate';
+import { createBbqDatabase } from '../../src/demo/estate';
+import { postgres15Unavailable, startPostgres15 } from '../support/postgres15';
 import {
-  machinePostgresReachable,
   startPlaintextServer,
   startTlsOnlyServer,
   withAdmin,
@@ -183,44 +183,19 @@ describe('PostgreSQL collector against a TLS-only server', () => {
   });
 });
 
-describe("the machine's PostgreSQL 15", () => {
-  let skipReason: string | undefined;
-  const database = `continuity_test_${process.pid}`;
+describe.skipIf(postgres15Unavailable() !== undefined)('a private PostgreSQL 15', () => {
+  let server: EmbeddedServer;
   beforeAll(async () => {
-    skipReason = await machinePostgresReachable();
-    if (skipReason) {
-      console.log(`skipping machine PostgreSQL tests: ${skipReason}`);
-      return;
-    }
-    const { Client } = (await import('pg')).default;
-    const admin = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    await admin.end();
-    const db = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-    await db.connect();
-    await db.query(BBQ_SCHEMA);
-    await db.end();
+    server = await startPostgres15();
+    await createBbqDatabase(server);
   });
-  afterAll(async () => {
-    if (skipReason) return;
-    const { Client } = (await import('pg')).default;
-    const admin = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-    await admin.connect();
-    await admin.query(`drop database if exists ${database}`);
-    await admin.end();
-  });
+  afterAll(() => server?.stop());
 
-  it('collects the same findings from PostgreSQL 15', async (ctx) => {
-    if (skipReason) ctx.skip();
-    const facts = await collectPostgres(
-      parsePostgresUrl(`postgres://postgres@127.0.0.1:5432/${database}?sslmode=prefer`),
-      { excludeSchemas: [] },
-      limits,
-    );
+  it('collects the same findings from PostgreSQL 15', async () => {
+    const facts = await collectPostgres(parsePostgresUrl(server.adminUrl('bbq')), { excludeSchemas: [] }, limits);
     expect(facts.serverVersionNum).toBeGreaterThanOrEqual(150000);
     expect(facts.serverVersionNum).toBeLessThan(160000);
-    expect(evaluate(unindexedForeignKey, facts).map((f) => f.resource)).toEqual(['db:public.inventory']);
+    expect(evaluate(unindexedForeignKey, facts).map((f) => f.resource)).toEqual(['db:public.inventory#inventory_menu_id_fkey']);
     expect(evaluate(missingPrimaryKey, facts).map((f) => f.resource)).toEqual(['db:public.stock_movements']);
     expect(facts.hbaRules.ok).toBe(true);
   });

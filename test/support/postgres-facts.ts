@@ -9,7 +9,7 @@ import { CHECK_NOW, runCheck } from './check-tester';
 export { observed, unavailable };
 
 export function table(oid: number, name: string, extra: Partial<PgTable> = {}): PgTable {
-  return { oid, schema: 'public', name, kind: 'table', hasPrimaryKey: true, liveRows: 0, seqScans: 0, indexScans: 0, ...extra };
+  return { oid, schema: 'public', name, kind: 'table', partitionOf: null, hasPrimaryKey: true, liveRows: 0, seqScans: 0, indexScans: 0, ...extra };
 }
 
 export function index(oid: number, tableOid: number, name: string, keyColumns: number[], extra: Partial<PgIndex> = {}): PgIndex {
@@ -20,13 +20,20 @@ export function index(oid: number, tableOid: number, name: string, keyColumns: n
     name,
     method: 'btree',
     keyColumns,
+    includeColumns: [],
     operatorClasses: keyColumns.map(() => 1978),
+    collations: keyColumns.map(() => 0),
+    sortOptions: keyColumns.map(() => 0),
     expressions: null,
     predicate: null,
     isUnique: false,
+    nullsNotDistinct: false,
     isPrimary: false,
     isValid: true,
     backsConstraint: false,
+    partitioned: false,
+    attachedTo: null,
+    definition: null,
     sizeBytes: 8192,
     scans: 10,
     ...extra,
@@ -57,6 +64,10 @@ export function postgresFacts(overrides: Partial<PostgresFacts> = {}): PostgresF
       ssl_min_protocol_version: { name: 'ssl_min_protocol_version', setting: 'TLSv1.2', unit: null, source: 'default' },
       log_statement: { name: 'log_statement', setting: 'none', unit: null, source: 'default' },
       shared_preload_libraries: { name: 'shared_preload_libraries', setting: '', unit: null, source: 'default' },
+      archive_mode: { name: 'archive_mode', setting: 'on', unit: null, source: 'configuration file' },
+      archive_command: { name: 'archive_command', setting: 'pgbackrest --stanza=main archive-push %p', unit: null, source: 'configuration file' },
+      archive_timeout: { name: 'archive_timeout', setting: '60', unit: 's', source: 'configuration file' },
+      wal_segment_size: { name: 'wal_segment_size', setting: '16777216', unit: 'B', source: 'default' },
     }),
     hbaRules: observed('pg_hba_file_rules', [hba(1, 'local', 'peer', null), hba(2, 'hostssl', 'scram-sha-256')]),
     connectionTls: observed('pg_stat_ssl', { tls: 4, plaintext: 0 }),
@@ -67,7 +78,20 @@ export function postgresFacts(overrides: Partial<PostgresFacts> = {}): PostgresF
     indexes: observed('pg_index', []),
     columns: observed('pg_attribute', []),
     roles: observed('pg_roles', []),
-    statsSince: observed('pg_stat_database', { since: '2026-01-01T00:00:00.000Z', basis: 'stats_reset' as const }),
+    roleSettings: observed('pg_db_role_setting', []),
+    archiver: observed('pg_stat_archiver', {
+      readAt: '2026-11-21T12:00:00.000Z',
+      inRecovery: false,
+      archivedCount: 1200,
+      lastArchivedWal: '0000000100000000000000A1',
+      lastArchivedTime: '2026-11-21T11:58:00.000Z',
+      failedCount: 0,
+      lastFailedWal: null,
+      lastFailedTime: null,
+      currentWal: '0000000100000000000000A2',
+    }),
+    archiveBacklog: observed('pg_ls_archive_statusdir()', 0),
+    statsSince: observed('pg_stat_database', { since: '2026-01-01T00:00:00.000Z', basis: 'stats_reset' as const, source: 'pg_stat_database.stats_reset' }),
     queriesSent: 20,
     ...overrides,
   };

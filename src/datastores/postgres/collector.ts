@@ -6,7 +6,20 @@ import { errorMessage } from '../../secrets';
 import type { PostgresTarget } from '../module';
 import { openSession, parsePostgresUrl, type PostgresEndpoint } from './connection';
 import { GRANTS } from './grants';
-import type { ApiRoleTableAccess, HbaRule, PgColumn, PgForeignKey, PgIndex, PgRole, PgSetting, PgTable, PostgresFacts } from './facts';
+import type {
+  ApiRoleTableAccess,
+  HbaRule,
+  PgArchiver,
+  PgColumn,
+  PgForeignKey,
+  PgIndex,
+  PgRole,
+  PgRoleSetting,
+  PgSetting,
+  PgTable,
+  PostgresFacts,
+  StatsSince,
+} from './facts';
 import * as sql from './queries';
 import { probePlaintext, readServerCertificate } from './wire';
 
@@ -55,6 +68,10 @@ function map<T, U>(fact: Observed<T>, fn: (value: T) => U): Observed<U> {
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+/** A fixed order of names whatever the server or locale (code units). */
+const nameOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
+const numbers = (v: unknown): number[] => (v as (number | string)[]).map(Number);
 
 async function observe<T>(source: string, run: () => Promise<T>): Promise<Observed<T>> {
   try {
@@ -96,6 +113,7 @@ export async function collectPostgres(
       read_all_settings: boolean;
       read_all_stats: boolean;
       read_only: string;
+      version_num: number;
     }>(sql.PRIVILEGES_SQL);
     const settingsRows = await session.attempt<PgSetting>('pg_settings', sql.SETTINGS_SQL, [sql.SETTING_NAMES]);
     const settings = map(settingsRows, (rows) => Object.fromEntries(rows.map((r) => [r.name, r])));
@@ -118,6 +136,7 @@ export async function collectPostgres(
           schema: String(r.schema),
           name: String(r.name),
           kind: r.kind === 'p' ? 'partitioned table' : 'table',
+          partitionOf: num(r.partition_of),
           hasPrimaryKey: Boolean(r.has_primary_key),
           liveRows: num(r.live_rows),
           seqScans: num(r.seq_scans),
@@ -135,27 +154,36 @@ export async function collectPostgres(
         }),
       ),
     );
-    const indexes = map(await session.attempt<Record<string, unknown>>('pg_index, pg_stat_user_indexes', sql.INDEXES_SQL, excluded), (rows) =>
+    const indexesSql = sql.indexesSql(Number(privileges?.version_num ?? 0));
+    const indexes = map(await session.attempt<Record<string, unknown>>('pg_index, pg_stat_user_indexes', indexesSql, excluded), (rows) =>
       rows.map((r): PgIndex => {
         const keyCount = Number(r.key_count);
+        const columns = numbers(r.columns);
         return {
           oid: Number(r.oid),
           tableOid: Number(r.table_oid),
           schema: String(r.schema),
           name: String(r.name),
           method: String(r.method),
-          keyColumns: (r.columns as number[]).slice(0, keyCount).map(Number),
-          operatorClasses: (r.operator_classes as (number | string)[]).slice(0, keyCount).map(Number),
+          keyColumns: columns.slice(0, keyCount),
+          includeColumns: columns.slice(keyCount),
+          operatorClasses: numbers(r.operator_classes).slice(0, keyCount),
+          collations: numbers(r.collations).slice(0, keyCount),
+          sortOptions: numbers(r.sort_options).slice(0, keyCount),
           expressions: (r.expressions as string | null) ?? null,
           predicate: (r.predicate as string | null) ?? null,
           isUnique: Boolean(r.is_unique),
+          nullsNotDistinct: Boolean(r.nulls_not_distinct),
           isPrimary: Boolean(r.is_primary),
           isValid: Boolean(r.is_valid),
           backsConstraint: Boolean(r.backs_constraint),
+          partitioned: Boolean(r.partitioned),
+          attachedTo: num(r.attached_to),
+          definition: (r.definition as string | null) ?? null,
           sizeBytes: Number(r.size_bytes),
           scans: num(r.scans),
         };
-      }),
+      }).sort((a, b) => nameOrder(a.schema, b.schema) || nameOrder(a.name, b.name)),
     );
     const columns = map(await session.attempt<Record<string, unknown>>('pg_attribute, pg_description', sql.COLUMNS_SQL, excluded), (rows) =>
       rows.map(
@@ -186,12 +214,40 @@ export async function collectPostgres(
             ),
           )
         : undefined;
-    const statsSince = map(
-      await session.attempt<{ stats_reset: Date | null; server_start: Date }>('pg_stat_database', sql.STATS_SINCE_SQL, undefined),
+    const roleSettings = map(
+      await session.attempt<Record<string, unknown>>('pg_db_role_setting', sql.ROLE_SETTINGS_SQL, [sql.ROLE_SETTING_NAMES]),
       (rows) =>
-        rows[0]?.stats_reset
-          ? { since: rows[0].stats_reset.toISOString(), basis: 'stats_reset' as const }
-          : { since: (rows[0]?.server_start ?? new Date()).toISOString(), basis: 'server start' as const },
+        rows.map(
+          (r): PgRoleSetting => ({
+            role: (r.role as string | null) ?? null,
+            database: (r.database as string | null) ?? null,
+            name: String(r.name),
+            value: String(r.value),
+          }),
+        ),
+    );
+    const archiverRows = await session.attempt<Record<string, unknown>>('pg_stat_archiver', sql.ARCHIVER_SQL, undefined);
+    const archiver = map(archiverRows, (rows): PgArchiver => {
+      const r = rows[0] ?? {};
+      return {
+        readAt: iso(r.read_at) ?? new Date().toISOString(),
+        inRecovery: Boolean(r.in_recovery),
+        archivedCount: Number(r.archived_count ?? 0),
+        lastArchivedWal: (r.last_archived_wal as string | null) ?? null,
+        lastArchivedTime: iso(r.last_archived_time),
+        failedCount: Number(r.failed_count ?? 0),
+        lastFailedWal: (r.last_failed_wal as string | null) ?? null,
+        lastFailedTime: iso(r.last_failed_time),
+        currentWal: (r.current_wal as string | null) ?? null,
+      };
+    });
+    const archiveBacklog = map(
+      await session.attempt<{ ready: string }>('pg_ls_archive_statusdir()', sql.ARCHIVE_BACKLOG_SQL, undefined, GRANTS.monitor),
+      (rows) => Number(rows[0]?.ready ?? 0),
+    );
+    const statsSince = map(
+      await session.attempt<Record<string, Date | null>>('pg_stat_database', sql.STATS_SINCE_SQL, undefined),
+      (rows) => statisticsSince(rows[0] ?? {}),
     );
     await session.query('commit');
 
@@ -214,6 +270,9 @@ export async function collectPostgres(
         readAllStats: Boolean(privileges?.read_all_stats),
       },
       settings,
+      roleSettings,
+      archiver,
+      archiveBacklog,
       hbaRules: map(hbaRows, (rows) => rows.map(toHbaRule).sort((a, b) => a.order - b.order)),
       connectionTls,
       plaintextProbe,
@@ -231,6 +290,24 @@ export async function collectPostgres(
     signal?.removeEventListener('abort', abort);
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Since when the table and index counters accumulate: the database's reset, or a crash
+ * restart, when PostgreSQL discards every counter and resets all shared statistics at
+ * once. The earlier of two shared reset times marks that restart, so that a monitoring
+ * tool resetting one of them (pg_stat_reset_shared('bgwriter')) is not taken for one.
+ * With neither, the server's start.
+ */
+function statisticsSince(row: Record<string, Date | null | undefined>): StatsSince {
+  const at = (source: string, value: Date | null | undefined) => (value instanceof Date ? { source, at: value } : undefined);
+  const archiver = at('pg_stat_archiver.stats_reset', row.archiver_reset);
+  const bgwriter = at('pg_stat_bgwriter.stats_reset', row.bgwriter_reset);
+  const restart = archiver && bgwriter ? (archiver.at < bgwriter.at ? archiver : bgwriter) : undefined;
+  const database = at('pg_stat_database.stats_reset', row.database_reset);
+  const latest = database && restart ? (database.at >= restart.at ? database : restart) : (database ?? restart);
+  if (latest) return { since: latest.at.toISOString(), basis: 'stats_reset', source: latest.source };
+  return { since: (row.server_start ?? new Date()).toISOString(), basis: 'server start', source: 'pg_postmaster_start_time()' };
 }
 
 function toHbaRule(row: Record<string, unknown>): HbaRule {

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import type { Collector } from '../../engine/types';
 import { DATASTORE_COMMON_FIELDS, defineDatastoreModule } from '../module';
+import { DEFAULT_POLICY } from '../../config/policy';
+import { archivingState, describeArchiving } from './archiving';
 import type { PostgresFacts } from './facts';
 
 export const PostgresTlsSchema = z
@@ -52,5 +54,10 @@ export const postgresModule = defineDatastoreModule({
       ...(datastore.tls ? { tls: datastore.tls } : {}),
       excludeSchemas: datastore.schemas?.exclude ?? [],
     }),
+  },
+  // A self-hosted server's point-in-time recovery is its WAL archiving (postgres.wal-archiving judges it against the environment's policy).
+  describeRecovery(facts) {
+    if (!facts.postgres?.ok) return undefined;
+    return describeArchiving(archivingState(facts.postgres.facts, DEFAULT_POLICY.pitrMaxRestoreLagMinutes));
   },
 });
