@@ -2,12 +2,14 @@
 // and two wire-level probes. Loaded only when a scan collects from PostgreSQL.
 import type pg from 'pg';
 import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
+import { DEFAULT_POLICY } from '../../config/policy';
 import { errorMessage } from '../../secrets';
 import type { PostgresTarget } from '../module';
 import { openSession, parsePostgresUrl, type PostgresEndpoint } from './connection';
 import { GRANTS } from './grants';
 import type { ApiRoleTableAccess, HbaRule, PgColumn, PgForeignKey, PgIndex, PgRole, PgSetting, PgTable, PostgresFacts } from './facts';
 import * as sql from './queries';
+import { collectStatements, type StatementsOptions } from './statements';
 import { probePlaintext, readServerCertificate } from './wire';
 
 export interface PostgresScanOptions {
@@ -15,6 +17,8 @@ export interface PostgresScanOptions {
   excludeSchemas: string[];
   /** Data API roles (Supabase's anon, authenticated): which tables they can read, and whether RLS guards them, is read too. */
   dataApiRoles?: readonly string[];
+  /** The top statements to explain (pg_stat_statements); false when no check needs them. Default: the policy defaults. */
+  statements?: StatementsOptions | false;
 }
 
 /** Counts queries so the fixed-number-of-queries contract can be measured. */
@@ -26,6 +30,13 @@ class CountingSession {
   async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
     this.queriesSent++;
     return (await this.client.query<R>(text, values)).rows;
+  }
+
+  /** Several statements in one simple-query message: one round trip, one row list per statement. */
+  async script(text: string): Promise<pg.QueryResultRow[][]> {
+    this.queriesSent++;
+    const results = (await this.client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+    return (Array.isArray(results) ? results : [results]).map((r) => r.rows);
   }
 
   /** Run one query in a savepoint so that a refusal does not abort the rest of the transaction. */
@@ -53,6 +64,11 @@ class CountingSession {
 function map<T, U>(fact: Observed<T>, fn: (value: T) => U): Observed<U> {
   return fact.ok ? observed(fact.source, fn(fact.value)) : fact;
 }
+
+const DEFAULT_STATEMENTS: StatementsOptions = {
+  top: DEFAULT_POLICY.queryIndexUse.topStatements,
+  minLiveRows: DEFAULT_POLICY.sequentialScan.minLiveRows,
+};
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -193,6 +209,7 @@ export async function collectPostgres(
           ? { since: rows[0].stats_reset.toISOString(), basis: 'stats_reset' as const }
           : { since: (rows[0]?.server_start ?? new Date()).toISOString(), basis: 'server start' as const },
     );
+    const statements = await collectStatements(session, options.statements ?? DEFAULT_STATEMENTS);
     await session.query('commit');
 
     const settingValue = (name: string) => (settings.ok ? settings.value[name]?.setting : undefined);
@@ -225,6 +242,7 @@ export async function collectPostgres(
       roles,
       statsSince,
       ...(apiRoleAccess ? { apiRoleAccess } : {}),
+      statements,
       queriesSent: session.queriesSent,
     };
   } finally {
@@ -250,12 +268,15 @@ function toHbaRule(row: Record<string, unknown>): HbaRule {
 }
 
 /** Collect from a datastore's PostgreSQL database, with the scan's timeouts. */
-export function collectPostgresTarget(target: PostgresTarget, ctx: Pick<CollectContext, 'config' | 'signal'>): Promise<PostgresFacts> {
+export function collectPostgresTarget(target: PostgresTarget, ctx: Pick<CollectContext, 'config' | 'signal' | 'policy'>): Promise<PostgresFacts> {
   const endpoint = parsePostgresUrl(target.url, { ...(target.tls?.caFile ? { caFile: target.tls.caFile } : {}) });
   const options: PostgresScanOptions = {
     excludeSchemas: target.excludeSchemas,
     ...(target.tls?.verify !== undefined ? { verify: target.tls.verify } : {}),
     ...(target.dataApiRoles ? { dataApiRoles: target.dataApiRoles } : {}),
+    statements: ctx.policy.skipChecks.includes('postgres.query-index-use')
+      ? false
+      : { top: ctx.policy.queryIndexUse.topStatements, minLiveRows: ctx.policy.sequentialScan.minLiveRows },
   };
   return collectPostgres(endpoint, options, ctx.config.scan, ctx.signal);
 }

@@ -1,4 +1,5 @@
 import type { FindingDraft, Observed } from '../../engine/types';
+import type { StatementFacts } from './statement-facts';
 
 export interface PgSetting {
   name: string;
@@ -106,6 +107,8 @@ export interface PostgresFacts {
   statsSince: Observed<{ since: string; basis: 'stats_reset' | 'server start' }>;
   /** Present only where the Data API roles (anon, authenticated) exist, i.e. on Supabase databases. */
   apiRoleAccess?: Observed<ApiRoleTableAccess[]>;
+  /** The top statements (pg_stat_statements) and what their generic plans say: statement-facts.ts. */
+  statements: Observed<StatementFacts>;
   /** Queries sent to the server for this collection (for benchmarks and the fixed-query-count contract). */
   queriesSent: number;
 }
