@@ -12,6 +12,7 @@ import sslEnforced from './postgres/ssl-enforced';
 import superuserLoginRoles from './postgres/superuser-login-roles';
 import unindexedForeignKey from './postgres/unindexed-foreign-key';
 import unusedIndex from './postgres/unused-index';
+import queryIndexUse from './postgres/query-index-use';
 import migrationTool from './repo/migration-tool';
 import migrationTests from './repo/migration-tests';
 import migrationRollback from './repo/migration-rollback';
@@ -46,6 +47,7 @@ export const ALL_CHECKS: Check[] = [
   invalidIndex,
   duplicateIndex,
   unusedIndex,
+  queryIndexUse,
   sensitiveColumns,
   modificationAudit,
   superuserLoginRoles,
