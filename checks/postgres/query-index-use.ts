@@ -7,6 +7,8 @@ import { shorten } from '../../src/util';
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 const percent = (share: number) => `${Math.round(share * 100)}%`;
+/** Rounded down: a 49.8% saving must not read as the 50% the policy asks for. */
+const savedPercent = (saving: number) => `${Math.floor(saving * 100)}%`;
 
 function duration(ms: number): string {
   if (ms < 1000) return `${ms.toFixed(1)} ms`;
@@ -96,17 +98,17 @@ function judgeIssue(issue: PlanIssue, method: string, minCostSaving: number, hyp
     };
   }
   const saving = estimate.costBefore > 0 ? 1 - estimate.costAfter / estimate.costBefore : 0;
-  const figures = `${estimate.costBefore.toFixed(2)} -> ${estimate.costAfter.toFixed(2)} (${percent(saving)} less)`;
+  const figures = `${estimate.costBefore.toFixed(2)} -> ${estimate.costAfter.toFixed(2)} (${savedPercent(saving)} less)`;
   if (estimate.used && saving >= minCostSaving) {
     return {
       status: 'fail',
       advice: `${suggestion.statement} (HypoPG: estimated cost ${figures})`,
       evidence: [node, proposed, { source: E.hypopg, field: E.hypopgField, value: `${figures}; the plan uses the index` }],
       remedy: suggestion.statement,
-      brief: `${suggestion.statement.replace(/;$/, '')} (HypoPG: ${percent(saving)} less estimated cost)`,
+      brief: `${suggestion.statement.replace(/;$/, '')} (HypoPG: ${savedPercent(saving)} less estimated cost)`,
     };
   }
-  const why = estimate.used ? `saves only ${percent(saving)} of the estimated cost (the policy asks for ${percent(minCostSaving)})` : 'is not used by the planner';
+  const why = estimate.used ? `saves only ${savedPercent(saving)} of the estimated cost (the policy asks for ${percent(minCostSaving)})` : 'is not used by the planner';
   return {
     status: 'warn',
     advice: `no index suggested: a hypothetical index on (${suggestion.columns.join(', ')}) ${why}`,

@@ -3,6 +3,8 @@
 // PostgreSQL 17 and 15. The workload sends literals (never parameters), so that
 // pg_stat_statements normalizes them: the canary must never come back.
 import pg from 'pg';
+import type { PostgresFacts } from '../../src/datastores/postgres/facts';
+import type { ObservedStatement, StatementFacts } from '../../src/datastores/postgres/statement-facts';
 
 export const CANARY = 'canary-5b1e0d';
 
@@ -13,15 +15,16 @@ create table inventory (
   menu_id integer not null references menu (id),
   warehouse_id integer not null,
   quantity integer not null,
-  note text
+  note text,
+  shelf text
 );
 create index inventory_warehouse_idx on inventory (warehouse_id);
 create table customers (id serial primary key, email text not null, full_name text);
 create table orders (id serial primary key, customer_id integer not null, deleted_at timestamptz);
 create table old_orders (id integer primary key);
 insert into menu (item) select 'item ' || g from generate_series(1, 50) g;
-insert into inventory (menu_id, warehouse_id, quantity, note)
-  select 1 + g % 50, 1 + g % 200, g % 1000, 'note ' || (g % 12) from generate_series(1, 20000) g;
+insert into inventory (menu_id, warehouse_id, quantity, note, shelf)
+  select 1 + g % 50, 1 + g % 200, g % 1000, 'note ' || (g % 12), 'shelf ' || (g % 11) from generate_series(1, 20000) g;
 insert into customers (email, full_name) select 'c' || g || '@example.org', 'customer ' || g from generate_series(1, 20000) g;
 insert into customers (email, full_name) values ('${CANARY}@example.org', '${CANARY}');
 insert into orders (customer_id, deleted_at)
@@ -35,6 +38,8 @@ export const WORKLOAD = {
   join: `select i.id, m.item from inventory i join menu m on m.id = i.menu_id where m.item = 'item 3'`,
   orderByLimit: `select id, quantity from inventory order by quantity desc limit 10`,
   indexed: `select id, quantity from inventory where warehouse_id = 3`,
+  /** Keeps 1 row in 11: selective enough to report, too little for an index to halve the cost. */
+  lowGain: `select id, quantity from inventory where shelf = 'shelf 4'`,
   partial: `select id from orders where customer_id = 42 and deleted_at is null`,
   canary: `select id from customers where email = '${CANARY}@example.org'`,
   update: `update inventory set quantity = 0 where note = 'no such note'`,
@@ -82,4 +87,19 @@ export async function contentDigest(client: pg.Client): Promise<string> {
       select m::text as t from menu m union all select i::text from inventory i
       union all select c::text from customers c union all select o::text from orders o) rows`);
   return rows[0]!.digest;
+}
+
+export function statementsOf(facts: PostgresFacts): StatementFacts {
+  if (!facts.statements.ok) throw new Error(`statements not collected: ${facts.statements.reason}`);
+  return facts.statements.value;
+}
+
+/** A text with its values replaced: a workload statement and its normalized form read the same. */
+const valuesMasked = (text: string) => text.replace(/\$\d+|'[^']*'|\b\d+\b/g, '?');
+
+/** The collected statement of a workload case (its text normalized: literals are $n). */
+export function caseOf(facts: PostgresFacts, key: WorkloadCase): ObservedStatement {
+  const found = statementsOf(facts).statements.find((s) => valuesMasked(s.text) === valuesMasked(WORKLOAD[key]));
+  if (!found) throw new Error(`no statement for case ${key} among ${statementsOf(facts).statements.map((s) => s.text).join(' | ')}`);
+  return found;
 }
