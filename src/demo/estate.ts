@@ -7,6 +7,7 @@ import type { Config } from '../config/schema';
 import { ConfigSchema } from '../config/schema';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../embedded-postgres';
 import { packagePath } from '../package-root';
+import { DEMO_POSTGRES_FLAGS, runDemoWorkload } from './workload';
 
 /** The demo service's repository: golang-migrate migrations with the flaws the demo scan reports. */
 export const BBQ_REPO = packagePath('src', 'demo', 'bbq-inventory');
@@ -46,9 +47,10 @@ export async function createBbqDatabase(server: EmbeddedServer, extraSql = ''): 
 }
 
 export async function startDemoEstate(): Promise<DemoEstate> {
-  const server = await startEmbeddedPostgres();
+  const server = await startEmbeddedPostgres({ postgresFlags: DEMO_POSTGRES_FLAGS });
   try {
     await createBbqDatabase(server);
+    await runDemoWorkload(server.adminUrl('bbq'));
   } catch (error) {
     await server.stop();
     throw error;

@@ -32,7 +32,7 @@ const SOURCE = 'pg_stat_statements';
 /** Statements that can use an index: SELECT (WITH included), UPDATE, DELETE, after any comments. */
 const CANDIDATE = String.raw`^(\s|/\*([^*]|\*+[^*/])*\*+/|--[^\n]*\n)*\(*\s*(select|with|update|delete)\M`;
 /** The scanner's own catalog queries and HypoPG calls, and other sessions' catalog queries: not about the application's tables. */
-const NOT_APPLICATION = String.raw`\m(pg_catalog|information_schema)\.|\mhypopg_`;
+const NOT_APPLICATION = String.raw`\m(pg_catalog|information_schema)\.|\mhypopg_|\mpg_stat_statements`;
 
 type Attempt = { ok: true; results: pg.QueryResultRow[][] } | { ok: false; error: unknown };
 
