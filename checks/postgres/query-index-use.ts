@@ -20,8 +20,9 @@ function duration(ms: number): string {
 const WORST = ['fail', 'unknown', 'warn', 'pass'] as const;
 const worst = (statuses: Status[]): (typeof WORST)[number] => WORST.find((s) => statuses.includes(s)) ?? 'pass';
 
-function statementEvidence(s: ObservedStatement): Evidence[] {
+function statementEvidence(s: ObservedStatement, method: string, verdict: string): Evidence[] {
   return [
+    { source: method, field: E.verdict, value: verdict },
     { source: E.statements, field: E.queryId, value: s.queryId },
     { source: E.statements, field: E.query, value: s.text },
     { source: E.statements, field: E.calls, value: s.calls },
@@ -129,15 +130,16 @@ function statementFinding(datastore: string, facts: StatementFacts, s: ObservedS
   const base = { resource: `${datastore}:statement:${s.queryId}` };
   const plan = s.plan;
   if (plan.status === 'no table') {
-    return { finding: { ...base, status: 'pass', message: `${label} reads no table`, evidence: [...statementEvidence(s), { source: facts.method, field: 'relations read', value: 'none' }] } };
+    return { finding: { ...base, status: 'pass', message: `${label} reads no table`, evidence: [...statementEvidence(s, facts.method, 'reads no table'), { source: facts.method, field: 'relations read', value: 'none' }] } };
   }
   if (plan.status === 'not explained' || plan.status === 'not planned') {
+    const verdict = `${plan.status === 'not explained' ? 'was not explained' : 'could not be planned'}: ${plan.reason}; it is listed, not judged`;
     return {
       finding: {
         ...base,
         status: 'unknown',
-        message: `${label} ${plan.status === 'not explained' ? 'was not explained' : 'could not be planned'}: ${plan.reason}; it is listed, not judged`,
-        evidence: [...statementEvidence(s), { source: facts.method, field: 'plan', value: `${plan.status}: ${plan.reason}` }],
+        message: `${label} ${verdict}`,
+        evidence: [...statementEvidence(s, facts.method, verdict), { source: facts.method, field: 'plan', value: `${plan.status}: ${plan.reason}` }],
         ...(plan.status === 'not explained' && plan.hint ? { remediation: plan.hint } : {}),
       },
     };
@@ -154,7 +156,7 @@ function statementFinding(datastore: string, facts: StatementFacts, s: ObservedS
         status: 'pass',
         message: `${label} ${how}`,
         evidence: [
-          ...statementEvidence(s),
+          ...statementEvidence(s, facts.method, how),
           { source: facts.method, field: 'indexes used', value: plan.indexesUsed.join(', ') || 'none' },
           { source: facts.method, field: 'relations read', value: plan.relations.join(', ') || 'none' },
         ],
@@ -172,7 +174,7 @@ function statementFinding(datastore: string, facts: StatementFacts, s: ObservedS
       ...base,
       status: worst(verdicts.map((v) => v.status)),
       message: `${label} ${described.join('; ')}`,
-      evidence: [...statementEvidence(s), ...verdicts.flatMap((v) => v.evidence)],
+      evidence: [...statementEvidence(s, facts.method, described.join('; ')), ...verdicts.flatMap((v) => v.evidence)],
       remediation: [...new Set(verdicts.map((v) => v.remedy))].join('\n'),
     },
     brief: `\`${shorten(s.text, 70)}\` (queryid ${s.queryId}) reads ${tables} in full: ${[...new Set(verdicts.map((v) => v.brief))].join('; ')}`,
@@ -222,7 +224,7 @@ export default defineDatastoreCheck({
     const topMs = s.statements.reduce((n, st) => n + st.totalTimeMs, 0);
     const share = s.totals.totalTimeMs > 0 ? topMs / s.totals.totalTimeMs : 0;
     const n = s.statements.length;
-    const scope = `${n === s.requested ? `the top ${n}` : `the ${n}`} statements of ${datastore.name} (${percent(share)} of its execution time in pg_stat_statements, judged from their generic plans)`;
+    const scope = `${n === s.requested ? `the top ${n}` : `the ${n}`} statement${n === 1 ? '' : 's'} of ${datastore.name} (${percent(share)} of its execution time in pg_stat_statements, judged from their generic plans)`;
     const statuses = findings.map((f) => f.status);
     const failing = verdicts.filter((v) => v.finding.status === 'fail');
     const warned = statuses.filter((st) => st === 'warn').length;
@@ -265,10 +267,10 @@ export default defineDatastoreCheck({
         status: 'unknown',
         message: `not fully assessed: ${caveats.join('; ')}`,
         evidence,
-        answerText: `Not fully assessed: ${caveats.join('; ')}; ${judged} of ${scope} use indexes or read only small tables so far.`,
+        answerText: `Not fully assessed: ${caveats.join('; ')}; ${judged} of ${scope} ${judged === 1 ? 'uses' : 'use'} indexes or read only small tables so far.`,
       };
     } else {
-      const said = `${scope} use indexes or read only small tables${warned > 0 ? `; ${warned} read a large table in full where HypoPG finds no index worth adding` : ''}`;
+      const said = `${scope} ${n === 1 ? 'uses' : 'use'} indexes or ${n === 1 ? 'reads' : 'read'} only small tables${warned > 0 ? `; ${warned} read a large table in full where HypoPG finds no index worth adding` : ''}`;
       summary = { resource: datastore.name, status: warned > 0 ? 'warn' : 'pass', message: said, evidence, answerText: `Yes: ${said}.` };
     }
     return [summary, ...findings];

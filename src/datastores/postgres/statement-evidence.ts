@@ -11,6 +11,8 @@ export const STATEMENT_EVIDENCE = {
   calls: 'calls',
   totalTime: 'total_exec_time (ms)',
   meanTime: 'mean_exec_time (ms)',
+  /** What the statement's plan says, in words (its finding's message without the statement). */
+  verdict: 'verdict',
   /** Source and field of a suggested CREATE INDEX CONCURRENTLY. */
   suggestion: 'suggested index',
   suggestionField: 'CREATE INDEX CONCURRENTLY',
