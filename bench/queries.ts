@@ -65,7 +65,7 @@ async function collect(url: string, withStatements: boolean): Promise<Run> {
   const started = performance.now();
   const facts = await collectPostgres(
     parsePostgresUrl(url),
-    { excludeSchemas: [], statements: withStatements ? { top: STATEMENTS, minLiveRows: 10_000 } : false },
+    { excludeSchemas: [], statements: withStatements ? { top: STATEMENTS, minLiveRows: 10_000, budgetMs: 60_000 } : false },
     LIMITS,
   );
   return { ms: performance.now() - started, queries: facts.queriesSent, facts };

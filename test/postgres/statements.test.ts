@@ -123,10 +123,22 @@ describe('postgres.query-index-use on PostgreSQL 17 (EXPLAIN GENERIC_PLAN)', () 
     expect(equality).toMatchObject({ status: 'fail', remediation: 'CREATE INDEX CONCURRENTLY ON public.inventory (menu_id);' });
   });
 
-  it('never lets a literal of the workload leave the server', () => {
+  it('never lets a literal of the workload leave the server, not even from a comment', () => {
     const everything = JSON.stringify(admin) + JSON.stringify(run(check, admin, { now: new Date() }));
     expect(everything).toContain('customers where email = $1');
+    const commented = statementsOf(admin).statements.find((st) => st.text === 'select item from menu where id = $1');
+    expect(commented).toMatchObject({ plan: { status: 'planned', issues: [] } });
     expect(everything).not.toContain(CANARY);
+  });
+
+  it('lists the statements left when the time allowed for them runs out as not explained, never as passing', async () => {
+    const facts = await collectPostgres(
+      parsePostgresUrl(server.adminUrl('app')),
+      { excludeSchemas: [], statements: { top: 50, minLiveRows: 10_000, budgetMs: 0 } },
+      limits,
+    );
+    expect(caseOf(facts, 'equality').plan).toEqual({ status: 'not explained', reason: 'not explained: the time allowed for the statements (0 s) ran out' });
+    expect(run(check, facts, { now: new Date() })[0]!.status).toBe('unknown');
   });
 
   it('executes nothing, writes nothing, and takes no lock stronger than the explain needs (pg_locks from another session)', async () => {

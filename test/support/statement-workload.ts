@@ -45,6 +45,8 @@ export const WORKLOAD = {
   update: `update inventory set quantity = 0 where note = 'no such note'`,
   dropped: `select id from old_orders where id = 1`,
   noTable: `select 1`,
+  /** A comment keeps its text in pg_stat_statements (sqlcommenter tags): the scanner removes it. */
+  commented: `/* tenant=${CANARY} */ select item from menu where id = 1`,
 } as const;
 
 export type WorkloadCase = keyof typeof WORKLOAD;

@@ -65,9 +65,11 @@ function map<T, U>(fact: Observed<T>, fn: (value: T) => U): Observed<U> {
   return fact.ok ? observed(fact.source, fn(fact.value)) : fact;
 }
 
+/** The policy defaults, and half of the default datastore timeout for planning statements. */
 const DEFAULT_STATEMENTS: StatementsOptions = {
   top: DEFAULT_POLICY.queryIndexUse.topStatements,
   minLiveRows: DEFAULT_POLICY.sequentialScan.minLiveRows,
+  budgetMs: 60_000,
 };
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -276,7 +278,11 @@ export function collectPostgresTarget(target: PostgresTarget, ctx: Pick<CollectC
     ...(target.dataApiRoles ? { dataApiRoles: target.dataApiRoles } : {}),
     statements: ctx.policy.skipChecks.includes('postgres.query-index-use')
       ? false
-      : { top: ctx.policy.queryIndexUse.topStatements, minLiveRows: ctx.policy.sequentialScan.minLiveRows },
+      : {
+          top: ctx.policy.queryIndexUse.topStatements,
+          minLiveRows: ctx.policy.sequentialScan.minLiveRows,
+          budgetMs: ctx.config.scan.datastoreTimeoutSeconds * 500,
+        },
   };
   return collectPostgres(endpoint, options, ctx.config.scan, ctx.signal);
 }

@@ -26,6 +26,11 @@ export interface StatementsOptions {
   top: number;
   /** Relations with fewer rows are small: reading them in full is no finding. */
   minLiveRows: number;
+  /**
+   * Time allowed for planning the statements; those left when it runs out are
+   * listed as not explained, so slow planning cannot cost the datastore's catalog facts.
+   */
+  budgetMs: number;
 }
 
 const SOURCE = 'pg_stat_statements';
@@ -209,6 +214,8 @@ export async function collectStatements(session: StatementsSession, options: Sta
     await loadParser();
 
     const candidates: Candidate[] = top.filter((r) => r.queryid !== null).map((row) => ({ row, reading: readStatement(row.query) }));
+    const deadline = performance.now() + options.budgetMs;
+    const outOfTime = `not explained: the time allowed for the statements (${Math.round(options.budgetMs / 1000)} s) ran out`;
     for (const candidate of candidates) {
       const { reading } = candidate;
       if (!reading.ok) {
@@ -217,6 +224,10 @@ export async function collectStatements(session: StatementsSession, options: Sta
       }
       if (reading.tables.length === 0) {
         candidate.result = { status: 'no table' };
+        continue;
+      }
+      if (performance.now() > deadline) {
+        candidate.result = { status: 'not explained', reason: outOfTime };
         continue;
       }
       const explain = explainStatements(method, candidate.row.query, reading.params);
@@ -234,7 +245,10 @@ export async function collectStatements(session: StatementsSession, options: Sta
         if (hypopg) {
           for (const issue of reading.issues) {
             if (issue.suggestion.kind !== 'new') continue;
-            issue.suggestion.hypothetical = await tryHypothetical(session, hypopg.schema, method, candidate, issue.suggestion.statement);
+            issue.suggestion.hypothetical =
+              performance.now() > deadline
+                ? { ok: false, reason: outOfTime.replace('not explained: ', '') }
+                : await tryHypothetical(session, hypopg.schema, method, candidate, issue.suggestion.statement);
           }
         }
         candidate.result = { status: 'planned', ...reading };
