@@ -211,7 +211,7 @@ export async function collectPostgres(
           ? { since: rows[0].stats_reset.toISOString(), basis: 'stats_reset' as const }
           : { since: (rows[0]?.server_start ?? new Date()).toISOString(), basis: 'server start' as const },
     );
-    const statements = await collectStatements(session, options.statements ?? DEFAULT_STATEMENTS);
+    const statements = await collectStatements(session, options.statements ?? DEFAULT_STATEMENTS, options.excludeSchemas);
     await session.query('commit');
 
     const settingValue = (name: string) => (settings.ok ? settings.value[name]?.setting : undefined);

@@ -75,7 +75,13 @@ export function planUsesIndex(root: PlanNode, index: string): boolean {
   return root['Index Name'] === index || (root.Plans ?? []).some((child) => planUsesIndex(child, index));
 }
 
-export function readPlan(root: PlanNode, relations: ReadonlyMap<string, RelationInfo>, minLiveRows: number): PlanReading {
+/** The plan's index scans and issues; relations in system schemas and in `excludeSchemas` raise none. */
+export function readPlan(
+  root: PlanNode,
+  relations: ReadonlyMap<string, RelationInfo>,
+  minLiveRows: number,
+  excludeSchemas: readonly string[] = [],
+): PlanReading {
   const indexesUsed = new Set<string>();
   const read = new Set<string>();
   const issues: PlanIssue[] = [];
@@ -85,7 +91,8 @@ export function readPlan(root: PlanNode, relations: ReadonlyMap<string, Relation
       const relation = `${node.Schema}.${node['Relation Name']}`;
       read.add(relation);
       const info = relations.get(relation);
-      if (node['Node Type'] === 'Seq Scan' && info && info.rows >= minLiveRows && !SYSTEM_SCHEMAS.has(node.Schema)) {
+      const judged = !SYSTEM_SCHEMAS.has(node.Schema) && !excludeSchemas.includes(node.Schema);
+      if (node['Node Type'] === 'Seq Scan' && info && info.rows >= minLiveRows && judged) {
         const issue = sequentialScanIssue(node, ancestors, info);
         if (issue) issues.push(issue);
       }
@@ -213,7 +220,7 @@ interface WantedKeys {
  * else the first range column); constant conditions (`deleted_at IS NULL`)
  * make it partial. An existing index on those columns is named instead.
  */
-export function suggestIndex(schema: string, name: string, info: RelationInfo, keys: WantedKeys): IndexSuggestion {
+function suggestIndex(schema: string, name: string, info: RelationInfo, keys: WantedKeys): IndexSuggestion {
   const leading = unique(keys.equality);
   const order = keys.order.filter((k) => !leading.includes(k.name));
   const next = order.length > 0 ? orderSpec(order) : keys.range[0] ? [quoteIdent(keys.range[0])] : [];

@@ -36,7 +36,7 @@ export interface StatementsOptions {
 const SOURCE = 'pg_stat_statements';
 /** Statements that can use an index: SELECT (WITH included), UPDATE, DELETE, after any comments. */
 const CANDIDATE = String.raw`^(\s|/\*([^*]|\*+[^*/])*\*+/|--[^\n]*\n)*\(*\s*(select|with|update|delete)\M`;
-/** The scanner's own catalog queries and HypoPG calls, and other sessions' catalog queries: not about the application's tables. */
+/** The scanner's own catalog queries and HypoPG calls, and other sessions' catalog queries: not the application's, left out of the top statements and of the totals. */
 const NOT_APPLICATION = String.raw`\m(pg_catalog|information_schema)\.|\mhypopg_|\mpg_stat_statements`;
 
 type Attempt = { ok: true; results: pg.QueryResultRow[][] } | { ok: false; error: unknown };
@@ -163,6 +163,7 @@ totals as (
          count(*) filter (where s.queryid is null) as hidden_statements,
          coalesce(sum(s.total_ms) filter (where s.queryid is null), 0)::float8 as hidden_ms
   from s
+  where s.query !~* ${pg.escapeLiteral(NOT_APPLICATION)}
 ),
 top as (
   select * from s
@@ -187,7 +188,12 @@ left join pg_catalog.pg_namespace n on n.oid = e.extnamespace`;
  * The top statements and what their plans say, or why they could not be read.
  * Runs inside the collector's read-only transaction and leaves it as it found it.
  */
-export async function collectStatements(session: StatementsSession, options: StatementsOptions | false): Promise<Observed<StatementFacts>> {
+export async function collectStatements(
+  session: StatementsSession,
+  options: StatementsOptions | false,
+  /** The datastore's excluded schemas: a full read of a table there is no finding. */
+  excludeSchemas: readonly string[] = [],
+): Promise<Observed<StatementFacts>> {
   if (options === false) return unavailable(SOURCE, 'not collected: postgres.query-index-use is skipped by policy');
   const sentBefore = session.queriesSent;
   try {
@@ -241,7 +247,7 @@ export async function collectStatements(session: StatementsSession, options: Sta
     const statements: ObservedStatement[] = [];
     for (const candidate of candidates) {
       if (candidate.plan) {
-        const reading = readPlan(candidate.plan, relations, options.minLiveRows);
+        const reading = readPlan(candidate.plan, relations, options.minLiveRows, excludeSchemas);
         if (hypopg) {
           for (const issue of reading.issues) {
             if (issue.suggestion.kind !== 'new') continue;
