@@ -81,6 +81,11 @@ describe('postgres.query-index-use on PostgreSQL 17 (EXPLAIN GENERIC_PLAN)', () 
     });
   });
 
+  it('raises nothing on tables in the excluded schemas (those a platform manages)', async () => {
+    const facts = await collectPostgres(parsePostgresUrl(server.adminUrl('app')), { excludeSchemas: ['public'] }, limits);
+    expect(caseOf(facts, 'equality').plan).toMatchObject({ status: 'planned', issues: [] });
+  });
+
   it('lists a statement whose table was dropped as not planned', () => {
     expect(caseOf(admin, 'dropped').plan).toEqual({ status: 'not planned', reason: 'relation "old_orders" does not exist' });
   });
