@@ -256,7 +256,7 @@ export default defineDatastoreCheck({
       summary = {
         resource: datastore.name,
         status: 'fail',
-        message: said,
+        message: `${said}${caveats.length > 0 ? `; also: ${caveats.join('; ')}` : ''}`,
         evidence,
         answerText: `No: ${said}: ${examples}${more}.${unverified}${caveats.length > 0 ? ` Also: ${caveats.join('; ')}.` : ''}`,
       };

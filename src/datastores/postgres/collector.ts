@@ -9,6 +9,7 @@ import { openSession, parsePostgresUrl, type PostgresEndpoint } from './connecti
 import { GRANTS } from './grants';
 import type { ApiRoleTableAccess, HbaRule, PgColumn, PgForeignKey, PgIndex, PgRole, PgSetting, PgTable, PostgresFacts } from './facts';
 import * as sql from './queries';
+import { QUERY_INDEX_USE } from './statement-evidence';
 import { collectStatements, type StatementsOptions } from './statements';
 import { probePlaintext, readServerCertificate } from './wire';
 
@@ -276,7 +277,7 @@ export function collectPostgresTarget(target: PostgresTarget, ctx: Pick<CollectC
     excludeSchemas: target.excludeSchemas,
     ...(target.tls?.verify !== undefined ? { verify: target.tls.verify } : {}),
     ...(target.dataApiRoles ? { dataApiRoles: target.dataApiRoles } : {}),
-    statements: ctx.policy.skipChecks.includes('postgres.query-index-use')
+    statements: ctx.policy.skipChecks.includes(QUERY_INDEX_USE)
       ? false
       : {
           top: ctx.policy.queryIndexUse.topStatements,

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { observed, unavailable, type Observed } from '../../engine/types';
 import { errorMessage } from '../../secrets';
 import { GRANTS } from './grants';
+import { QUERY_INDEX_USE } from './statement-evidence';
 import { planRelations, planUsesIndex, readPlan, type PlanNode, type RelationInfo } from './plans';
 import type { ExplainMethod, HypotheticalEstimate, ObservedStatement, StatementFacts, StatementPlan } from './statement-facts';
 import { loadParser, readStatement, withoutLiterals, type StatementReading } from './statement-text';
@@ -151,30 +152,33 @@ function topStatementsSql(schema: string, version: string, top: number): string 
   const view = `${pg.escapeIdentifier(schema)}.pg_stat_statements`;
   const newer = versionAtLeast(version, [1, 8]); // total_exec_time; before: total_time
   const withInfo = versionAtLeast(version, [1, 9]); // toplevel and pg_stat_statements_info
+  // One entry per user (and per top-level flag) in the view: a statement run by two roles is one statement here.
   return `
-with s as (
-  select s.queryid, s.query, s.calls, s.${newer ? 'total_exec_time' : 'total_time'} as total_ms,
-         s.${newer ? 'mean_exec_time' : 'mean_time'} as mean_ms, s.rows
+with raw as (
+  select s.queryid, s.query, s.calls, s.${newer ? 'total_exec_time' : 'total_time'} as total_ms, s.rows
   from ${view} s
   where s.dbid = (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())${withInfo ? ' and s.toplevel' : ''}
 ),
 totals as (
-  select count(*) as all_statements, coalesce(sum(s.calls), 0)::float8 as all_calls, coalesce(sum(s.total_ms), 0)::float8 as all_ms,
-         count(*) filter (where s.queryid is null) as hidden_statements,
-         coalesce(sum(s.total_ms) filter (where s.queryid is null), 0)::float8 as hidden_ms
-  from s
-  where s.query !~* ${pg.escapeLiteral(NOT_APPLICATION)}
+  select count(*) as all_statements, coalesce(sum(r.calls), 0)::float8 as all_calls, coalesce(sum(r.total_ms), 0)::float8 as all_ms,
+         count(*) filter (where r.queryid is null) as hidden_statements,
+         coalesce(sum(r.total_ms) filter (where r.queryid is null), 0)::float8 as hidden_ms
+  from raw r
+  where r.query !~* ${pg.escapeLiteral(NOT_APPLICATION)}
 ),
 top as (
-  select * from s
-  where s.queryid is not null and s.query ~* ${pg.escapeLiteral(CANDIDATE)} and s.query !~* ${pg.escapeLiteral(NOT_APPLICATION)}
-  order by s.total_ms desc, s.queryid
+  select r.queryid, min(r.query) as query, sum(r.calls) as calls, sum(r.total_ms) as total_ms, sum(r.rows) as rows
+  from raw r
+  where r.queryid is not null and r.query ~* ${pg.escapeLiteral(CANDIDATE)} and r.query !~* ${pg.escapeLiteral(NOT_APPLICATION)}
+  group by r.queryid
+  order by sum(r.total_ms) desc, r.queryid
   limit ${Math.trunc(top)}
 )
 select t.*, ${withInfo ? `(select i.stats_reset from ${pg.escapeIdentifier(schema)}.pg_stat_statements_info i)` : 'null::timestamptz'} as stats_reset,
        top.queryid::text as queryid, top.query, top.calls::float8 as calls, top.total_ms::float8 as total_ms,
-       top.mean_ms::float8 as mean_ms, top.rows::float8 as rows
-from totals t left join top on true`;
+       (top.total_ms / nullif(top.calls, 0))::float8 as mean_ms, top.rows::float8 as rows
+from totals t left join top on true
+order by top.total_ms desc nulls last, top.queryid`;
 }
 
 const EXTENSIONS_SQL = `
@@ -194,7 +198,7 @@ export async function collectStatements(
   /** The datastore's excluded schemas: a full read of a table there is no finding. */
   excludeSchemas: readonly string[] = [],
 ): Promise<Observed<StatementFacts>> {
-  if (options === false) return unavailable(SOURCE, 'not collected: postgres.query-index-use is skipped by policy');
+  if (options === false) return unavailable(SOURCE, `not collected: ${QUERY_INDEX_USE} is skipped by policy`);
   const sentBefore = session.queriesSent;
   try {
     const found = await inSavepoint(session, [EXTENSIONS_SQL]);
