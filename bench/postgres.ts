@@ -10,7 +10,8 @@ import { ALL_CHECKS } from '../checks';
 import { resolvePolicy } from '../src/config/policy';
 import type { DatastoreConfig } from '../src/config/schema';
 
-async function createSchema(server: EmbeddedServer, database: string, tables: number): Promise<void> {
+/** A database of `tables` tables, each with a primary key, a foreign key to the previous one and an index on it. */
+export async function createSchema(server: EmbeddedServer, database: string, tables: number): Promise<void> {
   const admin = new pg.Client({ connectionString: server.adminUrl() });
   await admin.connect();
   await admin.query(`create database ${database}`);

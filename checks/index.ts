@@ -13,6 +13,7 @@ import superuserLoginRoles from './postgres/superuser-login-roles';
 import unindexedForeignKey from './postgres/unindexed-foreign-key';
 import unusedIndex from './postgres/unused-index';
 import walArchiving from './postgres/wal-archiving';
+import queryIndexUse from './postgres/query-index-use';
 import migrationTool from './repo/migration-tool';
 import migrationTests from './repo/migration-tests';
 import migrationRollback from './repo/migration-rollback';
@@ -50,6 +51,7 @@ export const ALL_CHECKS: Check[] = [
   invalidIndex,
   duplicateIndex,
   unusedIndex,
+  queryIndexUse,
   sensitiveColumns,
   modificationAudit,
   superuserLoginRoles,

@@ -18,3 +18,9 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** A statement or message shortened for evidence and messages: whitespace collapsed, cut with an ellipsis. */
+export function shorten(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -9,6 +9,7 @@ export interface Policy {
   maxNonSslConnectionShare: number;
   sequentialScan: { minLiveRows: number; minIndexScanShare: number; minStatsAgeDays: number };
   unusedIndex: { minSizeBytes: number; minStatsAgeDays: number };
+  queryIndexUse: { topStatements: number; minStatsAgeHours: number; minCalls: number; minCostSaving: number };
   adminRoles: string[];
   backupPolicyLink: { checkReachability: boolean; timeoutMs: number };
   skipChecks: string[];
@@ -27,6 +28,8 @@ export const DEFAULT_POLICY: Omit<Policy, 'environment'> = {
   maxNonSslConnectionShare: 0,
   sequentialScan: { minLiveRows: 10_000, minIndexScanShare: 0.95, minStatsAgeDays: 1 },
   unusedIndex: { minSizeBytes: 1024 * 1024, minStatsAgeDays: 7 },
+  // A day of statistics covers the daily cycle; HypoPG must show the suggested index at least halving the cost.
+  queryIndexUse: { topStatements: 50, minStatsAgeHours: 24, minCalls: 1000, minCostSaving: 0.5 },
   // Roles that managed platforms reserve for their own administration.
   adminRoles: ['postgres', 'rdsadmin', 'rds_superuser', 'supabase_admin', 'cloudsqladmin', 'azure_superuser'],
   backupPolicyLink: { checkReachability: false, timeoutMs: 5000 },
@@ -55,6 +58,7 @@ function apply(base: Omit<Policy, 'environment'>, layer: PolicyOverrides | undef
     maxNonSslConnectionShare: layer.maxNonSslConnectionShare ?? base.maxNonSslConnectionShare,
     sequentialScan: { ...base.sequentialScan, ...definedOnly(layer.sequentialScan) },
     unusedIndex: { ...base.unusedIndex, ...definedOnly(layer.unusedIndex) },
+    queryIndexUse: { ...base.queryIndexUse, ...definedOnly(layer.queryIndexUse) },
     adminRoles: layer.adminRoles ?? base.adminRoles,
     backupPolicyLink: { ...base.backupPolicyLink, ...definedOnly(layer.backupPolicyLink) },
     skipChecks: layer.skipChecks ?? base.skipChecks,

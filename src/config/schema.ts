@@ -41,6 +41,17 @@ export const PolicyOverridesSchema = z.strictObject({
     })
     .optional()
     .describe('Indexes never scanned are reported once above this size and once statistics are this old.'),
+  queryIndexUse: z
+    .strictObject({
+      topStatements: z.number().int().min(1).max(10_000).optional(),
+      minStatsAgeHours: z.number().min(0).optional(),
+      minCalls: z.number().int().min(0).optional(),
+      minCostSaving: z.number().min(0).max(1).optional(),
+    })
+    .optional()
+    .describe(
+      'postgres.query-index-use: how many of the top pg_stat_statements statements (by total time) are explained (default 50); statistics younger than minStatsAgeHours (24) or with fewer than minCalls calls (1000) cannot give a pass; a HypoPG-verified index must cut the estimated cost by minCostSaving (0.5).',
+    ),
   adminRoles: z
     .array(z.string())
     .optional()

@@ -9,6 +9,7 @@ import type { Config } from '../config/schema';
 import { ConfigSchema } from '../config/schema';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../embedded-postgres';
 import { packagePath } from '../package-root';
+import { DEMO_POSTGRES_FLAGS, runDemoWorkload } from './workload';
 
 /** The demo service's repository: golang-migrate migrations with the flaws the demo scan reports. */
 export const BBQ_REPO = packagePath('src', 'demo', 'bbq-inventory');
@@ -57,7 +58,7 @@ async function startArchivingServer(): Promise<{ server: EmbeddedServer; stop():
   let server: EmbeddedServer;
   try {
     server = await startEmbeddedPostgres({
-      postgresFlags: ['-c', 'archive_mode=on', '-c', `archive_command=test ! -f ${archive}/%f && cp %p ${archive}/%f`, '-c', 'archive_timeout=60'],
+      postgresFlags: [...DEMO_POSTGRES_FLAGS, '-c', 'archive_mode=on', '-c', `archive_command=test ! -f ${archive}/%f && cp %p ${archive}/%f`, '-c', 'archive_timeout=60'],
     });
   } catch (error) {
     await removeArchive();
@@ -97,6 +98,7 @@ export async function startDemoEstate(): Promise<DemoEstate> {
   const { server, stop } = await startArchivingServer();
   try {
     await createBbqDatabase(server);
+    await runDemoWorkload(server.adminUrl('bbq'));
     await archiveOneSegment(server);
   } catch (error) {
     await stop();

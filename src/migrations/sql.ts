@@ -238,8 +238,4 @@ export function functionCalls(node: AstNode, found: string[] = []): string[] {
   return found;
 }
 
-/** A statement shortened for evidence and messages. */
-export function shorten(text: string, max = 160): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
+export { shorten } from '../util';

@@ -27,6 +27,53 @@ function controlAnswer(control: FrameworkControl, findings: Finding[], status: S
   return `No gap found${warns > 0 ? `, with ${plural(warns, 'warning')}` : ''}; ${coverage}`;
 }
 
+/** Yes/No leads of answers, worst first. */
+const LEADS = ['No', 'Partly', 'Not fully assessed', 'Not assessed', 'Yes'] as const;
+type Lead = (typeof LEADS)[number];
+const LEAD_PATTERN = /^(Not fully assessed|Not assessed|Partly|Yes|No):\s*/;
+
+function combinedLead(leads: Lead[]): Lead {
+  if (leads.includes('No')) return 'No';
+  if (leads.includes('Partly')) return 'Partly';
+  if (leads.every((l) => l === 'Not assessed')) return 'Not assessed';
+  return leads.some((l) => l !== 'Yes') ? 'Not fully assessed' : 'Yes';
+}
+
+/**
+ * A row where one check answers in words with a Yes/No lead (the Indexes row:
+ * "No: 3 of the top 50 statements ...") and other checks answer with findings
+ * (the catalog checks): the described evidence carries the answer, the other
+ * checks qualify it, and the lead is the worse of both, so a "Yes" from the
+ * queries never hides a failing catalog finding. Undefined where the described
+ * answers have no lead (the migration tool's description), or nothing else answers the row.
+ */
+function withOtherChecks(described: string[], findings: Finding[], control: FrameworkControl): string | undefined {
+  const leads = described.map((text) => LEAD_PATTERN.exec(text)?.[1] as Lead | undefined);
+  if (leads.some((lead) => lead === undefined)) return undefined;
+  // A describing check's other findings on the same datastore (one per statement) are covered by its text;
+  // on another datastore (one that could not be scanned) they count with the other checks.
+  const scopeOf = (f: Finding) => `${f.checkId}|${f.datastore ?? ''}`;
+  const covered = new Set(findings.filter((f) => f.answerText !== undefined).map(scopeOf));
+  const describing = new Set(findings.filter((f) => f.answerText !== undefined).map((f) => f.checkId));
+  const others = findings.filter((f) => !covered.has(scopeOf(f)));
+  if (others.length === 0) return undefined;
+  const fails = others.filter((f) => f.status === 'fail');
+  const warns = others.filter((f) => f.status === 'warn').length;
+  const passes = others.filter((f) => f.status === 'pass' || f.status === 'waived').length;
+  const undecided = others.filter((f) => f.status === 'error' || f.status === 'unknown').length;
+  const othersLead: Lead =
+    fails.length > 0 ? (passes === 0 ? 'No' : 'Partly') : undecided === others.length ? 'Not assessed' : undecided > 0 ? 'Not fully assessed' : 'Yes';
+  const parts = [
+    fails.length > 0 ? `${plural(fails.length, 'failing finding')} (${[...new Set(fails.map((f) => f.checkId))].join(', ')})` : undefined,
+    warns > 0 ? plural(warns, 'warning') : undefined,
+    undecided > 0 ? `${undecided} of ${plural(others.length, 'item')} could not be assessed` : undefined,
+  ].filter((p): p is string => p !== undefined);
+  const checks = new Set(others.filter((f) => !describing.has(f.checkId)).map((f) => f.checkId)).size;
+  const summary = parts.length > 0 ? parts.join(', ') : `no gap (${checks} of ${plural(control.checks.length - describing.size, 'check')} had evidence)`;
+  const details = described.map((text) => text.replace(LEAD_PATTERN, '')).join(' ');
+  return `${combinedLead([...(leads as Lead[]), othersLead])}: ${details} Other checks of this row: ${summary}.`;
+}
+
 function answerFromFindings(framework: Framework, control: FrameworkControl, findings: Finding[]): { answer: string; status: Status } {
   if (findings.length === 0) return { answer: `Not assessed: ${control.notAssessed}`, status: 'unknown' };
   const status = worstStatus(findings.map((f) => f.status));
@@ -36,7 +83,7 @@ function answerFromFindings(framework: Framework, control: FrameworkControl, fin
 
   // Findings that describe the answer in words (e.g. the migration tool, directory and count).
   const described = findings.filter((f) => f.answerText !== undefined).map((f) => f.answerText!);
-  if (described.length > 0) return { answer: `${described.join(' ')}${suffix}`, status };
+  if (described.length > 0) return { answer: withOtherChecks(described, findings, control) ?? `${described.join(' ')}${suffix}`, status };
 
   // Findings that state the answer themselves (e.g. "this database holds sensitive columns").
   const stating = findings.filter((f) => f.answer !== undefined);

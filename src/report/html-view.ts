@@ -18,6 +18,7 @@ import {
 import { groupBy } from '../util';
 import { answersOf } from './answers';
 import { compareFindings, STATUS_ORDER } from './order';
+import { statementsView, type StatementsView } from './statements-view';
 
 /**
  * Size limits. A service page stays under 1 MB and the overview under 5 MB for
@@ -145,6 +146,8 @@ export interface ServicePageView {
   findings: FindingsSectionView;
   waived: { findings: FindingView[]; total: number; more: number };
   changes?: ChangesView;
+  /** The top SQL statements of its PostgreSQL datastores (postgres.query-index-use). */
+  statements: StatementsView[];
 }
 
 export interface FrameworkSectionView {
@@ -430,6 +433,7 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
       return { ...d, ...(href ? { backupPolicyHref: href } : {}), ...(parts ? { parts } : {}) };
     }),
     findings: findingsSection('findings', service.findings, scan, HTML_LIMITS.serviceDataBytes),
+    statements: statementsView(service.findings, HTML_LIMITS.listRows),
     waived: {
       findings: withWaiver.slice(0, HTML_LIMITS.listRows).map((f) => findingView(f, checks)),
       total: withWaiver.length,

@@ -5,10 +5,14 @@ import { packagePath } from '../package-root';
 import { compareFindings } from './order';
 import { DEFAULT_FRAMEWORK, framework as frameworkById } from '../frameworks';
 import { answersOf } from './answers';
+import { statementsView } from './statements-view';
 
 const TEMPLATE_PATH = packagePath('reports', 'questionnaire.md.hbs');
 const ESTATE_TEMPLATE_PATH = packagePath('reports', 'estate.md.hbs');
 const FRAMEWORK_TEMPLATE_PATH = packagePath('reports', 'framework.md.hbs');
+const STATEMENTS_PARTIAL_PATH = packagePath('reports', 'markdown', 'statements.md.hbs');
+/** Statements listed per datastore; scan.json holds all of them. */
+const STATEMENT_ROWS = 100;
 
 const markdown = Handlebars.create();
 // Markdown is not HTML: no entity escaping, but table cells must not break the table.
@@ -37,7 +41,10 @@ function linkStatus(service: ServiceResult, datastore: string): string {
 
 /** The CONTINUITY-0003 Markdown report for one service of a scan. */
 export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult): string {
-  compiled ??= markdown.compile(readFileSync(TEMPLATE_PATH, 'utf8'), { noEscape: true });
+  if (!compiled) {
+    markdown.registerPartial('statements', readFileSync(STATEMENTS_PARTIAL_PATH, 'utf8'));
+    compiled = markdown.compile(readFileSync(TEMPLATE_PATH, 'utf8'), { noEscape: true });
+  }
   const rows = answersOf(service, DEFAULT_FRAMEWORK) ?? [];
   const open = service.findings.filter((f) => OPEN_STATUSES.includes(f.status));
   const severityGroups = SEVERITIES.map((severity) => ({
@@ -61,6 +68,7 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
     datastores: service.datastores.map((d) => ({ ...d, linkStatus: linkStatus(service, d.name) })),
     severityGroups,
     passing: service.findings.filter((f) => f.status === 'pass' || f.status === 'skipped'),
+    statements: statementsView(service.findings, STATEMENT_ROWS),
     totalsLine,
   });
 }

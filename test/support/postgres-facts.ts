@@ -1,6 +1,7 @@
 // Builders of PostgreSQL facts for check tests: plain data, no server.
 import { observed, unavailable, type DatastoreCheck } from '../../src/engine/types';
 import type { HbaRule, PgColumn, PgForeignKey, PgIndex, PgTable, PostgresFacts } from '../../src/datastores/postgres/facts';
+import type { ObservedStatement, PlanIssue, StatementFacts, StatementPlan } from '../../src/datastores/postgres/statement-facts';
 import { resolvePolicy, type Policy } from '../../src/config/policy';
 import type { DatastoreConfig, ServiceConfig } from '../../src/config/schema';
 import type { Finding } from '../../src/model';
@@ -92,6 +93,7 @@ export function postgresFacts(overrides: Partial<PostgresFacts> = {}): PostgresF
     }),
     archiveBacklog: observed('pg_ls_archive_statusdir()', 0),
     statsSince: observed('pg_stat_database', { since: '2026-01-01T00:00:00.000Z', basis: 'stats_reset' as const, source: 'pg_stat_database.stats_reset' }),
+    statements: unavailable('pg_stat_statements', 'the pg_stat_statements extension is not installed in this database'),
     queriesSent: 20,
     ...overrides,
   };
@@ -114,4 +116,50 @@ export function run(
     policy: options.policy ?? resolvePolicy({ policy: {} }, 'production'),
     now: options.now ?? CHECK_NOW,
   });
+}
+
+/** A statement of pg_stat_statements with its plan's verdict. */
+export function statement(queryId: string, text: string, plan: StatementPlan, extra: Partial<ObservedStatement> = {}): ObservedStatement {
+  return { queryId, text, command: 'select', calls: 1200, totalTimeMs: 5400, meanTimeMs: 4.5, rows: 1200, plan, ...extra };
+}
+
+/** A plan that reads its tables through indexes. */
+export function indexedPlan(...indexes: string[]): StatementPlan {
+  return { status: 'planned', totalCost: 8.3, indexesUsed: indexes, relations: ['public.inventory'], issues: [] };
+}
+
+/** A plan that scans public.inventory in full for a selective filter on menu_id. */
+export function scanIssue(extra: Partial<PlanIssue> = {}): PlanIssue {
+  return {
+    kind: 'sequential scan',
+    relation: 'public.inventory',
+    relationRows: 20_000,
+    estimatedRows: 400,
+    node: 'Seq Scan on public.inventory',
+    condition: 'Filter: (inventory.menu_id = $1)',
+    suggestion: { kind: 'new', columns: ['menu_id'], where: null, statement: 'CREATE INDEX CONCURRENTLY ON public.inventory (menu_id);' },
+    ...extra,
+  };
+}
+
+export function plannedWith(...issues: PlanIssue[]): StatementPlan {
+  return { status: 'planned', totalCost: 378, indexesUsed: [], relations: ['public.inventory'], issues };
+}
+
+/** pg_stat_statements facts with a day and a half of statistics before NOW. */
+export function statementFacts(statements: ObservedStatement[], extra: Partial<StatementFacts> = {}) {
+  const facts: StatementFacts = {
+    extension: { schema: 'public', version: '1.11' },
+    method: 'EXPLAIN (GENERIC_PLAN)',
+    statsReset: new Date(CHECK_NOW.getTime() - 36 * 3600 * 1000).toISOString(),
+    totals: { statements: statements.length + 2, calls: 50_000, totalTimeMs: statements.reduce((n, s) => n + s.totalTimeMs, 0) / 0.94 },
+    hidden: { statements: 0, totalTimeMs: 0 },
+    requested: 50,
+    minLiveRows: 10_000,
+    hypopg: null,
+    statements,
+    roundTrips: statements.length + 3,
+    ...extra,
+  };
+  return observed('pg_stat_statements, EXPLAIN (GENERIC_PLAN)', facts);
 }

@@ -2,6 +2,7 @@
 // and two wire-level probes. Loaded only when a scan collects from PostgreSQL.
 import type pg from 'pg';
 import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
+import { DEFAULT_POLICY } from '../../config/policy';
 import { errorMessage } from '../../secrets';
 import type { PostgresTarget } from '../module';
 import { openSession, parsePostgresUrl, type PostgresEndpoint } from './connection';
@@ -21,6 +22,8 @@ import type {
   StatsSince,
 } from './facts';
 import * as sql from './queries';
+import { QUERY_INDEX_USE } from './statement-evidence';
+import { collectStatements, type StatementsOptions } from './statements';
 import { probePlaintext, readServerCertificate } from './wire';
 
 export interface PostgresScanOptions {
@@ -28,6 +31,8 @@ export interface PostgresScanOptions {
   excludeSchemas: string[];
   /** Data API roles (Supabase's anon, authenticated): which tables they can read, and whether RLS guards them, is read too. */
   dataApiRoles?: readonly string[];
+  /** The top statements to explain (pg_stat_statements); false when no check needs them. Default: the policy defaults. */
+  statements?: StatementsOptions | false;
 }
 
 /** Counts queries so the fixed-number-of-queries contract can be measured. */
@@ -39,6 +44,13 @@ class CountingSession {
   async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
     this.queriesSent++;
     return (await this.client.query<R>(text, values)).rows;
+  }
+
+  /** Several statements in one simple-query message: one round trip, one row list per statement. */
+  async script(text: string): Promise<pg.QueryResultRow[][]> {
+    this.queriesSent++;
+    const results = (await this.client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+    return (Array.isArray(results) ? results : [results]).map((r) => r.rows);
   }
 
   /** Run one query in a savepoint so that a refusal does not abort the rest of the transaction. */
@@ -66,6 +78,13 @@ class CountingSession {
 function map<T, U>(fact: Observed<T>, fn: (value: T) => U): Observed<U> {
   return fact.ok ? observed(fact.source, fn(fact.value)) : fact;
 }
+
+/** The policy defaults, and half of the default datastore timeout for planning statements. */
+const DEFAULT_STATEMENTS: StatementsOptions = {
+  top: DEFAULT_POLICY.queryIndexUse.topStatements,
+  minLiveRows: DEFAULT_POLICY.sequentialScan.minLiveRows,
+  budgetMs: 60_000,
+};
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 /** A fixed order of names whatever the server or locale (code units). */
@@ -249,6 +268,7 @@ export async function collectPostgres(
       await session.attempt<Record<string, Date | null>>('pg_stat_database', sql.STATS_SINCE_SQL, undefined),
       (rows) => statisticsSince(rows[0] ?? {}),
     );
+    const statements = await collectStatements(session, options.statements ?? DEFAULT_STATEMENTS, options.excludeSchemas);
     await session.query('commit');
 
     const settingValue = (name: string) => (settings.ok ? settings.value[name]?.setting : undefined);
@@ -284,6 +304,7 @@ export async function collectPostgres(
       roles,
       statsSince,
       ...(apiRoleAccess ? { apiRoleAccess } : {}),
+      statements,
       queriesSent: session.queriesSent,
     };
   } finally {
@@ -327,12 +348,19 @@ function toHbaRule(row: Record<string, unknown>): HbaRule {
 }
 
 /** Collect from a datastore's PostgreSQL database, with the scan's timeouts. */
-export function collectPostgresTarget(target: PostgresTarget, ctx: Pick<CollectContext, 'config' | 'signal'>): Promise<PostgresFacts> {
+export function collectPostgresTarget(target: PostgresTarget, ctx: Pick<CollectContext, 'config' | 'signal' | 'policy'>): Promise<PostgresFacts> {
   const endpoint = parsePostgresUrl(target.url, { ...(target.tls?.caFile ? { caFile: target.tls.caFile } : {}) });
   const options: PostgresScanOptions = {
     excludeSchemas: target.excludeSchemas,
     ...(target.tls?.verify !== undefined ? { verify: target.tls.verify } : {}),
     ...(target.dataApiRoles ? { dataApiRoles: target.dataApiRoles } : {}),
+    statements: ctx.policy.skipChecks.includes(QUERY_INDEX_USE)
+      ? false
+      : {
+          top: ctx.policy.queryIndexUse.topStatements,
+          minLiveRows: ctx.policy.sequentialScan.minLiveRows,
+          budgetMs: ctx.config.scan.datastoreTimeoutSeconds * 500,
+        },
   };
   return collectPostgres(endpoint, options, ctx.config.scan, ctx.signal);
 }

@@ -1,6 +1,7 @@
 import type { FindingDraft, Observed } from '../../engine/types';
 import { STATISTICS_SINCE_FIELD, type Evidence } from '../../model';
 import { qualifiedName } from './identifiers';
+import type { StatementFacts } from './statement-facts';
 
 export interface PgSetting {
   name: string;
@@ -169,6 +170,8 @@ export interface PostgresFacts {
   apiRoleAccess?: Observed<ApiRoleTableAccess[]>;
   /** The schemas the Data API exposes, where the datastore has one (PostgresTarget.dataApiSchemas). */
   dataApiSchemas?: Observed<string[]>;
+  /** The top statements (pg_stat_statements) and what their generic plans say: statement-facts.ts. */
+  statements: Observed<StatementFacts>;
   /** Queries sent to the server for this collection (for benchmarks and the fixed-query-count contract). */
   queriesSent: number;
 }
