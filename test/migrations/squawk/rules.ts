@@ -1,6 +1,7 @@
-// How Squawk's rules (squawk-cli 2.66) relate to continuity's: the continuity
+// How Squawk's rules (squawk-cli 2.61, the last release whose binaries for every platform are on the npm registry this project installs from) relate to continuity's: the continuity
 // rules that flag what each Squawk rule flags, or why continuity has no
-// equivalent (style-only rules, left out on purpose).
+// equivalent (style-only rules, left out on purpose). continuity's duplicate-column
+// has no Squawk rule to compare with in 2.61 (ban-duplicate-column-assignments came later).
 
 /** A continuity rule, or a rule and the messages of it that match (one continuity rule can cover several Squawk rules). */
 export type ContinuityMatch = string | { rule: string; message: RegExp };
@@ -25,7 +26,6 @@ export const SQUAWK_RULES: Record<string, SquawkRule> = {
   'ban-drop-database': { continuity: ['drop-database'] },
   'ban-drop-not-null': { continuity: ['drop-not-null'] },
   'ban-drop-table': { continuity: ['drop-table'] },
-  'ban-duplicate-column-assignments': { continuity: ['duplicate-column'] },
   'ban-truncate-cascade': { continuity: ['truncate-cascade'] },
   'ban-uncommitted-transaction': { continuity: ['uncommitted-transaction'] },
   'changing-column-type': { continuity: ['change-column-type'] },
