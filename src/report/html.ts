@@ -57,14 +57,14 @@ function load(): Templates {
   return { service: compile('service.html.hbs'), overview: compile('index.html.hbs'), assets: { css, js, csp } };
 }
 
-export function renderServiceHtml(scan: ScanResult, service: ServiceResult): string {
+export function renderServiceHtml(scan: ScanResult, service: ServiceResult, options: Parameters<typeof servicePageView>[2] = {}): string {
   templates ??= load();
-  return templates.service({ scan, ...templates.assets, ...servicePageView(scan, service) });
+  return templates.service({ scan, ...templates.assets, ...servicePageView(scan, service, options) });
 }
 
-export function renderOverviewHtml(scan: ScanResult): string {
+export function renderOverviewHtml(scan: ScanResult, options: Parameters<typeof overviewView>[1] = {}): string {
   templates ??= load();
-  return templates.overview({ scan, ...templates.assets, ...overviewView(scan) });
+  return templates.overview({ scan, ...templates.assets, ...overviewView(scan, options) });
 }
 
 /** The `html` format: index.html plus one page per service. */
