@@ -68,14 +68,16 @@ export function renderOverviewHtml(scan: ScanResult, options: Parameters<typeof 
 }
 
 /** The `html` format: index.html plus one page per service. */
-export const writeHtmlReports: FormatWriter = async (scan, outDir) => {
+export const writeHtmlReports: FormatWriter = async (scan, outDir, context) => {
   const files: string[] = [];
   for (const service of scan.services) {
     const file = path.join(outDir, htmlFileName(service.name));
-    await writeFileAtomic(file, renderServiceHtml(scan, service));
+    const trends = context.trends?.services.get(service.name);
+    await writeFileAtomic(file, renderServiceHtml(scan, service, trends ? { trends } : {}));
     files.push(file);
   }
   const overview = path.join(outDir, OVERVIEW_FILE);
-  await writeFileAtomic(overview, renderOverviewHtml(scan));
+  const fleet = context.trends?.fleet;
+  await writeFileAtomic(overview, renderOverviewHtml(scan, fleet ? { trends: fleet } : {}));
   return [overview, ...files];
 };

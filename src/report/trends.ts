@@ -229,3 +229,9 @@ export function fleetTrendsView(weeks: ReturnType<typeof fleetWeeks>): FleetTren
     ),
   };
 }
+
+/** What the HTML reports of one scan show from history: each service's trends and the fleet's. */
+export interface ReportTrends {
+  services: Map<string, ServiceTrendsView>;
+  fleet?: FleetTrendsView;
+}

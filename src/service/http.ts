@@ -9,7 +9,8 @@ import type { Logger } from '../log';
 import { errorMessage } from '../secrets';
 import type { ServiceMetrics } from './metrics';
 import { OPENAPI_DOCUMENT } from './openapi';
-import { renderServedOverview, renderServedServicePage, REPORT_CONTENT_TYPES, reportFiles, TrendReader } from './pages';
+import { TrendReader } from '../history/trend-reader';
+import { renderServedOverview, renderServedServicePage, REPORT_CONTENT_TYPES, reportFiles } from './pages';
 
 /** What a request to start scans got: started now, or not because a scan of the service is running (or serve is stopping). */
 export interface TriggerResult {

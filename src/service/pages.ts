@@ -9,15 +9,8 @@ import { SCAN_RESULT_SCHEMA_VERSION, STATUSES } from '../model';
 import { TOOL_VERSION } from '../version';
 import { renderOverviewHtml, renderServiceHtml } from '../report/html';
 import type { PageLinks } from '../report/html-view';
-import {
-  fleetTrendsView,
-  fleetWeeks,
-  serviceTrendPoint,
-  serviceTrendsView,
-  TREND_LIMITS,
-  weekOf,
-  type ServiceTrendPoint,
-} from '../report/trends';
+import { fleetTrendsView, fleetWeeks, serviceTrendsView } from '../report/trends';
+import type { TrendReader } from '../history/trend-reader';
 
 /** Report files served under /reports/<service>/<file>, by extension. */
 export const REPORT_CONTENT_TYPES: Record<string, string> = {
@@ -50,50 +43,6 @@ export async function reportFiles(ctx: PagesContext, service: string): Promise<s
     return (await readdir(path.join(ctx.outDir, service))).filter((f) => path.extname(f) in REPORT_CONTENT_TYPES).sort();
   } catch {
     return [];
-  }
-}
-
-/**
- * Trend points of a service, oldest first: its newest scans up to the chart's
- * limit. Scans are read once and kept by id (a stored scan never changes).
- */
-export class TrendReader {
-  private readonly points = new Map<string, ServiceTrendPoint | null>();
-
-  constructor(private readonly store: HistoryStore) {}
-
-  private async point(scanId: string, service: string, scan?: ScanResult): Promise<ServiceTrendPoint | undefined> {
-    const key = `${scanId}\u0000${service}`;
-    if (!this.points.has(key)) {
-      const read = scan ?? (await this.store.get(scanId));
-      this.points.set(key, (read && serviceTrendPoint(read, service)) ?? null);
-    }
-    return this.points.get(key) ?? undefined;
-  }
-
-  async service(service: string, newest: ScanResult): Promise<ServiceTrendPoint[]> {
-    const entries = await this.store.list({ service, limit: TREND_LIMITS.scans });
-    const points = await Promise.all(entries.map((e) => this.point(e.scanId, service, e.scanId === newest.scanId ? newest : undefined)));
-    return points.filter((p): p is ServiceTrendPoint => p !== undefined).reverse();
-  }
-
-  /** For each service, its newest scan of each of the last weeks that hold one. */
-  async fleet(services: string[]): Promise<{ service: string; point: ServiceTrendPoint }[]> {
-    const out: { service: string; point: ServiceTrendPoint }[] = [];
-    for (const service of services) {
-      // Newest first: the first entry of each week is the one that week counts.
-      const weeks = new Map<string, string>();
-      for (const entry of await this.store.list({ service })) {
-        const week = weekOf(entry.finishedAt);
-        if (!weeks.has(week)) weeks.set(week, entry.scanId);
-        if (weeks.size > TREND_LIMITS.weeks) break;
-      }
-      for (const scanId of [...weeks.values()].slice(0, TREND_LIMITS.weeks)) {
-        const point = await this.point(scanId, service);
-        if (point) out.push({ service, point });
-      }
-    }
-    return out;
   }
 }
 

@@ -212,6 +212,7 @@ export class ContinuityService {
           const changes = changesOf(drift);
           if (changes) result.changes = changes;
         },
+        reportHistory: () => store,
       });
       if (this.abandoned) {
         log.warn({ scanId: scan.scanId }, 'scan finished after shutdown gave up on it: not recorded');
