@@ -101,14 +101,17 @@ function stackedBars(columns: { label: string; short: string; counts: Record<Sta
   const max = Math.max(1, ...totals);
   const scale = CHART.height / max;
   const bars = columns.map((column, i) => {
-    let y = CHART.height;
-    // Drawn from the bottom: the best status at the base, the worst on top.
+    // Drawn from the bottom: the best status at the base, the worst on top. Edges
+    // come from the running total, so rounding never stacks a bar past the chart.
+    let below = 0;
+    const edge = (count: number) => Math.round((CHART.height - count * scale) * 10) / 10;
     const segments = [...statuses].reverse().flatMap((status): BarSegment[] => {
       const count = column.counts[status];
       if (count === 0) return [];
-      const height = Math.max(1, Math.round(count * scale * 10) / 10);
-      y = Math.round((y - height) * 10) / 10;
-      return [{ status, count, y, height }];
+      const bottom = edge(below);
+      below += count;
+      const y = edge(below);
+      return [{ status, count, y, height: Math.round((bottom - y) * 10) / 10 }];
     });
     const x = i * (CHART.barWidth + CHART.gap);
     return { label: column.label, short: column.short, x, cx: x + CHART.barWidth / 2, width: CHART.barWidth, total: totals[i]!, segments };
