@@ -21,12 +21,14 @@ export class TrendReader {
   constructor(private readonly store: HistoryStore) {}
 
   private async point(scanId: string, service: string, scan?: ScanResult): Promise<ServiceTrendPoint | undefined> {
-    const key = `${scanId}\u0000${service}`;
-    if (!this.points.has(key)) {
+    const key = (name: string) => `${scanId}\u0000${name}`;
+    if (!this.points.has(key(service))) {
+      // One read gives the points of every service in the scan: a fleet scanned together is read once, not once per service.
       const read = scan ?? (await this.store.get(scanId));
-      this.points.set(key, (read && serviceTrendPoint(read, service)) ?? null);
+      this.points.set(key(service), null);
+      for (const s of read?.services ?? []) this.points.set(key(s.name), serviceTrendPoint(read!, s.name) ?? null);
     }
-    return this.points.get(key) ?? undefined;
+    return this.points.get(key(service)) ?? undefined;
   }
 
   /** The points of a service's newest scans, oldest first, `current` among them even if not recorded yet. */
