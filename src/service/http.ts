@@ -9,8 +9,7 @@ import type { Logger } from '../log';
 import { errorMessage } from '../secrets';
 import type { ServiceMetrics } from './metrics';
 import { OPENAPI_DOCUMENT } from './openapi';
-import { TrendReader } from '../history/trend-reader';
-import { renderServedOverview, renderServedServicePage, REPORT_CONTENT_TYPES, reportFiles } from './pages';
+import { REPORT_CONTENT_TYPES, reportFiles, ServedPages } from './pages';
 
 /** What a request to start scans got: started now, or not because a scan of the service is running (or serve is stopping). */
 export interface TriggerResult {
@@ -79,11 +78,11 @@ function needsToken(ctx: HttpContext, pathname: string): boolean {
 
 const HTML = 'text/html; charset=utf-8';
 
-async function routeReports(ctx: HttpContext, pages: TrendReader, parts: string[], res: http.ServerResponse): Promise<void> {
-  if (parts.length === 1) return send(res, 200, HTML, await renderServedOverview(ctx, pages));
+async function routeReports(ctx: HttpContext, pages: ServedPages, parts: string[], res: http.ServerResponse): Promise<void> {
+  if (parts.length === 1) return send(res, 200, HTML, await pages.overviewHtml());
   const service = parts[1]!;
   if (parts.length === 2) {
-    const page = await renderServedServicePage(ctx, pages, service);
+    const page = await pages.serviceHtml(service);
     if (page) return send(res, 200, HTML, page);
     return json(res, 404, { error: ctx.services.includes(service) ? `no scan of ${service} yet` : `no service ${service}` });
   }
@@ -100,7 +99,7 @@ function startScans(ctx: HttpContext, services: string[], res: http.ServerRespon
   return json(res, 202, result);
 }
 
-async function route(ctx: HttpContext, pages: TrendReader, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function route(ctx: HttpContext, pages: ServedPages, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const post = req.method === 'POST';
@@ -145,7 +144,7 @@ async function route(ctx: HttpContext, pages: TrendReader, req: http.IncomingMes
 }
 
 export function createHttpServer(ctx: HttpContext): http.Server {
-  const pages = new TrendReader(ctx.store);
+  const pages = new ServedPages(ctx);
   return http.createServer((req, res) => {
     route(ctx, pages, req, res).catch((error: unknown) => {
       ctx.log.error({ err: errorMessage(error), path: req.url }, 'request failed');

@@ -10,7 +10,7 @@ import { TOOL_VERSION } from '../version';
 import { renderOverviewHtml, renderServiceHtml } from '../report/html';
 import type { PageLinks } from '../report/html-view';
 import { fleetTrendsView, fleetWeeks, serviceTrendsView } from '../report/trends';
-import type { TrendReader } from '../history/trend-reader';
+import { TrendReader } from '../history/trend-reader';
 
 /** Report files served under /reports/<service>/<file>, by extension. */
 export const REPORT_CONTENT_TYPES: Record<string, string> = {
@@ -62,32 +62,78 @@ function fleetScan(latest: ScanResult[], services: string[]): ScanResult {
   return merged;
 }
 
-export async function renderServedOverview(ctx: PagesContext, trends: TrendReader): Promise<string> {
-  const latest = new Map<string, ScanResult>();
-  const notScanned: string[] = [];
-  for (const service of ctx.services) {
-    const scan = await ctx.store.latestFor(service);
-    if (scan) latest.set(scan.scanId, scan);
-    else notScanned.push(service);
+/**
+ * The served pages, each rendered once per newest scan: a page is kept until a
+ * newer scan of its service (or, for the overview, of any service) is recorded.
+ */
+export class ServedPages {
+  private readonly trends: TrendReader;
+  private overview: { key: string; html: string } | undefined;
+  private readonly servicePages = new Map<string, { key: string; html: string }>();
+
+  constructor(private readonly ctx: PagesContext) {
+    this.trends = new TrendReader(ctx.store);
   }
-  const scanned = ctx.services.filter((s) => !notScanned.includes(s));
-  const reportFilesOf = await Promise.all(
-    scanned.map(async (service) => ({
-      service,
-      files: (await reportFiles(ctx, service)).map((name) => ({ name, href: `${encodeURIComponent(service)}/${encodeURIComponent(name)}` })),
-    })),
-  );
-  const weekly = fleetTrendsView(fleetWeeks(await trends.fleet(scanned)));
-  if (latest.size === 0) {
-    // Nothing scanned yet: an empty fleet, saying which services wait for their first scan.
-    return renderOverviewHtml(emptyScan(), { links: SERVED_LINKS, notScanned });
+
+  private async newestScanId(service: string): Promise<string | undefined> {
+    return (await this.ctx.store.list({ service, limit: 1 }))[0]?.scanId;
   }
-  return renderOverviewHtml(fleetScan([...latest.values()], scanned), {
-    links: SERVED_LINKS,
-    reportFiles: reportFilesOf.filter((r) => r.files.length > 0),
-    notScanned,
-    ...(weekly ? { trends: weekly } : {}),
-  });
+
+  async overviewHtml(): Promise<string> {
+    const { ctx } = this;
+    const newest = await Promise.all(ctx.services.map(async (service) => ({ service, scanId: await this.newestScanId(service) })));
+    const reportFilesOf = await Promise.all(
+      newest
+        .filter((n) => n.scanId)
+        .map(async ({ service }) => ({
+          service,
+          files: (await reportFiles(ctx, service)).map((name) => ({ name, href: `${encodeURIComponent(service)}/${encodeURIComponent(name)}` })),
+        })),
+    );
+    const key = JSON.stringify([newest, reportFilesOf]);
+    if (this.overview?.key !== key) this.overview = { key, html: await this.renderOverview(newest, reportFilesOf) };
+    return this.overview.html;
+  }
+
+  private async renderOverview(
+    newest: { service: string; scanId: string | undefined }[],
+    reportFilesOf: { service: string; files: { name: string; href: string }[] }[],
+  ): Promise<string> {
+    const notScanned = newest.filter((n) => !n.scanId).map((n) => n.service);
+    const scanned = newest.filter((n) => n.scanId).map((n) => n.service);
+    const latest = new Map<string, ScanResult>();
+    for (const scanId of new Set(newest.map((n) => n.scanId))) {
+      const scan = scanId ? await this.ctx.store.get(scanId) : undefined;
+      if (scan) latest.set(scanId!, scan);
+    }
+    if (latest.size === 0) {
+      // Nothing scanned yet: an empty fleet, saying which services wait for their first scan.
+      return renderOverviewHtml(emptyScan(), { links: SERVED_LINKS, notScanned });
+    }
+    const weekly = fleetTrendsView(fleetWeeks(await this.trends.fleet(scanned)));
+    return renderOverviewHtml(fleetScan([...latest.values()], scanned), {
+      links: SERVED_LINKS,
+      reportFiles: reportFilesOf.filter((r) => r.files.length > 0),
+      notScanned,
+      ...(weekly ? { trends: weekly } : {}),
+    });
+  }
+
+  /** The page of a service from its newest scan, or undefined before its first scan. */
+  async serviceHtml(service: string): Promise<string | undefined> {
+    if (!this.ctx.services.includes(service)) return undefined;
+    const scanId = await this.newestScanId(service);
+    if (!scanId) return undefined;
+    const cached = this.servicePages.get(service);
+    if (cached?.key === scanId) return cached.html;
+    const scan = await this.ctx.store.get(scanId);
+    const result = scan?.services.find((s) => s.name === service);
+    if (!scan || !result) return undefined;
+    const view = serviceTrendsView(await this.trends.service(service, scan));
+    const html = renderServiceHtml(scan, result, { links: SERVED_LINKS, ...(view ? { trends: view } : {}) });
+    this.servicePages.set(service, { key: scanId, html });
+    return html;
+  }
 }
 
 function emptyScan(): ScanResult {
@@ -104,14 +150,4 @@ function emptyScan(): ScanResult {
     checks: [],
     totals: Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>,
   };
-}
-
-/** The page of a service from its newest scan, or undefined before its first scan. */
-export async function renderServedServicePage(ctx: PagesContext, trends: TrendReader, service: string): Promise<string | undefined> {
-  if (!ctx.services.includes(service)) return undefined;
-  const scan = await ctx.store.latestFor(service);
-  const result = scan?.services.find((s) => s.name === service);
-  if (!scan || !result) return undefined;
-  const view = serviceTrendsView(await trends.service(service, scan));
-  return renderServiceHtml(scan, result, { links: SERVED_LINKS, ...(view ? { trends: view } : {}) });
 }

@@ -166,7 +166,9 @@ describe('serve over HTTP', () => {
       check('POST', '/api/scans/{id}', 404, JSON.parse(unknown.text));
       expect((await call('POST', '/api/scans', { ...auth, origin: 'https://evil.example' })).status).toBe(403);
       await scans(service, 2);
-      // A second scan of bbq gives its page trends.
+      const firstPage = await call('GET', '/reports/bbq');
+      expect(firstPage.text).not.toContain('<section id="trends"');
+      // A second scan of bbq gives its page trends (the page kept from the first scan is not served again).
       expect((await call('POST', '/api/scans/bbq')).status).toBe(202);
       await scans(service, 3);
 
