@@ -63,8 +63,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Console errors and warnings of the pages (a CSP violation by the charts would be one). */
+const problems: string[] = [];
+
 async function open(file: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
   const page = await browser.context.newPage();
+  page.on('pageerror', (error) => problems.push(`${file}: page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${file}: console ${message.type()}: ${message.text()}`);
+  });
   await page.setViewportSize(viewport);
   await page.goto(pathToFileURL(path.join(dir, file)).href);
   return page;
@@ -166,5 +173,10 @@ describe('HTML reports printed and on a phone', () => {
     expect(layout).toMatchObject({ stacked: true, fullWidth: true, chartFits: true });
     await page.screenshot({ path: path.resolve('test-output/reports/phone-service.png'), fullPage: false });
     await page.close();
+  });
+
+  it('drew the charts within the page\'s Content-Security-Policy, loading nothing', () => {
+    expect(problems).toEqual([]);
+    expect(browser.requests.filter((url) => !url.startsWith('file:'))).toEqual([]);
   });
 });
