@@ -83,8 +83,8 @@ export interface StackedBars {
   width: number;
   height: number;
   max: number;
-  /** `short` is the label under the bar; `cx` its centre. */
-  bars: { label: string; short: string; x: number; cx: number; width: number; total: number; segments: BarSegment[] }[];
+  /** `short` is the label under the bar, `cx` its centre, `top` where its stack ends (the total is written above). */
+  bars: { label: string; short: string; x: number; cx: number; top: number; width: number; total: number; segments: BarSegment[] }[];
   /** Statuses that occur, worst first, for the legend and the data table. */
   statuses: Status[];
   /** Per status, the count of each bar (the text alternative). */
@@ -114,7 +114,8 @@ function stackedBars(columns: { label: string; short: string; counts: Record<Sta
       return [{ status, count, y, height: Math.round((bottom - y) * 10) / 10 }];
     });
     const x = i * (CHART.barWidth + CHART.gap);
-    return { label: column.label, short: column.short, x, cx: x + CHART.barWidth / 2, width: CHART.barWidth, total: totals[i]!, segments };
+    const top = segments.length > 0 ? segments[segments.length - 1]!.y : CHART.height;
+    return { label: column.label, short: column.short, x, cx: x + CHART.barWidth / 2, top, width: CHART.barWidth, total: totals[i]!, segments };
   });
   const first = columns[0]!;
   const last = columns[columns.length - 1]!;
@@ -147,7 +148,8 @@ export interface ServiceTrendsView {
   scans: { scanId: string; label: string; short: string }[];
   findings: StackedBars;
   rows: { label: string; anchor: string; cells: StripCell[] }[];
-  recovery: { datastore: string; cells: StripCell[] }[];
+  /** One strip per datastore, labelled with its name. */
+  recovery: { label: string; cells: StripCell[] }[];
 }
 
 /** The trends of a service page from its points, oldest first; undefined below two scans. */
@@ -174,7 +176,7 @@ export function serviceTrendsView(points: ServiceTrendPoint[]): ServiceTrendsVie
       }),
     })),
     recovery: datastores.map((datastore) => ({
-      datastore,
+      label: datastore,
       cells: shown.map((p, i) => {
         const r = p.recovery.find((x) => x.datastore === datastore);
         if (!r) return absent(labels[i]!);

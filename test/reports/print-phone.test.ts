@@ -172,6 +172,7 @@ describe('HTML reports printed and on a phone', () => {
     expect(layout.table[0]).toBeLessThanOrEqual(layout.table[1]!);
     expect(layout).toMatchObject({ stacked: true, fullWidth: true, chartFits: true });
     await page.screenshot({ path: path.resolve('test-output/reports/phone-service.png'), fullPage: false });
+    await page.locator('#trends').screenshot({ path: path.resolve('test-output/reports/phone-trends.png') });
     await page.close();
   });
 

@@ -62,7 +62,7 @@ describe('trends', () => {
       expect(Math.min(...bar.segments.map((s) => s.y))).toBeGreaterThanOrEqual(0);
     }
     expect(view.rows.map((r) => r.anchor)).toContain('q-backups');
-    const rds = view.recovery.find((r) => r.datastore === 'ledger-rds')!;
+    const rds = view.recovery.find((r) => r.label === 'ledger-rds')!;
     expect(rds.cells.map((c) => [c.status, c.text])).toEqual([
       ['fail', '7 d'],
       ['pass', '35 d'],
@@ -72,6 +72,9 @@ describe('trends', () => {
     expect(html).toContain('<section id="trends"');
     expect(html).toContain(`<desc id="trend-findings-desc">${view.findings.summary}</desc>`);
     expect(html).toContain('title="2026-03-02: automated backups, 35 days"');
+    expect(html).toContain('<tr><th scope="row">ledger-rds</th>');
+    // Each bar's total is written just above its stack.
+    for (const bar of view.findings.bars) expect(html).toContain(`<text class="total" x="${bar.cx}" y="${Math.min(...bar.segments.map((s) => s.y))}" dy="-3">${bar.total}</text>`);
     expect(renderServiceHtml(newer, newer.services[0]!)).not.toContain('<section id="trends"');
   });
 
