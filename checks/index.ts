@@ -40,6 +40,12 @@ import s3Encryption from './s3/encryption';
 import s3SecureTransportPolicy from './s3/secure-transport-policy';
 import s3PublicAccessBlock from './s3/public-access-block';
 import unregistered from './datastore/unregistered';
+import kubernetesRecoveryWindow from './kubernetes/recovery-window';
+import kubernetesWalArchiving from './kubernetes/wal-archiving';
+import kubernetesScheduledBackup from './kubernetes/scheduled-backup';
+import kubernetesOffsiteBackup from './kubernetes/offsite-backup';
+import kubernetesPvcBackup from './kubernetes/pvc-backup';
+import kubernetesUnregistered from './kubernetes/unregistered';
 
 export const ALL_CHECKS: Check[] = [
   backupPolicyLink,
@@ -80,6 +86,12 @@ export const ALL_CHECKS: Check[] = [
   s3Encryption,
   s3SecureTransportPolicy,
   s3PublicAccessBlock,
+  kubernetesRecoveryWindow,
+  kubernetesWalArchiving,
+  kubernetesScheduledBackup,
+  kubernetesOffsiteBackup,
+  kubernetesPvcBackup,
   unregistered,
   supabaseUnregistered,
+  kubernetesUnregistered,
 ];
