@@ -2,13 +2,16 @@
 // data lives on a PersistentVolumeClaim, beside a CloudNativePG cluster and a
 // Crunchy PGO cluster, on the fixture API server; discovery finds a cluster no
 // service registers; a second scan after the ObjectStore's retention drops
-// from 30d to 7d reports the change as drift.
+// from 30d to 7d reports the change as drift. The CloudNativePG cluster
+// carries a url (an embedded PostgreSQL stands in for its -rw Service), so
+// every PostgreSQL check runs on it too.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../../src/model';
 import { runCli, type CliResult } from '../support/cli';
+import { startTlsOnlyServer, type EmbeddedServer } from '../support/postgres';
 import { tokenContext, writeKubeconfig, type WrittenKubeconfig } from '../support/kubeconfig';
 import { startKubernetesFixture, type KubernetesFixture } from '../support/kubernetes-fixture-server';
 import { barmanObjectStore, cnpgClusterCase, pgoClusterCase, pvcCase, veleroScheduleCase } from '../support/kubernetes-objects';
@@ -17,6 +20,7 @@ import { FIXTURE_USERS, SCANNER } from './support';
 const DAY = 24 * 3600_000;
 
 let fixture: KubernetesFixture;
+let database: EmbeddedServer;
 let kubeconfig: WrittenKubeconfig;
 let dir: string;
 let first: CliResult;
@@ -38,6 +42,8 @@ beforeAll(async () => {
     ],
   });
   kubeconfig = await writeKubeconfig(fixture);
+  database = await startTlsOnlyServer();
+  const env = { CONTINUITY_LOG_LEVEL: 'debug', LEDGER_DATABASE_URL: `postgres://postgres:${database.password}@127.0.0.1:${database.port}/postgres?sslmode=require` };
   dir = await mkdtemp(path.join(os.tmpdir(), 'continuity-kubernetes-e2e-'));
   const configPath = path.join(dir, 'continuity.yaml');
   await writeFile(
@@ -62,6 +68,7 @@ services:
         context: ${tokenContext(SCANNER)}
         namespace: inventory
         cluster: ledger
+        url: \${LEDGER_DATABASE_URL}
         backupPolicy: https://wiki.acme.dev/continuity/ledger
       - name: hippo
         type: crunchy-postgrescluster
@@ -73,7 +80,7 @@ services:
   );
   const cwd = path.join(dir, 'cwd');
   await import('node:fs/promises').then((fs) => fs.mkdir(cwd));
-  first = await runCli(['scan', '--config', configPath, '--out', path.join(dir, 'out')], { cwd, env: { CONTINUITY_LOG_LEVEL: 'debug' } });
+  first = await runCli(['scan', '--config', configPath, '--out', path.join(dir, 'out')], { cwd, env });
   markdown = await readFile(path.join(dir, 'out', 'inventory.md'), 'utf8');
   scan = JSON.parse(await readFile(path.join(dir, 'out', 'scan.json'), 'utf8')) as ScanResult;
 
@@ -86,12 +93,13 @@ services:
       recoveryWindows: { ledger: { firstRecoverabilityPoint: new Date(now.getTime() - 7 * DAY), lastSuccessfulBackupTime: new Date(now.getTime() - 20 * 3600_000) } },
     }),
   );
-  second = await runCli(['scan', '--config', configPath, '--out', path.join(dir, 'out2'), '--diff'], { cwd, env: { CONTINUITY_LOG_LEVEL: 'debug' } });
+  second = await runCli(['scan', '--config', configPath, '--out', path.join(dir, 'out2'), '--diff'], { cwd, env });
   secondScan = JSON.parse(await readFile(path.join(dir, 'out2', 'scan.json'), 'utf8')) as ScanResult;
 }, 120_000);
 
 afterAll(async () => {
   await fixture?.close();
+  await database?.stop();
   await kubeconfig?.remove();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -122,6 +130,14 @@ describe('continuity scan of Kubernetes datastores', () => {
     expect(findingsOf(scan, 'kubernetes.scheduled-backup')).toEqual({ ledger: 'pass', hippo: 'pass' });
     expect(findingsOf(scan, 'kubernetes.offsite-backup')).toEqual({ ledger: 'pass', hippo: 'pass' });
     expect(findingsOf(scan, 'kubernetes.pvc-backup')).toEqual({ 'inventory-data': 'pass' });
+  });
+
+  it('runs every PostgreSQL check on the database of a cluster that carries a url', () => {
+    const postgres = scan.services[0]!.findings.filter((f) => f.checkId.startsWith('postgres.') && f.datastore === 'ledger');
+    expect(postgres.map((f) => f.checkId)).toContain('postgres.wal-archiving');
+    expect(postgres.map((f) => f.checkId)).toContain('postgres.ssl-enforced');
+    expect(postgres.filter((f) => f.status === 'error')).toEqual([]);
+    expect(scan.services[0]!.findings.some((f) => f.checkId.startsWith('postgres.') && f.datastore === 'hippo')).toBe(false);
   });
 
   it('discovers the cluster no service registers, with its size', () => {
