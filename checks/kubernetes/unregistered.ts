@@ -13,15 +13,14 @@ export default defineEstateCheck({
     'With kubernetes.discovery on, every CloudNativePG Cluster, Crunchy PGO PostgresCluster and PersistentVolumeClaim (other than the volumes the operators create for their clusters) in the configured contexts and namespaces is registered as a cnpg-cluster, crunchy-postgrescluster or k8s-pvc datastore, so it has an owner and a backup policy link. A listing that was denied or a context that could not be reached is unknown, not a pass.',
   remediation: 'Register the object under the service that owns it (services[].datastores) with its backupPolicy link, or waive it with a reason.',
   evaluate({ config, facts }): FindingDraft[] {
-    const registered = config.services.flatMap((s) =>
-      s.datastores.flatMap((d): { type: string; context: string | undefined; namespace: string; name: string }[] =>
-        d.type === 'cnpg-cluster' || d.type === 'crunchy-postgrescluster'
-          ? [{ type: d.type, context: d.context, namespace: d.namespace, name: d.cluster }]
-          : d.type === 'k8s-pvc'
-            ? [{ type: d.type, context: d.context, namespace: d.namespace, name: d.claim }]
-            : [],
-      ),
-    );
+    // type/namespace/name -> the contexts registered for it (undefined: the current context, which matches any).
+    const registered = new Map<string, (string | undefined)[]>();
+    for (const d of config.services.flatMap((s) => s.datastores)) {
+      const name = d.type === 'cnpg-cluster' || d.type === 'crunchy-postgrescluster' ? d.cluster : d.type === 'k8s-pvc' ? d.claim : undefined;
+      if (name === undefined || !('namespace' in d)) continue;
+      const key = `${d.type}/${d.namespace}/${name}`;
+      registered.set(key, [...(registered.get(key) ?? []), d.context]);
+    }
     const findings: FindingDraft[] = [];
     let listed = 0;
     const sources: string[] = [];
@@ -41,7 +40,7 @@ export default defineEstateCheck({
       sources.push(listing.objects.source);
       for (const o of listing.objects.value.items) {
         listed += 1;
-        const known = registered.some((r) => r.type === o.kind && r.namespace === o.namespace && r.name === o.name && (r.context === undefined || r.context === o.context));
+        const known = (registered.get(`${o.kind}/${o.namespace}/${o.name}`) ?? []).some((context) => context === undefined || context === o.context);
         if (known) continue;
         const details = [o.size ?? 'size not set', o.storageClass ? `storage class ${o.storageClass}` : 'default storage class'].join(', ');
         findings.push({

@@ -203,10 +203,23 @@ export async function listInNamespace(
   namespace: string,
 ): Promise<Observed<Listing>> {
   const clusterWide = scopesOf(config, api.context).includes('');
-  const scope = clusterWide ? '' : namespace;
-  const listing = await listOnce(shared, api, r, scope);
-  if (!clusterWide || !listing.ok || !listing.value.installed) return listing;
-  return observed(listing.source, { installed: true, items: listing.value.items.filter((o) => o.metadata.namespace === namespace) });
+  if (!clusterWide) return listOnce(shared, api, r, namespace);
+  // The cluster-wide listing, split by namespace once for every datastore that reads it.
+  const byNamespace = await shared.once(`kubernetes:by-namespace:${api.context}:${groupResource(r)}`, async () => {
+    const listing = await listOnce(shared, api, r, '');
+    if (!listing.ok || !listing.value.installed) return { listing, split: new Map<string, ListedObject[]>() };
+    const split = new Map<string, ListedObject[]>();
+    for (const o of listing.value.items) {
+      const ns = o.metadata.namespace ?? '';
+      const bucket = split.get(ns);
+      if (bucket) bucket.push(o);
+      else split.set(ns, [o]);
+    }
+    return { listing, split };
+  });
+  const { listing, split } = byNamespace;
+  if (!listing.ok || !listing.value.installed) return listing;
+  return observed(listing.source, { installed: true, items: split.get(namespace) ?? [] });
 }
 
 /** A listing made once per scan. */

@@ -27,7 +27,7 @@ export const KUBERNETES_RESOURCES = {
 export type ResourceKey = keyof typeof KUBERNETES_RESOURCES;
 
 /** `clusters.postgresql.cnpg.io`, or `persistentvolumeclaims` for the core group. */
-export const groupResource = (r: ResourceKind) => (r.group === '' ? r.plural : `${r.plural}.${r.group}`);
+export const groupResource = (r: Pick<ResourceKind, 'group' | 'plural'>) => (r.group === '' ? r.plural : `${r.plural}.${r.group}`);
 
 /** Where a list reads: one namespace, or the whole cluster (''). */
 export type ListScope = string;
