@@ -10,7 +10,7 @@ export default defineDatastoreCheck({
   severity: 'high',
   protection: true,
   description:
-    "CloudNativePG: a WAL archiver is configured (the Barman Cloud plugin with isWALArchiver, or spec.backup.barmanObjectStore) and the cluster's ContinuousArchiving condition is True. Crunchy PGO: the pgBackRest stanza exists on every repository (status.pgbackrest.repos[].stanzaCreated); the PostgresCluster does not report archive_command results, so a created stanza is not a pass: set url so postgres.wal-archiving reads pg_stat_archiver.",
+    "CloudNativePG: a WAL archiver is configured (the Barman Cloud plugin with isWALArchiver, or spec.backup.barmanObjectStore) and the cluster's ContinuousArchiving condition is True. Crunchy PGO: the pgBackRest stanza exists on every repository (status.pgbackrest.repos[].stanzaCreated); the PostgresCluster does not report archive_command results, so a created stanza alone is not a pass. With a url, the database's own view (pg_stat_archiver and pg_settings, judged as postgres.wal-archiving judges them) is compared with the operator's: a disagreement fails, and for PGO the database's view decides.",
   remediation:
     'CloudNativePG: read the ContinuousArchiving condition message and the instance logs (kubectl cnpg status <cluster>); check the object store credentials and reachability. Crunchy PGO: check the pgBackRest stanza-create job and the repository configuration.',
   docs: 'https://cloudnative-pg.io/documentation/current/wal_archiving/',
@@ -26,9 +26,21 @@ export default defineDatastoreCheck({
       { source: a.source, field: a.field, value: a.message },
       ...(a.since ? [{ source: a.source, field: 'lastTransitionTime', value: a.since }] : []),
     ];
+    const db = cluster.databaseArchiving;
+    if (db) evidence.push(db.ok ? { source: db.source, field: 'WAL archiving in the database', value: db.value.line } : { source: db.source, field: 'WAL archiving in the database', value: `not read: ${db.reason}` });
+    const inside = db?.ok ? db.value : null;
     if (!a.configured) return [{ resource, status: 'fail', message: `${name}: ${a.message}`, evidence }];
-    if (a.healthy === true) return [{ resource, status: 'pass', message: `${name}: WAL archiving works (${a.message})`, evidence }];
     if (a.healthy === false) return [{ resource, status: 'fail', message: `${name}: WAL archiving is failing${a.since ? ` since ${a.since}` : ''}: ${a.message}`, evidence }];
-    return [{ resource, status: 'unknown', message: `${name}: not fully assessed: ${a.message}`, evidence }];
+    if (inside?.working === false) {
+      const operator = a.healthy === true ? `the operator reports archiving working (${a.message}), but the database shows` : 'the database shows';
+      return [{ resource, status: 'fail', message: `${name}: ${operator}: ${inside.line}`, evidence }];
+    }
+    if (a.healthy === true) {
+      const confirmed = inside?.working === true ? `; the database agrees: ${inside.line}` : '';
+      return [{ resource, status: 'pass', message: `${name}: WAL archiving works (${a.message})${confirmed}`, evidence }];
+    }
+    if (inside?.working === true) return [{ resource, status: 'pass', message: `${name}: WAL archiving works as the database shows it (${inside.line}); ${a.message}`, evidence }];
+    const dbWhy = db && !db.ok ? `; the database could not be read either (${db.reason})` : '';
+    return [{ resource, status: 'unknown', message: `${name}: not fully assessed: ${a.message}${dbWhy}`, evidence }];
   },
 });

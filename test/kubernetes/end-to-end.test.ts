@@ -126,7 +126,12 @@ describe('continuity scan of Kubernetes datastores', () => {
 
   it('judges the backup checks from the fixture', () => {
     expect(findingsOf(scan, 'kubernetes.recovery-window')).toEqual({ ledger: 'pass', hippo: 'pass' });
-    expect(findingsOf(scan, 'kubernetes.wal-archiving')).toEqual({ ledger: 'pass', hippo: 'unknown' });
+    // The operator says archiving works; the database behind the url (an embedded server, archive_mode off) disagrees.
+    expect(findingsOf(scan, 'kubernetes.wal-archiving')).toEqual({ ledger: 'fail', hippo: 'unknown' });
+    const ledger = scan.services[0]!.findings.find((f) => f.checkId === 'kubernetes.wal-archiving' && f.datastore === 'ledger');
+    expect(ledger?.message).toBe(
+      'CloudNativePG Cluster inventory/ledger: the operator reports archiving working (Continuous archiving is working), but the database shows: no point-in-time recovery: WAL archiving off (archive_mode = off)',
+    );
     expect(findingsOf(scan, 'kubernetes.scheduled-backup')).toEqual({ ledger: 'pass', hippo: 'pass' });
     expect(findingsOf(scan, 'kubernetes.offsite-backup')).toEqual({ ledger: 'pass', hippo: 'pass' });
     expect(findingsOf(scan, 'kubernetes.pvc-backup')).toEqual({ 'inventory-data': 'pass' });

@@ -51,6 +51,7 @@ export function cnpgCluster(overrides: Partial<OperatorPostgres> = {}): Operator
     schedules: observed(SCHEDULES, [{ name: 'ledger-daily', schedule: '0 0 0 * * *', suspended: false, lastScheduleTime: before(20 * HOUR), source: SCHEDULES }]),
     lastSuccess: { at: before(20 * HOUR), source: STORES, field: 'status.serverRecoveryWindow.ledger.lastSuccessfulBackupTime' },
     lastFailure: null,
+    databaseArchiving: null,
     backupsSource: 'kubernetes prod: list backups.postgresql.cnpg.io cluster-wide',
     notes: [],
     ...overrides,

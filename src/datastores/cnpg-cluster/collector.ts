@@ -6,6 +6,7 @@
 // api/v1 cluster_types.go, backup_types.go, scheduledbackup_types.go and the
 // plugin's api/v1 objectstore_types.go.
 import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
+import { databaseArchiving } from '../kubernetes/database-archiving';
 import { kubernetesApi, listInNamespace, type ListedObject, type Listing } from '../kubernetes/access';
 import type { ArchivingState, BackupDestination, BackupScheduleFact, OperatorPostgres, OperatorPostgresFacts, RecoveryWindowFact, Stamped } from '../kubernetes/facts';
 import { retentionPolicyDays } from '../kubernetes/facts';
@@ -184,6 +185,7 @@ export async function collectCnpgCluster(ctx: CollectContext<CnpgClusterDatastor
     schedules,
     lastSuccess,
     lastFailure,
+    databaseArchiving: await databaseArchiving(ctx),
     backupsSource: backups.source,
     notes,
   };

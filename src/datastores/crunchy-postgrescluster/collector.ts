@@ -8,6 +8,7 @@
 // pgbackrest_types.go and pgBackRest's repo-retention-full options.
 // The recovery window is not in the resource: it is estimated from retention.
 import { observed, unavailable, type CollectContext } from '../../engine/types';
+import { databaseArchiving } from '../kubernetes/database-archiving';
 import { kubernetesApi, listInNamespace } from '../kubernetes/access';
 import type { ArchivingState, BackupDestination, BackupScheduleFact, OperatorPostgres, OperatorPostgresFacts, RecoveryWindowFact, RetentionFact, Stamped } from '../kubernetes/facts';
 import { array, count, inClusterEndpoint, newest, record, text, time } from '../kubernetes/objects';
@@ -151,6 +152,7 @@ export async function collectCrunchyPostgresCluster(ctx: CollectContext<CrunchyP
     schedules: observed(source, schedules),
     lastSuccess,
     lastFailure,
+    databaseArchiving: await databaseArchiving(ctx),
     backupsSource: source,
     notes,
   };

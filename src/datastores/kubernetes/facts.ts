@@ -72,6 +72,11 @@ export interface OperatorPostgres {
   schedules: Observed<BackupScheduleFact[]>;
   lastSuccess: Stamped | null;
   lastFailure: (Stamped & { message: string }) | null;
+  /**
+   * WAL archiving as the database itself shows it (pg_stat_archiver, pg_settings) when the datastore has a url;
+   * null without one. `working` is null when the database's view is not conclusive (unreadable).
+   */
+  databaseArchiving: Observed<{ working: boolean | null; line: string }> | null;
   /** Backup runs read (Backup objects or the operator's scheduled backup status), for evidence. */
   backupsSource: string;
   /** Things the reader should know, e.g. a deprecated configuration. */
