@@ -254,6 +254,30 @@ describe('access and authorisation', () => {
     expect((error as Error).message).toBe('cannot load the kubeconfig (config kubernetes.kubeconfig): the file does not exist');
   });
 
+  it('waits out a 429 for its Retry-After and reads the list', async () => {
+    fixture.script('/apis/postgresql.cnpg.io/v1/clusters', {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', details: { retryAfterSeconds: 1 }, code: 429 },
+    });
+    fixture.resetRequests();
+    const c = clusterOf(await cnpg('ledger'));
+    expect(value(c.window).retention?.days).toBe(30);
+    expect(fixture.requests.filter((r) => r.resource === 'clusters.postgresql.cnpg.io').map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  it('refuses inCluster outside a pod, saying why', async () => {
+    const host = process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    try {
+      await expect(cnpg('ledger', config({ inCluster: true }))).rejects.toThrow(
+        'kubernetes.inCluster is set but KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not: continuity is not running in a pod',
+      );
+    } finally {
+      if (host !== undefined) process.env.KUBERNETES_SERVICE_HOST = host;
+    }
+  });
+
   it('fails the collection when the API server cannot be reached: an error, never a pass', async () => {
     const closed = await startKubernetesFixture({ users: FIXTURE_USERS });
     const closedConfig = await writeKubeconfig(closed);

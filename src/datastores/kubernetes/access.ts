@@ -31,6 +31,10 @@ export interface ListedObject {
 /** A listing: the objects, or the API group is not installed (a 404 on its path). */
 export type Listing = { installed: true; items: ListedObject[] } | { installed: false; provider: string };
 
+/** Attempts of a request the API server throttles (429), and the longest Retry-After honoured. */
+const THROTTLED_ATTEMPTS = 4;
+const MAX_RETRY_AFTER_MS = 10_000;
+
 /** The label a context carries in sources and messages. */
 export const IN_CLUSTER = 'in-cluster';
 
@@ -145,6 +149,20 @@ export class KubernetesApi {
     return { items: list.items ?? [], continueToken: list.metadata?.continue || undefined };
   }
 
+  /** A request retried after 429 Too Many Requests (API priority and fairness), waiting its Retry-After, a few times. */
+  private async throttled<T>(request: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request();
+      } catch (error) {
+        if (!(error instanceof ApiException) || error.code !== 429 || attempt >= THROTTLED_ATTEMPTS) throw error;
+        const seconds = Number((error.headers as Record<string, string> | undefined)?.['retry-after']);
+        const waitMs = Math.min(MAX_RETRY_AFTER_MS, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
   /** Every object of a kind in a scope, page by page; a 410 (token expired by compaction) restarts the list once. */
   async list(r: ResourceKind, scope: ListScope): Promise<Observed<Listing>> {
     const source = listingSource(this.context, r, scope);
@@ -153,7 +171,7 @@ export class KubernetesApi {
       let token: string | undefined;
       try {
         do {
-          const page = await this.page(r, scope, token);
+          const page = await this.throttled(() => this.page(r, scope, token));
           items.push(...page.items);
           token = page.continueToken;
         } while (token);
