@@ -211,6 +211,11 @@ describe('access and authorisation', () => {
     expect(value(ledger.window).retention?.days).toBe(30);
     expect(fixture.requests.at(-1)?.user).toBe(TEAM);
     expect(fixture.requests.at(-1)?.namespace).toBe('payments');
+    // A volume in payments, with Velero read through the Role in Velero's namespace.
+    const volume = await pvc('ledger-volume', kubernetesConfig([{ name: 'ledger-volume', type: 'k8s-pvc', namespace: 'payments', claim: 'ledger-1', context: certificateContext(TEAM) }], { kubeconfig: kubeconfig.path, namespaces: ['payments'] }));
+    expect(value(volume.claim).size).toBe('10Gi');
+    expect(value(volume.velero).schedules.map((s) => s.name)).toEqual(['velero/payments-only']);
+    expect(value(volume.snapshots).installed).toBe(true);
   });
 
   it('turns a 403 into an unreadable cluster that names the RBAC rule to grant', async () => {
