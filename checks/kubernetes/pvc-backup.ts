@@ -51,7 +51,7 @@ export default defineDatastoreCheck({
     const oldest = points.reduce((a, p) => (Date.parse(p.at) < Date.parse(a.at) ? p : a));
     const newestHours = ageHours(newest.at, now);
     const retained = Math.max(ageDays(oldest.at, now), ttlDays);
-    evidence.push({ source: newest.source, field: 'newest recovery point', value: `${newest.name} at ${newest.at}` });
+    evidence.push({ source: newest.source, field: 'newest recovery point', value: `${newest.name} at ${newest.at}${newest.offCluster ? '' : ' (kept inside the cluster)'}` });
     evidence.push({ source: newest.source, field: 'newest recovery point age (hours)', value: Math.round(newestHours * 10) / 10 });
     evidence.push({ source: oldest.source, field: 'oldest unexpired recovery point', value: `${oldest.name} at ${oldest.at}` });
     evidence.push({ source: oldest.source, field: 'retained days', value: Math.round(retained * 10) / 10 });

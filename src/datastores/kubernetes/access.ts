@@ -40,7 +40,8 @@ export const IN_CLUSTER = 'in-cluster';
 
 export class KubernetesAccessError extends Error {}
 
-function settingsOf(config: Pick<Config, 'kubernetes'>): KubernetesSettings {
+/** The kubernetes section, or its defaults when the config has none. */
+export function settingsOf(config: Pick<Config, 'kubernetes'>): KubernetesSettings {
   return config.kubernetes ?? DEFAULT_KUBERNETES_SETTINGS;
 }
 
@@ -245,4 +246,3 @@ export function listOnce(shared: ScanCache, api: KubernetesApi, r: ResourceKind,
   return shared.once(`kubernetes:list:${api.context}:${groupResource(r)}:${scope}`, () => api.list(r, scope));
 }
 
-export { settingsOf };

@@ -54,28 +54,28 @@ export async function discoverKubernetes(ctx: EstateCollectContext): Promise<Kub
       facts.failures.push({ context: requested ?? 'current context', reason: errorMessage(error) });
       continue;
     }
-    for (const { kind, resource, read } of KINDS) {
+    kinds: for (const { kind, resource, read } of KINDS) {
       for (const scope of scopesOf(ctx.config, api.context)) {
-        let listing: Observed<Listing>;
+        let objects: Observed<Listing>;
         try {
-          listing = await listOnce(ctx.shared, api, resource, scope);
+          objects = await listOnce(ctx.shared, api, resource, scope);
         } catch (error) {
           if (!(error instanceof KubernetesAccessError)) throw error;
           facts.failures.push({ context: api.context, reason: error.message });
-          break;
+          break kinds;
         }
-        if (!listing.ok) {
-          facts.listings.push({ context: api.context, kind, objects: listing });
+        if (!objects.ok) {
+          facts.listings.push({ context: api.context, kind, objects });
           continue;
         }
         const items: DiscoveredObject[] = [];
-        if (listing.value.installed) {
-          for (const o of listing.value.items) {
+        if (objects.value.installed) {
+          for (const o of objects.value.items) {
             const details = read(o);
             if (details) items.push({ kind, context: api.context, namespace: o.metadata.namespace ?? '', name: o.metadata.name, ...details });
           }
         }
-        facts.listings.push({ context: api.context, kind, objects: observed(listing.source, { installed: listing.value.installed, items }) });
+        facts.listings.push({ context: api.context, kind, objects: observed(objects.source, { installed: objects.value.installed, items }) });
       }
     }
   }

@@ -24,8 +24,6 @@ export const KUBERNETES_RESOURCES = {
   volumeSnapshots: { group: 'snapshot.storage.k8s.io', version: 'v1', plural: 'volumesnapshots', kind: 'VolumeSnapshot', provider: 'the CSI snapshot controller' },
 } as const satisfies Record<string, ResourceKind>;
 
-export type ResourceKey = keyof typeof KUBERNETES_RESOURCES;
-
 /** `clusters.postgresql.cnpg.io`, or `persistentvolumeclaims` for the core group. */
 export const groupResource = (r: Pick<ResourceKind, 'group' | 'plural'>) => (r.group === '' ? r.plural : `${r.plural}.${r.group}`);
 
