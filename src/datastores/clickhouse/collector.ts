@@ -2,6 +2,7 @@
 // HTTP interface, every statement read-only (readonly=1, or the login profile's readonly) with a
 // per-query timeout, plus the Cloud and clickhouse-backup APIs and the plaintext-port probes.
 // Loaded only when a scan collects from a ClickHouse datastore.
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
@@ -240,7 +241,11 @@ export async function collectClickHouse(ctx: CollectContext<ClickHouseDatastore>
   // The client's own timeout is a little longer, so the server's TIMEOUT_EXCEEDED arrives first where it can.
   const client = await clientFor(datastore, timeoutSeconds * 1000 + 2000);
   try {
-    const { reader, server } = await openReader(client, timeoutSeconds, ctx.signal);
+    // One listener per statement in flight on the scan's signal: a signal of our own carries them.
+    const local = new AbortController();
+    setMaxListeners(32, local.signal);
+    ctx.signal.addEventListener('abort', () => local.abort(ctx.signal.reason), { once: true });
+    const { reader, server } = await openReader(client, timeoutSeconds, local.signal);
     const window = datastore.dataChangeWindowDays;
     const backupDays = Math.max(ctx.policy.pitrMinRetentionDays, window) * 2;
     const [native, backupListTable, https, tcpSecure, httpPort, tcpPort, mutations, lightweightDeletes, users, columns, tables, skippingIndexes] = await Promise.all([
