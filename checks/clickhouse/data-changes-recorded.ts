@@ -1,7 +1,7 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import { changesRows } from '../../src/datastores/clickhouse/facts';
-import type { Evidence } from '../../src/model';
+import { DATA_CHANGE_FIELD, type Evidence } from '../../src/model';
 
 const BOUNDED =
   'system.mutations keeps only a bounded number of finished mutations per table (MergeTree setting finished_mutations_to_keep, default 100): older ones are gone from the server';
@@ -53,7 +53,7 @@ export default defineDatastoreCheck({
       evidence: [
         { source: facts.mutations.source, field: 'table', value: `${m.database}.${m.table}` },
         { source: facts.mutations.source, field: 'kind', value: m.kind },
-        { source: facts.mutations.source, field: 'create_time', value: m.createdAt },
+        { source: facts.mutations.source, field: DATA_CHANGE_FIELD, value: m.createdAt },
         { source: facts.mutations.source, field: 'user', value: 'not recorded in system.mutations' },
         { source: facts.mutations.source, field: 'normalizeQuery(command)', value: m.command },
         ...common,
@@ -66,7 +66,7 @@ export default defineDatastoreCheck({
         evidence: [
           { source: facts.lightweightDeletes.source, field: 'tables', value: d.tables.join(', ') },
           { source: facts.lightweightDeletes.source, field: 'kind', value: 'DELETE' },
-          { source: facts.lightweightDeletes.source, field: 'event_time', value: d.at },
+          { source: facts.lightweightDeletes.source, field: DATA_CHANGE_FIELD, value: d.at },
           { source: facts.lightweightDeletes.source, field: 'user', value: d.user },
           { source: facts.lightweightDeletes.source, field: 'normalizeQuery(query)', value: d.query },
           ...common,
