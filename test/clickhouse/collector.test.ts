@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { accessDenied, serverError, startClickHouseFixture, type ClickHouseFixture, type ClickHouseServerShape } from '../support/clickhouse-fixture-server';
 import { startClickHouseBackupApiFixture } from '../support/clickhouse-backup-api-fixture';
 import { startClickHouseCloudFixture } from '../support/clickhouse-cloud-fixture';
-import { CANARY, OTEL_MUTATIONS, SCANNER, clickhouseDatastore, collectClickHouse, hoursAgo, otelServer } from '../support/clickhouse-scan';
+import { CANARY, OTEL_MUTATIONS, SCANNER, clickhouseDatastore, collectClickHouse, dailyBackupLog, hoursAgo, otelServer } from '../support/clickhouse-scan';
 import { describeBackupSpan } from '../../src/datastores/clickhouse/facts';
 
 const closers: (() => Promise<void>)[] = [];
@@ -224,6 +224,24 @@ describe('ClickHouse collector', () => {
     expect(describeBackupSpan(facts, now)).toBe('no point-in-time recovery: daily backups (ClickHouse Cloud), 45 days retained, newest 3 h ago');
     expect(cloud.writes).toEqual([]);
     expect(JSON.stringify(facts)).not.toContain('cloud-key-secret');
+  });
+
+  it('reads failed and stale native backups, and falls back to system.backups (since the last restart) where backup_log is missing', async () => {
+    const now = new Date();
+    const failed = { id: 'b-failed', name: "S3('https://s3.example/ch/x', 'key', '[HIDDEN]')", status: 'BACKUP_FAILED', error: 'Code: 499. S3 error: Access Denied', end_time: hoursAgo(2, now) };
+    const stale = dailyBackupLog(3, 80, now);
+    const fixture = await server(otelServer({ tables: { backup_log: [...stale, { ...failed, event_time: hoursAgo(2, now), event_time_microseconds: hoursAgo(2, now) }] } }));
+    const facts = await collectClickHouse(clickhouseDatastore({ url: fixture.httpUrl, plaintextProbe: false }));
+    const backups = facts.backups.native.ok ? facts.backups.native.value.backups : [];
+    expect(backups.filter((b) => !b.ok)).toEqual([{ at: expect.any(String), ok: false, sizeBytes: 0, error: 'Code: 499. S3 error: Access Denied' }]);
+    expect(JSON.stringify(facts)).not.toContain('[HIDDEN]');
+    expect(describeBackupSpan(facts, now)).toMatch(/newest 3 days ago$/);
+
+    fixture.setTable('backup_log', undefined);
+    fixture.setTable('backups', [{ id: 'b-1', status: 'BACKUP_CREATED', end_time: hoursAgo(5, now), total_size: 10 }]);
+    const recent = await collectClickHouse(clickhouseDatastore({ url: fixture.httpUrl, plaintextProbe: false }));
+    expect(recent.backups.native).toMatchObject({ ok: true, source: 'system.backups', value: { source: 'system.backups', retentionNote: expect.stringContaining('system.backups holds only operations since the server started 72 h ago') } });
+    fixture.assertNoViolations();
   });
 
   it('reports a server error on a table as unreadable, not as empty', async () => {
