@@ -58,3 +58,17 @@ describe('clickhouse.backups', () => {
     expect(run({ native: observed('system.backup_log', nativeBackups(0, 0)) }, 'dev')[0]?.status).toBe('skipped');
   });
 });
+
+describe('clickhouse.backups with clickhouse-backup', () => {
+  it('counts remote backups where there are any, and warns when every backup is local to the server', () => {
+    const local = retained('clickhouse-backup', 45, 3);
+    local.backups = local.backups.map((b) => ({ ...b, location: 'local' }));
+    const [onlyLocal] = run({ native: observed('x', nativeBackups(0, 0)), clickhouseBackup: observed('system.backup_list', local) });
+    expect(onlyLocal).toMatchObject({ status: 'warn', message: expect.stringContaining("only on the server's own disk") });
+    // A recent local copy does not hide that the newest remote backup is stale.
+    const mixed = retained('clickhouse-backup', 45, 50);
+    mixed.backups = [...mixed.backups.map((b) => ({ ...b, location: 'remote' })), { at: hoursBefore(1), ok: true, sizeBytes: 1, location: 'local' }];
+    const [stale] = run({ native: observed('x', nativeBackups(0, 0)), clickhouseBackup: observed('system.backup_list', mixed) });
+    expect(stale).toMatchObject({ status: 'fail', message: expect.stringContaining('the newest 2 days old') });
+  });
+});

@@ -71,6 +71,9 @@ export default defineDatastoreCheck({
         },
       ];
     }
+    if (span.successful.every((b) => b.location === 'local')) {
+      return [{ resource, status: 'warn', message: `${what}, ${retained}, but only on the server's own disk (clickhouse-backup local backups): none would survive the loss of the server${failures}`, evidence }];
+    }
     if (span.failedSince.length > 0) return [{ resource, status: 'warn', message: `${what}, ${retained}${failures}`, evidence }];
     return [{ resource, status: 'pass', message: `${what}, ${retained} (policy: ${policy.pitrMinRetentionDays} days)`, evidence }];
   },

@@ -182,8 +182,14 @@ export interface BackupSpan {
   spanDays: number | null;
 }
 
+/** Backups kept on the server's own disk (clickhouse-backup `local`) do not survive its loss: where remote ones exist, only they count. */
+export function countedBackups(source: BackupSource): ClickHouseBackup[] {
+  const remote = source.backups.filter((b) => b.location !== 'local');
+  return remote.length > 0 ? remote : source.backups;
+}
+
 export function backupSpan(source: BackupSource, now: Date): BackupSpan {
-  const successful = source.backups.filter((b) => b.ok).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  const successful = countedBackups(source).filter((b) => b.ok).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   const newest = successful[0];
   const oldest = successful.at(-1);
   const failedSince = source.backups.filter((b) => !b.ok && (!newest || Date.parse(b.at) > Date.parse(newest.at)));
