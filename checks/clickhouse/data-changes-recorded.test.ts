@@ -45,6 +45,11 @@ describe('clickhouse.data-changes-recorded', () => {
     expect(f?.evidence).toContainEqual(expect.objectContaining({ source: 'system.query_log', value: expect.stringContaining('lightweight DELETEs still show in system.mutations') }));
   });
 
+  it('is skipped where the environment requires no protection (a dev database)', () => {
+    const [f] = runCheck(check, { service, datastore: chDatastore(), facts: chFacts({ mutations: observed('system.mutations', [update]) }), policy: policy({ environment: 'dev', protectionRequired: false }), now: CHECK_NOW });
+    expect(f?.status).toBe('skipped');
+  });
+
   it('is unknown when system.mutations could not be read', () => {
     const [f] = runCheck(check, { service, datastore: chDatastore(), facts: chFacts({ mutations: unavailable('system.mutations', 'ACCESS_DENIED (497)') }), policy: policy(), now: CHECK_NOW });
     expect(f?.status).toBe('unknown');

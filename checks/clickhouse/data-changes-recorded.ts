@@ -12,6 +12,8 @@ export default defineDatastoreCheck({
   id: 'clickhouse.data-changes-recorded',
   title: 'Changes to ClickHouse data are recorded in a runbook',
   severity: 'medium',
+  // Seed 001 asks for the record of changes to production data; a dev database has no protection.
+  protection: true,
   description:
     "Data manipulation over the datastore's dataChangeWindowDays (default 30): mutations (ALTER TABLE … UPDATE/DELETE, and lightweight DELETE's `UPDATE _row_exists`) from system.mutations and lightweight DELETE statements from system.query_log where readable, each with its table, kind, time, user where known, and its command with every literal replaced by the server's normalizeQuery() (no value from a row leaves the server). Changes without a dataChangeRunbook link fail; with one, each change is listed to be matched with its runbook entry.",
   remediation:
