@@ -46,6 +46,12 @@ import kubernetesScheduledBackup from './kubernetes/scheduled-backup';
 import kubernetesOffsiteBackup from './kubernetes/offsite-backup';
 import kubernetesPvcBackup from './kubernetes/pvc-backup';
 import kubernetesUnregistered from './kubernetes/unregistered';
+import clickhouseBackups from './clickhouse/backups';
+import clickhouseTls from './clickhouse/tls';
+import clickhouseDataChangesRecorded from './clickhouse/data-changes-recorded';
+import clickhouseUsers from './clickhouse/users';
+import clickhouseSensitiveColumns from './clickhouse/sensitive-columns';
+import clickhouseIndexes from './clickhouse/indexes';
 
 export const ALL_CHECKS: Check[] = [
   backupPolicyLink,
@@ -91,6 +97,12 @@ export const ALL_CHECKS: Check[] = [
   kubernetesScheduledBackup,
   kubernetesOffsiteBackup,
   kubernetesPvcBackup,
+  clickhouseBackups,
+  clickhouseTls,
+  clickhouseDataChangesRecorded,
+  clickhouseUsers,
+  clickhouseSensitiveColumns,
+  clickhouseIndexes,
   unregistered,
   supabaseUnregistered,
   kubernetesUnregistered,

@@ -6,6 +6,7 @@ import { backupPolicyLinkCollector } from './backup-policy-link';
 import { cnpgClusterModule } from './cnpg-cluster';
 import { crunchyPostgresClusterModule } from './crunchy-postgrescluster';
 import { k8sPvcModule } from './k8s-pvc';
+import { clickhouseModule } from './clickhouse';
 import type { DatastoreModule, PostgresTarget } from './module';
 import { postgresModule } from './postgres';
 import { rdsClusterModule } from './rds-cluster';
@@ -22,6 +23,7 @@ export const DATASTORE_MODULES = [
   cnpgClusterModule,
   crunchyPostgresClusterModule,
   k8sPvcModule,
+  clickhouseModule,
 ] as const;
 
 type Modules = (typeof DATASTORE_MODULES)[number];
