@@ -24,6 +24,7 @@ export interface ScanAndReportOptions {
   /** Replaces the registered estate collectors (serve shares one estate collection between the scans of a tick). */
   estateCollectors?: ScanPlan['estateCollectors'];
   now?: () => Date;
+  onDatastoreStart?: ScanPlan['onDatastoreStart'];
   onDatastoreDone?: ScanPlan['onDatastoreDone'];
   /** Runs between the scan and the reports, e.g. to attach the changes since the previous scan. */
   beforeReports?: (scan: ScanResult) => Promise<void>;
@@ -40,6 +41,7 @@ export async function scanAndReport(options: ScanAndReportOptions): Promise<{ sc
     log: options.log,
     ...(options.services ? { services: options.services } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.onDatastoreStart ? { onDatastoreStart: options.onDatastoreStart } : {}),
     ...(options.onDatastoreDone ? { onDatastoreDone: options.onDatastoreDone } : {}),
   });
   answerFrameworks(scan, options.frameworks ?? [DEFAULT_FRAMEWORK]);
