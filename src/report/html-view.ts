@@ -19,6 +19,7 @@ import { groupBy } from '../util';
 import { answersOf } from './answers';
 import { compareFindings, STATUS_ORDER } from './order';
 import { statementsView, type StatementsView } from './statements-view';
+import { repeatsCollectionError, unscannedDatastores, type UnscannedDatastore } from './wording';
 
 /**
  * Size limits. A service page stays under 1 MB and the overview under 5 MB for
@@ -143,6 +144,8 @@ export interface ServicePageView {
     backupPolicyHref?: string;
     parts?: (DatastorePart & { backupPolicyHref?: string })[];
   })[];
+  /** Datastores that could not be scanned, each named once with its cause and fix (their per-check errors are not listed again). */
+  unscanned: UnscannedDatastore[];
   findings: FindingsSectionView;
   waived: { findings: FindingView[]; total: number; more: number };
   changes?: ChangesView;
@@ -432,7 +435,13 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
       });
       return { ...d, ...(href ? { backupPolicyHref: href } : {}), ...(parts ? { parts } : {}) };
     }),
-    findings: findingsSection('findings', service.findings, scan, HTML_LIMITS.serviceDataBytes),
+    unscanned: unscannedDatastores(service),
+    findings: findingsSection(
+      'findings',
+      service.findings.filter((f) => !repeatsCollectionError(f, service)),
+      scan,
+      HTML_LIMITS.serviceDataBytes,
+    ),
     statements: statementsView(service.findings, HTML_LIMITS.listRows),
     waived: {
       findings: withWaiver.slice(0, HTML_LIMITS.listRows).map((f) => findingView(f, checks)),
