@@ -6,7 +6,7 @@ import { compareFindings } from './order';
 import { DEFAULT_FRAMEWORK, framework as frameworkById } from '../frameworks';
 import { answersOf } from './answers';
 import { statementsView } from './statements-view';
-import { humanTime, plural, repeatsCollectionError, statusCounts, unscannedDatastores } from './wording';
+import { countStatuses, humanTime, plural, repeatsCollectionError, statusCounts, unscannedDatastores } from './wording';
 
 const TEMPLATE_PATH = packagePath('reports', 'questionnaire.md.hbs');
 const ESTATE_TEMPLATE_PATH = packagePath('reports', 'estate.md.hbs');
@@ -56,7 +56,7 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
     findings: open.filter((f) => f.severity === severity).sort(compareFindings),
   })).filter((g) => g.findings.length > 0);
   const totalsLine =
-    service.findings.length === 0 ? 'No findings.' : `${plural(service.findings.length, 'finding')}: ${statusCounts(service.findings)}.`;
+    service.findings.length === 0 ? 'No findings.' : `${plural(service.findings.length, 'finding')}: ${statusCounts(countStatuses(service.findings))}.`;
   const changes = scan.changes
     ? { ...scan.changes, events: scan.changes.events.filter((e) => e.service === service.name) }
     : undefined;

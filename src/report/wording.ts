@@ -8,12 +8,17 @@ export function plural(n: number, word: string, pluralWord = `${word}s`): string
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
 
+/** How many findings have each status. */
+export function countStatuses(findings: readonly Pick<Finding, 'status'>[]): Partial<Record<Status, number>> {
+  const counts: Partial<Record<Status, number>> = {};
+  for (const f of findings) counts[f.status] = (counts[f.status] ?? 0) + 1;
+  return counts;
+}
+
 /** "3 fail, 1 error, 12 pass": statuses in the one report order, zeros left out. */
-export function statusCounts(findings: readonly Pick<Finding, 'status'>[]): string {
-  const counts = new Map<Status, number>();
-  for (const f of findings) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
-  return STATUS_ORDER.filter((s) => counts.has(s))
-    .map((s) => `${counts.get(s)} ${s}`)
+export function statusCounts(counts: Partial<Record<Status, number>>): string {
+  return STATUS_ORDER.filter((s) => (counts[s] ?? 0) > 0)
+    .map((s) => `${counts[s]} ${s}`)
     .join(', ');
 }
 
