@@ -188,7 +188,7 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
     }
   }
   if (nothingScanned(scan)) {
-    process.stderr.write('continuity: no datastore could be scanned (see the error findings in the report)\n');
+    process.stderr.write('continuity: no datastore could be scanned (the causes are above, and under Not scanned in the reports)\n');
     return EXIT.scanFailed;
   }
   // Service and estate findings alike: an unregistered datastore can fail a CI gate too.

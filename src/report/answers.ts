@@ -115,6 +115,10 @@ function normalizedYesNo(text: string): 'yes' | 'no' | undefined {
 }
 
 function describe(finding: Finding): string {
+  // The cause of a datastore that could not be scanned is told once, with the datastore, not under every row.
+  if (finding.status === 'error' && finding.datastore && finding.message.startsWith('could not collect ')) {
+    return `[error] ${finding.resource}: ${finding.checkId} not assessed: ${finding.datastore} could not be scanned (see Not scanned)`;
+  }
   return `[${finding.status}] ${finding.resource}: ${finding.message}`;
 }
 

@@ -399,7 +399,9 @@ function controlRowsView(frameworkId: string, answers: ControlAnswer[], service:
       answer: answer.answer,
       status: answer.status,
       ...(answer.stated ? { stated: answer.stated } : {}),
-      findings: rowFindings.slice(0, HTML_LIMITS.perQuestionnaireRow).map((f) => findingView(f, checks)),
+      findings: rowFindings
+        .slice(0, HTML_LIMITS.perQuestionnaireRow)
+        .map((f) => findingView(repeatsCollectionError(f, service) ? { ...f, message: `not assessed: ${f.datastore} could not be scanned (see Not scanned)` } : f, checks)),
       moreFindings: Math.max(0, rowFindings.length - HTML_LIMITS.perQuestionnaireRow),
     };
   });
