@@ -197,6 +197,8 @@ export interface OverviewView {
   statusColumns: Status[];
   bySeverity: { severity: Severity; counts: number[]; total: number }[];
   byCheck: { id: string; title: string; severity: Severity; row: string; counts: number[]; total: number; services: number }[];
+  /** Checks left out of byCheck: they apply to no datastore type of this estate. */
+  checksNotApplicable: number;
   totalsRow: number[];
   estate: FindingsSectionView;
   changes?: ChangesView;
@@ -497,7 +499,8 @@ export function overviewView(scan: ScanResult): OverviewView {
   };
   const bySeverityGroups = groupBy(all, (f) => f.severity);
   const byCheckGroups = groupBy(all, (f) => f.checkId);
-  const checkIds = [...new Set([...scan.checks.map((c) => c.id), ...byCheckGroups.keys()])];
+  // A check that produced no finding runs on none of this estate's datastore types (or repositories): no all-zero row for it.
+  const checkIds = [...new Set([...scan.checks.map((c) => c.id), ...byCheckGroups.keys()])].filter((id) => byCheckGroups.has(id));
   const descriptors = checkIndex(scan.checks);
 
   const frameworks = answered
@@ -541,6 +544,7 @@ export function overviewView(scan: ScanResult): OverviewView {
         services: new Set(group.filter((f) => f.status === 'fail').map((f) => f.service)).size,
       };
     }),
+    checksNotApplicable: scan.checks.filter((c) => !byCheckGroups.has(c.id)).length,
     totalsRow: tally(all),
     estate: findingsSection('estate-findings', scan.estate.findings, scan, HTML_LIMITS.estateDataBytes),
     ...(scan.changes ? { changes: changesView(scan, scan.changes.events)! } : {}),
