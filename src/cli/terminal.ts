@@ -83,7 +83,7 @@ export function scanSummary(scan: ScanResult, filter: SummaryFilter, paint: Pale
   lines.push(
     paint.bold(`continuity: scanned ${plural(scan.services.length, 'service')}, ${plural(datastores, 'datastore')}`),
   );
-  const what = filter.statuses.join(' or ');
+  const what = filter.statuses.length === 1 && filter.statuses[0] === 'fail' ? 'failing' : filter.statuses.join(' or ');
   if (listed.length === 0) {
     lines.push(`  no ${what} findings${filter.severities ? ` of severity ${filter.severities.join(', ')}` : ''}`);
   } else {

@@ -29,6 +29,10 @@ const KNOWN_CAUSES: KnownCause[] = [
     fix: (m) => `the server's pg_hba.conf admits no connection from ${m[1]} for this role and database: add an entry (with hostssl for TLS)`,
   },
   {
+    pattern: /ENOENT: no such file or directory, open '([^']+)'/,
+    fix: (m) => `the file ${m[1]} the datastore's config names (tls.caFile, or sslrootcert in the URL) is not on the machine running the scan: copy the server's CA certificate there, or correct the path`,
+  },
+  {
     pattern: /no answer within (\d+(?:\.\d+)?) s/i,
     fix: (m, scan) =>
       `the server did not answer within ${m[1]} s (scan.connectTimeoutMs: ${scan.connectTimeoutMs}): check the host, the port and any firewall between them; raise scan.connectTimeoutMs for a slow network`,
