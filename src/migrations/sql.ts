@@ -1,17 +1,11 @@
 // The PostgreSQL parser (libpg-query: the real parser compiled to WASM, pinned
 // to PostgreSQL 17 by the package's major version, see PARSER_PG_MAJOR) and helpers over its JSON tree.
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { parseSql, scanSql } from './pg-parser';
 import { PARSER_PG_MAJOR } from './types';
 
 export { PARSER_PG_MAJOR };
-
-let loaded: Promise<void> | undefined;
-
 /** Load the WASM module once; parseStatements() may be called after this resolves. */
-export function loadParser(): Promise<void> {
-  loaded ??= loadModule();
-  return loaded;
-}
+export { loadParser } from './pg-parser';
 
 /**
  * A node of the parse tree, e.g. the body of an AlterTableStmt. The tree is JSON
@@ -92,7 +86,7 @@ function leadingTriviaLength(text: string): number {
 function failingStatement(bytes: Buffer, starts: number[]): { begin: number; line: number } {
   let tokens: { start: number; end: number; tokenName: string }[];
   try {
-    tokens = scanSync(bytes.toString()).tokens;
+    tokens = scanSql(bytes.toString()).tokens;
   } catch {
     return { begin: 0, line: 1 };
   }
@@ -101,7 +95,7 @@ function failingStatement(bytes: Buffer, starts: number[]): { begin: number; lin
   for (const end of ends) {
     const chunk = bytes.subarray(begin, end).toString();
     try {
-      parseSync(chunk);
+      parseSql(chunk);
     } catch {
       return { begin, line: lineOf(starts, begin + Buffer.byteLength(chunk.slice(0, leadingTriviaLength(chunk)))) };
     }
@@ -148,14 +142,14 @@ export function parseStatements(sql: string): ParsedStatement[] {
   const bytes = Buffer.from(sql);
   const starts = lineStarts(bytes);
   try {
-    return statementsOf(parseSync(sql), bytes, starts).map((s) => withoutOffset(s));
+    return statementsOf(parseSql(sql), bytes, starts).map((s) => withoutOffset(s));
   } catch (error) {
     const failing = failingStatement(bytes, starts);
     let before: ParsedStatement[] = [];
     try {
       // Later statements are not linted: what the failing one did to the schema is unknown.
       const prefix = bytes.subarray(0, failing.begin);
-      before = statementsOf(parseSync(prefix.toString()), prefix, starts).map((s) => withoutOffset(s));
+      before = statementsOf(parseSql(prefix.toString()), prefix, starts).map((s) => withoutOffset(s));
     } catch {
       // The prefix only fails where the scanner split a statement (BEGIN ATOMIC bodies): lint nothing.
     }
@@ -181,7 +175,7 @@ export function parseStatementsBatch(scripts: string[]): (ParsedStatement[] | Sq
   }
   let tree: ParseTree | undefined;
   try {
-    tree = scripts.length > 1 ? parseSync(bytes.toString()) : undefined;
+    tree = scripts.length > 1 ? parseSql(bytes.toString()) : undefined;
   } catch {
     tree = undefined;
   }
