@@ -165,13 +165,14 @@ export function parseStatements(sql: string): ParsedStatement[] {
  */
 export function parseStatementsBatch(scripts: string[]): (ParsedStatement[] | SqlParseError)[] {
   const separator = '\n;\n';
+  const separatorLength = Buffer.byteLength(separator);
   const bytes = Buffer.from(scripts.join(separator));
   const ranges: [number, number][] = [];
   let from = 0;
   for (const script of scripts) {
     const to = from + Buffer.byteLength(script);
     ranges.push([from, to]);
-    from = to + Buffer.byteLength(separator);
+    from = to + separatorLength;
   }
   let tree: ParseTree | undefined;
   try {
@@ -179,11 +180,16 @@ export function parseStatementsBatch(scripts: string[]): (ParsedStatement[] | Sq
   } catch {
     tree = undefined;
   }
+  // Statements and scripts both come in text order: the only script a statement can lie in is the first one it does
+  // not end after, so one pass over both checks them all.
+  let candidate = 0;
   const withinOneScript = (raw: NonNullable<ParseTree['stmts']>[number]) => {
     const location = raw.stmt_location ?? 0;
     const end = raw.stmt_len ? location + raw.stmt_len : bytes.length;
+    while (candidate < ranges.length - 1 && end > ranges[candidate]![1] + 1) candidate++;
+    const [begin, stop] = ranges[candidate]!;
     // A statement starts right after the previous semicolon, so it may begin in the separator.
-    return ranges.some(([begin, stop]) => location >= begin - Buffer.byteLength(separator) && end <= stop + 1 && end > begin);
+    return location >= begin - separatorLength && end <= stop + 1 && end > begin;
   };
   if (!tree || !(tree.stmts ?? []).every(withinOneScript)) {
     return scripts.map((script) => {
