@@ -106,21 +106,21 @@ export async function collectPostgres(
   limits: { statementTimeoutMs: number; lockTimeoutMs: number; connectTimeoutMs: number },
   signal?: AbortSignal,
 ): Promise<PostgresFacts> {
-  const networkProbes = endpoint.unixSocket
-    ? ([
-        unavailable<{ accepted: boolean; detail: string }>('plaintext probe', 'connected over a Unix socket: TLS does not apply'),
-        unavailable<{ offered: boolean }>('TLS handshake', 'connected over a Unix socket: TLS does not apply'),
-      ] as const)
-    : await Promise.all([
-        observe('plaintext probe (sslmode=disable startup, no credentials sent)', () =>
-          probePlaintext(endpoint.host, endpoint.port, endpoint.user, endpoint.database, limits.connectTimeoutMs),
-        ),
-        observe('TLS handshake (SSLRequest)', () =>
-          readServerCertificate(endpoint.host, endpoint.port, limits.connectTimeoutMs),
-        ),
-      ]);
-
-  const { client, tls } = await openSession(endpoint, limits, options.verify);
+  // The probes and the session at once: a server that does not answer costs one connect timeout, not two.
+  const [networkProbes, { client, tls }] = await Promise.all([
+    endpoint.unixSocket
+      ? ([
+          unavailable<{ accepted: boolean; detail: string }>('plaintext probe', 'connected over a Unix socket: TLS does not apply'),
+          unavailable<{ offered: boolean }>('TLS handshake', 'connected over a Unix socket: TLS does not apply'),
+        ] as const)
+      : Promise.all([
+          observe('plaintext probe (sslmode=disable startup, no credentials sent)', () =>
+            probePlaintext(endpoint.host, endpoint.port, endpoint.user, endpoint.database, limits.connectTimeoutMs),
+          ),
+          observe('TLS handshake (SSLRequest)', () => readServerCertificate(endpoint.host, endpoint.port, limits.connectTimeoutMs)),
+        ]),
+    openSession(endpoint, limits, options.verify),
+  ]);
   const abort = () => void client.end().catch(() => undefined);
   signal?.addEventListener('abort', abort, { once: true });
   client.on('error', () => undefined); // a dropped connection surfaces through the pending query
@@ -345,6 +345,17 @@ function toHbaRule(row: Record<string, unknown>): HbaRule {
     authMethod: (row.auth_method as string | null) ?? null,
     error: (row.error as string | null) ?? null,
   };
+}
+
+/**
+ * A datastore's PostgreSQL facts, collected once per scan: the PostgreSQL
+ * collector and a type's own collector that compares the database with its
+ * platform's view (CloudNativePG's archiving condition) share one collection.
+ */
+export function collectDatastorePostgres(ctx: Pick<CollectContext, 'config' | 'signal' | 'policy' | 'shared' | 'service' | 'datastore' | 'postgres'>): Promise<PostgresFacts> {
+  const target = ctx.postgres;
+  if (!target) return Promise.reject(new Error('no PostgreSQL endpoint was resolved for this datastore'));
+  return ctx.shared.once(`postgres:${ctx.service.name}/${ctx.datastore.name}`, () => collectPostgresTarget(target, ctx));
 }
 
 /** Collect from a datastore's PostgreSQL database, with the scan's timeouts. */
