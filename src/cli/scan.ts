@@ -113,8 +113,9 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       frameworks: options.framework,
       ...(options.service ? { services: options.service } : {}),
       onDatastoreDone: (e) => {
-        if (tty) process.stderr.write(`  ${e.ok ? 'ok   ' : 'error'} ${e.service}/${e.datastore} (${e.durationMs} ms)\n`);
-        else log.info({ service: e.service, datastore: e.datastore, ok: e.ok, durationMs: e.durationMs }, 'datastore scanned');
+        if (tty) process.stderr.write(`  ${e.ok ? 'ok   ' : 'error'} ${e.service}/${e.datastore} (${e.durationMs} ms${e.ok ? '' : ', not collected'})\n`);
+        else if (e.ok) log.info({ service: e.service, datastore: e.datastore, ok: true, durationMs: e.durationMs }, 'datastore scanned');
+        else log.warn({ service: e.service, datastore: e.datastore, ok: false, durationMs: e.durationMs }, 'datastore not collected');
       },
       beforeReports: async (result) => {
         if (options.history === false) return;

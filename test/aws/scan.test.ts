@@ -13,6 +13,7 @@ import type { Finding, ScanResult } from '../../src/model';
 import type { AwsFixtureServer, FixtureInstance } from '../support/aws-fixture-server';
 import { secureTransportPolicy } from '../support/aws-fixture-server';
 import { FIXTURE_SECRET_ACCESS_KEY, startAwsFixture } from '../support/aws-env';
+import { closedLoopbackUrl } from '../support/loopback';
 import { questionnaireOf } from '../support/questionnaire';
 
 const ACCOUNT = '111111111111';
@@ -394,6 +395,79 @@ describe('endpoints', () => {
     const result = await scan(config([{ name: 'misplaced', type: 's3-bucket', bucket: 'us-bucket', region: REGION }]));
     expect(result.services[0]!.datastores[0]!.collectionError).toContain('PermanentRedirect');
     expect(finding(result, 's3.versioning', 'misplaced').status).toBe('error');
+  });
+});
+
+describe('a datastore of which nothing could be read', () => {
+  const bucketDatastore = { name: 'archive', type: 's3-bucket', bucket: 'orders-archive', region: REGION };
+  const S3_READS = ['GetBucketVersioning', 'GetBucketLifecycleConfiguration', 'GetObjectLockConfiguration', 'GetBucketEncryption', 'GetBucketPolicy', 'GetPublicAccessBlock'];
+
+  it('is a collection error when every read of a bucket is denied, whatever the codes', async () => {
+    server.buckets(ACCOUNT).push({ name: 'orders-archive', region: REGION, versioning: 'Enabled' });
+    for (const action of S3_READS) server.inject({ action, code: action === 'GetBucketPolicy' ? 'AllAccessDisabled' : 'AccessDenied' });
+    const result = await scan(config([bucketDatastore]));
+    const error = result.services[0]!.datastores[0]!.collectionError;
+    expect(error).toContain('nothing could be read');
+    expect(error).toContain('AllAccessDisabled');
+    expect(error).toContain('allow s3:GetBucketVersioning');
+    const s3 = result.services[0]!.findings.filter((f) => f.checkId.startsWith('s3.'));
+    expect(new Set(s3.map((f) => f.status))).toEqual(new Set(['error']));
+  });
+
+  it('is a collection error when every read of a bucket times out (a frozen endpoint)', async () => {
+    server.buckets(ACCOUNT).push({ name: 'orders-archive', region: REGION, versioning: 'Enabled' });
+    for (const action of S3_READS) server.inject({ action, code: 'none', delayMs: 2_000 });
+    const result = await scan(config([bucketDatastore], { regions: [REGION], callTimeoutMs: 150, maxAttempts: 1 }));
+    expect(result.services[0]!.datastores[0]!.collectionError).toMatch(/nothing could be read: .*timed? ?out/i);
+    expect(result.services[0]!.findings.filter((f) => f.status === 'pass')).toEqual([]);
+  });
+
+  it('is a collection error for buckets and instances alike when the endpoint is closed', async () => {
+    process.env.AWS_ENDPOINT_URL = await closedLoopbackUrl();
+    const result = await scan(
+      config([bucketDatastore, { name: 'orders-db', type: 'rds-instance', identifier: 'orders-db', region: REGION }], {
+        regions: [REGION],
+        maxAttempts: 1,
+      }),
+    );
+    const [bucket, rds] = result.services[0]!.datastores;
+    expect(bucket!.collectionError).toMatch(/nothing could be read: .*ECONNREFUSED/);
+    expect(rds!.collectionError).toContain('ECONNREFUSED');
+    expect(result.services[0]!.findings.filter((f) => f.status === 'pass')).toEqual([]);
+  });
+});
+
+describe('the credential step', () => {
+  const other = '222222222222';
+  const roleArn = `arn:aws:iam::${other}:role/continuity-read`;
+  const datastores = [
+    { name: 'archive', type: 's3-bucket', bucket: 'other-archive', region: REGION },
+    { name: 'other', type: 'rds-instance', identifier: 'other-db', region: REGION },
+  ];
+
+  it('names sts:AssumeRole and the role, not the call that needed credentials, when AssumeRole is refused', async () => {
+    // The role is not registered with the fixture's STS: AssumeRole answers AccessDenied.
+    server.buckets(other).push({ name: 'other-archive', region: REGION, versioning: 'Enabled' });
+    server.region(other, REGION).instances.push(instance('other-db'));
+    const result = await scan(config(datastores, { regions: [REGION], accounts: [{ id: other, roleArn }] }));
+    for (const datastore of result.services[0]!.datastores) {
+      expect(datastore.collectionError, datastore.name).toContain(`could not assume role ${roleArn} (sts:AssumeRole): AccessDenied`);
+      expect(datastore.collectionError, datastore.name).toContain(`to allow it: allow sts:AssumeRole on ${roleArn}`);
+      expect(datastore.collectionError, datastore.name).not.toMatch(/allow (s3|rds):/);
+    }
+    expect(result.services[0]!.findings.filter((f) => f.status === 'pass')).toEqual([]);
+  });
+
+  it('says it was the AssumeRole step when STS is unreachable', async () => {
+    process.env.AWS_ENDPOINT_URL_STS = await closedLoopbackUrl();
+    server.addRole(roleArn, other);
+    server.buckets(other).push({ name: 'other-archive', region: REGION, versioning: 'Enabled' });
+    server.region(other, REGION).instances.push(instance('other-db'));
+    const result = await scan(config(datastores, { regions: [REGION], maxAttempts: 1, accounts: [{ id: other, roleArn }] }));
+    for (const datastore of result.services[0]!.datastores) {
+      expect(datastore.collectionError, datastore.name).toMatch(new RegExp(`could not assume role ${roleArn} \\(sts:AssumeRole\\): .*ECONNREFUSED`));
+    }
+    expect(server.calls.get('GetBucketVersioning')).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@
 // account/region-wide reads in rds-api.ts.
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
-import { awsErrorText, observeAws } from './clients';
+import { awsErrorText, CredentialStepError, observeAws } from './clients';
 import { accountOf } from './accounts';
 import type { RdsDatastore } from './collectors';
 import type { RdsDatabase, RdsFacts, RdsSnapshotExposure, SslEnforcement } from './facts';
@@ -164,6 +164,8 @@ export async function collectRdsDatastore(ctx: CollectContext<RdsDatastore>): Pr
   try {
     return await collectRds(scope, ctx.datastore);
   } catch (error) {
-    throw new Error(awsErrorText(error)); // keeps the AWS error code (AccessDenied, Throttling) in the finding
+    // Keeps the AWS error code (AccessDenied, Throttling) in the finding, and what to allow when the role was refused.
+    const hint = error instanceof CredentialStepError && error.hint ? `; to allow it: ${error.hint}` : '';
+    throw new Error(`${awsErrorText(error)}${hint}`);
   }
 }

@@ -40,6 +40,24 @@ function toRule(rule: LifecycleRule): S3LifecycleRule {
   };
 }
 
+const MISSING_BUCKET = /NoSuchBucket\b|PermanentRedirect/;
+
+/** The distinct reasons of failed reads, the one a missing bucket gives first; each with the calls it stopped. */
+function failureSummary(failed: { source: string; reason: string; hint?: string }[]): string {
+  const byReason = new Map<string, { sources: string[]; hint?: string }>();
+  for (const f of failed) {
+    const entry = byReason.get(f.reason) ?? { sources: [], ...(f.hint ? { hint: f.hint } : {}) };
+    entry.sources.push(f.source);
+    byReason.set(f.reason, entry);
+  }
+  const ordered = [...byReason].sort(([a], [b]) => Number(MISSING_BUCKET.test(b)) - Number(MISSING_BUCKET.test(a)));
+  if (ordered.length === 1) {
+    const [reason, { hint }] = ordered[0]!;
+    return `${reason}${hint ? `; to allow it: ${hint}` : ''}`;
+  }
+  return ordered.map(([reason, { sources, hint }]) => `${sources.join(', ')}: ${reason}${hint ? ` (to allow it: ${hint})` : ''}`).join('; ');
+}
+
 async function collectS3(client: S3Client, Bucket: string): Promise<S3Facts> {
   const [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock] = await Promise.all([
     observeAws('s3:GetBucketVersioning', 's3:GetBucketVersioning', async () => {
@@ -109,9 +127,10 @@ async function collectS3(client: S3Client, Bucket: string): Promise<S3Facts> {
   ]);
   const facts: S3Facts = { bucket: Bucket, versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock };
   const reads = [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock];
-  // A bucket that does not exist (or not in this region) is a collection failure, not six unknowns.
-  const missing = reads.find((r) => !r.ok && /NoSuchBucket\b|PermanentRedirect/.test(r.reason));
-  if (missing && !missing.ok && reads.every((r) => !r.ok)) throw new Error(`bucket "${Bucket}": ${missing.reason}`);
+  // Nothing read (no such bucket, wrong region, endpoint unreachable, role refused, every call denied)
+  // is a collection failure, not six unknowns: the scan must not count the bucket as scanned.
+  const failed = reads.filter((r): r is Extract<typeof r, { ok: false }> => !r.ok);
+  if (failed.length === reads.length) throw new Error(`bucket "${Bucket}": nothing could be read: ${failureSummary(failed)}`);
   return facts;
 }
 
