@@ -226,7 +226,7 @@ async function collectDatastore(
       collector.collect({ config: plan.config, service, datastore, policy, signal, log, shared, ...(postgres ? { postgres } : {}) }),
   )) as DatastoreFacts;
   const module = datastoreModule(datastore.type);
-  const recovery = module.describeRecovery?.(facts as never, datastore);
+  const recovery = module.describeRecovery?.(facts as never, datastore, policy);
   const parts = module.describeParts?.(facts as never, datastore);
   const failures = Object.entries(facts)
     .filter(([, f]) => f && !f.ok)

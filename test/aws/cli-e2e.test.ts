@@ -111,9 +111,19 @@ describe('continuity scan with AWS datastores', () => {
   it('lists every AWS datastore with its PITR window and backup policy link in the SaaS instructions', async () => {
     const md = await readFile(path.join(dir, 'out', 'orders.md'), 'utf8');
     expect(md).toMatch(/\| orders-db \| rds-instance \| production \| automated backups, 35 days, latest restorable [0-9T:.-]+Z \| https:\/\/runbooks\.acme\.io\/backups\/orders-db \| pass/);
-    expect(md).toMatch(/\| orders-aurora \| rds-cluster \| production \| automated backups, 7 days, latest restorable [0-9T:.-]+Z \| https:\/\/runbooks\.acme\.io\/backups\/orders-aurora \|/);
+    expect(md).toMatch(/\| orders-aurora \| rds-cluster \| production \| automated backups, 7 days \(below 30\), latest restorable [0-9T:.-]+Z \| https:\/\/runbooks\.acme\.io\/backups\/orders-aurora \|/);
     expect(md).toMatch(/\| orders-archive \| s3-bucket \| production \| versioning on, previous versions kept 60 days \| https:\/\/todo\/saas\/continuity0003\.md \| fail: the backup policy link points at the placeholder host "todo" \|/);
     expect(md).toContain('#### [fail] rds.pitr-retention: orders-aurora');
+  });
+
+  it('says the Indexes and Data sensitivity rows need a PostgreSQL connection, which this RDS and S3 service does not configure', async () => {
+    const scan = JSON.parse(await readFile(path.join(dir, 'out', 'scan.json'), 'utf8')) as ScanResult;
+    const rows = questionnaireOf(scan.services[0]!);
+    for (const control of ['indexes', 'sensitivity']) {
+      const answer = rows.find((q) => q.control === control)!.answer;
+      expect(answer, control).toMatch(/^Not assessed: no PostgreSQL connection is configured for this service.*add a postgres datastore with its connection url/);
+      expect(answer, control).not.toContain('could be inspected');
+    }
   });
 
   it('records findings, evidence and discovery results in scan.json', async () => {

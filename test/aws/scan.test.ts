@@ -311,6 +311,31 @@ describe('S3 over REST/XML', () => {
     expect(finding(result, 's3.encryption', 'slow').status).toBe('fail'); // the other reads were answered
   });
 
+  it('sets the bucket\'s window from whole-bucket rules only, naming shorter prefixes, and marks windows below the policy', async () => {
+    server.buckets(ACCOUNT).push(
+      { name: 'logs-bucket', region: REGION, versioning: 'Enabled', lifecycle: [{ id: 'logs', prefix: 'logs/', noncurrentDays: 3 }] },
+      { name: 'short-bucket', region: REGION, versioning: 'Enabled', lifecycle: [{ id: 'all', noncurrentDays: 7 }, { id: 'tmp', prefix: 'tmp/', noncurrentDays: 1 }] },
+      { name: 'paused-bucket', region: REGION, versioning: 'Suspended' },
+    );
+    server.region(ACCOUNT, REGION).instances.push(instance('weekly-db', { backupRetentionPeriod: 7 }));
+    const result = await scan(
+      config([
+        { name: 'logs', type: 's3-bucket', bucket: 'logs-bucket', region: REGION },
+        { name: 'short', type: 's3-bucket', bucket: 'short-bucket', region: REGION },
+        { name: 'paused', type: 's3-bucket', bucket: 'paused-bucket', region: REGION },
+        { name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION },
+      ]),
+    );
+    expect(result.services[0]!.datastores.map((d) => d.pitr)).toEqual([
+      'versioning on, previous versions kept indefinitely; prefix "logs/": 3 days (below 30)',
+      'versioning on, previous versions kept 7 days (below 30); prefix "tmp/": 1 day (below 30)',
+      'versioning suspended: versions from before the suspension kept, none since',
+      `automated backups, 7 days (below 30), latest restorable ${new Date(RECENT).toISOString()}`,
+    ]);
+    expect(finding(result, 's3.noncurrent-retention', 'logs').status).toBe('warn');
+    expect(finding(result, 's3.noncurrent-retention', 'short').status).toBe('fail');
+  });
+
   it('reports a bucket that does not exist as a collection error', async () => {
     const result = await scan(config([{ name: 'ghost', type: 's3-bucket', bucket: 'no-such-bucket', region: REGION }]));
     expect(result.services[0]!.datastores[0]!.collectionError).toContain('NoSuchBucket');

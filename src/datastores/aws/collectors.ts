@@ -5,7 +5,9 @@ import type { Collector, EstateCollector } from '../../engine/types';
 import type { FactsOfCollectors } from '../module';
 import type { RdsClusterDatastoreSchema } from '../rds-cluster';
 import type { RdsInstanceDatastoreSchema } from '../rds-instance';
+import type { Policy } from '../../config/policy';
 import { awsSettings } from './accounts';
+import { daysAgainst } from './recovery-window';
 import type { AwsDiscoveryFacts, RdsFacts } from './facts';
 
 export type RdsDatastore = z.infer<typeof RdsInstanceDatastoreSchema> | z.infer<typeof RdsClusterDatastoreSchema>;
@@ -29,12 +31,12 @@ export const awsDiscoveryCollector: EstateCollector<'awsDiscovery', AwsDiscovery
   },
 };
 
-/** E.g. "automated backups, 35 days, latest restorable 2026-11-21T10:00:00.000Z". */
-export function describeRdsRecovery(facts: FactsOfCollectors<readonly [typeof rdsCollector]>): string | undefined {
+/** E.g. "automated backups, 7 days (below 30), latest restorable 2026-11-21T10:00:00.000Z". */
+export function describeRdsRecovery(facts: FactsOfCollectors<readonly [typeof rdsCollector]>, _datastore?: unknown, policy?: Policy): string | undefined {
   if (!facts.rds?.ok) return undefined;
   const { judged, target } = facts.rds.facts;
   const at = judged.kind === target.kind ? '' : `at cluster ${judged.identifier}: `;
   if (judged.backupRetentionPeriod <= 0) return `${at}automated backups off`;
   const latest = judged.latestRestorableTime ? `, latest restorable ${judged.latestRestorableTime}` : ', no restorable time reported';
-  return `${at}automated backups, ${judged.backupRetentionPeriod} days${latest}`;
+  return `${at}automated backups, ${daysAgainst(judged.backupRetentionPeriod, policy?.pitrMinRetentionDays)}${latest}`;
 }

@@ -66,6 +66,8 @@ export interface S3LifecycleRule {
   enabled: boolean;
   /** `whole bucket`, or the prefix / filter the rule is limited to. */
   scope: string;
+  /** The rule applies to every object (no prefix, tag or size filter). */
+  wholeBucket: boolean;
   noncurrentDays: number | null;
 }
 

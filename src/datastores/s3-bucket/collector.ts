@@ -17,6 +17,8 @@ import { accountOf } from '../aws/accounts';
 import type { S3Facts, S3LifecycleRule } from '../aws/facts';
 import type { S3BucketDatastore } from '.';
 
+const WHOLE_BUCKET = 'whole bucket';
+
 function ruleScope(rule: LifecycleRule): string {
   const filter = rule.Filter;
   const prefix = filter?.Prefix ?? filter?.And?.Prefix ?? rule.Prefix;
@@ -28,14 +30,16 @@ function ruleScope(rule: LifecycleRule): string {
   const less = filter?.ObjectSizeLessThan ?? filter?.And?.ObjectSizeLessThan;
   if (greater !== undefined) parts.push(`objects over ${greater} bytes`);
   if (less !== undefined) parts.push(`objects under ${less} bytes`);
-  return parts.length === 0 ? 'whole bucket' : parts.join(', ');
+  return parts.length === 0 ? WHOLE_BUCKET : parts.join(', ');
 }
 
 function toRule(rule: LifecycleRule): S3LifecycleRule {
+  const scope = ruleScope(rule);
   return {
     id: rule.ID ?? null,
     enabled: rule.Status === 'Enabled',
-    scope: ruleScope(rule),
+    scope,
+    wholeBucket: scope === WHOLE_BUCKET,
     noncurrentDays: rule.NoncurrentVersionExpiration?.NoncurrentDays ?? null,
   };
 }

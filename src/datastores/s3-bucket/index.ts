@@ -4,6 +4,7 @@ import type { Collector } from '../../engine/types';
 import { awsDiscoveryCollector } from '../aws/collectors';
 import type { S3Facts } from '../aws/facts';
 import { AWS_PLACEMENT_FIELDS } from '../aws/placement';
+import { daysAgainst, noncurrentWindow } from '../aws/recovery-window';
 import { DATASTORE_COMMON_FIELDS, defineDatastoreModule } from '../module';
 
 export const S3BucketDatastoreSchema = z.strictObject({
@@ -30,13 +31,17 @@ export const s3BucketModule = defineDatastoreModule({
   schema: S3BucketDatastoreSchema,
   collectors: [s3Collector],
   discovery: [awsDiscoveryCollector],
-  /** S3's recovery window: versioning plus how long lifecycle rules keep previous versions. */
-  describeRecovery(facts) {
+  /** S3's recovery window: versioning plus how long lifecycle rules keep previous versions, the whole bucket's and shorter scopes'. */
+  describeRecovery(facts, _datastore, policy) {
     if (!facts.s3?.ok || !facts.s3.facts.versioning.ok) return undefined;
     const { versioning, lifecycle } = facts.s3.facts;
-    if (versioning.value.status !== 'Enabled') return `versioning ${versioning.value.status === 'Suspended' ? 'suspended' : 'off'}: no previous versions kept`;
+    if (versioning.value.status === 'Suspended') return 'versioning suspended: versions from before the suspension kept, none since';
+    if (versioning.value.status !== 'Enabled') return 'versioning never enabled: no previous versions kept';
     if (!lifecycle.ok) return 'versioning on, version expiry not read';
-    const days = lifecycle.value.rules.filter((r) => r.enabled && r.noncurrentDays !== null).map((r) => r.noncurrentDays!);
-    return days.length === 0 ? 'versioning on, previous versions kept indefinitely' : `versioning on, previous versions kept ${Math.min(...days)} days`;
+    const minimum = policy?.pitrMinRetentionDays;
+    const { bucketDays, shorterScopes } = noncurrentWindow(lifecycle.value.rules);
+    const whole = `versioning on, previous versions kept ${bucketDays === null ? 'indefinitely' : daysAgainst(bucketDays, minimum)}`;
+    if (shorterScopes.length === 0) return whole;
+    return `${whole}; ${shorterScopes.map((r) => `${r.scope}: ${daysAgainst(r.noncurrentDays!, minimum)}`).join('; ')}`;
   },
 });
