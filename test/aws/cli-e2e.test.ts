@@ -167,6 +167,10 @@ describe('continuity scan with AWS datastores', () => {
       GetBucketPolicy: 1,
       GetPublicAccessBlock: 1,
       ListBuckets: 1,
+      // AWS Backup: one page each of plans (none), vaults and protected resources (none) for the region.
+      ListBackupPlans: 1,
+      ListBackupVaults: 1,
+      ListProtectedResources: 1,
     });
     const files = await Promise.all(['orders.md', 'scan.json'].map((f) => readFile(path.join(dir, 'out', f), 'utf8')));
     for (const text of [stdout, stderr, ...files]) expect(text).not.toContain(FIXTURE_SECRET_ACCESS_KEY);

@@ -2,9 +2,21 @@
 import { ConfigSchema, type DatastoreConfig } from '../../src/config/schema';
 import { resolvePolicy, type Policy } from '../../src/config/policy';
 import { observed, type DatastoreCheckInput } from '../../src/engine/types';
-import type { RdsDatabase, RdsFacts, S3Facts } from '../../src/datastores/aws/facts';
+import type { AwsBackupFacts, RdsDatabase, RdsFacts, S3Facts } from '../../src/datastores/aws/facts';
 import { CHECK_NOW } from './check-tester';
 
+
+/** AWS Backup facts: by default, no plan covers the resource and it has no recovery points. */
+export function backupFacts(overrides: Partial<AwsBackupFacts> = {}, resourceArn = 'arn:aws:rds:eu-west-1:111111111111:db:orders-db'): AwsBackupFacts {
+  return {
+    resourceArn,
+    coverage: observed('backup:ListBackupPlans, GetBackupPlan, ListBackupSelections, GetBackupSelection', { rules: [], undetermined: [] }),
+    lastBackupTime: observed('backup:ListProtectedResources', null),
+    recoveryPoints: observed('backup:ListProtectedResources (not protected)', { completed: 0, newestCompleted: null, oldestCompleted: null, newest: null, vaults: [] }),
+    vaults: observed('backup:ListBackupVaults', []),
+    ...overrides,
+  };
+}
 
 export function rdsDatabase(overrides: Partial<RdsDatabase> = {}): RdsDatabase {
   return {
@@ -20,6 +32,9 @@ export function rdsDatabase(overrides: Partial<RdsDatabase> = {}): RdsDatabase {
     deletionProtection: true,
     readReplicaSource: null,
     clusterIdentifier: null,
+    arn: 'arn:aws:rds:eu-west-1:111111111111:db:orders-db',
+    tags: {},
+    earliestRestorableTime: null,
     source: 'rds:DescribeDBInstances',
     ...overrides,
   };
@@ -41,6 +56,7 @@ export function rdsFacts(database: Partial<RdsDatabase> = {}, overrides: Partial
       applied: true,
     }),
     manualSnapshots: observed('rds:DescribeDBSnapshots (manual), rds:DescribeDBSnapshotAttributes', []),
+    backup: backupFacts(),
     ...overrides,
   };
 }
@@ -54,6 +70,7 @@ export function s3Facts(overrides: Partial<S3Facts> = {}): S3Facts {
     encryption: observed('s3:GetBucketEncryption', { rules: [{ algorithm: 'AES256', kmsKeyId: null }] }),
     policy: observed('s3:GetBucketPolicy', { document: null }),
     publicAccessBlock: observed('s3:GetPublicAccessBlock', null),
+    backup: backupFacts({}, 'arn:aws:s3:::orders-archive'),
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 // AWS SDK clients, one per account, region and service for a scan, shared
 // through the scan cache. Endpoints come from the SDK's own handling of
-// AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_RDS / AWS_ENDPOINT_URL_S3 / _STS.
+// AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_RDS / AWS_ENDPOINT_URL_S3 / _BACKUP / _STS.
+import { BackupClient } from '@aws-sdk/client-backup';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -141,6 +142,13 @@ export function s3Client(shared: ScanCache, config: Config, account: string, reg
   return shared.once(`aws:client:s3:${account}:${region}`, async () => {
     const credentials = await sharedCredentials(shared, config, account);
     return new S3Client({ ...commonOptions(config, region), credentials, forcePathStyle: customS3Endpoint() });
+  });
+}
+
+export function backupClient(shared: ScanCache, config: Config, account: string, region: string): Promise<BackupClient> {
+  return shared.once(`aws:client:backup:${account}:${region}`, async () => {
+    const credentials = await sharedCredentials(shared, config, account);
+    return new BackupClient({ ...commonOptions(config, region), credentials });
   });
 }
 

@@ -14,7 +14,8 @@ import {
 import type { CollectContext } from '../../engine/types';
 import { observeAws, s3Client } from '../aws/clients';
 import { accountOf } from '../aws/accounts';
-import type { S3Facts, S3LifecycleRule } from '../aws/facts';
+import { backupFactsOf } from '../aws/backup';
+import type { AwsBackupFacts, S3Facts, S3LifecycleRule } from '../aws/facts';
 import type { S3BucketDatastore } from '.';
 
 const WHOLE_BUCKET = 'whole bucket';
@@ -62,8 +63,8 @@ function failureSummary(failed: { source: string; reason: string; hint?: string 
   return ordered.map(([reason, { sources, hint }]) => `${sources.join(', ')}: ${reason}${hint ? ` (to allow it: ${hint})` : ''}`).join('; ');
 }
 
-async function collectS3(client: S3Client, Bucket: string): Promise<S3Facts> {
-  const [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock] = await Promise.all([
+async function collectS3(client: S3Client, Bucket: string, backupOf: () => Promise<AwsBackupFacts>): Promise<S3Facts> {
+  const [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock, backup] = await Promise.all([
     observeAws('s3:GetBucketVersioning', 's3:GetBucketVersioning', async () => {
       const out = await client.send(new GetBucketVersioningCommand({ Bucket }));
       const status = out.Status === 'Enabled' || out.Status === 'Suspended' ? out.Status : ('never enabled' as const);
@@ -128,8 +129,9 @@ async function collectS3(client: S3Client, Bucket: string): Promise<S3Facts> {
       },
       { code: 'NoSuchPublicAccessBlockConfiguration', value: null },
     ),
+    backupOf(),
   ]);
-  const facts: S3Facts = { bucket: Bucket, versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock };
+  const facts: S3Facts = { bucket: Bucket, versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock, backup };
   const reads = [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock];
   // Nothing read (no such bucket, wrong region, endpoint unreachable, role refused, every call denied)
   // is a collection failure, not six unknowns: the scan must not count the bucket as scanned.
@@ -143,6 +145,8 @@ export function collectS3Datastore(ctx: CollectContext<S3BucketDatastore>): Prom
   const account = accountOf(ctx.config, ctx.datastore);
   return ctx.shared.once(`s3:bucket:${account}:${ctx.datastore.bucket}`, async () => {
     const client = await s3Client(ctx.shared, ctx.config, account, ctx.datastore.region);
-    return collectS3(client, ctx.datastore.bucket);
+    const scope = { shared: ctx.shared, config: ctx.config, account, region: ctx.datastore.region };
+    // Bucket tags are not read (a GetBucketTagging per bucket): a selection by tags is reported as undetermined.
+    return collectS3(client, ctx.datastore.bucket, () => backupFactsOf(scope, { arn: `arn:aws:s3:::${ctx.datastore.bucket}`, tags: null }));
   });
 }
