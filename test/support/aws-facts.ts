@@ -2,7 +2,7 @@
 import { ConfigSchema, type DatastoreConfig } from '../../src/config/schema';
 import { resolvePolicy, type Policy } from '../../src/config/policy';
 import { observed, type DatastoreCheckInput } from '../../src/engine/types';
-import type { AwsBackupFacts, RdsDatabase, RdsFacts, S3Facts } from '../../src/datastores/aws/facts';
+import type { AwsBackupFacts, AwsBackupRule, RdsDatabase, RdsFacts, S3Facts } from '../../src/datastores/aws/facts';
 import { CHECK_NOW } from './check-tester';
 
 
@@ -16,6 +16,36 @@ export function backupFacts(overrides: Partial<AwsBackupFacts> = {}, resourceArn
     vaults: observed('backup:ListBackupVaults', []),
     ...overrides,
   };
+}
+
+/** A rule of plan `plan` covering the resource through selection `all-databases`. */
+export function backupRule(overrides: Partial<AwsBackupRule> = {}): AwsBackupRule {
+  return {
+    plan: 'prod-pitr',
+    rule: 'continuous',
+    selection: 'all-databases',
+    vault: 'prod-vault',
+    schedule: 'cron(0 5 ? * * *)',
+    continuous: true,
+    deleteAfterDays: 35,
+    copyDestinations: [],
+    ...overrides,
+  };
+}
+
+/** AWS Backup facts of a resource covered by `rules`, with completed recovery points (newest first) in prod-vault. */
+export function coveredBy(rules: AwsBackupRule[], completed: string[] = ['2026-11-21T11:00:00.000Z']): AwsBackupFacts {
+  return backupFacts({
+    coverage: observed('backup:ListBackupPlans, GetBackupPlan, ListBackupSelections, GetBackupSelection', { rules, undetermined: [] }),
+    lastBackupTime: observed('backup:ListProtectedResources', completed[0] ?? null),
+    recoveryPoints: observed('backup:ListRecoveryPointsByResource', {
+      completed: completed.length,
+      newestCompleted: completed[0] ?? null,
+      oldestCompleted: completed.at(-1) ?? null,
+      newest: completed[0] ? { created: completed[0], status: 'COMPLETED' } : null,
+      vaults: completed.length > 0 ? ['prod-vault'] : [],
+    }),
+  });
 }
 
 export function rdsDatabase(overrides: Partial<RdsDatabase> = {}): RdsDatabase {
