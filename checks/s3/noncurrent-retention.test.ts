@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../test/support/check-tester';
 import check from './noncurrent-retention';
-import { checkInput, s3Facts } from '../../test/support/aws-facts';
+import { backupRule, checkInput, coveredBy, s3Facts } from '../../test/support/aws-facts';
 import { observed, unavailable } from '../../src/engine/types';
 import type { S3LifecycleRule } from '../../src/datastores/aws/facts';
 
@@ -53,6 +53,14 @@ describe('s3.noncurrent-retention', () => {
     expect(f!.status).toBe('fail');
     expect(f!.message).toContain('versions from before the suspension remain');
     expect(f!.message).not.toContain('no previous versions are kept at all');
+  });
+  it('passes a short version window when an AWS Backup continuous rule covering the bucket meets the policy, naming both', () => {
+    const facts = { ...withRules([rule('trim', 7)]), backup: coveredBy([backupRule()]) };
+    const [f] = runCheck(check, checkInput(facts));
+    expect(f!.status).toBe('pass');
+    expect(f!.message).toBe(
+      'bucket orders-archive is restorable through AWS Backup continuous 35 days (plan prod-pitr), at least 30 days; its versions: bucket orders-archive keeps previous versions 7 days (rule trim, whole bucket); the policy requires at least 30',
+    );
   });
   it('is unknown when the lifecycle could not be read', () => {
     const facts = s3Facts({ lifecycle: unavailable('s3:GetBucketLifecycleConfiguration', 'AccessDenied') });

@@ -259,17 +259,28 @@ describe('S3 over REST/XML', () => {
       policy: secureTransportPolicy('orders-archive'),
       publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
     });
+    server.region(ACCOUNT, REGION).backup.plans.push({
+      id: 'plan-s3',
+      name: 's3-pitr',
+      rules: [{ name: 'continuous', vault: 'prod-vault', continuous: true, deleteAfterDays: 35 }],
+      selections: [{ id: 'sel-1', name: 'archive', resources: ['arn:aws:s3:::orders-archive'] }],
+    });
+    server.region(ACCOUNT, REGION).backup.recoveryPoints.push({ resourceArn: 'arn:aws:s3:::orders-archive', vault: 'prod-vault', created: RECENT });
     const result = await scan(config([{ name: 'archive', type: 's3-bucket', bucket: 'orders-archive', region: REGION }]));
     const s3 = result.services[0]!.findings.filter((f) => f.checkId.startsWith('s3.'));
     expect(s3.map((f) => [f.checkId, f.status])).toEqual([
       ['s3.versioning', 'pass'],
       ['s3.noncurrent-retention', 'pass'],
+      ['s3.point-in-time-restore', 'pass'],
       ['s3.object-lock', 'pass'],
       ['s3.encryption', 'pass'],
       ['s3.secure-transport-policy', 'pass'],
       ['s3.public-access-block', 'pass'],
     ]);
-    expect(server.totalCalls()).toBe(6 + 3); // six bucket reads; AWS Backup plans, vaults and protected resources
+    // Six bucket reads; AWS Backup: a page of plans, the plan, a page of its selections, the selection,
+    // a page of vaults, a page of protected resources, and the bucket's recovery points.
+    expect(server.totalCalls()).toBe(6 + 7);
+    expect(result.services[0]!.datastores[0]!.pitr).toBe('versioning on, previous versions kept 45 days; AWS Backup continuous 35 days (plan s3-pitr)');
   });
 
   it('reads the documented "not configured" errors as their meaning, and AccessDenied as unknown', async () => {

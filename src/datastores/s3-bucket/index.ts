@@ -1,7 +1,7 @@
 // Datastore type `s3-bucket`: an Amazon S3 bucket, read with the AWS SDK.
 import { z } from 'zod';
 import type { Collector } from '../../engine/types';
-import { awsDiscoveryCollector } from '../aws/collectors';
+import { awsDiscoveryCollector, describeBackupSource } from '../aws/collectors';
 import type { S3Facts } from '../aws/facts';
 import { AWS_PLACEMENT_FIELDS } from '../aws/placement';
 import { daysAgainst, noncurrentWindow } from '../aws/recovery-window';
@@ -24,6 +24,17 @@ export const s3Collector: Collector<'s3', S3Facts, S3BucketDatastore> = {
   },
 };
 
+function describeVersions(versioning: S3Facts['versioning'], lifecycle: S3Facts['lifecycle'], minimum: number | undefined): string {
+  if (!versioning.ok) return 'versioning not read';
+  if (versioning.value.status === 'Suspended') return 'versioning suspended: versions from before the suspension kept, none since';
+  if (versioning.value.status !== 'Enabled') return 'versioning never enabled: no previous versions kept';
+  if (!lifecycle.ok) return 'versioning on, version expiry not read';
+  const { bucketDays, shorterScopes } = noncurrentWindow(lifecycle.value.rules);
+  const whole = `versioning on, previous versions kept ${bucketDays === null ? 'indefinitely' : daysAgainst(bucketDays, minimum)}`;
+  if (shorterScopes.length === 0) return whole;
+  return `${whole}; ${shorterScopes.map((r) => `${r.scope}: ${daysAgainst(r.noncurrentDays!, minimum)}`).join('; ')}`;
+}
+
 export const s3BucketModule = defineDatastoreModule({
   type: 's3-bucket',
   title: 'Amazon S3 bucket',
@@ -31,17 +42,11 @@ export const s3BucketModule = defineDatastoreModule({
   schema: S3BucketDatastoreSchema,
   collectors: [s3Collector],
   discovery: [awsDiscoveryCollector],
-  /** S3's recovery window: versioning plus how long lifecycle rules keep previous versions, the whole bucket's and shorter scopes'. */
+  /** S3's recovery window: versioning plus how long lifecycle rules keep previous versions (the whole bucket's and shorter scopes'), and AWS Backup continuous backup. */
   describeRecovery(facts, _datastore, policy) {
-    if (!facts.s3?.ok || !facts.s3.facts.versioning.ok) return undefined;
-    const { versioning, lifecycle } = facts.s3.facts;
-    if (versioning.value.status === 'Suspended') return 'versioning suspended: versions from before the suspension kept, none since';
-    if (versioning.value.status !== 'Enabled') return 'versioning never enabled: no previous versions kept';
-    if (!lifecycle.ok) return 'versioning on, version expiry not read';
+    if (!facts.s3?.ok) return undefined;
     const minimum = policy?.pitrMinRetentionDays;
-    const { bucketDays, shorterScopes } = noncurrentWindow(lifecycle.value.rules);
-    const whole = `versioning on, previous versions kept ${bucketDays === null ? 'indefinitely' : daysAgainst(bucketDays, minimum)}`;
-    if (shorterScopes.length === 0) return whole;
-    return `${whole}; ${shorterScopes.map((r) => `${r.scope}: ${daysAgainst(r.noncurrentDays!, minimum)}`).join('; ')}`;
+    const { versioning, lifecycle, backup } = facts.s3.facts;
+    return `${describeVersions(versioning, lifecycle, minimum)}${describeBackupSource(backup, minimum)}`;
   },
 });
