@@ -434,6 +434,74 @@ describe('endpoints', () => {
   });
 });
 
+describe('AWS Backup over REST-JSON', () => {
+  const PLAN = { id: 'plan-pitr', name: 'prod-pitr', rules: [{ name: 'continuous', vault: 'prod-vault', continuous: true, deleteAfterDays: 35 }] };
+
+  it('passes 7 days of automated backups covered by a 35-day continuous plan (selected by tag), with both sources in the evidence', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(
+      instance('weekly-db', { backupRetentionPeriod: 7, tags: { backup: 'pitr' } }),
+      instance('excluded-db', { backupRetentionPeriod: 7, tags: { backup: 'pitr' } }),
+    );
+    estate.backup.plans.push({
+      ...PLAN,
+      selections: [{ id: 'sel-tagged', name: 'tagged', tags: [{ key: 'backup', value: 'pitr' }], notResources: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:excluded-*`] }],
+    });
+    estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:weekly-db`, vault: 'prod-vault', created: RECENT });
+    const result = await scan(
+      config([
+        { name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION },
+        { name: 'excluded', type: 'rds-instance', identifier: 'excluded-db', region: REGION },
+      ]),
+    );
+    const weekly = finding(result, 'rds.pitr-retention', 'weekly');
+    expect(weekly.status).toBe('pass');
+    expect(weekly.evidence).toContainEqual({ source: 'rds:DescribeDBInstances', field: 'BackupRetentionPeriod', value: 7 });
+    expect(weekly.evidence).toContainEqual(expect.objectContaining({ field: 'plan prod-pitr rule continuous Lifecycle.DeleteAfterDays', value: 35 }));
+    expect(result.services[0]!.datastores[0]!.pitr).toBe(
+      `automated backups, 7 days (below 30), latest restorable ${new Date(RECENT).toISOString()}; AWS Backup continuous 35 days (plan prod-pitr)`,
+    );
+    expect(finding(result, 'rds.pitr-retention', 'excluded').status).toBe('fail'); // NotResources takes it out
+    // Plans, selections and vaults are read once for both instances; recovery points only for the protected one.
+    expect(server.calls.get('ListBackupPlans')).toBe(1);
+    expect(server.calls.get('GetBackupSelection')).toBe(1);
+    expect(server.calls.get('ListRecoveryPointsByResource')).toBe(1);
+  });
+
+  it('pages protected resources with NextToken', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(instance('weekly-db', { backupRetentionPeriod: 7 }));
+    estate.backup.plans.push({ ...PLAN, selections: [{ id: 'sel-all', name: 'all', resources: ['arn:aws:rds:*:*:db:*'] }] });
+    for (let i = 0; i < 1_000; i++) estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:other-${i}`, vault: 'prod-vault', created: RECENT });
+    estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:weekly-db`, vault: 'prod-vault', created: RECENT });
+    const result = await scan(config([{ name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION }]));
+    expect(server.calls.get('ListProtectedResources')).toBe(2);
+    expect(finding(result, 'rds.pitr-retention', 'weekly').status).toBe('pass'); // its recovery point is on the second page
+  });
+
+  it('is unknown, naming the permission, when AWS Backup answers AccessDeniedException', async () => {
+    server.region(ACCOUNT, REGION).instances.push(instance('weekly-db', { backupRetentionPeriod: 7 }));
+    server.inject({ action: 'ListBackupPlans', code: 'AccessDeniedException' });
+    const result = await scan(config([{ name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION }]));
+    const weekly = finding(result, 'rds.pitr-retention', 'weekly');
+    expect(weekly.status).toBe('unknown');
+    expect(weekly.message).toContain('AccessDeniedException');
+    expect(weekly.evidence).toContainEqual(expect.objectContaining({ field: 'read', value: expect.stringContaining('AccessDeniedException') }));
+  });
+
+  it('reads ResourceNotFoundException on recovery points as none', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(instance('weekly-db', { backupRetentionPeriod: 7 }));
+    estate.backup.plans.push({ ...PLAN, selections: [{ id: 'sel-all', name: 'all', resources: ['*'] }] });
+    estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:weekly-db`, vault: 'prod-vault', created: RECENT });
+    server.inject({ action: 'ListRecoveryPointsByResource', code: 'ResourceNotFoundException', status: 404 });
+    const result = await scan(config([{ name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION }]));
+    const weekly = finding(result, 'rds.pitr-retention', 'weekly');
+    expect(weekly.status).toBe('fail');
+    expect(weekly.message).toContain('no completed recovery point yet');
+  });
+});
+
 describe('a datastore of which nothing could be read', () => {
   const bucketDatastore = { name: 'archive', type: 's3-bucket', bucket: 'orders-archive', region: REGION };
   const S3_READS = ['GetBucketVersioning', 'GetBucketLifecycleConfiguration', 'GetObjectLockConfiguration', 'GetBucketEncryption', 'GetBucketPolicy', 'GetPublicAccessBlock'];
