@@ -36,6 +36,9 @@ import rdsSnapshotPublic from './rds/snapshot-public';
 import s3Versioning from './s3/versioning';
 import s3NoncurrentRetention from './s3/noncurrent-retention';
 import s3PointInTimeRestore from './s3/point-in-time-restore';
+import awsBackupVaultLock from './aws-backup/vault-lock';
+import awsBackupRecentRecoveryPoint from './aws-backup/recent-recovery-point';
+import awsBackupCrossRegionCopy from './aws-backup/cross-region-copy';
 import s3ObjectLock from './s3/object-lock';
 import s3Encryption from './s3/encryption';
 import s3SecureTransportPolicy from './s3/secure-transport-policy';
@@ -82,6 +85,9 @@ export const ALL_CHECKS: Check[] = [
   s3Encryption,
   s3SecureTransportPolicy,
   s3PublicAccessBlock,
+  awsBackupVaultLock,
+  awsBackupRecentRecoveryPoint,
+  awsBackupCrossRegionCopy,
   unregistered,
   supabaseUnregistered,
 ];

@@ -462,10 +462,25 @@ describe('AWS Backup over REST-JSON', () => {
       `automated backups, 7 days (below 30), latest restorable ${new Date(RECENT).toISOString()}; AWS Backup continuous 35 days (plan prod-pitr)`,
     );
     expect(finding(result, 'rds.pitr-retention', 'excluded').status).toBe('fail'); // NotResources takes it out
+    expect(finding(result, 'aws-backup.recent-recovery-point', 'weekly').status).toBe('pass');
+    expect(finding(result, 'aws-backup.vault-lock', 'weekly').message).toContain('prod-vault is not listed');
+    expect(finding(result, 'aws-backup.cross-region-copy', 'weekly').status).toBe('warn');
+    expect(finding(result, 'aws-backup.recent-recovery-point', 'excluded').status).toBe('skipped');
     // Plans, selections and vaults are read once for both instances; recovery points only for the protected one.
     expect(server.calls.get('ListBackupPlans')).toBe(1);
     expect(server.calls.get('GetBackupSelection')).toBe(1);
     expect(server.calls.get('ListRecoveryPointsByResource')).toBe(1);
+  });
+
+  it('judges vault locks from ListBackupVaults', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(instance('locked-db'));
+    estate.backup.plans.push({ ...PLAN, selections: [{ id: 'sel-all', name: 'all', resources: ['*'] }] });
+    estate.backup.vaults.push({ name: 'prod-vault', locked: true, minRetentionDays: 35, maxRetentionDays: 400, lockDate: '2026-01-01T00:00:00Z' });
+    estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:locked-db`, vault: 'prod-vault', created: RECENT });
+    const result = await scan(config([{ name: 'locked', type: 'rds-instance', identifier: 'locked-db', region: REGION }]));
+    expect(finding(result, 'aws-backup.vault-lock', 'locked').status).toBe('pass');
+    expect(server.calls.get('DescribeBackupVault')).toBeUndefined();
   });
 
   it('pages protected resources with NextToken', async () => {

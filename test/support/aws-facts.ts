@@ -107,7 +107,7 @@ export function s3Facts(overrides: Partial<S3Facts> = {}): S3Facts {
 
 const SERVICE = ConfigSchema.parse({ services: [{ name: 'orders', datastores: [] }] }).services[0]!;
 
-export function checkInput<K extends 'rds' | 's3'>(
+export function checkInput<K extends 'rds' | 's3' | 'awsBackup'>(
   facts: DatastoreCheckInput<K>['facts'],
   options: { environment?: string; policy?: Partial<Policy>; datastore?: DatastoreConfig } = {},
 ): DatastoreCheckInput<K> {

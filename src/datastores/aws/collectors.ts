@@ -21,6 +21,15 @@ export const rdsCollector: Collector<'rds', RdsFacts, RdsDatastore> = {
   },
 };
 
+/** AWS Backup of one RDS instance or cluster (the cluster for a member), from the same reads as the rds collector. */
+export const rdsBackupCollector: Collector<'awsBackup', AwsBackupFacts, RdsDatastore> = {
+  kind: 'awsBackup',
+  async collect(ctx) {
+    const { collectRdsDatastore } = await import('./rds');
+    return (await collectRdsDatastore(ctx)).backup;
+  },
+};
+
 /** Every RDS instance, cluster and bucket of the configured accounts and regions (aws.discovery). */
 export const awsDiscoveryCollector: EstateCollector<'awsDiscovery', AwsDiscoveryFacts> = {
   kind: 'awsDiscovery',
@@ -32,7 +41,7 @@ export const awsDiscoveryCollector: EstateCollector<'awsDiscovery', AwsDiscovery
 };
 
 /** E.g. "automated backups, 7 days (below 30), latest restorable 2026-11-21T10:00:00.000Z; AWS Backup continuous 35 days (plan prod-pitr)". */
-export function describeRdsRecovery(facts: FactsOfCollectors<readonly [typeof rdsCollector]>, _datastore?: unknown, policy?: Policy): string | undefined {
+export function describeRdsRecovery(facts: FactsOfCollectors<readonly [typeof rdsCollector, typeof rdsBackupCollector]>, _datastore?: unknown, policy?: Policy): string | undefined {
   if (!facts.rds?.ok) return undefined;
   const { judged, target, backup } = facts.rds.facts;
   const minimum = policy?.pitrMinRetentionDays;

@@ -164,16 +164,22 @@ async function collectRds(scope: RdsScope, datastore: RdsDatastore): Promise<Rds
   return { target, judged, ssl, manualSnapshots, backup };
 }
 
-/** The RDS facts of one rds-instance or rds-cluster datastore. */
-export async function collectRdsDatastore(ctx: CollectContext<RdsDatastore>): Promise<RdsFacts> {
+/** The RDS facts of one rds-instance or rds-cluster datastore, read once per scan (the rds and awsBackup collectors share them). */
+export function collectRdsDatastore(ctx: CollectContext<RdsDatastore>): Promise<RdsFacts> {
   const scope: RdsScope = {
     shared: ctx.shared,
     config: ctx.config,
     account: accountOf(ctx.config, ctx.datastore),
     region: ctx.datastore.region,
   };
+  return ctx.shared.once(`rds:datastore:${scope.account}:${scope.region}:${ctx.datastore.type}:${ctx.datastore.identifier}`, () =>
+    readRdsDatastore(scope, ctx.datastore),
+  );
+}
+
+async function readRdsDatastore(scope: RdsScope, datastore: RdsDatastore): Promise<RdsFacts> {
   try {
-    return await collectRds(scope, ctx.datastore);
+    return await collectRds(scope, datastore);
   } catch (error) {
     // Keeps the AWS error code (AccessDenied, Throttling) in the finding, and what to allow when the role was refused.
     const hint = error instanceof CredentialStepError && error.hint ? `; to allow it: ${error.hint}` : '';

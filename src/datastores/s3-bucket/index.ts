@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Collector } from '../../engine/types';
 import { awsDiscoveryCollector, describeBackupSource } from '../aws/collectors';
-import type { S3Facts } from '../aws/facts';
+import type { AwsBackupFacts, S3Facts } from '../aws/facts';
 import { AWS_PLACEMENT_FIELDS } from '../aws/placement';
 import { daysAgainst, noncurrentWindow } from '../aws/recovery-window';
 import { DATASTORE_COMMON_FIELDS, defineDatastoreModule } from '../module';
@@ -35,12 +35,21 @@ function describeVersions(versioning: S3Facts['versioning'], lifecycle: S3Facts[
   return `${whole}; ${shorterScopes.map((r) => `${r.scope}: ${daysAgainst(r.noncurrentDays!, minimum)}`).join('; ')}`;
 }
 
+/** AWS Backup of one bucket, from the same reads as the s3 collector. */
+export const s3BackupCollector: Collector<'awsBackup', AwsBackupFacts, S3BucketDatastore> = {
+  kind: 'awsBackup',
+  async collect(ctx) {
+    const { collectS3Datastore } = await import('./collector');
+    return (await collectS3Datastore(ctx)).backup;
+  },
+};
+
 export const s3BucketModule = defineDatastoreModule({
   type: 's3-bucket',
   title: 'Amazon S3 bucket',
   docs: 'docs/aws.md',
   schema: S3BucketDatastoreSchema,
-  collectors: [s3Collector],
+  collectors: [s3Collector, s3BackupCollector],
   discovery: [awsDiscoveryCollector],
   /** S3's recovery window: versioning plus how long lifecycle rules keep previous versions (the whole bucket's and shorter scopes'), and AWS Backup continuous backup. */
   describeRecovery(facts, _datastore, policy) {
