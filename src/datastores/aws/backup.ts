@@ -21,7 +21,7 @@ import type { AwsBackupFacts, AwsBackupRecoveryPoints, AwsBackupRule, AwsBackupU
 import type { RdsScope } from './rds-api';
 
 /** The largest page the AWS Backup list operations return. */
-const PAGE_SIZE = 1000;
+export const BACKUP_PAGE_SIZE = 1000;
 
 const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
 
@@ -58,14 +58,14 @@ function plansOf(scope: RdsScope): Promise<ResolvedPlan[]> {
   return scope.shared.once(`backup:plans:${scope.account}:${scope.region}`, async () => {
     const client = await backupClient(scope.shared, scope.config, scope.account, scope.region);
     const listed = [];
-    for await (const page of paginateListBackupPlans({ client, pageSize: PAGE_SIZE }, {})) listed.push(...(page.BackupPlansList ?? []));
+    for await (const page of paginateListBackupPlans({ client, pageSize: BACKUP_PAGE_SIZE }, {})) listed.push(...(page.BackupPlansList ?? []));
     return Promise.all(
       listed.map(async ({ BackupPlanId }) => {
         const [plan, selectionIds] = await Promise.all([
           client.send(new GetBackupPlanCommand({ BackupPlanId })),
           (async () => {
             const ids: { SelectionId?: string }[] = [];
-            for await (const page of paginateListBackupSelections({ client, pageSize: PAGE_SIZE }, { BackupPlanId })) ids.push(...(page.BackupSelectionsList ?? []));
+            for await (const page of paginateListBackupSelections({ client, pageSize: BACKUP_PAGE_SIZE }, { BackupPlanId })) ids.push(...(page.BackupSelectionsList ?? []));
             return ids;
           })(),
         ]);
@@ -86,7 +86,7 @@ function vaultsOf(scope: RdsScope): Promise<AwsBackupVault[]> {
     const client = await backupClient(scope.shared, scope.config, scope.account, scope.region);
     const vaults: AwsBackupVault[] = [];
     // ListBackupVaults carries each vault's lock (Locked, Min/MaxRetentionDays, LockDate): no DescribeBackupVault per vault.
-    for await (const page of paginateListBackupVaults({ client, pageSize: PAGE_SIZE }, {})) {
+    for await (const page of paginateListBackupVaults({ client, pageSize: BACKUP_PAGE_SIZE }, {})) {
       for (const v of page.BackupVaultList ?? []) {
         vaults.push({
           name: v.BackupVaultName ?? '',
@@ -106,7 +106,7 @@ function protectedOf(scope: RdsScope): Promise<Map<string, string | null>> {
   return scope.shared.once(`backup:protected:${scope.account}:${scope.region}`, async () => {
     const client = await backupClient(scope.shared, scope.config, scope.account, scope.region);
     const byArn = new Map<string, string | null>();
-    for await (const page of paginateListProtectedResources({ client, pageSize: PAGE_SIZE }, {})) {
+    for await (const page of paginateListProtectedResources({ client, pageSize: BACKUP_PAGE_SIZE }, {})) {
       for (const r of page.Results ?? []) if (r.ResourceArn) byArn.set(r.ResourceArn, iso(r.LastBackupTime));
     }
     return byArn;
@@ -173,7 +173,7 @@ async function readBackup(scope: RdsScope, resource: SelectableResource): Promis
           async () => {
             const client = await backupClient(scope.shared, scope.config, scope.account, scope.region);
             const points: RecoveryPointByResource[] = [];
-            for await (const page of paginateListRecoveryPointsByResource({ client, pageSize: PAGE_SIZE }, { ResourceArn: resource.arn })) {
+            for await (const page of paginateListRecoveryPointsByResource({ client, pageSize: BACKUP_PAGE_SIZE }, { ResourceArn: resource.arn })) {
               points.push(...(page.RecoveryPoints ?? []));
             }
             return summarize(points);
