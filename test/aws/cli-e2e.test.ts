@@ -121,7 +121,7 @@ describe('continuity scan with AWS datastores', () => {
     const rows = questionnaireOf(scan.services[0]!);
     for (const control of ['indexes', 'sensitivity']) {
       const answer = rows.find((q) => q.control === control)!.answer;
-      expect(answer, control).toMatch(/^Not assessed: no PostgreSQL connection is configured for this service.*add a postgres datastore with its connection url/);
+      expect(answer, control).toMatch(/^Not assessed: no database connection is configured for this service.*give a postgres or clickhouse datastore its connection url/);
       expect(answer, control).not.toContain('could be inspected');
     }
   });
