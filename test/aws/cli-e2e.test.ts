@@ -85,7 +85,8 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'continuity.yaml'), CONFIG);
   ({ code: exitCode, stdout, stderr } = await runCli(
     ['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out')],
-    { env: { ...fixtureEnv(url), CONTINUITY_LOG_LEVEL: 'debug' } },
+    // In the test's own directory: the history the scan keeps goes with it.
+    { env: { ...fixtureEnv(url), CONTINUITY_LOG_LEVEL: 'debug' }, cwd: dir },
   ));
 });
 
