@@ -38,6 +38,8 @@ async function scan(name: string, datastores: unknown[], aws: Record<string, unk
 function expectNotScanned(run: Awaited<ReturnType<typeof scan>>): void {
   expect(run.code, run.stderr).toBe(3);
   expect(run.stderr).toContain('no datastore could be scanned');
+  expect(run.stderr).toMatch(/"ok":false.*"msg":"datastore not collected"|"msg":"datastore not collected".*"ok":false/);
+  expect(run.stderr).not.toContain('"ok":true');
   const aws = run.result.services[0]!.findings.filter((f) => /^(rds|s3)\./.test(f.checkId));
   expect(aws.length).toBeGreaterThan(0);
   expect(aws.filter((f) => f.status === 'pass')).toEqual([]);

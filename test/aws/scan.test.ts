@@ -174,6 +174,7 @@ describe('RDS over the Query protocol', () => {
       engineVersion: '8.0.mysql_aurora.3.05.2',
       backupRetentionPeriod: 3,
       latestRestorableTime: RECENT,
+      earliestRestorableTime: '2026-11-18T10:00:00Z',
       storageEncrypted: false,
       parameterGroup: 'default.aurora-mysql8.0',
       members: [{ identifier: 'shop-1', writer: true }],
@@ -192,6 +193,9 @@ describe('RDS over the Query protocol', () => {
     const pitr = finding(result, 'rds.pitr-retention', 'shop-writer');
     expect(pitr.status).toBe('fail');
     expect(pitr.message).toContain('cluster shop (for its member shop-1) keeps 3 days');
+    expect(result.services[0]!.datastores[0]!.pitr).toBe(
+      `at cluster shop: automated backups, 3 days (below 30), restorable from 2026-11-18T10:00:00.000Z, latest restorable ${new Date(RECENT).toISOString()}`,
+    );
     expect(finding(result, 'rds.storage-encrypted', 'shop-writer').status).toBe('fail');
     expect(finding(result, 'rds.ssl-enforced', 'shop-writer').status).toBe('fail');
     expect(finding(result, 'rds.pitr-retention', 'replica').status).toBe('skipped');
