@@ -25,7 +25,7 @@ export const s3Collector: Collector<'s3', S3Facts, S3BucketDatastore> = {
 };
 
 function describeVersions(versioning: S3Facts['versioning'], lifecycle: S3Facts['lifecycle'], minimum: number | undefined): string {
-  if (!versioning.ok) return 'versioning not read';
+  if (!versioning.ok) return `versioning not read: ${versioning.reason}`;
   if (versioning.value.status === 'Suspended') return 'versioning suspended: versions from before the suspension kept, none since';
   if (versioning.value.status !== 'Enabled') return 'versioning never enabled: no previous versions kept';
   if (!lifecycle.ok) return 'versioning on, version expiry not read';
