@@ -35,6 +35,10 @@ import rdsMultiAz from './rds/multi-az';
 import rdsSnapshotPublic from './rds/snapshot-public';
 import s3Versioning from './s3/versioning';
 import s3NoncurrentRetention from './s3/noncurrent-retention';
+import s3PointInTimeRestore from './s3/point-in-time-restore';
+import awsBackupVaultLock from './aws-backup/vault-lock';
+import awsBackupRecentRecoveryPoint from './aws-backup/recent-recovery-point';
+import awsBackupCrossRegionCopy from './aws-backup/cross-region-copy';
 import s3ObjectLock from './s3/object-lock';
 import s3Encryption from './s3/encryption';
 import s3SecureTransportPolicy from './s3/secure-transport-policy';
@@ -88,10 +92,14 @@ export const ALL_CHECKS: Check[] = [
   rdsSnapshotPublic,
   s3Versioning,
   s3NoncurrentRetention,
+  s3PointInTimeRestore,
   s3ObjectLock,
   s3Encryption,
   s3SecureTransportPolicy,
   s3PublicAccessBlock,
+  awsBackupVaultLock,
+  awsBackupRecentRecoveryPoint,
+  awsBackupCrossRegionCopy,
   kubernetesRecoveryWindow,
   kubernetesWalArchiving,
   kubernetesScheduledBackup,

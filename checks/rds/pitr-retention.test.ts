@@ -1,10 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../test/support/check-tester';
 import check from './pitr-retention';
-import { checkInput, rdsDatabase, rdsFacts } from '../../test/support/aws-facts';
+import { backupFacts, backupRule, checkInput, coveredBy, rdsDatabase, rdsFacts } from '../../test/support/aws-facts';
+import { unavailable } from '../../src/engine/types';
 import { instanceToDatabase } from '../../src/datastores/aws/rds';
 
 describe('rds.pitr-retention', () => {
+  it('passes 7 days of automated backups covered by a 35-day AWS Backup continuous rule, naming both sources', () => {
+    const [f] = runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 7 }, { backup: coveredBy([backupRule()]) })));
+    expect(f!.status).toBe('pass');
+    expect(f!.message).toBe('instance orders-db keeps AWS Backup continuous 35 days (plan prod-pitr), at least 30 days, while its automated backups give 7 days (below 30)');
+    expect(f!.evidence).toContainEqual({ source: 'rds:DescribeDBInstances', field: 'BackupRetentionPeriod', value: 7 });
+    expect(f!.evidence).toContainEqual({
+      source: 'backup:ListBackupPlans, GetBackupPlan, ListBackupSelections, GetBackupSelection',
+      field: 'plan prod-pitr rule continuous Lifecycle.DeleteAfterDays',
+      value: 35,
+    });
+  });
+
+  it('names the AWS Backup window beside its own when its own passes', () => {
+    const [f] = runCheck(check, checkInput(rdsFacts({}, { backup: coveredBy([backupRule({ deleteAfterDays: 14 })]) })));
+    expect(f!.status).toBe('pass');
+    expect(f!.message).toContain('; AWS Backup continuous 14 days (below 30) (plan prod-pitr)');
+  });
+
+  it('fails when neither source meets the policy, or the continuous rule has no completed recovery point', () => {
+    const short = runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 7 }, { backup: coveredBy([backupRule({ deleteAfterDays: 14 })]) })))[0]!;
+    expect(short.status).toBe('fail');
+    expect(short.message).toContain('AWS Backup continuous 14 days (below 30)');
+    const idle = runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 7 }, { backup: coveredBy([backupRule()], []) })))[0]!;
+    expect(idle.status).toBe('fail');
+    expect(idle.message).toContain('no completed recovery point yet');
+    const none = runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 7 })))[0]!;
+    expect(none.message).toContain('no AWS Backup continuous rule covers it');
+  });
+
+  it('does not count a scheduled (not continuous) AWS Backup rule as point-in-time recovery', () => {
+    const [f] = runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 7 }, { backup: coveredBy([backupRule({ continuous: false, deleteAfterDays: 90 })]) })));
+    expect(f!.status).toBe('fail');
+  });
+
+  it('is unknown, not a fail, when its own window is short and AWS Backup could not be read', () => {
+    const backup = backupFacts({ coverage: unavailable('backup:ListBackupPlans', 'AccessDeniedException: not authorized', 'allow backup:ListBackupPlans') });
+    const [f] = runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 7 }, { backup })));
+    expect(f!.status).toBe('unknown');
+    expect(f!.message).toContain('AWS Backup could not be read (AccessDeniedException: not authorized)');
+  });
+
   it('passes with 35 days and a recent restorable time', () => {
     const [f] = runCheck(check, checkInput(rdsFacts()));
     expect(f!.status).toBe('pass');

@@ -1,6 +1,8 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
 import { judgedName, memberEvidence } from './_judged';
+import type { AwsBackupUndetermined, RdsDatabase } from '../../src/datastores/aws/facts';
+import { continuousBackup, continuousEvidence, daysAgainst, describeContinuous } from '../../src/datastores/aws/recovery-window';
 
 const MINUTE_MS = 60_000;
 
@@ -13,9 +15,9 @@ export default defineDatastoreCheck({
   protection: true,
   evidenceTrend: { BackupRetentionPeriod: 'higher-is-better' },
   description:
-    'Automated backups are on with BackupRetentionPeriod at least the policy minimum (seed 001: 30 days), and LatestRestorableTime is recent, so point-in-time recovery is shown to work, not just configured. Aurora cluster members are judged at their cluster; read replicas are skipped unless the policy includes them.',
+    'Point-in-time recovery reaches back at least the policy minimum (seed 001: 30 days) from either source: the database\'s own automated backups (BackupRetentionPeriod, with a recent LatestRestorableTime, so it is shown to work), or an AWS Backup continuous backup rule covering it (Lifecycle.DeleteAfterDays, with a completed recovery point). The evidence names both. Aurora cluster members are judged at their cluster; read replicas are skipped unless the policy includes them.',
   remediation:
-    'aws rds modify-db-instance (or modify-db-cluster) --backup-retention-period 35 --apply-immediately; if LatestRestorableTime lags, check the instance status and its backup/log shipping events.',
+    'aws rds modify-db-instance (or modify-db-cluster) --backup-retention-period 35 --apply-immediately, or cover it with an AWS Backup plan rule with EnableContinuousBackup and DeleteAfterDays of at least the policy; if LatestRestorableTime lags, check the instance status and its backup/log shipping events.',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html',
   evaluate({ datastore, facts, policy, now }): FindingDraft[] {
     const { judged, target } = facts;
@@ -37,41 +39,67 @@ export default defineDatastoreCheck({
     }
     const name = judgedName(facts);
     const minimum = policy.pitrMinRetentionDays;
-    if (judged.backupRetentionPeriod <= 0) {
-      return [{ resource, status: 'fail', message: `${name} has automated backups off (BackupRetentionPeriod 0): no point-in-time recovery`, evidence }];
+    const own = ownWindow(judged, minimum, policy.pitrMaxRestoreLagMinutes, now);
+    if (own.latestRestorable) evidence.push({ source: judged.source, field: 'LatestRestorableTime', value: judged.latestRestorableTime });
+    const backup = continuousBackup(facts.backup);
+    evidence.push(...continuousEvidence(backup));
+    const viaBackup = backup.state === 'covered' && backup.working && backup.days >= minimum;
+    if (own.meets) {
+      const other = backup.state === 'covered' ? `; ${describeContinuous(backup, minimum)}` : '';
+      return [{ resource, status: 'pass', message: `${name} ${own.text}${other}`, evidence }];
     }
-    if (judged.backupRetentionPeriod < minimum) {
-      return [
-        {
-          resource,
-          status: 'fail',
-          message: `${name} keeps ${judged.backupRetentionPeriod} days of point-in-time recovery; the policy requires at least ${minimum}`,
-          evidence,
-        },
-      ];
+    if (viaBackup) {
+      return [{ resource, status: 'pass', message: `${name} keeps ${describeContinuous(backup, minimum)}, at least ${minimum} days, while its automated backups give ${own.short}`, evidence }];
     }
-    evidence.push({ source: judged.source, field: 'LatestRestorableTime', value: judged.latestRestorableTime });
-    if (!judged.latestRestorableTime) {
-      return [{ resource, status: 'fail', message: `${name} reports no LatestRestorableTime: point-in-time recovery is not shown to work`, evidence }];
+    if (backup.state === 'unread') {
+      const message = `${name} ${own.text}, and AWS Backup could not be read (${backup.reason}): a continuous backup plan there may meet the policy`;
+      return [{ resource, status: 'unknown', message, evidence }];
     }
-    const lagMinutes = (now.getTime() - Date.parse(judged.latestRestorableTime)) / MINUTE_MS;
-    if (lagMinutes > policy.pitrMaxRestoreLagMinutes) {
-      return [
-        {
-          resource,
-          status: 'fail',
-          message: `${name}'s latest restorable time is ${Math.round(lagMinutes)} minutes old (at most ${policy.pitrMaxRestoreLagMinutes} allowed): transaction logs are not reaching backup storage`,
-          evidence,
-        },
-      ];
-    }
-    return [
-      {
-        resource,
-        status: 'pass',
-        message: `${name} keeps ${judged.backupRetentionPeriod} days of point-in-time recovery (at least ${minimum}); latest restorable ${Math.max(0, Math.round(lagMinutes))} minutes ago`,
-        evidence,
-      },
-    ];
+    const fromBackup = backup.state === 'none' ? `no AWS Backup continuous rule covers it${undeterminedNote(backup.undetermined)}` : describeContinuous(backup, minimum);
+    return [{ resource, status: 'fail', message: `${name} ${own.text}; ${fromBackup}`, evidence }];
   },
 });
+
+interface OwnWindow {
+  meets: boolean;
+  /** The whole statement, e.g. "keeps 7 days of point-in-time recovery; the policy requires at least 30". */
+  text: string;
+  /** E.g. "7 days (below 30)". */
+  short: string;
+  latestRestorable: boolean;
+}
+
+/** The database's own automated-backup window, judged against the policy and the restore lag. */
+function ownWindow(judged: RdsDatabase, minimum: number, maxLagMinutes: number, now: Date): OwnWindow {
+  const days = judged.backupRetentionPeriod;
+  if (days <= 0) {
+    return { meets: false, text: 'has automated backups off (BackupRetentionPeriod 0): no point-in-time recovery of its own', short: 'none (automated backups off)', latestRestorable: false };
+  }
+  const short = daysAgainst(days, minimum);
+  if (days < minimum) {
+    return { meets: false, text: `keeps ${days} days of point-in-time recovery; the policy requires at least ${minimum}`, short, latestRestorable: false };
+  }
+  if (!judged.latestRestorableTime) {
+    return { meets: false, text: 'reports no LatestRestorableTime: point-in-time recovery is not shown to work', short: `${short}, not shown to work`, latestRestorable: true };
+  }
+  const lagMinutes = (now.getTime() - Date.parse(judged.latestRestorableTime)) / MINUTE_MS;
+  if (lagMinutes > maxLagMinutes) {
+    return {
+      meets: false,
+      text: `has a latest restorable time ${Math.round(lagMinutes)} minutes old (at most ${maxLagMinutes} allowed): transaction logs are not reaching backup storage`,
+      short: `${short}, latest restorable ${Math.round(lagMinutes)} minutes ago`,
+      latestRestorable: true,
+    };
+  }
+  return {
+    meets: true,
+    text: `keeps ${days} days of point-in-time recovery (at least ${minimum}); latest restorable ${Math.max(0, Math.round(lagMinutes))} minutes ago`,
+    short,
+    latestRestorable: true,
+  };
+}
+
+function undeterminedNote(undetermined: AwsBackupUndetermined[]): string {
+  if (undetermined.length === 0) return '';
+  return ` (not determined: ${undetermined.map((u) => `plan ${u.plan} selection ${u.selection}: ${u.why}`).join('; ')})`;
+}

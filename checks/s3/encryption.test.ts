@@ -12,6 +12,8 @@ describe('s3.encryption', () => {
   });
   it('fails without one', () => {
     const facts = s3Facts({ encryption: observed('s3:GetBucketEncryption (ServerSideEncryptionConfigurationNotFoundError)', { rules: [] }) });
-    expect(runCheck(check, checkInput(facts))[0]!.status).toBe('fail');
+    const [f] = runCheck(check, checkInput(facts));
+    expect(f!.status).toBe('fail');
+    expect(f!.remediation).toContain('put-bucket-encryption --bucket orders-archive ');
   });
 });

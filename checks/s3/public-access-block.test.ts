@@ -18,7 +18,9 @@ describe('s3.public-access-block', () => {
     expect(f!.status).toBe('fail');
     expect(f!.message).toContain('RestrictPublicBuckets');
   });
-  it('fails without a block', () => {
-    expect(runCheck(check, checkInput(s3Facts()))[0]!.status).toBe('fail');
+  it('fails without a block, with a remediation naming the bucket', () => {
+    const [f] = runCheck(check, checkInput(s3Facts()));
+    expect(f!.status).toBe('fail');
+    expect(f!.remediation).toContain('--bucket orders-archive ');
   });
 });

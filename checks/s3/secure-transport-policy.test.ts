@@ -16,6 +16,11 @@ describe('s3.secure-transport-policy', () => {
   it('fails without a bucket policy', () => {
     expect(runCheck(check, checkInput(s3Facts()))[0]!.status).toBe('fail');
   });
+  it('names the bucket in its remediation', () => {
+    const [f] = runCheck(check, checkInput(s3Facts()));
+    expect(f!.remediation).toContain('"arn:aws:s3:::orders-archive","arn:aws:s3:::orders-archive/*"');
+    expect(f!.remediation).not.toContain('<bucket>');
+  });
   it('fails a policy whose deny is limited to one principal or action', () => {
     const policy = secureTransportPolicy('orders-archive') as { Statement: Record<string, unknown>[] };
     const narrow = { ...policy, Statement: [{ ...policy.Statement[0], Action: 's3:PutObject' }] };

@@ -1,5 +1,6 @@
-import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
+import { defineDatastoreCheck, type DatastoreCheckInput, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
+import { withBucketRemediation } from './_remediation';
 
 interface Statement {
   Sid?: string;
@@ -42,6 +43,9 @@ function secureTransportStatement(document: string, bucket: string): Statement |
   );
 }
 
+const REMEDIATION =
+  'Add a statement {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::<bucket>","arn:aws:s3:::<bucket>/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}} to the bucket policy.';
+
 export default defineDatastoreCheck({
   scope: 'datastore',
   requires: 's3',
@@ -49,33 +53,36 @@ export default defineDatastoreCheck({
   title: 'S3 bucket policy refuses requests without TLS',
   severity: 'medium',
   description: 'The bucket policy denies every principal all S3 actions on the bucket\'s objects when aws:SecureTransport is false.',
-  remediation:
-    'Add a statement {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::BUCKET","arn:aws:s3:::BUCKET/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}} to the bucket policy.',
+  remediation: REMEDIATION,
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit',
-  evaluate({ datastore, facts }): FindingDraft[] {
-    const resource = datastore.name;
-    if (!facts.policy.ok) return [unreadable(resource, facts.policy)];
-    const source = facts.policy.source;
-    const document = facts.policy.value.document;
-    if (document === null) {
-      return [{ resource, status: 'fail', message: `bucket ${facts.bucket} has no bucket policy, so requests over plain HTTP are allowed`, evidence: [{ source, field: 'Policy', value: null }] }];
-    }
-    let statement: Statement | undefined;
-    try {
-      statement = secureTransportStatement(document, facts.bucket);
-    } catch {
-      return [{ resource, status: 'unknown', message: `bucket ${facts.bucket}'s policy is not valid JSON`, evidence: [{ source, field: 'Policy', value: 'unparseable' }] }];
-    }
-    if (!statement) {
-      return [{ resource, status: 'fail', message: `bucket ${facts.bucket}'s policy has no Deny for aws:SecureTransport = false`, evidence: [{ source, field: 'Statement', value: 'no secure-transport deny' }] }];
-    }
-    return [
-      {
-        resource,
-        status: 'pass',
-        message: `bucket ${facts.bucket} denies requests without TLS`,
-        evidence: [{ source, field: `Statement ${statement.Sid ?? '(no Sid)'}`, value: JSON.stringify(statement.Condition) }],
-      },
-    ];
+  evaluate(input): FindingDraft[] {
+    return withBucketRemediation(REMEDIATION, input.facts.bucket, judge(input));
   },
 });
+
+function judge({ datastore, facts }: DatastoreCheckInput<'s3'>): FindingDraft[] {
+  const resource = datastore.name;
+  if (!facts.policy.ok) return [unreadable(resource, facts.policy)];
+  const source = facts.policy.source;
+  const document = facts.policy.value.document;
+  if (document === null) {
+    return [{ resource, status: 'fail', message: `bucket ${facts.bucket} has no bucket policy, so requests over plain HTTP are allowed`, evidence: [{ source, field: 'Policy', value: null }] }];
+  }
+  let statement: Statement | undefined;
+  try {
+    statement = secureTransportStatement(document, facts.bucket);
+  } catch {
+    return [{ resource, status: 'unknown', message: `bucket ${facts.bucket}'s policy is not valid JSON`, evidence: [{ source, field: 'Policy', value: 'unparseable' }] }];
+  }
+  if (!statement) {
+    return [{ resource, status: 'fail', message: `bucket ${facts.bucket}'s policy has no Deny for aws:SecureTransport = false`, evidence: [{ source, field: 'Statement', value: 'no secure-transport deny' }] }];
+  }
+  return [
+    {
+      resource,
+      status: 'pass',
+      message: `bucket ${facts.bucket} denies requests without TLS`,
+      evidence: [{ source, field: `Statement ${statement.Sid ?? '(no Sid)'}`, value: JSON.stringify(statement.Condition) }],
+    },
+  ];
+}

@@ -143,7 +143,11 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       ...(progress ? { onDatastoreStart: progress.start } : {}),
       onDatastoreDone: (e) => {
         if (progress) progress.done(e);
-        else log.info({ service: e.service, datastore: e.datastore, ok: e.ok, durationMs: e.durationMs, ...(e.error ? { err: e.error } : {}), ...(e.fix ? { fix: e.fix } : {}) }, 'datastore scanned');
+        else {
+          const fields = { service: e.service, datastore: e.datastore, ok: e.ok, durationMs: e.durationMs, ...(e.error ? { err: e.error } : {}), ...(e.fix ? { fix: e.fix } : {}) };
+          if (e.ok) log.info(fields, 'datastore scanned');
+          else log.warn(fields, 'datastore not collected');
+        }
       },
       beforeReports: async (result) => {
         if (options.history === false) return;

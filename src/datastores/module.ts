@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ResourceName } from '../config/fields';
 import type { Collected, CollectContext, Collector, EstateCollector, Observed } from '../engine/types';
+import type { Policy } from '../config/policy';
 import type { DatastorePart } from '../model';
 
 /** The config fields every datastore type has. */
@@ -66,8 +67,8 @@ export interface DatastoreModule<
   /** Estate-wide collectors that list datastores of this type (discovery); shared between types by kind. */
   discovery?: E;
   offers?: DatastoreCapabilities<z.infer<S>>;
-  /** One line for the report's datastore table: the recovery window its facts show, or why none was read. */
-  describeRecovery?(facts: FactsOfCollectors<C>, datastore: z.infer<S>): string | undefined;
+  /** One line for the report's datastore table: the recovery window its facts show (marked where below the policy), or why none was read. */
+  describeRecovery?(facts: FactsOfCollectors<C>, datastore: z.infer<S>, policy?: Policy): string | undefined;
   /** Parts of the datastore that its recovery window does not cover, each a row of the datastore table with its own recovery line. */
   describeParts?(facts: FactsOfCollectors<C>, datastore: z.infer<S>): DatastorePart[] | undefined;
 }

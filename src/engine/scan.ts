@@ -240,11 +240,14 @@ async function collectDatastore(
       collector.collect({ config: plan.config, service, datastore, policy, signal, log, shared, ...(postgres ? { postgres } : {}) }),
   )) as DatastoreFacts;
   const module = datastoreModule(datastore.type);
-  const recovery = module.describeRecovery?.(facts as never, datastore);
+  const recovery = module.describeRecovery?.(facts as never, datastore, policy);
   const parts = module.describeParts?.(facts as never, datastore);
-  const failures = Object.entries(facts)
-    .filter(([, f]) => f && !f.ok)
-    .map(([kind, f]) => `${kind}: ${(f as { error: string }).error}`);
+  // Collectors sharing one read (rds and awsBackup) fail with the same error: it is said once, naming both.
+  const kindsByError = new Map<string, string[]>();
+  for (const [kind, f] of Object.entries(facts)) {
+    if (f && !f.ok) kindsByError.set(f.error, [...(kindsByError.get(f.error) ?? []), kind]);
+  }
+  const failures = [...kindsByError].map(([error, kinds]) => `${kinds.sort().join(', ')}: ${error}`);
   const durationMs = Date.now() - started;
   const collectionError = failures.length > 0 ? failures.join('; ') : undefined;
   const fix = collectionError ? fixForCollectionError(collectionError, plan.config.scan) : undefined;

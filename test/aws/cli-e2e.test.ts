@@ -85,7 +85,8 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'continuity.yaml'), CONFIG);
   ({ code: exitCode, stdout, stderr } = await runCli(
     ['scan', '--config', path.join(dir, 'continuity.yaml'), '--out', path.join(dir, 'out')],
-    { env: { ...fixtureEnv(url), CONTINUITY_LOG_LEVEL: 'debug' } },
+    // In the test's own directory: the history the scan keeps goes with it.
+    { env: { ...fixtureEnv(url), CONTINUITY_LOG_LEVEL: 'debug' }, cwd: dir },
   ));
 });
 
@@ -111,9 +112,19 @@ describe('continuity scan with AWS datastores', () => {
   it('lists every AWS datastore with its PITR window and backup policy link in the SaaS instructions', async () => {
     const md = await readFile(path.join(dir, 'out', 'orders.md'), 'utf8');
     expect(md).toMatch(/\| orders-db \| rds-instance \| production \| automated backups, 35 days, latest restorable [0-9T:.-]+Z \| https:\/\/runbooks\.acme\.io\/backups\/orders-db \| pass/);
-    expect(md).toMatch(/\| orders-aurora \| rds-cluster \| production \| automated backups, 7 days, latest restorable [0-9T:.-]+Z \| https:\/\/runbooks\.acme\.io\/backups\/orders-aurora \|/);
+    expect(md).toMatch(/\| orders-aurora \| rds-cluster \| production \| automated backups, 7 days \(below 30\), latest restorable [0-9T:.-]+Z \| https:\/\/runbooks\.acme\.io\/backups\/orders-aurora \|/);
     expect(md).toMatch(/\| orders-archive \| s3-bucket \| production \| versioning on, previous versions kept 60 days \| https:\/\/todo\/saas\/continuity0003\.md \| fail: the backup policy link points at the placeholder host "todo" \|/);
     expect(md).toContain('#### [fail] rds.pitr-retention: orders-aurora');
+  });
+
+  it('says the Indexes and Data sensitivity rows need a PostgreSQL connection, which this RDS and S3 service does not configure', async () => {
+    const scan = JSON.parse(await readFile(path.join(dir, 'out', 'scan.json'), 'utf8')) as ScanResult;
+    const rows = questionnaireOf(scan.services[0]!);
+    for (const control of ['indexes', 'sensitivity']) {
+      const answer = rows.find((q) => q.control === control)!.answer;
+      expect(answer, control).toMatch(/^Not assessed: no database connection is configured for this service.*give a postgres or clickhouse datastore its connection url/);
+      expect(answer, control).not.toContain('could be inspected');
+    }
   });
 
   it('records findings, evidence and discovery results in scan.json', async () => {
@@ -157,6 +168,10 @@ describe('continuity scan with AWS datastores', () => {
       GetBucketPolicy: 1,
       GetPublicAccessBlock: 1,
       ListBuckets: 1,
+      // AWS Backup: one page each of plans (none), vaults and protected resources (none) for the region.
+      ListBackupPlans: 1,
+      ListBackupVaults: 1,
+      ListProtectedResources: 1,
     });
     const files = await Promise.all(['orders.md', 'scan.json'].map((f) => readFile(path.join(dir, 'out', f), 'utf8')));
     for (const text of [stdout, stderr, ...files]) expect(text).not.toContain(FIXTURE_SECRET_ACCESS_KEY);

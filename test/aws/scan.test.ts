@@ -13,6 +13,7 @@ import type { Finding, ScanResult } from '../../src/model';
 import type { AwsFixtureServer, FixtureInstance } from '../support/aws-fixture-server';
 import { secureTransportPolicy } from '../support/aws-fixture-server';
 import { FIXTURE_SECRET_ACCESS_KEY, startAwsFixture } from '../support/aws-env';
+import { closedLoopbackUrl } from '../support/loopback';
 import { questionnaireOf } from '../support/questionnaire';
 
 const ACCOUNT = '111111111111';
@@ -173,6 +174,7 @@ describe('RDS over the Query protocol', () => {
       engineVersion: '8.0.mysql_aurora.3.05.2',
       backupRetentionPeriod: 3,
       latestRestorableTime: RECENT,
+      earliestRestorableTime: '2026-11-18T10:00:00Z',
       storageEncrypted: false,
       parameterGroup: 'default.aurora-mysql8.0',
       members: [{ identifier: 'shop-1', writer: true }],
@@ -191,6 +193,9 @@ describe('RDS over the Query protocol', () => {
     const pitr = finding(result, 'rds.pitr-retention', 'shop-writer');
     expect(pitr.status).toBe('fail');
     expect(pitr.message).toContain('cluster shop (for its member shop-1) keeps 3 days');
+    expect(result.services[0]!.datastores[0]!.pitr).toBe(
+      `at cluster shop: automated backups, 3 days (below 30), restorable from 2026-11-18T10:00:00.000Z, latest restorable ${new Date(RECENT).toISOString()}`,
+    );
     expect(finding(result, 'rds.storage-encrypted', 'shop-writer').status).toBe('fail');
     expect(finding(result, 'rds.ssl-enforced', 'shop-writer').status).toBe('fail');
     expect(finding(result, 'rds.pitr-retention', 'replica').status).toBe('skipped');
@@ -258,17 +263,28 @@ describe('S3 over REST/XML', () => {
       policy: secureTransportPolicy('orders-archive'),
       publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
     });
+    server.region(ACCOUNT, REGION).backup.plans.push({
+      id: 'plan-s3',
+      name: 's3-pitr',
+      rules: [{ name: 'continuous', vault: 'prod-vault', continuous: true, deleteAfterDays: 35 }],
+      selections: [{ id: 'sel-1', name: 'archive', resources: ['arn:aws:s3:::orders-archive'] }],
+    });
+    server.region(ACCOUNT, REGION).backup.recoveryPoints.push({ resourceArn: 'arn:aws:s3:::orders-archive', vault: 'prod-vault', created: RECENT });
     const result = await scan(config([{ name: 'archive', type: 's3-bucket', bucket: 'orders-archive', region: REGION }]));
     const s3 = result.services[0]!.findings.filter((f) => f.checkId.startsWith('s3.'));
     expect(s3.map((f) => [f.checkId, f.status])).toEqual([
       ['s3.versioning', 'pass'],
       ['s3.noncurrent-retention', 'pass'],
+      ['s3.point-in-time-restore', 'pass'],
       ['s3.object-lock', 'pass'],
       ['s3.encryption', 'pass'],
       ['s3.secure-transport-policy', 'pass'],
       ['s3.public-access-block', 'pass'],
     ]);
-    expect(server.totalCalls()).toBe(6);
+    // Six bucket reads; AWS Backup: a page of plans, the plan, a page of its selections, the selection,
+    // a page of vaults, a page of protected resources, and the bucket's recovery points.
+    expect(server.totalCalls()).toBe(6 + 7);
+    expect(result.services[0]!.datastores[0]!.pitr).toBe('versioning on, previous versions kept 45 days; AWS Backup continuous 35 days (plan s3-pitr)');
   });
 
   it('reads the documented "not configured" errors as their meaning, and AccessDenied as unknown', async () => {
@@ -308,6 +324,31 @@ describe('S3 over REST/XML', () => {
     expect(slow.status).toBe('unknown');
     expect(slow.message).toMatch(/timed? ?out/i);
     expect(finding(result, 's3.encryption', 'slow').status).toBe('fail'); // the other reads were answered
+  });
+
+  it('sets the bucket\'s window from whole-bucket rules only, naming shorter prefixes, and marks windows below the policy', async () => {
+    server.buckets(ACCOUNT).push(
+      { name: 'logs-bucket', region: REGION, versioning: 'Enabled', lifecycle: [{ id: 'logs', prefix: 'logs/', noncurrentDays: 3 }] },
+      { name: 'short-bucket', region: REGION, versioning: 'Enabled', lifecycle: [{ id: 'all', noncurrentDays: 7 }, { id: 'tmp', prefix: 'tmp/', noncurrentDays: 1 }] },
+      { name: 'paused-bucket', region: REGION, versioning: 'Suspended' },
+    );
+    server.region(ACCOUNT, REGION).instances.push(instance('weekly-db', { backupRetentionPeriod: 7 }));
+    const result = await scan(
+      config([
+        { name: 'logs', type: 's3-bucket', bucket: 'logs-bucket', region: REGION },
+        { name: 'short', type: 's3-bucket', bucket: 'short-bucket', region: REGION },
+        { name: 'paused', type: 's3-bucket', bucket: 'paused-bucket', region: REGION },
+        { name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION },
+      ]),
+    );
+    expect(result.services[0]!.datastores.map((d) => d.pitr)).toEqual([
+      'versioning on, previous versions kept indefinitely; prefix "logs/": 3 days (below 30)',
+      'versioning on, previous versions kept 7 days (below 30); prefix "tmp/": 1 day (below 30)',
+      'versioning suspended: versions from before the suspension kept, none since',
+      `automated backups, 7 days (below 30), latest restorable ${new Date(RECENT).toISOString()}`,
+    ]);
+    expect(finding(result, 's3.noncurrent-retention', 'logs').status).toBe('warn');
+    expect(finding(result, 's3.noncurrent-retention', 'short').status).toBe('fail');
   });
 
   it('reports a bucket that does not exist as a collection error', async () => {
@@ -394,6 +435,162 @@ describe('endpoints', () => {
     const result = await scan(config([{ name: 'misplaced', type: 's3-bucket', bucket: 'us-bucket', region: REGION }]));
     expect(result.services[0]!.datastores[0]!.collectionError).toContain('PermanentRedirect');
     expect(finding(result, 's3.versioning', 'misplaced').status).toBe('error');
+  });
+});
+
+describe('AWS Backup over REST-JSON', () => {
+  const PLAN = { id: 'plan-pitr', name: 'prod-pitr', rules: [{ name: 'continuous', vault: 'prod-vault', continuous: true, deleteAfterDays: 35 }] };
+
+  it('passes 7 days of automated backups covered by a 35-day continuous plan (selected by tag), with both sources in the evidence', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(
+      instance('weekly-db', { backupRetentionPeriod: 7, tags: { backup: 'pitr' } }),
+      instance('excluded-db', { backupRetentionPeriod: 7, tags: { backup: 'pitr' } }),
+    );
+    estate.backup.plans.push({
+      ...PLAN,
+      selections: [{ id: 'sel-tagged', name: 'tagged', tags: [{ key: 'backup', value: 'pitr' }], notResources: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:excluded-*`] }],
+    });
+    estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:weekly-db`, vault: 'prod-vault', created: RECENT });
+    const result = await scan(
+      config([
+        { name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION },
+        { name: 'excluded', type: 'rds-instance', identifier: 'excluded-db', region: REGION },
+      ]),
+    );
+    const weekly = finding(result, 'rds.pitr-retention', 'weekly');
+    expect(weekly.status).toBe('pass');
+    expect(weekly.evidence).toContainEqual({ source: 'rds:DescribeDBInstances', field: 'BackupRetentionPeriod', value: 7 });
+    expect(weekly.evidence).toContainEqual(expect.objectContaining({ field: 'plan prod-pitr rule continuous Lifecycle.DeleteAfterDays', value: 35 }));
+    expect(result.services[0]!.datastores[0]!.pitr).toBe(
+      `automated backups, 7 days (below 30), latest restorable ${new Date(RECENT).toISOString()}; AWS Backup continuous 35 days (plan prod-pitr)`,
+    );
+    expect(finding(result, 'rds.pitr-retention', 'excluded').status).toBe('fail'); // NotResources takes it out
+    expect(finding(result, 'aws-backup.recent-recovery-point', 'weekly').status).toBe('pass');
+    expect(finding(result, 'aws-backup.vault-lock', 'weekly').message).toContain('prod-vault is not listed');
+    expect(finding(result, 'aws-backup.cross-region-copy', 'weekly').status).toBe('warn');
+    expect(finding(result, 'aws-backup.recent-recovery-point', 'excluded').status).toBe('skipped');
+    // Plans, selections and vaults are read once for both instances; recovery points only for the protected one.
+    expect(server.calls.get('ListBackupPlans')).toBe(1);
+    expect(server.calls.get('GetBackupSelection')).toBe(1);
+    expect(server.calls.get('ListRecoveryPointsByResource')).toBe(1);
+  });
+
+  it('judges vault locks from ListBackupVaults', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(instance('locked-db'));
+    estate.backup.plans.push({ ...PLAN, selections: [{ id: 'sel-all', name: 'all', resources: ['*'] }] });
+    estate.backup.vaults.push({ name: 'prod-vault', locked: true, minRetentionDays: 35, maxRetentionDays: 400, lockDate: '2026-01-01T00:00:00Z' });
+    estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:locked-db`, vault: 'prod-vault', created: RECENT });
+    const result = await scan(config([{ name: 'locked', type: 'rds-instance', identifier: 'locked-db', region: REGION }]));
+    expect(finding(result, 'aws-backup.vault-lock', 'locked').status).toBe('pass');
+    expect(server.calls.get('DescribeBackupVault')).toBeUndefined();
+  });
+
+  it('pages protected resources with NextToken', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(instance('weekly-db', { backupRetentionPeriod: 7 }));
+    estate.backup.plans.push({ ...PLAN, selections: [{ id: 'sel-all', name: 'all', resources: ['arn:aws:rds:*:*:db:*'] }] });
+    for (let i = 0; i < 1_000; i++) estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:other-${i}`, vault: 'prod-vault', created: RECENT });
+    estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:weekly-db`, vault: 'prod-vault', created: RECENT });
+    const result = await scan(config([{ name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION }]));
+    expect(server.calls.get('ListProtectedResources')).toBe(2);
+    expect(finding(result, 'rds.pitr-retention', 'weekly').status).toBe('pass'); // its recovery point is on the second page
+  });
+
+  it('is unknown, naming the permission, when AWS Backup answers AccessDeniedException', async () => {
+    server.region(ACCOUNT, REGION).instances.push(instance('weekly-db', { backupRetentionPeriod: 7 }));
+    server.inject({ action: 'ListBackupPlans', code: 'AccessDeniedException' });
+    const result = await scan(config([{ name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION }]));
+    const weekly = finding(result, 'rds.pitr-retention', 'weekly');
+    expect(weekly.status).toBe('unknown');
+    expect(weekly.message).toContain('AccessDeniedException');
+    expect(weekly.evidence).toContainEqual(expect.objectContaining({ field: 'read', value: expect.stringContaining('AccessDeniedException') }));
+  });
+
+  it('reads ResourceNotFoundException on recovery points as none', async () => {
+    const estate = server.region(ACCOUNT, REGION);
+    estate.instances.push(instance('weekly-db', { backupRetentionPeriod: 7 }));
+    estate.backup.plans.push({ ...PLAN, selections: [{ id: 'sel-all', name: 'all', resources: ['*'] }] });
+    estate.backup.recoveryPoints.push({ resourceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:weekly-db`, vault: 'prod-vault', created: RECENT });
+    server.inject({ action: 'ListRecoveryPointsByResource', code: 'ResourceNotFoundException', status: 404 });
+    const result = await scan(config([{ name: 'weekly', type: 'rds-instance', identifier: 'weekly-db', region: REGION }]));
+    const weekly = finding(result, 'rds.pitr-retention', 'weekly');
+    expect(weekly.status).toBe('fail');
+    expect(weekly.message).toContain('no completed recovery point yet');
+  });
+});
+
+describe('a datastore of which nothing could be read', () => {
+  const bucketDatastore = { name: 'archive', type: 's3-bucket', bucket: 'orders-archive', region: REGION };
+  const S3_READS = ['GetBucketVersioning', 'GetBucketLifecycleConfiguration', 'GetObjectLockConfiguration', 'GetBucketEncryption', 'GetBucketPolicy', 'GetPublicAccessBlock'];
+
+  it('is a collection error when every read of a bucket is denied, whatever the codes', async () => {
+    server.buckets(ACCOUNT).push({ name: 'orders-archive', region: REGION, versioning: 'Enabled' });
+    for (const action of S3_READS) server.inject({ action, code: action === 'GetBucketPolicy' ? 'AllAccessDisabled' : 'AccessDenied' });
+    const result = await scan(config([bucketDatastore]));
+    const error = result.services[0]!.datastores[0]!.collectionError;
+    expect(error).toContain('nothing could be read');
+    expect(error).toContain('AllAccessDisabled');
+    expect(error).toContain('allow s3:GetBucketVersioning');
+    const s3 = result.services[0]!.findings.filter((f) => f.checkId.startsWith('s3.'));
+    expect(new Set(s3.map((f) => f.status))).toEqual(new Set(['error']));
+  });
+
+  it('is a collection error when every read of a bucket times out (a frozen endpoint)', async () => {
+    server.buckets(ACCOUNT).push({ name: 'orders-archive', region: REGION, versioning: 'Enabled' });
+    for (const action of S3_READS) server.inject({ action, code: 'none', delayMs: 2_000 });
+    const result = await scan(config([bucketDatastore], { regions: [REGION], callTimeoutMs: 150, maxAttempts: 1 }));
+    expect(result.services[0]!.datastores[0]!.collectionError).toMatch(/nothing could be read: .*timed? ?out/i);
+    expect(result.services[0]!.findings.filter((f) => f.status === 'pass')).toEqual([]);
+  });
+
+  it('is a collection error for buckets and instances alike when the endpoint is closed', async () => {
+    process.env.AWS_ENDPOINT_URL = await closedLoopbackUrl();
+    const result = await scan(
+      config([bucketDatastore, { name: 'orders-db', type: 'rds-instance', identifier: 'orders-db', region: REGION }], {
+        regions: [REGION],
+        maxAttempts: 1,
+      }),
+    );
+    const [bucket, rds] = result.services[0]!.datastores;
+    expect(bucket!.collectionError).toMatch(/nothing could be read: .*ECONNREFUSED/);
+    expect(rds!.collectionError).toContain('ECONNREFUSED');
+    expect(result.services[0]!.findings.filter((f) => f.status === 'pass')).toEqual([]);
+  });
+});
+
+describe('the credential step', () => {
+  const other = '222222222222';
+  const roleArn = `arn:aws:iam::${other}:role/continuity-read`;
+  const datastores = [
+    { name: 'archive', type: 's3-bucket', bucket: 'other-archive', region: REGION },
+    { name: 'other', type: 'rds-instance', identifier: 'other-db', region: REGION },
+  ];
+
+  it('names sts:AssumeRole and the role, not the call that needed credentials, when AssumeRole is refused', async () => {
+    // The role is not registered with the fixture's STS: AssumeRole answers AccessDenied.
+    server.buckets(other).push({ name: 'other-archive', region: REGION, versioning: 'Enabled' });
+    server.region(other, REGION).instances.push(instance('other-db'));
+    const result = await scan(config(datastores, { regions: [REGION], accounts: [{ id: other, roleArn }] }));
+    for (const datastore of result.services[0]!.datastores) {
+      expect(datastore.collectionError, datastore.name).toContain(`could not assume role ${roleArn} (sts:AssumeRole): AccessDenied`);
+      expect(datastore.collectionError, datastore.name).toContain(`to allow it: allow sts:AssumeRole on ${roleArn}`);
+      expect(datastore.collectionError, datastore.name).not.toMatch(/allow (s3|rds):/);
+    }
+    expect(result.services[0]!.findings.filter((f) => f.status === 'pass')).toEqual([]);
+  });
+
+  it('says it was the AssumeRole step when STS is unreachable', async () => {
+    process.env.AWS_ENDPOINT_URL_STS = await closedLoopbackUrl();
+    server.addRole(roleArn, other);
+    server.buckets(other).push({ name: 'other-archive', region: REGION, versioning: 'Enabled' });
+    server.region(other, REGION).instances.push(instance('other-db'));
+    const result = await scan(config(datastores, { regions: [REGION], maxAttempts: 1, accounts: [{ id: other, roleArn }] }));
+    for (const datastore of result.services[0]!.datastores) {
+      expect(datastore.collectionError, datastore.name).toMatch(new RegExp(`could not assume role ${roleArn} \\(sts:AssumeRole\\): .*ECONNREFUSED`));
+    }
+    expect(server.calls.get('GetBucketVersioning')).toBeUndefined();
   });
 });
 

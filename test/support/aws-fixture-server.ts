@@ -1,8 +1,10 @@
 // A local stand-in for AWS that speaks the wire formats the real SDK expects:
 // RDS and STS over the Query protocol (form-encoded POST, XML responses in the
 // 2014-10-31 / 2011-06-15 namespaces, <ErrorResponse> errors, Marker/MaxRecords
-// pagination) and S3 over REST/XML (path-style bucket sub-resources, <Error>
-// bodies with the documented codes). Shapes follow the AWS API references.
+// pagination), S3 over REST/XML (path-style bucket sub-resources, <Error>
+// bodies with the documented codes) and AWS Backup over REST-JSON (GET paths,
+// nextToken/maxResults pagination, x-amzn-ErrorType errors with JSON bodies).
+// Shapes follow the AWS API references.
 // It holds an in-memory estate per account and region and counts every call.
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -24,6 +26,7 @@ export interface FixtureInstance {
   clusterIdentifier?: string;
   readReplicaSource?: string;
   status?: string;
+  tags?: Record<string, string>;
 }
 
 export interface FixtureCluster {
@@ -38,6 +41,8 @@ export interface FixtureCluster {
   deletionProtection?: boolean;
   parameterGroup: string;
   members: { identifier: string; writer: boolean; parameterGroupStatus?: string }[];
+  earliestRestorableTime?: string;
+  tags?: Record<string, string>;
 }
 
 export interface FixtureParameter {
@@ -54,6 +59,60 @@ export interface FixtureSnapshot {
   restore?: string[];
 }
 
+export interface FixtureBackupRule {
+  name: string;
+  vault: string;
+  schedule?: string;
+  continuous?: boolean;
+  deleteAfterDays?: number;
+  /** DestinationBackupVaultArn of each copy action. */
+  copyTo?: string[];
+}
+
+export interface FixtureCondition {
+  key: string;
+  value: string;
+}
+
+export interface FixtureBackupSelection {
+  id: string;
+  name: string;
+  resources?: string[];
+  notResources?: string[];
+  /** ListOfTags (STRINGEQUALS), ORed with resources. */
+  tags?: FixtureCondition[];
+  conditions?: { stringEquals?: FixtureCondition[]; stringNotEquals?: FixtureCondition[]; stringLike?: FixtureCondition[]; stringNotLike?: FixtureCondition[] };
+}
+
+export interface FixtureBackupPlan {
+  id: string;
+  name: string;
+  rules: FixtureBackupRule[];
+  selections: FixtureBackupSelection[];
+}
+
+export interface FixtureBackupVault {
+  name: string;
+  locked?: boolean;
+  minRetentionDays?: number;
+  maxRetentionDays?: number;
+  lockDate?: string;
+}
+
+export interface FixtureRecoveryPoint {
+  resourceArn: string;
+  vault: string;
+  created: string;
+  status?: 'COMPLETED' | 'PARTIAL' | 'DELETING' | 'EXPIRED' | 'AVAILABLE' | 'STOPPED' | 'CREATING';
+}
+
+/** An account and region's AWS Backup: protected resources are those with recovery points. */
+export interface FixtureBackup {
+  plans: FixtureBackupPlan[];
+  vaults: FixtureBackupVault[];
+  recoveryPoints: FixtureRecoveryPoint[];
+}
+
 export interface FixtureRegion {
   instances: FixtureInstance[];
   clusters: FixtureCluster[];
@@ -61,6 +120,7 @@ export interface FixtureRegion {
   clusterParameterGroups: Record<string, FixtureParameter[]>;
   snapshots: FixtureSnapshot[];
   clusterSnapshots: FixtureSnapshot[];
+  backup: FixtureBackup;
 }
 
 export interface FixtureLifecycleRule {
@@ -153,7 +213,15 @@ export class AwsFixtureServer {
     const key = `${account}/${region}`;
     let entry = this.regionsByKey.get(key);
     if (!entry) {
-      entry = { instances: [], clusters: [], parameterGroups: {}, clusterParameterGroups: {}, snapshots: [], clusterSnapshots: [] };
+      entry = {
+        instances: [],
+        clusters: [],
+        parameterGroups: {},
+        clusterParameterGroups: {},
+        snapshots: [],
+        clusterSnapshots: [],
+        backup: { plans: [], vaults: [], recoveryPoints: [] },
+      };
       this.regionsByKey.set(key, entry);
     }
     return entry;
@@ -220,7 +288,7 @@ export class AwsFixtureServer {
       await new Promise((resolve) => setTimeout(resolve, f.delayMs));
       return;
     }
-    throw new FixtureError(f.status ?? (f.code === 'AccessDenied' ? 403 : 400), f.code, f.message ?? defaultMessage(f.code));
+    throw new FixtureError(f.status ?? (/^AccessDenied/.test(f.code) ? 403 : 400), f.code, f.message ?? defaultMessage(f.code));
   }
 
   private async handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
@@ -235,13 +303,17 @@ export class AwsFixtureServer {
       await this.handleS3(req, account, region, requestId, res);
       return;
     }
+    if (service === 'backup') {
+      await this.handleBackup(req, account, region, requestId, res);
+      return;
+    }
     const params = new URLSearchParams(body);
     const action = params.get('Action') ?? '';
     const namespace = service === 'sts' ? STS_NS : RDS_NS;
     this.count(action);
     try {
       await this.applyFault(action, resourceParam(params));
-      const result = service === 'sts' ? this.sts(action, params) : this.rds(action, params, this.region(account, region));
+      const result = service === 'sts' ? this.sts(action, params) : this.rds(action, params, this.region(account, region), { account, region });
       send(res, 200, `<${action}Response xmlns="${namespace}">${el(`${action}Result`, raw(result))}${el('ResponseMetadata', [el('RequestId', requestId)].map(raw))}</${action}Response>`, requestId);
     } catch (error) {
       const e = error instanceof FixtureError ? error : new FixtureError(500, 'InternalFailure', String(error), 'Receiver');
@@ -279,21 +351,21 @@ export class AwsFixtureServer {
     ].join('');
   }
 
-  private rds(action: string, params: URLSearchParams, estate: FixtureRegion): string {
+  private rds(action: string, params: URLSearchParams, estate: FixtureRegion, where: ArnScope): string {
     switch (action) {
       case 'DescribeDBInstances': {
         const id = params.get('DBInstanceIdentifier');
         const list = id ? estate.instances.filter((i) => i.identifier === id) : estate.instances;
         if (id && list.length === 0) throw new FixtureError(404, 'DBInstanceNotFound', `DBInstance ${id} not found.`);
         const { items, marker } = page(list, params);
-        return el('DBInstances', items.map((i) => raw(instanceXml(i)))) + el('Marker', marker);
+        return el('DBInstances', items.map((i) => raw(instanceXml(i, where)))) + el('Marker', marker);
       }
       case 'DescribeDBClusters': {
         const id = params.get('DBClusterIdentifier');
         const list = id ? estate.clusters.filter((c) => c.identifier === id) : estate.clusters;
         if (id && list.length === 0) throw new FixtureError(404, 'DBClusterNotFoundFault', `DBCluster ${id} not found.`);
         const { items, marker } = page(list, params);
-        return el('DBClusters', items.map((c) => raw(clusterXml(c)))) + el('Marker', marker);
+        return el('DBClusters', items.map((c) => raw(clusterXml(c, where)))) + el('Marker', marker);
       }
       case 'DescribeDBParameters':
       case 'DescribeDBClusterParameters': {
@@ -395,6 +467,151 @@ export class AwsFixtureServer {
     }
   }
 
+  private async handleBackup(req: http.IncomingMessage, account: string, region: string, requestId: string, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fixture');
+    const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const route = backupRoute(segments);
+    const action = route?.action ?? `Backup ${req.method} ${url.pathname}`;
+    this.count(action);
+    try {
+      if (!route || req.method !== 'GET') throw new FixtureError(404, 'UnknownOperationException', `no operation at ${req.method} ${url.pathname}`);
+      await this.applyFault(action, route.resource);
+      const body = this.backup(route, this.region(account, region).backup, url.searchParams, account, region);
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
+      res.end(JSON.stringify(body));
+    } catch (error) {
+      const e = error instanceof FixtureError ? error : new FixtureError(500, 'ServiceUnavailableException', String(error), 'Receiver');
+      res.writeHead(e.status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': e.code });
+      // ResourceNotFoundException and the other modelled errors carry Code, Message, Type and Context.
+      res.end(JSON.stringify({ Code: e.code, Message: e.message, Type: e.type === 'Sender' ? 'User' : 'Server', Context: route?.resource }));
+    }
+  }
+
+  private backup(route: BackupRoute, estate: FixtureBackup, query: URLSearchParams, account: string, region: string): unknown {
+    const planArn = (id: string) => `arn:aws:backup:${region}:${account}:backup-plan:${id}`;
+    const vaultArn = (name: string) => `arn:aws:backup:${region}:${account}:backup-vault:${name}`;
+    const epoch = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso) / 1000);
+    const planOf = (id: string) => {
+      const plan = estate.plans.find((p) => p.id === id);
+      if (!plan) throw new FixtureError(404, 'ResourceNotFoundException', `Failed reading backup plan ${id}`);
+      return plan;
+    };
+    switch (route.action) {
+      case 'ListBackupPlans': {
+        const { items, next } = jsonPage(estate.plans, query);
+        return {
+          BackupPlansList: items.map((p) => ({ BackupPlanArn: planArn(p.id), BackupPlanId: p.id, BackupPlanName: p.name, VersionId: `v-${p.id}`, CreationDate: 1_700_000_000 })),
+          NextToken: next,
+        };
+      }
+      case 'GetBackupPlan': {
+        const plan = planOf(route.resource!);
+        return {
+          BackupPlan: {
+            BackupPlanName: plan.name,
+            Rules: plan.rules.map((r, i) => ({
+              RuleName: r.name,
+              RuleId: `${plan.id}-rule-${i}`,
+              TargetBackupVaultName: r.vault,
+              ScheduleExpression: r.schedule ?? 'cron(0 5 ? * * *)',
+              StartWindowMinutes: 480,
+              CompletionWindowMinutes: 10080,
+              EnableContinuousBackup: r.continuous ?? false,
+              Lifecycle: r.deleteAfterDays === undefined ? undefined : { DeleteAfterDays: r.deleteAfterDays },
+              CopyActions: (r.copyTo ?? []).map((arn) => ({ DestinationBackupVaultArn: arn, Lifecycle: r.deleteAfterDays === undefined ? undefined : { DeleteAfterDays: r.deleteAfterDays } })),
+            })),
+          },
+          BackupPlanArn: planArn(plan.id),
+          BackupPlanId: plan.id,
+          VersionId: `v-${plan.id}`,
+          CreationDate: 1_700_000_000,
+        };
+      }
+      case 'ListBackupSelections': {
+        const plan = planOf(route.resource!);
+        const { items, next } = jsonPage(plan.selections, query);
+        return {
+          BackupSelectionsList: items.map((s) => ({ SelectionId: s.id, SelectionName: s.name, BackupPlanId: plan.id, IamRoleArn: `arn:aws:iam::${account}:role/backup`, CreationDate: 1_700_000_000 })),
+          NextToken: next,
+        };
+      }
+      case 'GetBackupSelection': {
+        const plan = planOf(route.resource!);
+        const selection = plan.selections.find((s) => s.id === route.selectionId);
+        if (!selection) throw new FixtureError(404, 'ResourceNotFoundException', `Failed reading selection ${route.selectionId}`);
+        const params = (list: FixtureCondition[] | undefined) => (list ?? []).map((c) => ({ ConditionKey: c.key, ConditionValue: c.value }));
+        return {
+          BackupSelection: {
+            SelectionName: selection.name,
+            IamRoleArn: `arn:aws:iam::${account}:role/backup`,
+            Resources: selection.resources ?? [],
+            NotResources: selection.notResources ?? [],
+            ListOfTags: (selection.tags ?? []).map((t) => ({ ConditionType: 'STRINGEQUALS', ConditionKey: t.key, ConditionValue: t.value })),
+            Conditions: {
+              StringEquals: params(selection.conditions?.stringEquals),
+              StringNotEquals: params(selection.conditions?.stringNotEquals),
+              StringLike: params(selection.conditions?.stringLike),
+              StringNotLike: params(selection.conditions?.stringNotLike),
+            },
+          },
+          BackupPlanId: plan.id,
+          SelectionId: selection.id,
+          CreationDate: 1_700_000_000,
+        };
+      }
+      case 'ListBackupVaults': {
+        const { items, next } = jsonPage(estate.vaults, query);
+        return {
+          BackupVaultList: items.map((v) => ({
+            BackupVaultName: v.name,
+            BackupVaultArn: vaultArn(v.name),
+            VaultType: 'BACKUP_VAULT',
+            VaultState: 'AVAILABLE',
+            CreationDate: 1_700_000_000,
+            NumberOfRecoveryPoints: estate.recoveryPoints.filter((p) => p.vault === v.name).length,
+            Locked: v.locked ?? false,
+            MinRetentionDays: v.minRetentionDays,
+            MaxRetentionDays: v.maxRetentionDays,
+            LockDate: epoch(v.lockDate),
+          })),
+          NextToken: next,
+        };
+      }
+      case 'ListProtectedResources': {
+        const newest = new Map<string, FixtureRecoveryPoint>();
+        for (const p of estate.recoveryPoints) {
+          const seen = newest.get(p.resourceArn);
+          if (!seen || p.created > seen.created) newest.set(p.resourceArn, p);
+        }
+        const { items, next } = jsonPage([...newest.values()], query);
+        return {
+          Results: items.map((p) => ({
+            ResourceArn: p.resourceArn,
+            ResourceType: p.resourceArn.startsWith('arn:aws:s3') ? 'S3' : p.resourceArn.includes(':cluster:') ? 'Aurora' : 'RDS',
+            LastBackupTime: epoch(p.created),
+            LastBackupVaultArn: vaultArn(p.vault),
+          })),
+          NextToken: next,
+        };
+      }
+      case 'ListRecoveryPointsByResource': {
+        const points = estate.recoveryPoints.filter((p) => p.resourceArn === route.resource);
+        if (points.length === 0) throw new FixtureError(404, 'ResourceNotFoundException', `Resource ${route.resource} is not protected`);
+        const { items, next } = jsonPage(points, query);
+        return {
+          RecoveryPoints: items.map((p, i) => ({
+            RecoveryPointArn: `${p.resourceArn}:recovery-point-${i}`,
+            CreationDate: epoch(p.created),
+            Status: p.status ?? 'COMPLETED',
+            BackupVaultName: p.vault,
+            BackupSizeBytes: 1024,
+          })),
+          NextToken: next,
+        };
+      }
+    }
+  }
+
   private listBuckets(account: string, query: URLSearchParams): string {
     const regionFilter = query.get('bucket-region');
     const prefix = query.get('prefix') ?? '';
@@ -410,9 +627,42 @@ export class AwsFixtureServer {
   }
 }
 
+interface BackupRoute {
+  action: 'ListBackupPlans' | 'GetBackupPlan' | 'ListBackupSelections' | 'GetBackupSelection' | 'ListBackupVaults' | 'ListProtectedResources' | 'ListRecoveryPointsByResource';
+  /** The plan id, or the resource ARN, the path names. */
+  resource?: string;
+  selectionId?: string;
+}
+
+/** The read operations of the AWS Backup API reference, by GET path (with or without the documented trailing slash). */
+function backupRoute(segments: string[]): BackupRoute | undefined {
+  const [a, b, c, d, e] = segments;
+  if (a === 'backup' && b === 'plans') {
+    if (c === undefined) return { action: 'ListBackupPlans' };
+    if (d === undefined) return { action: 'GetBackupPlan', resource: c };
+    if (d === 'selections') return e === undefined ? { action: 'ListBackupSelections', resource: c } : { action: 'GetBackupSelection', resource: c, selectionId: e };
+  }
+  if (a === 'backup-vaults' && b === undefined) return { action: 'ListBackupVaults' };
+  if (a === 'resources') {
+    if (b === undefined) return { action: 'ListProtectedResources' };
+    if (c === 'recovery-points' && d === undefined) return { action: 'ListRecoveryPointsByResource', resource: b };
+  }
+  return undefined;
+}
+
+/** nextToken/maxResults pagination: maxResults 1 to 1000; without it, pages of 50 (so clients that ignore NextToken miss items). */
+function jsonPage<T>(list: T[], query: URLSearchParams): { items: T[]; next: string | undefined } {
+  const max = Number(query.get('maxResults') ?? 50);
+  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new FixtureError(400, 'InvalidParameterValueException', 'maxResults must be between 1 and 1000');
+  const token = query.get('nextToken');
+  const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+  const items = list.slice(start, start + max);
+  return { items, next: start + max < list.length ? Buffer.from(String(start + max)).toString('base64url') : undefined };
+}
+
 function defaultMessage(code: string): string {
   if (code === 'Throttling') return 'Rate exceeded';
-  if (code === 'AccessDenied') return 'User: arn:aws:iam::111111111111:user/scanner is not authorized to perform this operation';
+  if (code === 'AccessDenied' || code === 'AccessDeniedException') return 'User: arn:aws:iam::111111111111:user/scanner is not authorized to perform this operation';
   return code;
 }
 
@@ -437,11 +687,20 @@ function page<T>(list: T[], params: URLSearchParams): { items: T[]; marker: stri
   return { items, marker: next };
 }
 
-function arn(kind: 'db' | 'cluster', id: string): string {
-  return `arn:aws:rds:eu-west-1:${DEFAULT_ACCOUNT}:${kind}:${id}`;
+interface ArnScope {
+  account: string;
+  region: string;
 }
 
-function instanceXml(i: FixtureInstance): string {
+export function rdsArn(kind: 'db' | 'cluster', id: string, { account, region }: ArnScope = { account: DEFAULT_ACCOUNT, region: 'eu-west-1' }): string {
+  return `arn:aws:rds:${region}:${account}:${kind}:${id}`;
+}
+
+function tagListXml(tags: Record<string, string> | undefined): string {
+  return el('TagList', Object.entries(tags ?? {}).map(([key, value]) => raw(el('Tag', [raw(el('Key', key)), raw(el('Value', value))]))));
+}
+
+function instanceXml(i: FixtureInstance, where: ArnScope): string {
   return el('DBInstance', [
     raw(el('DBInstanceIdentifier', i.identifier)),
     raw(el('DBInstanceClass', 'db.r6g.large')),
@@ -454,7 +713,8 @@ function instanceXml(i: FixtureInstance): string {
     raw(el('StorageEncrypted', i.storageEncrypted ?? false)),
     raw(el('KmsKeyId', i.kmsKeyId)),
     raw(el('DeletionProtection', i.deletionProtection ?? false)),
-    raw(el('DBInstanceArn', arn('db', i.identifier))),
+    raw(el('DBInstanceArn', rdsArn('db', i.identifier, where))),
+    raw(tagListXml(i.tags)),
     raw(el('DBClusterIdentifier', i.clusterIdentifier)),
     raw(el('ReadReplicaSourceDBInstanceIdentifier', i.readReplicaSource)),
     raw(
@@ -468,7 +728,7 @@ function instanceXml(i: FixtureInstance): string {
   ]);
 }
 
-function clusterXml(c: FixtureCluster): string {
+function clusterXml(c: FixtureCluster, where: ArnScope): string {
   return el('DBCluster', [
     raw(el('DBClusterIdentifier', c.identifier)),
     raw(el('Engine', c.engine)),
@@ -480,7 +740,9 @@ function clusterXml(c: FixtureCluster): string {
     raw(el('StorageEncrypted', c.storageEncrypted ?? false)),
     raw(el('KmsKeyId', c.kmsKeyId)),
     raw(el('DeletionProtection', c.deletionProtection ?? false)),
-    raw(el('DBClusterArn', arn('cluster', c.identifier))),
+    raw(el('DBClusterArn', rdsArn('cluster', c.identifier, where))),
+    raw(tagListXml(c.tags)),
+    raw(el('EarliestRestorableTime', c.earliestRestorableTime)),
     raw(el('DBClusterParameterGroup', c.parameterGroup)),
     raw(
       el(

@@ -1,6 +1,6 @@
 // Fixture servers listen on a free loopback port and close with their open connections.
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 export interface Listening {
   port: number;
@@ -17,4 +17,13 @@ export async function listenOnLoopback(server: http.Server): Promise<Listening> 
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** A loopback URL nothing listens on (a port that was free a moment ago): an unreachable endpoint. */
+export async function closedLoopbackUrl(): Promise<string> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
 }

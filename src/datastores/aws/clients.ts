@@ -1,6 +1,7 @@
 // AWS SDK clients, one per account, region and service for a scan, shared
 // through the scan cache. Endpoints come from the SDK's own handling of
-// AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_RDS / AWS_ENDPOINT_URL_S3 / _STS.
+// AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_RDS / AWS_ENDPOINT_URL_S3 / _BACKUP / _STS.
+import { BackupClient } from '@aws-sdk/client-backup';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -42,16 +43,52 @@ function commonOptions(config: Config, region: string) {
   };
 }
 
+/**
+ * The account's credentials could not be obtained: the failure is of that step
+ * (AssumeRole, or the default credential chain), not of the call that needed them,
+ * so it names the step and what to allow there.
+ */
+export class CredentialStepError extends Error {
+  /** What to allow, when the step was refused (not when STS was unreachable). */
+  readonly hint: string | undefined;
+  constructor(step: { roleArn: string } | { chain: string }, cause: unknown) {
+    const why = awsErrorText(cause);
+    if ('roleArn' in step) {
+      super(`could not assume role ${step.roleArn} (sts:AssumeRole): ${why}`);
+      this.hint = refused(cause)
+        ? `allow sts:AssumeRole on ${step.roleArn} to the scanner's base credentials, and trust them in the role's trust policy`
+        : undefined;
+    } else {
+      super(`could not load AWS credentials (${step.chain}): ${why}`);
+      this.hint = undefined;
+    }
+  }
+}
+
+/** Failures of `provider` become a CredentialStepError naming the step. */
+function credentialStep(provider: AwsCredentialIdentityProvider, step: ConstructorParameters<typeof CredentialStepError>[0]): AwsCredentialIdentityProvider {
+  return async (options) => {
+    try {
+      return await provider(options);
+    } catch (error) {
+      throw error instanceof CredentialStepError ? error : new CredentialStepError(step, error);
+    }
+  };
+}
+
 function credentialsFor(config: Config, account: string): AwsCredentialIdentityProvider {
   const settings = awsSettings(config);
   const entry = settings.accounts.find((a) => a.id === account);
   if (account !== DEFAULT_ACCOUNT && !entry) {
     throw new Error(`account ${account} is not listed under aws.accounts`);
   }
-  const base = entry?.profile ? fromIni({ profile: entry.profile }) : fromNodeProviderChain();
+  const base = credentialStep(
+    entry?.profile ? fromIni({ profile: entry.profile }) : fromNodeProviderChain(),
+    { chain: entry?.profile ? `profile ${entry.profile}` : 'default credential chain' },
+  );
   if (!entry?.roleArn) return registering(base);
   const stsRegion = entry.regions?.[0] ?? settings.regions[0] ?? 'us-east-1';
-  return registering(
+  return registering(credentialStep(
     fromTemporaryCredentials({
       params: {
         RoleArn: entry.roleArn,
@@ -61,7 +98,8 @@ function credentialsFor(config: Config, account: string): AwsCredentialIdentityP
       masterCredentials: registering(base),
       clientConfig: commonOptions(config, stsRegion),
     }),
-  );
+    { roleArn: entry.roleArn },
+  ));
 }
 
 /** Refresh this long before expiry, as the SDK clients do with their own copy. */
@@ -107,6 +145,13 @@ export function s3Client(shared: ScanCache, config: Config, account: string, reg
   });
 }
 
+export function backupClient(shared: ScanCache, config: Config, account: string, region: string): Promise<BackupClient> {
+  return shared.once(`aws:client:backup:${account}:${region}`, async () => {
+    const credentials = await sharedCredentials(shared, config, account);
+    return new BackupClient({ ...commonOptions(config, region), credentials });
+  });
+}
+
 /** The error code (e.g. AccessDenied, Throttling) an SDK error carries. */
 function awsErrorCode(error: unknown): string | undefined {
   const e = error as { name?: string; Code?: string };
@@ -116,6 +161,7 @@ function awsErrorCode(error: unknown): string | undefined {
 /** An SDK error as it may be shown: code and message, credentials removed. */
 export function awsErrorText(error: unknown): string {
   if (!(error instanceof Error)) return redact(String(error));
+  if (error instanceof CredentialStepError) return redact(error.message);
   const code = awsErrorCode(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const prefix = code && code !== 'Error' && !error.message.startsWith(code) ? `${code}: ` : '';
@@ -123,9 +169,13 @@ export function awsErrorText(error: unknown): string {
 }
 
 /** The IAM permission hint shown when a call is refused. */
+function refused(error: unknown): boolean {
+  return /AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(awsErrorCode(error) ?? '');
+}
+
 function accessHint(error: unknown, permission: string): string | undefined {
-  const code = awsErrorCode(error) ?? '';
-  return /AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(code) ? `allow ${permission} to the scanner's role` : undefined;
+  if (error instanceof CredentialStepError) return error.hint;
+  return refused(error) ? `allow ${permission} to the scanner's role` : undefined;
 }
 
 /**

@@ -5,8 +5,10 @@ import type { Collector, EstateCollector } from '../../engine/types';
 import type { FactsOfCollectors } from '../module';
 import type { RdsClusterDatastoreSchema } from '../rds-cluster';
 import type { RdsInstanceDatastoreSchema } from '../rds-instance';
+import type { Policy } from '../../config/policy';
 import { awsSettings } from './accounts';
-import type { AwsDiscoveryFacts, RdsFacts } from './facts';
+import { continuousBackup, daysAgainst, describeContinuous } from './recovery-window';
+import type { AwsBackupFacts, AwsDiscoveryFacts, RdsFacts } from './facts';
 
 export type RdsDatastore = z.infer<typeof RdsInstanceDatastoreSchema> | z.infer<typeof RdsClusterDatastoreSchema>;
 
@@ -16,6 +18,15 @@ export const rdsCollector: Collector<'rds', RdsFacts, RdsDatastore> = {
   async collect(ctx) {
     const { collectRdsDatastore } = await import('./rds');
     return collectRdsDatastore(ctx);
+  },
+};
+
+/** AWS Backup of one RDS instance or cluster (the cluster for a member), from the same reads as the rds collector. */
+export const rdsBackupCollector: Collector<'awsBackup', AwsBackupFacts, RdsDatastore> = {
+  kind: 'awsBackup',
+  async collect(ctx) {
+    const { collectRdsDatastore } = await import('./rds');
+    return (await collectRdsDatastore(ctx)).backup;
   },
 };
 
@@ -29,12 +40,20 @@ export const awsDiscoveryCollector: EstateCollector<'awsDiscovery', AwsDiscovery
   },
 };
 
-/** E.g. "automated backups, 35 days, latest restorable 2026-11-21T10:00:00.000Z". */
-export function describeRdsRecovery(facts: FactsOfCollectors<readonly [typeof rdsCollector]>): string | undefined {
+/** E.g. "automated backups, 7 days (below 30), latest restorable 2026-11-21T10:00:00.000Z; AWS Backup continuous 35 days (plan prod-pitr)". */
+export function describeRdsRecovery(facts: FactsOfCollectors<readonly [typeof rdsCollector, typeof rdsBackupCollector]>, _datastore?: unknown, policy?: Policy): string | undefined {
   if (!facts.rds?.ok) return undefined;
-  const { judged, target } = facts.rds.facts;
+  const { judged, target, backup } = facts.rds.facts;
+  const minimum = policy?.pitrMinRetentionDays;
   const at = judged.kind === target.kind ? '' : `at cluster ${judged.identifier}: `;
-  if (judged.backupRetentionPeriod <= 0) return `${at}automated backups off`;
+  const restorableFrom = judged.earliestRestorableTime ? `, restorable from ${judged.earliestRestorableTime}` : '';
   const latest = judged.latestRestorableTime ? `, latest restorable ${judged.latestRestorableTime}` : ', no restorable time reported';
-  return `${at}automated backups, ${judged.backupRetentionPeriod} days${latest}`;
+  const own = judged.backupRetentionPeriod <= 0 ? 'automated backups off' : `automated backups, ${daysAgainst(judged.backupRetentionPeriod, minimum)}${restorableFrom}${latest}`;
+  return `${at}${own}${describeBackupSource(backup, minimum)}`;
+}
+
+/** "; AWS Backup continuous 35 days (plan prod-pitr)" when a continuous rule covers it, else nothing. */
+export function describeBackupSource(backup: AwsBackupFacts, minimum: number | undefined): string {
+  const continuous = continuousBackup(backup);
+  return continuous.state === 'covered' ? `; ${describeContinuous(continuous, minimum)}` : '';
 }

@@ -1,4 +1,4 @@
-// Facts the AWS collectors produce and the rds.*, s3.* and datastore.unregistered checks read.
+// Facts the AWS collectors produce and the rds.*, s3.*, aws-backup.* and datastore.unregistered checks read.
 import type { Observed } from '../../engine/types';
 
 /** An RDS DB instance or DB cluster, as DescribeDBInstances / DescribeDBClusters report it. */
@@ -20,6 +20,12 @@ export interface RdsDatabase {
   } | null;
   /** An instance's cluster (Aurora or Multi-AZ DB cluster), when it is a member. */
   clusterIdentifier: string | null;
+  /** DBInstanceArn / DBClusterArn: what AWS Backup selections and recovery points name. */
+  arn: string | null;
+  /** TagList, which AWS Backup selections may select by. */
+  tags: Record<string, string>;
+  /** A cluster's EarliestRestorableTime (instances do not report one). */
+  earliestRestorableTime: string | null;
   /** Where these fields came from, e.g. `rds:DescribeDBInstances`. */
   source: string;
 }
@@ -59,6 +65,8 @@ export interface RdsFacts {
   judged: RdsDatabase;
   ssl: Observed<SslEnforcement>;
   manualSnapshots: Observed<RdsSnapshotExposure[]>;
+  /** AWS Backup of the judged database (the cluster for a member). */
+  backup: AwsBackupFacts;
 }
 
 export interface S3LifecycleRule {
@@ -66,6 +74,8 @@ export interface S3LifecycleRule {
   enabled: boolean;
   /** `whole bucket`, or the prefix / filter the rule is limited to. */
   scope: string;
+  /** The rule applies to every object (no prefix, tag or size filter). */
+  wholeBucket: boolean;
   noncurrentDays: number | null;
 }
 
@@ -93,6 +103,7 @@ export interface S3Facts {
   policy: Observed<{ document: string | null }>;
   /** null when the bucket has no public access block (NoSuchPublicAccessBlockConfiguration). */
   publicAccessBlock: Observed<S3PublicAccessBlock | null>;
+  backup: AwsBackupFacts;
 }
 
 /** What discovery keeps of a listed instance or cluster. */
@@ -112,4 +123,56 @@ export interface AwsDiscoveryFacts {
     regions: string[];
     buckets: Observed<{ name: string; region: string | null }[]>;
   }[];
+}
+
+/** A rule of an AWS Backup plan whose selection covers the datastore. */
+export interface AwsBackupRule {
+  plan: string;
+  rule: string;
+  /** The selection of the plan that covers the datastore. */
+  selection: string;
+  vault: string;
+  schedule: string | null;
+  /** EnableContinuousBackup: point-in-time restore (RDS, Aurora, S3) within the retention. */
+  continuous: boolean;
+  /** Lifecycle.DeleteAfterDays; null: kept until deleted by hand. */
+  deleteAfterDays: number | null;
+  /** CopyActions[].DestinationBackupVaultArn. */
+  copyDestinations: string[];
+}
+
+/** A selection continuity could not resolve for the datastore (e.g. a tag condition on a bucket, whose tags it does not read). */
+export interface AwsBackupUndetermined {
+  plan: string;
+  selection: string;
+  why: string;
+}
+
+export interface AwsBackupVault {
+  name: string;
+  locked: boolean;
+  minRetentionDays: number | null;
+  maxRetentionDays: number | null;
+  lockDate: string | null;
+}
+
+export interface AwsBackupRecoveryPoints {
+  completed: number;
+  newestCompleted: string | null;
+  oldestCompleted: string | null;
+  /** The newest recovery point whatever its status. */
+  newest: { created: string; status: string } | null;
+  /** Vaults the completed recovery points sit in. */
+  vaults: string[];
+}
+
+/** What AWS Backup holds for one datastore, from the account and region's shared reads. */
+export interface AwsBackupFacts {
+  resourceArn: string;
+  coverage: Observed<{ rules: AwsBackupRule[]; undetermined: AwsBackupUndetermined[] }>;
+  /** ListProtectedResources LastBackupTime; null when AWS Backup has never backed it up. */
+  lastBackupTime: Observed<string | null>;
+  recoveryPoints: Observed<AwsBackupRecoveryPoints>;
+  /** Every vault of the account and region (ListBackupVaults), with its lock. */
+  vaults: Observed<AwsBackupVault[]>;
 }

@@ -1,15 +1,19 @@
 // The `rds` collector: one RDS DB instance or DB cluster, sliced out of the
 // account/region-wide reads in rds-api.ts.
-import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
+import type { DBCluster, DBInstance, Tag } from '@aws-sdk/client-rds';
 import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
-import { awsErrorText, observeAws } from './clients';
+import { awsErrorText, CredentialStepError, observeAws } from './clients';
 import { accountOf } from './accounts';
+import { backupFactsOf } from './backup';
 import type { RdsDatastore } from './collectors';
 import type { RdsDatabase, RdsFacts, RdsSnapshotExposure, SslEnforcement } from './facts';
 import { clustersOf, instancesOf, manualSnapshotsOf, parametersOf, restoreAttributeOf, type RdsScope } from './rds-api';
 import { enforces, engineDefaultOf, isDefaultGroup, sslParameterOf } from './ssl';
 
 const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
+
+const tagsOf = (list: Tag[] | undefined): Record<string, string> =>
+  Object.fromEntries((list ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
 
 function replicaSource(i: DBInstance): RdsDatabase['readReplicaSource'] {
   if (i.ReadReplicaSourceDBInstanceIdentifier) return { identifier: i.ReadReplicaSourceDBInstanceIdentifier, field: 'ReadReplicaSourceDBInstanceIdentifier' };
@@ -31,6 +35,9 @@ export function instanceToDatabase(i: DBInstance): RdsDatabase {
     deletionProtection: i.DeletionProtection ?? false,
     readReplicaSource: replicaSource(i),
     clusterIdentifier: i.DBClusterIdentifier ?? null,
+    arn: i.DBInstanceArn ?? null,
+    tags: tagsOf(i.TagList),
+    earliestRestorableTime: null,
     source: 'rds:DescribeDBInstances',
   };
 }
@@ -49,6 +56,9 @@ export function clusterToDatabase(c: DBCluster): RdsDatabase {
     deletionProtection: c.DeletionProtection ?? false,
     readReplicaSource: c.ReplicationSourceIdentifier ? { identifier: c.ReplicationSourceIdentifier, field: 'ReplicationSourceIdentifier' } : null,
     clusterIdentifier: null,
+    arn: c.DBClusterArn ?? null,
+    tags: tagsOf(c.TagList),
+    earliestRestorableTime: iso(c.EarliestRestorableTime),
     source: 'rds:DescribeDBClusters',
   };
 }
@@ -146,24 +156,33 @@ async function collectRds(scope: RdsScope, datastore: RdsDatastore): Promise<Rds
   }
   const target = instance ? instanceToDatabase(instance) : clusterToDatabase(cluster!);
   const judged = cluster ? clusterToDatabase(cluster) : target;
-  const [ssl, manualSnapshots] = await Promise.all([
+  const [ssl, manualSnapshots, backup] = await Promise.all([
     readSsl(scope, judged, instance, cluster),
     readSnapshots(scope, judged),
+    backupFactsOf(scope, { arn: judged.arn ?? `(no ARN reported for ${judged.kind} ${judged.identifier})`, tags: judged.tags }),
   ]);
-  return { target, judged, ssl, manualSnapshots };
+  return { target, judged, ssl, manualSnapshots, backup };
 }
 
-/** The RDS facts of one rds-instance or rds-cluster datastore. */
-export async function collectRdsDatastore(ctx: CollectContext<RdsDatastore>): Promise<RdsFacts> {
+/** The RDS facts of one rds-instance or rds-cluster datastore, read once per scan (the rds and awsBackup collectors share them). */
+export function collectRdsDatastore(ctx: CollectContext<RdsDatastore>): Promise<RdsFacts> {
   const scope: RdsScope = {
     shared: ctx.shared,
     config: ctx.config,
     account: accountOf(ctx.config, ctx.datastore),
     region: ctx.datastore.region,
   };
+  return ctx.shared.once(`rds:datastore:${scope.account}:${scope.region}:${ctx.datastore.type}:${ctx.datastore.identifier}`, () =>
+    readRdsDatastore(scope, ctx.datastore),
+  );
+}
+
+async function readRdsDatastore(scope: RdsScope, datastore: RdsDatastore): Promise<RdsFacts> {
   try {
-    return await collectRds(scope, ctx.datastore);
+    return await collectRds(scope, datastore);
   } catch (error) {
-    throw new Error(awsErrorText(error)); // keeps the AWS error code (AccessDenied, Throttling) in the finding
+    // Keeps the AWS error code (AccessDenied, Throttling) in the finding, and what to allow when the role was refused.
+    const hint = error instanceof CredentialStepError && error.hint ? `; to allow it: ${error.hint}` : '';
+    throw new Error(`${awsErrorText(error)}${hint}`);
   }
 }

@@ -1,6 +1,6 @@
 // Datastore type `rds-cluster`: an Amazon Aurora or Multi-AZ DB cluster, read with the AWS SDK.
 import { z } from 'zod';
-import { awsDiscoveryCollector, describeRdsRecovery, rdsCollector } from '../aws/collectors';
+import { awsDiscoveryCollector, describeRdsRecovery, rdsBackupCollector, rdsCollector } from '../aws/collectors';
 import { AWS_PLACEMENT_FIELDS } from '../aws/placement';
 import { DATASTORE_COMMON_FIELDS, defineDatastoreModule } from '../module';
 
@@ -16,7 +16,7 @@ export const rdsClusterModule = defineDatastoreModule({
   title: 'Amazon Aurora or Multi-AZ DB cluster',
   docs: 'docs/aws.md',
   schema: RdsClusterDatastoreSchema,
-  collectors: [rdsCollector],
+  collectors: [rdsCollector, rdsBackupCollector],
   discovery: [awsDiscoveryCollector],
   describeRecovery: describeRdsRecovery,
 });

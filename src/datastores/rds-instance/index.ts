@@ -1,6 +1,6 @@
 // Datastore type `rds-instance`: an Amazon RDS DB instance, read with the AWS SDK.
 import { z } from 'zod';
-import { awsDiscoveryCollector, describeRdsRecovery, rdsCollector } from '../aws/collectors';
+import { awsDiscoveryCollector, describeRdsRecovery, rdsBackupCollector, rdsCollector } from '../aws/collectors';
 import { AWS_PLACEMENT_FIELDS } from '../aws/placement';
 import { DATASTORE_COMMON_FIELDS, defineDatastoreModule } from '../module';
 
@@ -16,7 +16,7 @@ export const rdsInstanceModule = defineDatastoreModule({
   title: 'Amazon RDS DB instance',
   docs: 'docs/aws.md',
   schema: RdsInstanceDatastoreSchema,
-  collectors: [rdsCollector],
+  collectors: [rdsCollector, rdsBackupCollector],
   discovery: [awsDiscoveryCollector],
   describeRecovery: describeRdsRecovery,
 });

@@ -14,8 +14,11 @@ import {
 import type { CollectContext } from '../../engine/types';
 import { observeAws, s3Client } from '../aws/clients';
 import { accountOf } from '../aws/accounts';
-import type { S3Facts, S3LifecycleRule } from '../aws/facts';
+import { backupFactsOf } from '../aws/backup';
+import type { AwsBackupFacts, S3Facts, S3LifecycleRule } from '../aws/facts';
 import type { S3BucketDatastore } from '.';
+
+const WHOLE_BUCKET = 'whole bucket';
 
 function ruleScope(rule: LifecycleRule): string {
   const filter = rule.Filter;
@@ -28,20 +31,40 @@ function ruleScope(rule: LifecycleRule): string {
   const less = filter?.ObjectSizeLessThan ?? filter?.And?.ObjectSizeLessThan;
   if (greater !== undefined) parts.push(`objects over ${greater} bytes`);
   if (less !== undefined) parts.push(`objects under ${less} bytes`);
-  return parts.length === 0 ? 'whole bucket' : parts.join(', ');
+  return parts.length === 0 ? WHOLE_BUCKET : parts.join(', ');
 }
 
 function toRule(rule: LifecycleRule): S3LifecycleRule {
+  const scope = ruleScope(rule);
   return {
     id: rule.ID ?? null,
     enabled: rule.Status === 'Enabled',
-    scope: ruleScope(rule),
+    scope,
+    wholeBucket: scope === WHOLE_BUCKET,
     noncurrentDays: rule.NoncurrentVersionExpiration?.NoncurrentDays ?? null,
   };
 }
 
-async function collectS3(client: S3Client, Bucket: string): Promise<S3Facts> {
-  const [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock] = await Promise.all([
+const MISSING_BUCKET = /NoSuchBucket\b|PermanentRedirect/;
+
+/** The distinct reasons of failed reads, the one a missing bucket gives first; each with the calls it stopped. */
+function failureSummary(failed: { source: string; reason: string; hint?: string }[]): string {
+  const byReason = new Map<string, { sources: string[]; hint?: string }>();
+  for (const f of failed) {
+    const entry = byReason.get(f.reason) ?? { sources: [], ...(f.hint ? { hint: f.hint } : {}) };
+    entry.sources.push(f.source);
+    byReason.set(f.reason, entry);
+  }
+  const ordered = [...byReason].sort(([a], [b]) => Number(MISSING_BUCKET.test(b)) - Number(MISSING_BUCKET.test(a)));
+  if (ordered.length === 1) {
+    const [reason, { hint }] = ordered[0]!;
+    return `${reason}${hint ? `; to allow it: ${hint}` : ''}`;
+  }
+  return ordered.map(([reason, { sources, hint }]) => `${sources.join(', ')}: ${reason}${hint ? ` (to allow it: ${hint})` : ''}`).join('; ');
+}
+
+async function collectS3(client: S3Client, Bucket: string, backupOf: () => Promise<AwsBackupFacts>): Promise<S3Facts> {
+  const [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock, backup] = await Promise.all([
     observeAws('s3:GetBucketVersioning', 's3:GetBucketVersioning', async () => {
       const out = await client.send(new GetBucketVersioningCommand({ Bucket }));
       const status = out.Status === 'Enabled' || out.Status === 'Suspended' ? out.Status : ('never enabled' as const);
@@ -106,12 +129,14 @@ async function collectS3(client: S3Client, Bucket: string): Promise<S3Facts> {
       },
       { code: 'NoSuchPublicAccessBlockConfiguration', value: null },
     ),
+    backupOf(),
   ]);
-  const facts: S3Facts = { bucket: Bucket, versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock };
+  const facts: S3Facts = { bucket: Bucket, versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock, backup };
   const reads = [versioning, lifecycle, objectLock, encryption, policy, publicAccessBlock];
-  // A bucket that does not exist (or not in this region) is a collection failure, not six unknowns.
-  const missing = reads.find((r) => !r.ok && /NoSuchBucket\b|PermanentRedirect/.test(r.reason));
-  if (missing && !missing.ok && reads.every((r) => !r.ok)) throw new Error(`bucket "${Bucket}": ${missing.reason}`);
+  // Nothing read (no such bucket, wrong region, endpoint unreachable, role refused, every call denied)
+  // is a collection failure, not six unknowns: the scan must not count the bucket as scanned.
+  const failed = reads.filter((r): r is Extract<typeof r, { ok: false }> => !r.ok);
+  if (failed.length === reads.length) throw new Error(`bucket "${Bucket}": nothing could be read: ${failureSummary(failed)}`);
   return facts;
 }
 
@@ -120,6 +145,8 @@ export function collectS3Datastore(ctx: CollectContext<S3BucketDatastore>): Prom
   const account = accountOf(ctx.config, ctx.datastore);
   return ctx.shared.once(`s3:bucket:${account}:${ctx.datastore.bucket}`, async () => {
     const client = await s3Client(ctx.shared, ctx.config, account, ctx.datastore.region);
-    return collectS3(client, ctx.datastore.bucket);
+    const scope = { shared: ctx.shared, config: ctx.config, account, region: ctx.datastore.region };
+    // Bucket tags are not read (a GetBucketTagging per bucket): a selection by tags is reported as undetermined.
+    return collectS3(client, ctx.datastore.bucket, () => backupFactsOf(scope, { arn: `arn:aws:s3:::${ctx.datastore.bucket}`, tags: null }));
   });
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../test/support/check-tester';
+import check from './vault-lock';
+import { backupFacts, backupRule, checkInput, coveredBy } from '../../test/support/aws-facts';
+import { observed, unavailable } from '../../src/engine/types';
+import type { AwsBackupVault } from '../../src/datastores/aws/facts';
+
+const vault = (overrides: Partial<AwsBackupVault> = {}): AwsBackupVault => ({
+  name: 'prod-vault',
+  locked: true,
+  minRetentionDays: 35,
+  maxRetentionDays: 365,
+  lockDate: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
+const withVaults = (vaults: AwsBackupVault[]) => ({ ...coveredBy([backupRule()]), vaults: observed('backup:ListBackupVaults', vaults) });
+
+describe('aws-backup.vault-lock', () => {
+  it('passes when the vaults it is written to and held in are locked for at least the policy', () => {
+    const [f] = runCheck(check, checkInput(withVaults([vault()])));
+    expect(f!.status).toBe('pass');
+    expect(f!.evidence).toContainEqual({ source: 'backup:ListBackupVaults', field: 'vault prod-vault MinRetentionDays', value: 35 });
+  });
+  it('fails an unlocked vault, and a lock shorter than the policy', () => {
+    expect(runCheck(check, checkInput(withVaults([vault({ locked: false })])))[0]!.message).toContain('prod-vault is not locked');
+    const short = runCheck(check, checkInput(withVaults([vault({ minRetentionDays: 7 })])))[0]!;
+    expect(short.status).toBe('fail');
+    expect(short.message).toContain('minimum retention of 7 days (below 30)');
+  });
+  it('is skipped where no plan covers it, unknown where the plans or vaults could not be read', () => {
+    expect(runCheck(check, checkInput(backupFacts()))[0]!.status).toBe('skipped');
+    expect(runCheck(check, checkInput(backupFacts({ coverage: unavailable('backup:ListBackupPlans', 'AccessDeniedException') })))[0]!.status).toBe('unknown');
+    expect(runCheck(check, checkInput({ ...withVaults([]), vaults: unavailable('backup:ListBackupVaults', 'AccessDeniedException') }))[0]!.status).toBe('unknown');
+  });
+});
