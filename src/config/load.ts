@@ -39,7 +39,6 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PathSegment[
   return undefined;
 }
 
-const SECRET_NAME = /pass|secret|token|key|cred|auth/i;
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /**
@@ -59,8 +58,9 @@ function interpolate(
         missing.push({ path, variable: name });
         return '';
       }
-      const key = String(path[path.length - 1] ?? '');
-      if (SECRET_NAME.test(name) || SECRET_NAME.test(key)) registerSecret(found);
+      // Whatever comes from the environment is a secret, whatever its name:
+      // a credential must not depend on being named like one to stay hidden.
+      registerSecret(found);
       return found;
     });
   }

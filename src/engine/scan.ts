@@ -13,7 +13,7 @@ import {
   type Status,
 } from '../model';
 import type { Logger } from '../log';
-import { errorMessage, redact } from '../secrets';
+import { errorMessage, redactDeep } from '../secrets';
 import { applyWaivers } from './waivers';
 import { evaluateCheck } from './evaluate';
 import { datastoreModule, postgresTargetOf, type DatastoreCollector } from '../datastores';
@@ -106,7 +106,7 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
       environment: service.environment,
       ...(service.docs ? { docs: service.docs } : {}),
       datastores: datastores.map((d) => d.summary),
-      ...(service.answers ? { statedAnswers: Object.fromEntries(Object.entries(service.answers).map(([row, text]) => [row, redact(text!)])) } : {}),
+      ...(service.answers ? { statedAnswers: service.answers as Record<string, string> } : {}),
       findings: waived,
     };
   });
@@ -128,7 +128,9 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
   for (const service of serviceResults) for (const f of service.findings) totals[f.status]++;
   for (const f of estateFindings) totals[f.status]++;
 
-  return {
+  // By construction: whatever of the config or of external text a result holds
+  // (docs links, answers, names, messages) leaves here without a registered secret.
+  return redactDeep({
     schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
     tool: { name: 'continuity', version: TOOL_VERSION },
     scanId: randomUUID(),
@@ -139,7 +141,7 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
     estate: { findings: estateFindings },
     checks: plan.checks.map(describeCheck),
     totals,
-  };
+  });
 }
 
 function selectServices(config: Config, names: string[] | undefined): ServiceConfig[] {
@@ -241,10 +243,10 @@ async function collectDatastore(
       name: datastore.name,
       type: datastore.type,
       environment,
-      ...(datastore.backupPolicy ? { backupPolicy: redact(datastore.backupPolicy) } : {}),
+      ...(datastore.backupPolicy ? { backupPolicy: datastore.backupPolicy } : {}),
       ...(recovery ? { pitr: recovery } : {}),
       ...(parts && parts.length > 0
-        ? { parts: parts.map((p) => ({ ...p, ...(p.backupPolicy ? { backupPolicy: redact(p.backupPolicy) } : {}) })) }
+        ? { parts: parts.map((p) => ({ ...p, ...(p.backupPolicy ? { backupPolicy: p.backupPolicy } : {}) })) }
         : {}),
       ...(failures.length > 0 ? { collectionError: failures.join('; ') } : {}),
       durationMs,
