@@ -13,6 +13,7 @@ import {
 } from '../model';
 import { ESTATE } from '../engine/scan';
 import { legacyResource } from './legacy-keys';
+import { baselineFindings } from './outages';
 import { statisticsResets } from './statistics-reset';
 
 /** Statuses that make a finding an open violation (alerted once, then listed in the digest). */
@@ -83,6 +84,7 @@ function diffFindings(
   previous: { findings: Finding[]; datastores: string[] },
   current: { findings: Finding[]; datastores: string[] },
   checks: CheckDescriptor[],
+  baseline: Finding[] = previous.findings,
 ): DriftEvent[] {
   const events: DriftEvent[] = [];
   const trends = new Map(checks.filter((c) => c.evidenceTrend).map((c) => [c.id, c.evidenceTrend!]));
@@ -113,7 +115,9 @@ function diffFindings(
     });
   }
 
-  const previousByKey = new Map(previous.findings.map((f) => [findingKey(f), f]));
+  // Findings are matched against the baseline (hidden scopes carried through an outage);
+  // the statistics window is the previous scan's own.
+  const previousByKey = new Map(baseline.map((f) => [findingKey(f), f]));
   const currentKeys = new Set(current.findings.map(findingKey));
   // A previous scan with the old resource keys: its findings are matched under the key they had then.
   const matchedByLegacyKey = new Set<string>();
@@ -156,7 +160,7 @@ function diffFindings(
     if (event) events.push(event);
   }
 
-  for (const old of previous.findings) {
+  for (const old of baseline) {
     if (currentKeys.has(findingKey(old)) || matchedByLegacyKey.has(findingKey(old)) || !isViolation(old)) continue;
     // A removed datastore's findings leave with it: datastore-removed says so.
     if (old.datastore && removed.includes(old.datastore)) continue;
@@ -230,12 +234,18 @@ function transition(
   return undefined;
 }
 
-export function diffService(previous: ServiceResult, current: ServiceResult, checks: CheckDescriptor[]): DriftEvent[] {
+/**
+ * `older`: the service's scans before `previous`, newest first. A scope the
+ * previous scan could not see (datastore unreadable) is compared with the last
+ * scan that saw it, so fail -> error -> fail is one open violation, not a new one.
+ */
+export function diffService(previous: ServiceResult, current: ServiceResult, checks: CheckDescriptor[], older: ServiceResult[] = []): DriftEvent[] {
   return diffFindings(
     current.name,
     { findings: previous.findings, datastores: previous.datastores.map((d) => d.name) },
     { findings: current.findings, datastores: current.datastores.map((d) => d.name) },
     checks,
+    baselineFindings(previous, older, current),
   );
 }
 
