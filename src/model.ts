@@ -155,6 +155,8 @@ export const DRIFT_EVENT_TYPES = [
   'datastore-removed',
   'waiver-expired',
   'statistics-reset',
+  'datastore-unreadable',
+  'datastore-readable',
 ] as const;
 export type DriftEventType = (typeof DRIFT_EVENT_TYPES)[number];
 

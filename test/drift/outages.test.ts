@@ -37,8 +37,9 @@ async function run(sequence: Finding[][]): Promise<{ events: string[]; alerts: s
   const results = [];
   for (const [i, findings] of sequence.entries()) {
     const scan = scanOf(findings, { scanId: `s${i}`, at: new Date(Date.UTC(2025, 0, 6 + i)).toISOString() });
+    if (findings === unreachable) scan.services[0]!.datastores[0]!.collectionError = 'connection refused';
     const drift = await driftSinceHistory(store, scan);
-    const events = drift.flatMap((d) => d.events.map((e) => `${e.type} ${e.checkId ?? ''} ${e.resource ?? ''}`.trim()));
+    const events = drift.flatMap((d) => d.events.map((e) => [e.type, e.checkId, e.resource].filter(Boolean).join(' ')));
     const before = new Set((await store.pending()).map((p) => p.id));
     await recordScan(store, scan, drift, alerts);
     const queued = (await store.pending()).filter((p) => !before.has(p.id) && p.message.kind === 'drift').map((p) => p.id);
@@ -48,22 +49,29 @@ async function run(sequence: Finding[][]): Promise<{ events: string[]; alerts: s
   return results;
 }
 
-it('fail -> unreadable -> fail: no new event and no new alert; the violation stays open', async () => {
+it('fail -> unreadable -> fail: no new-failure; the outage is one event per datastore at each end', async () => {
   const [, failing, outage, again, longer, after] = await run([seen('pass', 'pass'), seen('fail', 'fail'), unreachable, seen('fail', 'fail'), unreachable, seen('fail', 'fail')]);
   expect(failing!.events).toEqual(['new-failure pg.ssl orders-db', 'new-failure pg.fk orders-db:public.a']);
   expect(failing!.alerts).toHaveLength(2);
-  expect(outage).toEqual({ events: [], alerts: [] });
-  expect(again).toEqual({ events: [], alerts: [] });
-  expect(longer).toEqual({ events: [], alerts: [] });
-  expect(after).toEqual({ events: [], alerts: [] });
+  // The outage is one event at its start and one at its end; the violations raise none.
+  expect(outage!.events).toEqual(['datastore-unreadable orders-db']);
+  expect(again!.events).toEqual(['datastore-readable orders-db']);
+  expect(longer!.events).toEqual(['datastore-unreadable orders-db']);
+  expect(after!.events).toEqual(['datastore-readable orders-db']);
+  for (const scan of [again, after]) expect(scan!.alerts.every((id) => !failing!.alerts.includes(id))).toBe(true);
 });
 
 it('fail -> unreadable for two scans -> pass is one resolution per violation', async () => {
   const results = await run([seen('fail', 'fail'), unreachable, unreachable, seen('pass', 'pass')]);
-  expect(results.map((r) => r.events)).toEqual([[], [], [], ['resolved pg.ssl orders-db', 'resolved pg.fk orders-db:public.a']]);
+  expect(results.map((r) => r.events)).toEqual([
+    [],
+    ['datastore-unreadable orders-db'],
+    [],
+    ['datastore-readable orders-db', 'resolved pg.ssl orders-db', 'resolved pg.fk orders-db:public.a'],
+  ]);
 });
 
-it('pass -> unreadable -> pass: visibility lost once, regained silently', async () => {
+it('pass -> unreadable -> pass: one event at each end of the outage, none per check', async () => {
   const results = await run([seen('pass', 'pass'), unreachable, unreachable, seen('pass', 'pass')]);
-  expect(results.map((r) => r.events)).toEqual([[], ['lost-visibility pg.ssl orders-db'], [], []]);
+  expect(results.map((r) => r.events)).toEqual([[], ['datastore-unreadable orders-db'], [], ['datastore-readable orders-db']]);
 });
