@@ -10,7 +10,7 @@ import { unknownFrameworkError } from '../frameworks';
 import { openHistory } from '../history/open';
 import { changesOf, driftSinceHistory, recordScan, type ServiceDrift } from '../history/record';
 import type { HistoryStore } from '../history/types';
-import { deliverPending } from '../alerts/deliver';
+import { CircuitBreakers, deliverPending } from '../alerts/deliver';
 import { createSinks } from '../alerts/sinks';
 import { formatEvents } from '../drift/format';
 import { errorMessage } from '../secrets';
@@ -157,7 +157,13 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
     if (!historyError && options.alerts !== false && config.alerts.sinks.length > 0) {
       const sinks = createSinks(config.alerts);
       try {
-        await deliverPending(store, sinks, { ...config.alerts.retry, log });
+        const { failures, openSeconds } = config.alerts.circuitBreaker;
+        await deliverPending(store, sinks, {
+          ...config.alerts.retry,
+          budgetMs: config.alerts.deliveryBudgetSeconds * 1000,
+          breakers: new CircuitBreakers(failures, openSeconds * 1000),
+          log,
+        });
       } catch (error) {
         process.stderr.write(`continuity: alerts stay queued in the history, delivery stopped: ${errorMessage(error)}\n`);
       } finally {

@@ -175,6 +175,9 @@ const SinkCommon = {
   minSeverity: z.enum(SEVERITY_NAMES).default('info').describe('Only events and digest entries at or above this severity.'),
 };
 
+/** Bounded durations: a larger number overflows Node timers (about 24.8 days) and fires at once. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export const SinkSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...SinkCommon,
@@ -219,10 +222,29 @@ export const AlertsSchema = z.strictObject({
       attempts: z.number().int().min(1).default(4),
       initialDelayMs: z.number().int().min(0).default(1000),
       maxDelayMs: z.number().int().min(0).default(60_000),
+      maxRetryAfterMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(DAY_MS)
+        .default(300_000)
+        .describe("A receiver's Retry-After is waited for up to this long; a longer one leaves the item for the next run."),
     })
-    .default({ attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 })
+    .default({ attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000, maxRetryAfterMs: 300_000 })
     .describe('Retries within one run; what is still undelivered is retried on the next run.'),
-  timeoutMs: z.number().int().positive().default(10_000),
+  timeoutMs: z.number().int().positive().max(DAY_MS).default(10_000),
+  deliveryBudgetSeconds: z
+    .number()
+    .positive()
+    .max(DAY_MS / 1000)
+    .default(60)
+    .describe('A run (a scan, a scheduled tick) spends at most this long delivering; the rest stays queued for the next run.'),
+  circuitBreaker: z
+    .strictObject({
+      failures: z.number().int().min(1).default(5).describe('Failed attempts in a row that open a sink\'s circuit.'),
+      openSeconds: z.number().positive().max(DAY_MS / 1000).default(300).describe('How long an open circuit leaves the sink alone before one trial delivery.'),
+    })
+    .default({ failures: 5, openSeconds: 300 }),
 });
 
 export const ServeSchema = z.strictObject({
@@ -254,7 +276,14 @@ export const ConfigSchema = z.strictObject({
   services: z.array(ServiceSchema).min(1),
   waivers: z.array(WaiverSchema).default([]),
   history: HistorySchema.default({ dir: '.continuity/history', keep: 100 }),
-  alerts: AlertsSchema.default({ sinks: [], digestIntervalDays: 7, retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 }, timeoutMs: 10_000 }),
+  alerts: AlertsSchema.default({
+    sinks: [],
+    digestIntervalDays: 7,
+    retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000, maxRetryAfterMs: 300_000 },
+    timeoutMs: 10_000,
+    deliveryBudgetSeconds: 60,
+    circuitBreaker: { failures: 5, openSeconds: 300 },
+  }),
   serve: ServeSchema.default({
     host: '127.0.0.1',
     port: 9464,

@@ -11,7 +11,7 @@ import type { EstateCollector } from '../engine/types';
 import { openHistory } from '../history/open';
 import { changesOf, driftSinceHistory, recordScan } from '../history/record';
 import type { HistoryStore } from '../history/types';
-import { deliverPending } from '../alerts/deliver';
+import { CircuitBreakers, deliverPending, type CircuitState } from '../alerts/deliver';
 import { createSinks } from '../alerts/sinks';
 import type { AlertSink } from '../alerts/sinks/sink';
 import type { Logger } from '../log';
@@ -39,11 +39,14 @@ export function scheduleOf(config: Config, service: string): Schedule {
   return config.services.find((s) => s.name === service)?.schedule ?? config.serve.schedule;
 }
 
+const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
 export class ContinuityService {
   readonly metrics = new ServiceMetrics();
   private store: HistoryStore | undefined;
   private server: http.Server | undefined;
   private sinks: AlertSink[] = [];
+  private breakers = new CircuitBreakers(Number.POSITIVE_INFINITY, 0);
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Map<string, Promise<RunOutcome>>();
   private stopping = false;
@@ -74,6 +77,9 @@ export class ContinuityService {
   async start(): Promise<{ host: string; port: number }> {
     this.store = await openHistory(this.config.history, this.log);
     this.sinks = createSinks(this.config.alerts, this.now);
+    const { failures, openSeconds } = this.config.alerts.circuitBreaker;
+    this.breakers = new CircuitBreakers(failures, openSeconds * 1000, (sink, state) => this.metrics.sinkCircuit.set({ sink }, CIRCUIT_GAUGE[state]));
+    for (const sink of this.sinks) this.metrics.sinkCircuit.set({ sink: sink.name }, CIRCUIT_GAUGE.closed);
     for (const service of this.config.services) {
       const latest = await this.store.latestFor(service.name);
       if (latest) this.metrics.scanned(service.name, latest);
@@ -194,12 +200,16 @@ export class ContinuityService {
     try {
       await deliverPending(store, this.sinks, {
         ...this.config.alerts.retry,
+        budgetMs: this.config.alerts.deliveryBudgetSeconds * 1000,
+        breakers: this.breakers,
         log: this.log,
         now: this.now,
         ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
         onAttempt: ({ sink, ok }) => (ok ? this.metrics.deliveries : this.metrics.deliveryFailures).inc({ sink }),
       });
       this.metrics.outboxPending.set((await store.pending()).length);
+      // An open circuit becomes half-open with time alone: shown as it will act on the next run.
+      for (const sink of this.sinks) this.metrics.sinkCircuit.set({ sink: sink.name }, CIRCUIT_GAUGE[this.breakers.state(sink.name, this.now().getTime())]);
     } catch (error) {
       this.log.error({ err: errorMessage(error) }, 'alert delivery failed');
     }
