@@ -1,5 +1,6 @@
+import { accessSync, constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema';
 import { unknownAccountPaths } from '../datastores/aws/accounts';
@@ -88,7 +89,12 @@ function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter) {
 }
 
 /** Parse and validate a configuration text; `file` only names it in errors. */
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+export interface ParseOptions {
+  /** The check ids that exist: skipChecks and waivers naming another are errors. */
+  checkIds?: readonly string[];
+}
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env, options: ParseOptions = {}): Config {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -101,7 +107,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       file,
     );
   }
-  const raw = doc.toJS() as unknown;
+  let raw: unknown;
+  try {
+    // An alias bomb (aliases of aliases) expands exponentially: refused past this many.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (error) {
+    throw new ConfigError([{ path: '', line: aliasLine(doc, counter), message: `YAML: ${(error as Error).message}` }], file);
+  }
   const missing: { path: PathSegment[]; variable: string }[] = [];
   const interpolated = interpolate(raw, env, [], missing);
   if (missing.length > 0) {
@@ -121,6 +133,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (duplicates.length > 0) {
     throw new ConfigError(
       duplicates.map((path) => ({ path: formatPath(path), line: lineOf(doc, counter, path), message: 'duplicate name' })),
+      file,
+    );
+  }
+  const references = referenceProblems(parsed.data, options);
+  if (references.length > 0) {
+    throw new ConfigError(
+      references.map((r) => ({ path: formatPath(r.path), line: lineOf(doc, counter, r.path), message: r.message })),
       file,
     );
   }
@@ -149,14 +168,93 @@ function duplicateNames(config: Config): PathSegment[][] {
   return found;
 }
 
-export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+const MAX_ALIAS_COUNT = 100;
+
+/** The line of the first alias, where alias trouble starts. */
+function aliasLine(doc: Document, counter: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.range) line = counter.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
+}
+
+/** Names that must exist: check ids, files, the services and owners a sink is routed to. */
+function referenceProblems(config: Config, options: ParseOptions): { path: PathSegment[]; message: string }[] {
+  const problems: { path: PathSegment[]; message: string }[] = [];
+  if (options.checkIds) {
+    const known = options.checkIds;
+    const checkId = (id: string, path: PathSegment[]) => {
+      if (!known.includes(id)) problems.push({ path, message: `unknown check id "${id}"${didYouMean(id, known)}` });
+    };
+    walk(config, [], (value, path) => {
+      if (path.at(-2) === 'skipChecks' && typeof value === 'string') checkId(value, path);
+    });
+    config.waivers.forEach((waiver, i) => checkId(waiver.check, ['waivers', i, 'check']));
+  }
+  config.services.forEach((service, i) =>
+    service.datastores.forEach((datastore, j) => {
+      const caFile = (datastore as { tls?: { caFile?: string } }).tls?.caFile;
+      if (caFile === undefined) return;
+      try {
+        accessSync(caFile, constants.R_OK);
+      } catch (error) {
+        problems.push({ path: ['services', i, 'datastores', j, 'tls', 'caFile'], message: `cannot read ${caFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` });
+      }
+    }),
+  );
+  const services = config.services.map((s) => s.name);
+  const owners = config.services.flatMap((s) => (s.owner ? [s.owner] : []));
+  config.alerts.sinks.forEach((sink, i) => {
+    sink.services?.forEach((name, j) => {
+      if (!services.includes(name)) problems.push({ path: ['alerts', 'sinks', i, 'services', j], message: `no service "${name}"${didYouMean(name, services)}` });
+    });
+    sink.owners?.forEach((owner, j) => {
+      if (!owners.includes(owner)) problems.push({ path: ['alerts', 'sinks', i, 'owners', j], message: `no service has owner "${owner}"${didYouMean(owner, owners)}` });
+    });
+  });
+  return problems;
+}
+
+function walk(value: unknown, path: PathSegment[], visitor: (value: unknown, path: PathSegment[]) => void): void {
+  visitor(value, path);
+  if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], visitor));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visitor);
+}
+
+/** ' (did you mean "x"?)' for the closest known name within a few edits, else ''. */
+export function didYouMean(name: string, known: readonly string[]): string {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name, candidate);
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean "${best.candidate}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, options: ParseOptions = {}): Promise<Config> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ConfigError([{ path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}` }], file);
   }
-  return parseConfig(text, file, env);
+  return parseConfig(text, file, env, options);
 }
 
 

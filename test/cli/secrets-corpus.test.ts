@@ -136,15 +136,20 @@ it('leaks no secret into reports, logs, history or alert payloads, whatever fail
       '',
     ].join('\n');
   await writeFile(path.join(work, 'files.yaml'), config('history:\n  dir: history'));
-  // The history password holds an unencoded `#` and `/`: a URL parser cuts it elsewhere.
   await writeFile(
     path.join(work, 'pg-history.yaml'),
+    config(`history:\n  url: postgres://continuity:${encodeURIComponent(SECRETS.HISTORY_PASSWORD)}@127.0.0.1:${closed}/continuity`),
+  );
+  // The same password unencoded: `#` and `/` make a URL parser cut it elsewhere; the config is refused without quoting it.
+  await writeFile(
+    path.join(work, 'pg-history-unencoded.yaml'),
     config(`history:\n  url: postgres://continuity:${SECRETS.HISTORY_PASSWORD}@127.0.0.1:${closed}/continuity`),
   );
 
   const formats = ['--format', 'md,json,html,sarif,junit'];
   const withFiles = await runCli(['scan', '--config', 'files.yaml', '--out', 'out-files', ...formats], { cwd: work, env });
   const withPostgres = await runCli(['scan', '--config', 'pg-history.yaml', '--out', 'out-pg', ...formats], { cwd: work, env });
+  const unencoded = await runCli(['scan', '--config', 'pg-history-unencoded.yaml', '--out', 'out-unencoded', ...formats], { cwd: work, env });
   const diff = await runCli(['diff', '--config', 'files.yaml'], { cwd: work, env });
   const pgDiff = await runCli(['diff', '--config', 'pg-history.yaml'], { cwd: work, env });
 
@@ -153,13 +158,16 @@ it('leaks no secret into reports, logs, history or alert payloads, whatever fail
   expect(withFiles.stderr).toContain('"sink":"mail"');
   expect(withFiles.stderr).toContain('invalid_token');
   expect(withPostgres.code).toBe(3);
+  expect(withPostgres.stderr).toContain('the history could not be read');
+  expect(unencoded.code).toBe(2);
+  expect(unencoded.stderr).toMatch(/pg-history-unencoded.yaml:\d+: history.url: not a URL/);
   expect(received.length).toBeGreaterThanOrEqual(2);
 
   const files = [...(await filesUnder(path.join(work, 'out-files'))), ...(await filesUnder(path.join(work, 'out-pg'))), ...(await filesUnder(path.join(work, 'history')))];
   expect(files.some((f) => f.endsWith('state.json'))).toBe(true);
   const outputs: [string, string][] = [
     ...(await Promise.all(files.map(async (f): Promise<[string, string]> => [path.relative(work, f), await readFile(f, 'utf8')]))),
-    ...[withFiles, withPostgres, diff, pgDiff].flatMap((r, i): [string, string][] => [
+    ...[withFiles, withPostgres, unencoded, diff, pgDiff].flatMap((r, i): [string, string][] => [
       [`run ${i} stdout`, r.stdout],
       [`run ${i} stderr`, r.stderr],
     ]),
