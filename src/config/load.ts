@@ -101,7 +101,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError(
       doc.errors.map((e) => ({
         path: '',
-        line: counter.linePos(e.pos[0]).line,
+        line: counter.linePos(syntaxErrorStart(text, e.pos[0], e.message)).line,
         message: `YAML syntax: ${e.message.split('\n')[0]}`,
       })),
       file,
@@ -169,6 +169,14 @@ function duplicateNames(config: Config): PathSegment[][] {
 }
 
 const MAX_ALIAS_COUNT = 100;
+
+/** Where a YAML error starts: an unclosed quote is reported at the end of the file, the fault is the opening quote. */
+function syntaxErrorStart(text: string, position: number, message: string): number {
+  const quote = /^Missing closing (["'])quote/.exec(message)?.[1];
+  if (!quote) return position;
+  const opening = text.lastIndexOf(quote, position - 1);
+  return opening >= 0 ? opening : position;
+}
 
 /** The line of the first alias, where alias trouble starts. */
 function aliasLine(doc: Document, counter: LineCounter): number | undefined {
