@@ -40,6 +40,18 @@ import s3Encryption from './s3/encryption';
 import s3SecureTransportPolicy from './s3/secure-transport-policy';
 import s3PublicAccessBlock from './s3/public-access-block';
 import unregistered from './datastore/unregistered';
+import kubernetesRecoveryWindow from './kubernetes/recovery-window';
+import kubernetesWalArchiving from './kubernetes/wal-archiving';
+import kubernetesScheduledBackup from './kubernetes/scheduled-backup';
+import kubernetesOffsiteBackup from './kubernetes/offsite-backup';
+import kubernetesPvcBackup from './kubernetes/pvc-backup';
+import kubernetesUnregistered from './kubernetes/unregistered';
+import clickhouseBackups from './clickhouse/backups';
+import clickhouseTls from './clickhouse/tls';
+import clickhouseDataChangesRecorded from './clickhouse/data-changes-recorded';
+import clickhouseUsers from './clickhouse/users';
+import clickhouseSensitiveColumns from './clickhouse/sensitive-columns';
+import clickhouseIndexes from './clickhouse/indexes';
 
 export const ALL_CHECKS: Check[] = [
   backupPolicyLink,
@@ -80,6 +92,18 @@ export const ALL_CHECKS: Check[] = [
   s3Encryption,
   s3SecureTransportPolicy,
   s3PublicAccessBlock,
+  kubernetesRecoveryWindow,
+  kubernetesWalArchiving,
+  kubernetesScheduledBackup,
+  kubernetesOffsiteBackup,
+  kubernetesPvcBackup,
+  clickhouseBackups,
+  clickhouseTls,
+  clickhouseDataChangesRecorded,
+  clickhouseUsers,
+  clickhouseSensitiveColumns,
+  clickhouseIndexes,
   unregistered,
   supabaseUnregistered,
+  kubernetesUnregistered,
 ];

@@ -6,6 +6,7 @@ import cron from 'node-cron';
 import { DatastoreSchema } from '../datastores';
 import { AwsSettingsSchema } from '../datastores/aws/placement';
 import { SupabaseSettingsSchema } from '../datastores/supabase-project';
+import { KubernetesSettingsSchema } from '../datastores/kubernetes/settings';
 import { DEFAULT_FRAMEWORK, framework, unknownFrameworkError } from '../frameworks';
 import { hasNoUserinfo, linkProblem, postgresUrlProblem, refineWith, ResourceName as Name, sinkUrlProblem } from './fields';
 import { FORMAT_NAMES } from '../report/format-names';
@@ -299,5 +300,8 @@ export const ConfigSchema = z.strictObject({
   }),
   aws: AwsSettingsSchema.optional().describe('AWS accounts, regions and discovery for rds-instance, rds-cluster and s3-bucket datastores.'),
   supabase: SupabaseSettingsSchema.optional().describe('Discovery of Supabase projects and Storage buckets no service registers.'),
+  kubernetes: KubernetesSettingsSchema.optional().describe(
+    'Access (kubeconfig or in-cluster), namespaces and discovery for cnpg-cluster, crunchy-postgrescluster and k8s-pvc datastores.',
+  ),
 });
 export type Config = z.infer<typeof ConfigSchema>;

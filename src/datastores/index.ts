@@ -3,6 +3,10 @@
 import { z } from 'zod';
 import type { Collector, EstateCollector } from '../engine/types';
 import { backupPolicyLinkCollector } from './backup-policy-link';
+import { cnpgClusterModule } from './cnpg-cluster';
+import { crunchyPostgresClusterModule } from './crunchy-postgrescluster';
+import { k8sPvcModule } from './k8s-pvc';
+import { clickhouseModule } from './clickhouse';
 import type { DatastoreModule, PostgresTarget } from './module';
 import { postgresModule } from './postgres';
 import { rdsClusterModule } from './rds-cluster';
@@ -16,6 +20,10 @@ export const DATASTORE_MODULES = [
   rdsInstanceModule,
   rdsClusterModule,
   s3BucketModule,
+  cnpgClusterModule,
+  crunchyPostgresClusterModule,
+  k8sPvcModule,
+  clickhouseModule,
 ] as const;
 
 type Modules = (typeof DATASTORE_MODULES)[number];
