@@ -13,7 +13,7 @@ export interface HttpContext {
   /** Reports of service S are in <outDir>/<S>/. */
   outDir: string;
   services: string[];
-  health(): { status: 'ok' | 'stopping'; running: string[] };
+  health(): { status: 'ok' | 'stopping' | 'failing'; running: string[]; failing?: string[] };
   log: Logger;
 }
 
@@ -55,9 +55,17 @@ function mainReport(service: string, files: string[]): string | undefined {
   return [`${service}.html`, `${service}.md`].find((f) => files.includes(f));
 }
 
+/** Scans listed by /api/scans at most. */
+const MAX_LIST = 1000;
+
 async function route(ctx: HttpContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return json(res, 400, { error: 'malformed percent-encoding in the path' });
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     return json(res, 405, { error: 'method not allowed' });
@@ -88,7 +96,11 @@ async function route(ctx: HttpContext, req: http.IncomingMessage, res: http.Serv
   }
   if (parts[0] === 'api' && parts[1] === 'scans') {
     if (parts.length === 2) {
-      const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, 1000);
+      const limitParameter = url.searchParams.get('limit') ?? '100';
+      const limit = Number(limitParameter);
+      if (!/^\d+$/.test(limitParameter) || limit < 1 || limit > MAX_LIST) {
+        return json(res, 400, { error: `limit must be a whole number from 1 to ${MAX_LIST}` });
+      }
       const service = url.searchParams.get('service') ?? undefined;
       return json(res, 200, { scans: await ctx.store.list({ ...(service ? { service } : {}), limit }) });
     }

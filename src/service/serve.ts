@@ -47,6 +47,8 @@ export class ContinuityService {
   private server: http.Server | undefined;
   private sinks: AlertSink[] = [];
   private breakers = new CircuitBreakers(Number.POSITIVE_INFINITY, 0);
+  /** The outcome of each service's last scan that ran. */
+  private readonly lastOutcome = new Map<string, 'ok' | 'failed'>();
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Map<string, Promise<RunOutcome>>();
   private stopping = false;
@@ -90,7 +92,7 @@ export class ContinuityService {
       metrics: this.metrics,
       outDir: this.config.serve.outDir,
       services: this.config.services.map((s) => s.name),
-      health: () => ({ status: this.stopping ? 'stopping' : 'ok', running: [...this.running.keys()] }),
+      health: () => this.health(),
       log: this.log,
     });
     const server = this.server;
@@ -189,9 +191,19 @@ export class ContinuityService {
       outcome = 'failed';
     }
     this.metrics.scans.inc({ service, outcome });
+    if (outcome === 'ok' || outcome === 'failed') this.lastOutcome.set(service, outcome);
     // Earlier undelivered alerts are retried on every run, even after a failed scan.
     if (!this.abandoned) await this.deliver();
     return outcome;
+  }
+
+  /** Not ok while stopping, or when the last scan of every service that ran failed (a service that cannot scan must not look healthy). */
+  health(): { status: 'ok' | 'stopping' | 'failing'; running: string[]; failing?: string[] } {
+    const running = [...this.running.keys()];
+    if (this.stopping) return { status: 'stopping', running };
+    const failing = [...this.lastOutcome].filter(([, outcome]) => outcome === 'failed').map(([service]) => service);
+    if (this.lastOutcome.size > 0 && failing.length === this.lastOutcome.size) return { status: 'failing', running, failing };
+    return { status: 'ok', running };
   }
 
   /** Deliver what the outbox holds. */
