@@ -179,6 +179,12 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
     process.stderr.write(`continuity: ${historyError}\n`);
     return EXIT.scanFailed;
   }
+  const unassessed = scan.services.filter((s) => s.datastores.length === 0 && s.findings.length === 0).map((s) => s.name);
+  if (unassessed.length > 0) {
+    process.stderr.write(`continuity: nothing was assessed for ${unassessed.join(', ')}: no datastore and no repository (services[].datastores, services[].repo)\n`);
+    // A gate must not pass on an empty scan.
+    if (unassessed.length === scan.services.length && scan.estate.findings.length === 0) return EXIT.scanFailed;
+  }
   if (nothingScanned(scan)) {
     process.stderr.write('continuity: no datastore could be scanned (see the error findings in the report)\n');
     return EXIT.scanFailed;
