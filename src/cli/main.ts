@@ -2,6 +2,9 @@
 // when it runs, so `continuity --help` loads commander and nothing else.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './exit-codes';
+import { stopWhenWrapperDies } from './parent-watch';
+
+stopWhenWrapperDies();
 
 function list(value: string): string[] {
   return value.split(',').map((v) => v.trim()).filter(Boolean);
