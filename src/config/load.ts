@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
-import { ConfigSchema, type Config } from './schema';
+import { ConfigSchema, HistorySchema, type Config } from './schema';
 import { unknownAccountPaths } from '../datastores/aws/accounts';
 import { registerSecret, registerUrlSecrets } from '../secrets';
 
@@ -74,9 +74,9 @@ function interpolate(
   return value;
 }
 
-function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter) {
+function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter, at: PathSegment[] = []) {
   return error.issues.flatMap((issue) => {
-    const path = issue.path as PathSegment[];
+    const path = [...at, ...(issue.path as PathSegment[])];
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: formatPath([...path, key]),
@@ -88,13 +88,7 @@ function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter) {
   });
 }
 
-/** Parse and validate a configuration text; `file` only names it in errors. */
-export interface ParseOptions {
-  /** The check ids that exist: skipChecks and waivers naming another are errors. */
-  checkIds?: readonly string[];
-}
-
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env, options: ParseOptions = {}): Config {
+function parseYaml(text: string, file: string): { doc: Document; counter: LineCounter } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -107,15 +101,22 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       file,
     );
   }
-  let raw: unknown;
+  return { doc, counter };
+}
+
+/** The document as data; an alias bomb (aliases of aliases expand exponentially) is refused past MAX_ALIAS_COUNT. */
+function toData(doc: Document, counter: LineCounter, file: string): unknown {
   try {
-    // An alias bomb (aliases of aliases) expands exponentially: refused past this many.
-    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
   } catch (error) {
     throw new ConfigError([{ path: '', line: aliasLine(doc, counter), message: `YAML: ${(error as Error).message}` }], file);
   }
+}
+
+/** `${NAME}` replaced in a subtree of the document; a variable that is not set is an error naming it and its key. */
+function interpolateOrThrow(doc: Document, counter: LineCounter, raw: unknown, at: PathSegment[], env: NodeJS.ProcessEnv, file: string): unknown {
   const missing: { path: PathSegment[]; variable: string }[] = [];
-  const interpolated = interpolate(raw, env, [], missing);
+  const interpolated = interpolate(raw, env, at, missing);
   if (missing.length > 0) {
     throw new ConfigError(
       missing.map((m) => ({
@@ -127,6 +128,18 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     );
   }
   registerUrlSecretsDeep(interpolated);
+  return interpolated;
+}
+
+export interface ParseOptions {
+  /** The check ids that exist: skipChecks and waivers naming another are errors. */
+  checkIds?: readonly string[];
+}
+
+/** Parse and validate a configuration text; `file` only names it in errors. */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env, options: ParseOptions = {}): Config {
+  const { doc, counter } = parseYaml(text, file);
+  const interpolated = interpolateOrThrow(doc, counter, toData(doc, counter, file), [], env, file);
   const parsed = ConfigSchema.safeParse(interpolated ?? {});
   if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, doc, counter), file);
   const duplicates = duplicateNames(parsed.data);
@@ -256,13 +269,30 @@ function editDistance(a: string, b: string): number {
 }
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, options: ParseOptions = {}): Promise<Config> {
-  let text: string;
+  return parseConfig(await readConfigText(file), file, env, options);
+}
+
+/**
+ * Only the history section of a configuration, for the commands that read the
+ * history and connect to no datastore (diff, history): the datastores'
+ * variables (their passwords) need not be set.
+ */
+export async function loadHistoryConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config['history']> {
+  const { doc, counter } = parseYaml(await readConfigText(file), file);
+  const raw = (toData(doc, counter, file) as { history?: unknown } | null)?.history ?? {};
+  const parsed = HistorySchema.safeParse(interpolateOrThrow(doc, counter, raw, ['history'], env, file));
+  if (!parsed.success) {
+    throw new ConfigError(zodProblems(parsed.error, doc, counter, ['history']), file);
+  }
+  return parsed.data;
+}
+
+async function readConfigText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     throw new ConfigError([{ path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}` }], file);
   }
-  return parseConfig(text, file, env, options);
 }
 
 

@@ -19,6 +19,8 @@ import { groupBy } from '../util';
 import { answersOf } from './answers';
 import { compareFindings, STATUS_ORDER } from './order';
 import { statementsView, type StatementsView } from './statements-view';
+import type { FleetTrendsView, ServiceTrendsView } from './trends';
+import { repeatsCollectionError, unscannedDatastores, type UnscannedDatastore } from './wording';
 
 /**
  * Size limits. A service page stays under 1 MB and the overview under 5 MB for
@@ -143,11 +145,15 @@ export interface ServicePageView {
     backupPolicyHref?: string;
     parts?: (DatastorePart & { backupPolicyHref?: string })[];
   })[];
+  /** Datastores that could not be scanned, each named once with its cause and fix (their per-check errors are not listed again). */
+  unscanned: UnscannedDatastore[];
   findings: FindingsSectionView;
   waived: { findings: FindingView[]; total: number; more: number };
   changes?: ChangesView;
   /** The top SQL statements of its PostgreSQL datastores (postgres.query-index-use). */
   statements: StatementsView[];
+  /** Trends from history, from two scans on. */
+  trends?: ServiceTrendsView;
 }
 
 export interface FrameworkSectionView {
@@ -194,9 +200,25 @@ export interface OverviewView {
   statusColumns: Status[];
   bySeverity: { severity: Severity; counts: number[]; total: number }[];
   byCheck: { id: string; title: string; severity: Severity; row: string; counts: number[]; total: number; services: number }[];
+  /** Checks left out of byCheck: they apply to no datastore type of this estate. */
+  checksNotApplicable: number;
   totalsRow: number[];
   estate: FindingsSectionView;
   changes?: ChangesView;
+  /** Fleet totals per week from history, from two weeks on. */
+  trends?: FleetTrendsView;
+  /** Every report file of each service, when the overview is served (continuity serve). */
+  reportFiles?: { service: string; files: { name: string; href: string }[] }[];
+  /** Configured services without a scan yet (continuity serve). */
+  notScanned?: string[];
+}
+
+/** Where the pages link to each other: files side by side (a scan's output directory) by default. */
+export interface PageLinks {
+  /** The service page's link back to the overview. */
+  overviewHref: string;
+  /** A service page's address, relative to the overview. */
+  serviceHref(service: string): string;
 }
 
 /** The file a service's page is written to. `index.html` is the overview, so a service named "index" moves aside. */
@@ -205,6 +227,11 @@ export function htmlFileName(service: string): string {
 }
 
 export const OVERVIEW_FILE = 'index.html';
+
+export const FILE_LINKS: PageLinks = {
+  overviewHref: OVERVIEW_FILE,
+  serviceHref: (service) => encodeURIComponent(htmlFileName(service)),
+};
 
 function clip(text: string): string {
   return text.length > HTML_LIMITS.textChars ? `${text.slice(0, HTML_LIMITS.textChars)}… (truncated; scan.json has the full text)` : text;
@@ -396,13 +423,19 @@ function controlRowsView(frameworkId: string, answers: ControlAnswer[], service:
       answer: answer.answer,
       status: answer.status,
       ...(answer.stated ? { stated: answer.stated } : {}),
-      findings: rowFindings.slice(0, HTML_LIMITS.perQuestionnaireRow).map((f) => findingView(f, checks)),
+      findings: rowFindings
+        .slice(0, HTML_LIMITS.perQuestionnaireRow)
+        .map((f) => findingView(repeatsCollectionError(f, service) ? { ...f, message: `not assessed: ${f.datastore} could not be scanned (see Not scanned)` } : f, checks)),
       moreFindings: Math.max(0, rowFindings.length - HTML_LIMITS.perQuestionnaireRow),
     };
   });
 }
 
-export function servicePageView(scan: ScanResult, service: ServiceResult): ServicePageView {
+export function servicePageView(
+  scan: ScanResult,
+  service: ServiceResult,
+  options: { links?: PageLinks; trends?: ServiceTrendsView } = {},
+): ServicePageView {
   const checks = checkIndex(scan.checks);
   const questionnaire = controlRowsView(DEFAULT_FRAMEWORK, answersOf(service, DEFAULT_FRAMEWORK) ?? [], service, checks);
   const frameworks = (scan.frameworks ?? [])
@@ -420,7 +453,7 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
   return {
     service,
     docs: { ...(saas ? { saas } : {}), ...(addon ? { addon } : {}) },
-    overviewHref: OVERVIEW_FILE,
+    overviewHref: (options.links ?? FILE_LINKS).overviewHref,
     counts: statusCounts(service.findings),
     questionnaire,
     frameworks,
@@ -432,7 +465,13 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
       });
       return { ...d, ...(href ? { backupPolicyHref: href } : {}), ...(parts ? { parts } : {}) };
     }),
-    findings: findingsSection('findings', service.findings, scan, HTML_LIMITS.serviceDataBytes),
+    unscanned: unscannedDatastores(service),
+    findings: findingsSection(
+      'findings',
+      service.findings.filter((f) => !repeatsCollectionError(f, service)),
+      scan,
+      HTML_LIMITS.serviceDataBytes,
+    ),
     statements: statementsView(service.findings, HTML_LIMITS.listRows),
     waived: {
       findings: withWaiver.slice(0, HTML_LIMITS.listRows).map((f) => findingView(f, checks)),
@@ -440,6 +479,7 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
       more: Math.max(0, withWaiver.length - HTML_LIMITS.listRows),
     },
     ...(changes ? { changes } : {}),
+    ...(options.trends ? { trends: options.trends } : {}),
   };
 }
 
@@ -456,13 +496,17 @@ function matrixCells(frameworkId: string, columns: { id: string; label: string }
   });
 }
 
-export function overviewView(scan: ScanResult): OverviewView {
+export function overviewView(
+  scan: ScanResult,
+  options: { links?: PageLinks; trends?: FleetTrendsView; reportFiles?: OverviewView['reportFiles']; notScanned?: string[] } = {},
+): OverviewView {
+  const links = options.links ?? FILE_LINKS;
   const answered = scan.frameworks ?? [];
   const questionnaire = answered.find((f) => f.id === DEFAULT_FRAMEWORK);
   const columns = (questionnaire?.controls ?? []).map((r) => ({ id: r.id, label: r.label }));
   const eventsByService = countBy(scan.changes?.events.map((e) => e.service) ?? []);
   const services = scan.services.map((service) => {
-    const href = encodeURIComponent(htmlFileName(service.name));
+    const href = links.serviceHref(service.name);
     const cells = matrixCells(DEFAULT_FRAMEWORK, columns, service, href);
     const open = countBy(service.findings.map((f) => f.status));
     return {
@@ -486,7 +530,8 @@ export function overviewView(scan: ScanResult): OverviewView {
   };
   const bySeverityGroups = groupBy(all, (f) => f.severity);
   const byCheckGroups = groupBy(all, (f) => f.checkId);
-  const checkIds = [...new Set([...scan.checks.map((c) => c.id), ...byCheckGroups.keys()])];
+  // A check that produced no finding runs on none of this estate's datastore types (or repositories): no all-zero row for it.
+  const checkIds = [...new Set([...scan.checks.map((c) => c.id), ...byCheckGroups.keys()])].filter((id) => byCheckGroups.has(id));
   const descriptors = checkIndex(scan.checks);
 
   const frameworks = answered
@@ -499,7 +544,7 @@ export function overviewView(scan: ScanResult): OverviewView {
         anchor: `matrix-${f.id}`,
         columns: frameworkColumns,
         services: scan.services.map((service) => {
-          const href = encodeURIComponent(htmlFileName(service.name));
+          const href = links.serviceHref(service.name);
           return { name: service.name, href, cells: matrixCells(f.id, frameworkColumns, service, href) };
         }),
       };
@@ -530,8 +575,12 @@ export function overviewView(scan: ScanResult): OverviewView {
         services: new Set(group.filter((f) => f.status === 'fail').map((f) => f.service)).size,
       };
     }),
+    checksNotApplicable: scan.checks.filter((c) => !byCheckGroups.has(c.id)).length,
     totalsRow: tally(all),
     estate: findingsSection('estate-findings', scan.estate.findings, scan, HTML_LIMITS.estateDataBytes),
     ...(scan.changes ? { changes: changesView(scan, scan.changes.events)! } : {}),
+    ...(options.trends ? { trends: options.trends } : {}),
+    ...(options.reportFiles ? { reportFiles: options.reportFiles } : {}),
+    ...(options.notScanned?.length ? { notScanned: options.notScanned } : {}),
   };
 }

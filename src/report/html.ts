@@ -10,6 +10,7 @@ import { packagePath } from '../package-root';
 import { htmlFileName, overviewView, OVERVIEW_FILE, servicePageView } from './html-view';
 import { writeFileAtomic } from '../atomic-file';
 import type { FormatWriter } from './write';
+import { humanTime, plural } from './wording';
 
 const REPORTS_DIR = packagePath('reports');
 
@@ -29,7 +30,8 @@ function load(): Templates {
   // HTML escaping stays on (the default): every value from a scan is escaped.
   const html = Handlebars.create();
   html.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
-  html.registerHelper('plural', (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`);
+  html.registerHelper('plural', (n: number, word: string) => plural(n, word));
+  html.registerHelper('time', (iso: string) => humanTime(iso));
   html.registerHelper('sum', (a: number, b: number) => a + b);
   html.registerHelper('sum-list', (values: number[]) => values.reduce((n, v) => n + v, 0));
   const partialsDir = path.join(REPORTS_DIR, 'html', 'partials');
@@ -57,25 +59,27 @@ function load(): Templates {
   return { service: compile('service.html.hbs'), overview: compile('index.html.hbs'), assets: { css, js, csp } };
 }
 
-export function renderServiceHtml(scan: ScanResult, service: ServiceResult): string {
+export function renderServiceHtml(scan: ScanResult, service: ServiceResult, options: Parameters<typeof servicePageView>[2] = {}): string {
   templates ??= load();
-  return templates.service({ scan, ...templates.assets, ...servicePageView(scan, service) });
+  return templates.service({ scan, ...templates.assets, ...servicePageView(scan, service, options) });
 }
 
-export function renderOverviewHtml(scan: ScanResult): string {
+export function renderOverviewHtml(scan: ScanResult, options: Parameters<typeof overviewView>[1] = {}): string {
   templates ??= load();
-  return templates.overview({ scan, ...templates.assets, ...overviewView(scan) });
+  return templates.overview({ scan, ...templates.assets, ...overviewView(scan, options) });
 }
 
 /** The `html` format: index.html plus one page per service. */
-export const writeHtmlReports: FormatWriter = async (scan, outDir) => {
+export const writeHtmlReports: FormatWriter = async (scan, outDir, context) => {
   const files: string[] = [];
   for (const service of scan.services) {
     const file = path.join(outDir, htmlFileName(service.name));
-    await writeFileAtomic(file, renderServiceHtml(scan, service));
+    const trends = context.trends?.services.get(service.name);
+    await writeFileAtomic(file, renderServiceHtml(scan, service, trends ? { trends } : {}));
     files.push(file);
   }
   const overview = path.join(outDir, OVERVIEW_FILE);
-  await writeFileAtomic(overview, renderOverviewHtml(scan));
+  const fleet = context.trends?.fleet;
+  await writeFileAtomic(overview, renderOverviewHtml(scan, fleet ? { trends: fleet } : {}));
   return [overview, ...files];
 };
