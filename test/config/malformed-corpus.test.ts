@@ -41,7 +41,8 @@ it.each(FILES)('%s: exit 2 naming the file, line and key', async (file) => {
 
 it('gives exit 2 through the real CLI, for a YAML alias bomb, a 6-field cron and a URL with userinfo', async () => {
   for (const file of ['yaml-alias-bomb.yaml', 'service-cron-six-fields.yaml', 'sink-webhook-userinfo.yaml']) {
-    const result = await runCli(['scan', '--config', path.join(DIR, file)]);
+    // Refused before anything is written: the fixture directory serves as the working directory.
+    const result = await runCli(['scan', '--config', path.join(DIR, file)], { cwd: DIR });
     expect([file, result.code]).toEqual([file, EXIT.usage]);
     expect(result.stderr).toContain(`${file}:${expectation(file).line}: `);
     expect(result.stderr).not.toContain('    at ');
