@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { redact, redactDeep } from './secrets';
 
 export type Logger = pino.Logger;
 
@@ -32,7 +33,19 @@ export function textLine(json: string): string {
  * datastore names, and pass errors through redactSecrets first.
  */
 export function createLogger(level: string = process.env.CONTINUITY_LOG_LEVEL ?? 'info'): Logger {
-  const options = { name: 'continuity', level, base: undefined };
+  // Every field and message passes redact(): a receiver's response body or a
+  // driver's error quoting a credential is caught whatever logged it.
+  const options: pino.LoggerOptions = {
+    name: 'continuity',
+    level,
+    base: undefined,
+    formatters: { log: (fields) => redactDeep(fields) },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => (typeof arg === 'string' ? redact(arg) : arg)) as Parameters<typeof method>);
+      },
+    },
+  };
   if (logFormat() === 'json') return pino(options, pino.destination(2));
   return pino(options, { write: (line: string) => void process.stderr.write(textLine(line)) });
 }

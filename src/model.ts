@@ -164,6 +164,8 @@ export const DRIFT_EVENT_TYPES = [
   'datastore-removed',
   'waiver-expired',
   'statistics-reset',
+  'datastore-unreadable',
+  'datastore-readable',
   'data-changed',
 ] as const;
 export type DriftEventType = (typeof DRIFT_EVENT_TYPES)[number];

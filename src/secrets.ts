@@ -7,19 +7,58 @@ const secrets = new Set<string>();
 
 export function registerSecret(value: string | undefined): void {
   // Very short values would redact ordinary words; they are not plausible secrets.
-  if (value && value.length >= 4) secrets.add(value);
+  if (!value || value.length < 4) return;
+  // The forms a secret travels in: as written, URL-encoded, base64 (SMTP AUTH LOGIN, Basic auth).
+  for (const form of [value, encodeURIComponent(value), Buffer.from(value).toString('base64')]) secrets.add(form);
 }
 
-/** Register the password of a connection URL, if it has one. */
+/** True when the value is, as a whole, a registered secret. */
+export function isSecret(value: string): boolean {
+  return secrets.has(value);
+}
+
+const USERINFO = /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is;
+
+/**
+ * Register the password of a connection URL, if it has one. Read without a URL
+ * parser as well: a password holding an unencoded `#`, `/` or `?` makes the
+ * parser cut the URL elsewhere, and then only the text is left to go by.
+ */
 export function registerUrlSecrets(url: string): void {
   try {
     const parsed = new URL(url);
     if (parsed.password) {
       registerSecret(parsed.password);
-      registerSecret(decodeURIComponent(parsed.password));
+      registerSecret(safeDecode(parsed.password));
     }
   } catch {
-    // Not a URL: nothing to register.
+    // Not parseable: the text below still finds the userinfo.
+  }
+  // The userinfo ends at the last `@` of the URL (a password may hold `@` unencoded too).
+  const userinfo = USERINFO.exec(url)?.[1];
+  const colon = userinfo?.indexOf(':') ?? -1;
+  if (userinfo && colon >= 0) {
+    const password = userinfo.slice(colon + 1);
+    registerSecret(password);
+    registerSecret(safeDecode(password));
+  }
+}
+
+/** The path and query of a URL ('' when unparseable). */
+export function urlPath(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return '';
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 
@@ -43,10 +82,22 @@ export function displayUrl(url: string): string {
     for (const key of [...parsed.searchParams.keys()]) {
       if (/pass|secret|token|key/i.test(key)) parsed.searchParams.set(key, REDACTED);
     }
-    return parsed.toString();
+    return redact(parsed.toString());
   } catch {
-    return redact(url);
+    // Never the text of a URL that could not be parsed: where its credential ends is unknown.
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0];
+    return scheme ? `${scheme}//(unparseable URL)` : '(unparseable URL)';
   }
+}
+
+/** Every string of a value passed through redact(): for results built from config and external text. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map(redactDeep) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
+  }
+  return value;
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,11 +1,12 @@
 import { ConfigError, loadConfig, loadHistoryConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { EXIT } from './exit-codes';
+import { ALL_CHECKS } from '../../checks';
 
 /** Load a config for a command; an invalid one is reported on stderr and yields the usage exit code. */
 export async function loadConfigForCommand(file: string): Promise<{ config: Config } | { exitCode: number }> {
   try {
-    return { config: await loadConfig(file) };
+    return { config: await loadConfig(file, process.env, { checkIds: ALL_CHECKS.map((c) => c.id) }) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`continuity: invalid configuration\n${error.message}\n`);

@@ -6,6 +6,7 @@ import type { HistoryStore } from '../history/types';
 import type { ScanResult } from '../model';
 import { humanTime } from '../report/wording';
 import { EXIT } from './exit-codes';
+import { errorMessage } from '../secrets';
 import { openHistoryForCommand } from './history-store';
 
 export interface DiffOptions {
@@ -50,9 +51,12 @@ export async function runDiffCommand(options: DiffOptions): Promise<number> {
     }
     return EXIT.ok;
   } catch (error) {
-    if (!(error instanceof AmbiguousScanIdError)) throw error;
-    process.stderr.write(`continuity: ${error.message}\n`);
-    return EXIT.usage;
+    if (error instanceof AmbiguousScanIdError) {
+      process.stderr.write(`continuity: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`continuity: cannot read the history (${store.description}): ${errorMessage(error)}\n`);
+    return EXIT.scanFailed;
   } finally {
     await store.close();
   }

@@ -4,6 +4,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './exit-codes';
 import { SEVERITIES, STATUSES } from '../model';
 import { TOOL_VERSION } from '../version';
+import { stopWhenWrapperDies } from './parent-watch';
+
+stopWhenWrapperDies();
 
 function list(value: string): string[] {
   return value.split(',').map((v) => v.trim()).filter(Boolean);
@@ -140,7 +143,10 @@ try {
   } else if (code?.startsWith('commander.') || error instanceof InvalidArgumentError) {
     process.exitCode = EXIT.usage;
   } else {
-    throw error;
+    // A bug or an unforeseen fault: one line naming it, not a stack trace.
+    const { errorMessage } = await import('../secrets');
+    process.stderr.write(`continuity: unexpected error: ${errorMessage(error)}\n`);
+    process.exitCode = EXIT.scanFailed;
   }
 }
 // Exit explicitly, with the command's code, whatever handles are still open.

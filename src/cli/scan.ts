@@ -13,7 +13,7 @@ import { unknownFrameworkError } from '../frameworks';
 import { openHistory } from '../history/open';
 import { changesOf, driftSinceHistory, recordScan, type ServiceDrift } from '../history/record';
 import type { HistoryStore } from '../history/types';
-import { deliverPending } from '../alerts/deliver';
+import { CircuitBreakers, deliverPending } from '../alerts/deliver';
 import { createSinks } from '../alerts/sinks';
 import { formatEvents } from '../drift/format';
 import { errorMessage } from '../secrets';
@@ -128,6 +128,7 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
   let written: string[];
   let store: HistoryStore | undefined;
   let drift: ServiceDrift[] = [];
+  let historyError: string | undefined;
   try {
     ({ scan, written } = await scanAndReport({
       config,
@@ -151,8 +152,17 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       },
       beforeReports: async (result) => {
         if (options.history === false) return;
-        store = await openHistory(config.history, log);
-        drift = await driftSinceHistory(store, result);
+        try {
+          store = await openHistory(config.history, log);
+          drift = await driftSinceHistory(store, result);
+        } catch (error) {
+          // The reports are still written: a damaged history must not hide the scan.
+          historyError = `the history could not be read, so this scan is not kept and its reports hold no changes: ${errorMessage(error)}`;
+          await store?.close().catch(() => undefined);
+          store = undefined;
+          drift = [];
+          return;
+        }
         const changes = changesOf(drift);
         if (options.diff && changes) result.changes = changes;
       },
@@ -178,18 +188,40 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
     try {
       await recordScan(store, scan, drift, config.alerts);
       human.write(`kept in history (${store.description}) as scan ${scan.scanId}\n`);
-      if (options.alerts !== false && config.alerts.sinks.length > 0) {
-        const sinks = createSinks(config.alerts);
-        await deliverPending(store, sinks, { ...config.alerts.retry, log });
+    } catch (error) {
+      historyError = `this scan could not be kept in the history: ${errorMessage(error)}`;
+    }
+    if (!historyError && options.alerts !== false && config.alerts.sinks.length > 0) {
+      const sinks = createSinks(config.alerts);
+      try {
+        const { failures, openSeconds } = config.alerts.circuitBreaker;
+        await deliverPending(store, sinks, {
+          ...config.alerts.retry,
+          budgetMs: config.alerts.deliveryBudgetSeconds * 1000,
+          breakers: new CircuitBreakers(failures, openSeconds * 1000),
+          log,
+        });
+      } catch (error) {
+        process.stderr.write(`continuity: alerts stay queued in the history, delivery stopped: ${errorMessage(error)}\n`);
+      } finally {
         await Promise.all(sinks.map((s) => s.close?.()));
       }
-    } finally {
-      await store.close();
     }
+    await store.close().catch(() => undefined);
     if (options.diff) {
       const events = drift.flatMap((d) => d.events);
       human.write(drift.length === 0 ? 'changes: no previous scan of these services in the history\n' : `changes since the previous scan:\n${formatEvents(events)}`);
     }
+  }
+  if (historyError) {
+    process.stderr.write(`continuity: ${historyError}\n`);
+    return EXIT.scanFailed;
+  }
+  const unassessed = scan.services.filter((s) => s.datastores.length === 0 && s.findings.length === 0).map((s) => s.name);
+  if (unassessed.length > 0) {
+    process.stderr.write(`continuity: nothing was assessed for ${unassessed.join(', ')}: no datastore and no repository (services[].datastores, services[].repo)\n`);
+    // A gate must not pass on an empty scan.
+    if (unassessed.length === scan.services.length && scan.estate.findings.length === 0) return EXIT.scanFailed;
   }
   if (nothingScanned(scan)) {
     process.stderr.write('continuity: no datastore could be scanned (the causes are above, and under Not scanned in the reports)\n');

@@ -8,7 +8,11 @@ import { AwsSettingsSchema } from '../datastores/aws/placement';
 import { SupabaseSettingsSchema } from '../datastores/supabase-project';
 import { KubernetesSettingsSchema } from '../datastores/kubernetes/settings';
 import { DEFAULT_FRAMEWORK, framework, unknownFrameworkError } from '../frameworks';
-import { hasNoUserinfo, ResourceName as Name } from './fields';
+import { hasNoUserinfo, linkProblem, postgresUrlProblem, refineWith, ResourceName as Name, sinkUrlProblem } from './fields';
+import { FORMAT_NAMES } from '../report/format-names';
+
+/** Bounded durations: a larger number overflows Node timers (about 24.8 days) and fires at once. */
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 
 /** Policy fields; every one optional here because a layer may override only some. */
@@ -109,7 +113,7 @@ export const ServiceSchema = z.strictObject({
   environment: z.string().default('production'),
   repo: z.string().optional().describe('Path to the repository that migrates this service\'s databases.'),
   docs: z
-    .strictObject({ saas: z.string().optional(), addon: z.string().optional() })
+    .strictObject({ saas: z.string().superRefine(refineWith(linkProblem)).optional(), addon: z.string().superRefine(refineWith(linkProblem)).optional() })
     .optional()
     .describe('Links shown in the report front matter.'),
   answers: z
@@ -132,10 +136,10 @@ export type Waiver = z.infer<typeof WaiverSchema>;
 
 export const ScanSettingsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(256).default(8).describe('Datastores collected at once.'),
-  datastoreTimeoutSeconds: z.number().positive().default(120),
-  statementTimeoutMs: z.number().int().positive().default(10000),
-  lockTimeoutMs: z.number().int().positive().default(1000),
-  connectTimeoutMs: z.number().int().positive().default(10000),
+  datastoreTimeoutSeconds: z.number().positive().max(DAY_MS / 1000).default(120),
+  statementTimeoutMs: z.number().int().positive().max(DAY_MS).default(10000),
+  lockTimeoutMs: z.number().int().positive().max(DAY_MS).default(1000),
+  connectTimeoutMs: z.number().int().positive().max(DAY_MS).default(10000),
 });
 
 // ---- history, alerts and the scheduled service (docs/service.md) ----
@@ -154,6 +158,8 @@ function isTimeZone(zone: string): boolean {
 export const ScheduleSchema = z.strictObject({
   cron: z
     .string()
+    // node-cron also takes a leading seconds field: "0 9 * * 1 *" would run every hour of January.
+    .refine((expression) => expression.trim().split(/\s+/).length === 5, 'needs exactly 5 fields (minute hour day-of-month month day-of-week)')
     .refine((expression) => cron.validate(expression), 'not a valid cron expression (minute hour day-of-month month day-of-week)')
     .describe('When to scan, as a cron expression: "0 9 * * 1" is Mondays at 09:00.'),
   timezone: z.string().refine(isTimeZone, 'not a known IANA time zone').default('UTC').describe('IANA time zone the cron expression is read in.'),
@@ -164,6 +170,7 @@ export const HistorySchema = z.strictObject({
   dir: z.string().default('.continuity/history').describe('Directory of the embedded history store (scan JSON files and an index).'),
   url: z
     .string()
+    .superRefine(refineWith(postgresUrlProblem))
     .optional()
     .describe('postgres:// URL of a shared history store; when set, it is used instead of dir. Put the password in an environment variable.'),
   keep: z.number().int().min(1).default(100).describe('Scans kept per service; older ones are deleted.'),
@@ -180,12 +187,12 @@ export const SinkSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...SinkCommon,
     type: z.literal('slack'),
-    url: z.string().url().describe('Slack incoming webhook URL (a secret: use ${SLACK_WEBHOOK_URL}).'),
+    url: z.string().superRefine(refineWith(sinkUrlProblem)).describe('Slack incoming webhook URL (a secret: use ${SLACK_WEBHOOK_URL}).'),
   }),
   z.strictObject({
     ...SinkCommon,
     type: z.literal('webhook'),
-    url: z.string().url().describe('Receives a JSON POST per event.'),
+    url: z.string().superRefine(refineWith(sinkUrlProblem)).describe('Receives a JSON POST per event.'),
     secret: z.string().min(16).describe('Shared secret of the HMAC-SHA256 signature header (use ${...}).'),
   }),
   z.strictObject({
@@ -220,17 +227,36 @@ export const AlertsSchema = z.strictObject({
       attempts: z.number().int().min(1).default(4),
       initialDelayMs: z.number().int().min(0).default(1000),
       maxDelayMs: z.number().int().min(0).default(60_000),
+      maxRetryAfterMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(DAY_MS)
+        .default(300_000)
+        .describe("A receiver's Retry-After is waited for up to this long; a longer one leaves the item for the next run."),
     })
-    .default({ attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 })
+    .default({ attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000, maxRetryAfterMs: 300_000 })
     .describe('Retries within one run; what is still undelivered is retried on the next run.'),
-  timeoutMs: z.number().int().positive().default(10_000),
+  timeoutMs: z.number().int().positive().max(DAY_MS).default(10_000),
+  deliveryBudgetSeconds: z
+    .number()
+    .positive()
+    .max(DAY_MS / 1000)
+    .default(60)
+    .describe('A run (a scan, a scheduled tick) spends at most this long delivering; the rest stays queued for the next run.'),
+  circuitBreaker: z
+    .strictObject({
+      failures: z.number().int().min(1).default(5).describe('Failed attempts in a row that open a sink\'s circuit.'),
+      openSeconds: z.number().positive().max(DAY_MS / 1000).default(300).describe('How long an open circuit leaves the sink alone before one trial delivery.'),
+    })
+    .default({ failures: 5, openSeconds: 300 }),
 });
 
 export const ServeSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(9464),
   outDir: z.string().default('out').describe('Reports are written to <outDir>/<service>/.'),
-  formats: z.array(z.string()).default(['md', 'json', 'html']),
+  formats: z.array(z.enum(FORMAT_NAMES)).default(['md', 'json', 'html']),
   frameworks: z
     .array(z.string())
     .default([DEFAULT_FRAMEWORK])
@@ -270,7 +296,14 @@ export const ConfigSchema = z.strictObject({
   services: z.array(ServiceSchema).min(1),
   waivers: z.array(WaiverSchema).default([]),
   history: HistorySchema.default({ dir: '.continuity/history', keep: 100 }),
-  alerts: AlertsSchema.default({ sinks: [], digestIntervalDays: 7, retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 }, timeoutMs: 10_000 }),
+  alerts: AlertsSchema.default({
+    sinks: [],
+    digestIntervalDays: 7,
+    retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000, maxRetryAfterMs: 300_000 },
+    timeoutMs: 10_000,
+    deliveryBudgetSeconds: 60,
+    circuitBreaker: { failures: 5, openSeconds: 300 },
+  }),
   serve: ServeSchema.default({
     host: '127.0.0.1',
     port: 9464,

@@ -13,6 +13,7 @@ import {
 } from '../model';
 import { ESTATE } from '../engine/scan';
 import { legacyResource } from './legacy-keys';
+import { baselineFindings } from './outages';
 import { dataChanged, isDataChange } from './data-changes';
 import { statisticsResets } from './statistics-reset';
 
@@ -24,6 +25,8 @@ const BLIND_STATUSES: readonly Status[] = ['error', 'unknown'];
 /** A datastore appearing is a posture change someone should review (e.g. created without a backup policy). */
 const DATASTORE_ADDED_SEVERITY: Severity = 'medium';
 const DATASTORE_REMOVED_SEVERITY: Severity = 'low';
+/** Nothing about the datastore is verified while it lasts. */
+const DATASTORE_UNREADABLE_SEVERITY: Severity = 'medium';
 
 export function isViolation(finding: Pick<Finding, 'status'>): boolean {
   return VIOLATION_STATUSES.includes(finding.status);
@@ -81,9 +84,10 @@ function worsenedEvidence(before: Finding, after: Finding, trends: Record<string
 /** The events between two results of one service (or the estate), matched on (check id, resource). */
 function diffFindings(
   service: string,
-  previous: { findings: Finding[]; datastores: string[] },
-  current: { findings: Finding[]; datastores: string[] },
+  previous: { findings: Finding[]; datastores: string[]; unreadable?: Map<string, string> },
+  current: { findings: Finding[]; datastores: string[]; unreadable?: Map<string, string> },
   checks: CheckDescriptor[],
+  baseline: Finding[] = previous.findings,
 ): DriftEvent[] {
   const events: DriftEvent[] = [];
   const trends = new Map(checks.filter((c) => c.evidenceTrend).map((c) => [c.id, c.evidenceTrend!]));
@@ -114,7 +118,37 @@ function diffFindings(
     });
   }
 
-  const previousByKey = new Map(previous.findings.map((f) => [findingKey(f), f]));
+  // Findings are matched against the baseline (hidden scopes carried through an outage);
+  // the statistics window is the previous scan's own.
+  // An outage is one event per datastore at its start and one at its end, not a lost view per check.
+  const wentDark = new Set<string>();
+  for (const datastore of current.datastores) {
+    if (!before.has(datastore)) continue;
+    const error = current.unreadable?.get(datastore);
+    const wasUnreadable = previous.unreadable?.has(datastore) ?? false;
+    if (error !== undefined && !wasUnreadable) {
+      wentDark.add(datastore);
+      events.push({
+        type: 'datastore-unreadable',
+        service,
+        datastore,
+        resource: datastore,
+        severity: DATASTORE_UNREADABLE_SEVERITY,
+        message: `datastore ${datastore} could not be scanned (${error}); what its checks reported before is neither resolved nor new until it can be scanned again`,
+      });
+    } else if (error === undefined && wasUnreadable) {
+      events.push({
+        type: 'datastore-readable',
+        service,
+        datastore,
+        resource: datastore,
+        severity: 'low',
+        message: `datastore ${datastore} can be scanned again; its findings are compared with the last scan that could read it`,
+      });
+    }
+  }
+
+  const previousByKey = new Map(baseline.map((f) => [findingKey(f), f]));
   const currentKeys = new Set(current.findings.map(findingKey));
   // A previous scan with the old resource keys: its findings are matched under the key they had then.
   const matchedByLegacyKey = new Set<string>();
@@ -159,10 +193,11 @@ function diffFindings(
     const event = transition(service, old, now, trends.get(now.checkId));
     // Statistics that restarted are one statistics-reset event, not a lost view per check.
     if (event?.type === 'lost-visibility' && now.datastore && reset.has(now.datastore) && readsStatistics(now)) continue;
+    if (event?.type === 'lost-visibility' && now.datastore && wentDark.has(now.datastore)) continue;
     if (event) events.push(event);
   }
 
-  for (const old of previous.findings) {
+  for (const old of baseline) {
     if (currentKeys.has(findingKey(old)) || matchedByLegacyKey.has(findingKey(old)) || !isViolation(old)) continue;
     // A removed datastore's findings leave with it: datastore-removed says so.
     if (old.datastore && removed.includes(old.datastore)) continue;
@@ -238,12 +273,23 @@ function transition(
   return undefined;
 }
 
-export function diffService(previous: ServiceResult, current: ServiceResult, checks: CheckDescriptor[]): DriftEvent[] {
+/** Datastores whose collector could not run at all, with why. */
+function unreadable(service: ServiceResult): Map<string, string> {
+  return new Map(service.datastores.flatMap((d) => (d.collectionError === undefined ? [] : [[d.name, d.collectionError] as const])));
+}
+
+/**
+ * `older`: the service's scans before `previous`, newest first. A scope the
+ * previous scan could not see (datastore unreadable) is compared with the last
+ * scan that saw it, so fail -> error -> fail is one open violation, not a new one.
+ */
+export function diffService(previous: ServiceResult, current: ServiceResult, checks: CheckDescriptor[], older: ServiceResult[] = []): DriftEvent[] {
   return diffFindings(
     current.name,
-    { findings: previous.findings, datastores: previous.datastores.map((d) => d.name) },
-    { findings: current.findings, datastores: current.datastores.map((d) => d.name) },
+    { findings: previous.findings, datastores: previous.datastores.map((d) => d.name), unreadable: unreadable(previous) },
+    { findings: current.findings, datastores: current.datastores.map((d) => d.name), unreadable: unreadable(current) },
     checks,
+    baselineFindings(previous, older, current),
   );
 }
 

@@ -13,7 +13,7 @@ import {
   type Status,
 } from '../model';
 import type { Logger } from '../log';
-import { errorMessage, redact } from '../secrets';
+import { errorMessage, redactDeep } from '../secrets';
 import { applyWaivers } from './waivers';
 import { evaluateCheck } from './evaluate';
 import { datastoreModule, postgresTargetOf, type DatastoreCollector } from '../datastores';
@@ -119,7 +119,7 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
       environment: service.environment,
       ...(service.docs ? { docs: service.docs } : {}),
       datastores: datastores.map((d) => d.summary),
-      ...(service.answers ? { statedAnswers: Object.fromEntries(Object.entries(service.answers).map(([row, text]) => [row, redact(text!)])) } : {}),
+      ...(service.answers ? { statedAnswers: service.answers as Record<string, string> } : {}),
       findings: waived,
     };
   });
@@ -141,7 +141,9 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
   for (const service of serviceResults) for (const f of service.findings) totals[f.status]++;
   for (const f of estateFindings) totals[f.status]++;
 
-  return {
+  // By construction: whatever of the config or of external text a result holds
+  // (docs links, answers, names, messages) leaves here without a registered secret.
+  return redactDeep({
     schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
     tool: { name: 'continuity', version: TOOL_VERSION },
     scanId: randomUUID(),
@@ -152,7 +154,7 @@ export async function runScan(plan: ScanPlan): Promise<ScanResult> {
     estate: { findings: estateFindings },
     checks: plan.checks.map(describeCheck),
     totals,
-  };
+  });
 }
 
 function selectServices(config: Config, names: string[] | undefined): ServiceConfig[] {
@@ -267,10 +269,10 @@ async function collectDatastore(
       name: datastore.name,
       type: datastore.type,
       environment,
-      ...(datastore.backupPolicy ? { backupPolicy: redact(datastore.backupPolicy) } : {}),
+      ...(datastore.backupPolicy ? { backupPolicy: datastore.backupPolicy } : {}),
       ...(recovery ? { pitr: recovery } : {}),
       ...(parts && parts.length > 0
-        ? { parts: parts.map((p) => ({ ...p, ...(p.backupPolicy ? { backupPolicy: redact(p.backupPolicy) } : {}) })) }
+        ? { parts: parts.map((p) => ({ ...p, ...(p.backupPolicy ? { backupPolicy: p.backupPolicy } : {}) })) }
         : {}),
       ...(collectionError ? { collectionError } : {}),
       ...(fix ? { collectionErrorFix: fix } : {}),

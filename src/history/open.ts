@@ -9,5 +9,5 @@ export async function openHistory(history: Config['history'], log: Logger): Prom
     const { PostgresHistoryStore } = await import('./postgres-store');
     return PostgresHistoryStore.open(history.url, { keep: history.keep, log });
   }
-  return FileHistoryStore.open(history.dir, { keep: history.keep });
+  return FileHistoryStore.open(history.dir, { keep: history.keep, log });
 }

@@ -3,7 +3,8 @@
 import type { Config } from '../config/schema';
 import { diffEstate, diffService } from '../drift/diff';
 import { ESTATE } from '../engine/scan';
-import type { DriftEvent, ScanResult } from '../model';
+import type { DriftEvent, ScanResult, ServiceResult } from '../model';
+import { needsOlderScans } from '../drift/outages';
 import { planAlerts } from '../alerts/plan';
 import type { HistoryCommit, HistoryStore } from './types';
 
@@ -31,7 +32,7 @@ export async function driftSinceHistory(store: HistoryStore, scan: ScanResult): 
       service: service.name,
       previousScanId: previous.scanId,
       previousFinishedAt: previous.finishedAt,
-      events: diffService(old, service, scan.checks),
+      events: diffService(old, service, scan.checks, await olderThan(store, previous, old, service)),
     });
   }
   // Estate-level findings (discovery) are compared with the newest scan of any service.
@@ -47,6 +48,25 @@ export async function driftSinceHistory(store: HistoryStore, scan: ScanResult): 
     }
   }
   return drift;
+}
+
+/** Scans read back through an outage to find the last one that saw a hidden scope. */
+const OUTAGE_LOOKBACK = 20;
+
+/** The service's scans before `previous`, newest first, read only when the previous scan had scopes it could not see. */
+async function olderThan(store: HistoryStore, previous: ScanResult, old: ServiceResult, current: ServiceResult): Promise<ServiceResult[]> {
+  if (!needsOlderScans(old, current)) return [];
+  const older: ServiceResult[] = [];
+  let before = previous.scanId;
+  while (older.length < OUTAGE_LOOKBACK) {
+    const scan = await store.latestFor(current.name, { before });
+    const result = scan?.services.find((s) => s.name === current.name);
+    if (!scan || !result) break;
+    older.push(result);
+    if (!needsOlderScans(result, current)) break;
+    before = scan.scanId;
+  }
+  return older;
 }
 
 /** ScanResult.changes: the events, against the most recent of the previous scans compared with. */

@@ -25,6 +25,27 @@ markdown.registerHelper('cell', (value: unknown) =>
     .replace(/\r?\n/g, '<br>'),
 );
 
+/**
+ * Text from scanned systems and config (table names, messages, evidence) as
+ * inline Markdown that cannot change the document: no line breaks (a name
+ * holding "\n# Heading" would start a heading), no HTML tag or autolink
+ * opening (`<script>`, `<javascript:…>`), no link target (`[x](javascript:…)`).
+ */
+export function inlineMarkdown(text: string): string {
+  return text
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
+    .replace(/\]\(/g, ']\\(');
+}
+
+/** Every string of a template's data made inline-safe, so no template field can be forgotten. */
+function safeView<T>(value: T): T {
+  if (typeof value === 'string') return inlineMarkdown(value) as T;
+  if (Array.isArray(value)) return value.map(safeView) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, safeView(v)])) as T;
+  return value;
+}
+
 let compiled: Handlebars.TemplateDelegate | undefined;
 let compiledEstate: Handlebars.TemplateDelegate | undefined;
 let compiledFramework: Handlebars.TemplateDelegate | undefined;
@@ -32,7 +53,7 @@ let compiledFramework: Handlebars.TemplateDelegate | undefined;
 /** The estate findings (e.g. unregistered datastores) as Markdown, worst first. */
 export function renderEstateMarkdown(scan: ScanResult): string {
   compiledEstate ??= markdown.compile(readFileSync(ESTATE_TEMPLATE_PATH, 'utf8'), { noEscape: true });
-  return compiledEstate({ scan, findings: [...scan.estate.findings].sort(compareFindings) });
+  return compiledEstate(safeView({ scan, findings: [...scan.estate.findings].sort(compareFindings) }));
 }
 
 const OPEN_STATUSES: Status[] = ['fail', 'warn', 'error', 'unknown', 'waived'];
@@ -60,22 +81,24 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
   const changes = scan.changes
     ? { ...scan.changes, events: scan.changes.events.filter((e) => e.service === service.name) }
     : undefined;
-  return compiled({
-    scan,
-    service,
-    changes,
-    rows,
-    datastores: service.datastores.map((d) => ({ ...d, linkStatus: linkStatus(service, d.name) })),
-    unscanned: unscannedDatastores(service),
-    severityGroups,
-    passing: service.findings.filter((f) => f.status === 'pass' || f.status === 'skipped'),
-    statements: statementsView(service.findings, STATEMENT_ROWS),
-    totalsLine,
-  });
+  return compiled(
+    safeView({
+      scan,
+      service,
+      changes,
+      rows,
+      datastores: service.datastores.map((d) => ({ ...d, linkStatus: linkStatus(service, d.name) })),
+      unscanned: unscannedDatastores(service),
+      severityGroups,
+      passing: service.findings.filter((f) => f.status === 'pass' || f.status === 'skipped'),
+      statements: statementsView(service.findings, STATEMENT_ROWS),
+      totalsLine,
+    }),
+  );
 }
 
 /** One service's answers for a framework other than CONTINUITY-0003 (SOC 2, ISO 27001). */
 export function renderFrameworkMarkdown(scan: ScanResult, service: ServiceResult, frameworkId: string): string {
   compiledFramework ??= markdown.compile(readFileSync(FRAMEWORK_TEMPLATE_PATH, 'utf8'), { noEscape: true });
-  return compiledFramework({ scan, service, framework: frameworkById(frameworkId), rows: answersOf(service, frameworkId) ?? [] });
+  return compiledFramework(safeView({ scan, service, framework: frameworkById(frameworkId), rows: answersOf(service, frameworkId) ?? [] }));
 }

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../atomic-file';
 import type { ScanResult } from '../model';
 import { DEFAULT_FRAMEWORK } from '../frameworks';
 import { answerFrameworks } from './answers';
+import { isFormatName, type FormatName } from './format-names';
 import type { ReportTrends } from './trends';
 
 /** What the reports show beyond the scan itself: trends from the history, when there is one. */
@@ -14,7 +15,7 @@ export interface ReportContext {
 /** Each output format writes its files into the output directory and returns their paths; its renderer loads when it runs. */
 export type FormatWriter = (scan: ScanResult, outDir: string, context: ReportContext) => Promise<string[]>;
 
-export const FORMATS: Record<string, FormatWriter> = {
+export const FORMATS: Record<FormatName, FormatWriter> = {
   json: async (scan, outDir) => {
     const file = path.join(outDir, 'scan.json');
     await writeFileAtomic(file, `${JSON.stringify(scan, null, 2)}\n`);
@@ -60,7 +61,8 @@ export const FORMATS: Record<string, FormatWriter> = {
 
 /** The usage error for formats that are not in FORMATS, or undefined when all are known. */
 export function unknownFormatError(formats: string[]): string | undefined {
-  const unknown = formats.filter((f) => !(f in FORMATS));
+  // Own names only: `__proto__` and `toString` are in every object.
+  const unknown = formats.filter((f) => !isFormatName(f));
   return unknown.length > 0 ? `unknown format ${unknown.join(', ')} (known: ${Object.keys(FORMATS).join(', ')})` : undefined;
 }
 
@@ -69,6 +71,6 @@ export async function writeReports(scan: ScanResult, outDir: string, formats: st
   if (!scan.frameworks) answerFrameworks(scan, [DEFAULT_FRAMEWORK]);
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
-  for (const format of formats) written.push(...(await FORMATS[format]!(scan, outDir, context)));
+  for (const format of formats.filter(isFormatName)) written.push(...(await FORMATS[format](scan, outDir, context)));
   return written;
 }

@@ -24,7 +24,7 @@ export interface HttpContext {
   /** Reports of service S are in <outDir>/<S>/. */
   outDir: string;
   services: string[];
-  health(): { status: 'ok' | 'stopping'; running: string[] };
+  health(): { status: 'ok' | 'stopping' | 'failing'; running: string[]; failing?: string[] };
   /** Start scans of these services in the background. */
   trigger(services: string[]): TriggerResult;
   /** When set, /api/* and /reports/* (and /healthz, /metrics if asked) need this token. */
@@ -77,6 +77,8 @@ function needsToken(ctx: HttpContext, pathname: string): boolean {
 }
 
 const HTML = 'text/html; charset=utf-8';
+/** Scans listed by /api/scans at most. */
+const MAX_LIST = 1000;
 
 async function routeReports(ctx: HttpContext, pages: ServedPages, parts: string[], res: http.ServerResponse): Promise<void> {
   if (parts.length === 1) return send(res, 200, HTML, await pages.overviewHtml());
@@ -101,7 +103,12 @@ function startScans(ctx: HttpContext, services: string[], res: http.ServerRespon
 
 async function route(ctx: HttpContext, pages: ServedPages, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return json(res, 400, { error: 'malformed percent-encoding in the path' });
+  }
   const post = req.method === 'POST';
   if (needsToken(ctx, url.pathname) && !authorized(ctx, req)) {
     return json(res, 401, { error: 'a bearer token is required (Authorization: Bearer <token>)' }, {
@@ -133,7 +140,11 @@ async function route(ctx: HttpContext, pages: ServedPages, req: http.IncomingMes
       return startScans(ctx, [parts[2]!], res);
     }
     if (parts.length === 2) {
-      const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, 1000);
+      const limitParameter = url.searchParams.get('limit') ?? '100';
+      const limit = Number(limitParameter);
+      if (!/^\d+$/.test(limitParameter) || limit < 1 || limit > MAX_LIST) {
+        return json(res, 400, { error: `limit must be a whole number from 1 to ${MAX_LIST}` });
+      }
       const service = url.searchParams.get('service') ?? undefined;
       return json(res, 200, { scans: await ctx.store.list({ ...(service ? { service } : {}), limit }) });
     }

@@ -43,6 +43,13 @@ export class ServiceMetrics {
     labelNames: ['sink'],
     registers: [this.registry],
   });
+  /** 0 closed, 1 half-open (the next delivery is a trial), 2 open (the sink is left alone). */
+  readonly sinkCircuit = new Gauge({
+    name: 'continuity_alert_sink_circuit_state',
+    help: "Each alert sink's circuit breaker: 0 closed, 1 half-open, 2 open.",
+    labelNames: ['sink'],
+    registers: [this.registry],
+  });
   readonly outboxPending = new Gauge({
     name: 'continuity_alert_outbox_pending',
     help: 'Alert messages not yet delivered, kept for the next run.',

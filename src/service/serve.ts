@@ -11,7 +11,7 @@ import type { EstateCollector } from '../engine/types';
 import { openHistory } from '../history/open';
 import { changesOf, driftSinceHistory, recordScan } from '../history/record';
 import type { HistoryStore } from '../history/types';
-import { deliverPending } from '../alerts/deliver';
+import { CircuitBreakers, deliverPending, type CircuitState } from '../alerts/deliver';
 import { createSinks } from '../alerts/sinks';
 import type { AlertSink } from '../alerts/sinks/sink';
 import type { Logger } from '../log';
@@ -39,11 +39,16 @@ export function scheduleOf(config: Config, service: string): Schedule {
   return config.services.find((s) => s.name === service)?.schedule ?? config.serve.schedule;
 }
 
+const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
 export class ContinuityService {
   readonly metrics = new ServiceMetrics();
   private store: HistoryStore | undefined;
   private server: http.Server | undefined;
   private sinks: AlertSink[] = [];
+  private breakers = new CircuitBreakers(Number.POSITIVE_INFINITY, 0);
+  /** The outcome of each service's last scan that ran. */
+  private readonly lastOutcome = new Map<string, 'ok' | 'failed'>();
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Map<string, Promise<RunOutcome>>();
   private stopping = false;
@@ -74,6 +79,9 @@ export class ContinuityService {
   async start(): Promise<{ host: string; port: number }> {
     this.store = await openHistory(this.config.history, this.log);
     this.sinks = createSinks(this.config.alerts, this.now);
+    const { failures, openSeconds } = this.config.alerts.circuitBreaker;
+    this.breakers = new CircuitBreakers(failures, openSeconds * 1000, (sink, state) => this.metrics.sinkCircuit.set({ sink }, CIRCUIT_GAUGE[state]));
+    for (const sink of this.sinks) this.metrics.sinkCircuit.set({ sink: sink.name }, CIRCUIT_GAUGE.closed);
     for (const service of this.config.services) {
       const latest = await this.store.latestFor(service.name);
       if (latest) this.metrics.scanned(service.name, latest);
@@ -89,7 +97,7 @@ export class ContinuityService {
       metrics: this.metrics,
       outDir: this.config.serve.outDir,
       services: this.config.services.map((s) => s.name),
-      health: () => ({ status: this.stopping ? 'stopping' : 'ok', running: [...this.running.keys()] }),
+      health: () => this.health(),
       trigger: (services) => this.trigger(services, 'requested'),
       ...(auth && token ? { auth: { token, healthz: auth.healthz, metrics: auth.metrics } } : {}),
       log: this.log,
@@ -229,9 +237,19 @@ export class ContinuityService {
       outcome = 'failed';
     }
     this.metrics.scans.inc({ service, outcome });
+    if (outcome === 'ok' || outcome === 'failed') this.lastOutcome.set(service, outcome);
     // Earlier undelivered alerts are retried on every run, even after a failed scan.
     if (!this.abandoned) await this.deliver();
     return outcome;
+  }
+
+  /** Not ok while stopping, or when the last scan of every service that ran failed (a service that cannot scan must not look healthy). */
+  health(): { status: 'ok' | 'stopping' | 'failing'; running: string[]; failing?: string[] } {
+    const running = [...this.running.keys()];
+    if (this.stopping) return { status: 'stopping', running };
+    const failing = [...this.lastOutcome].filter(([, outcome]) => outcome === 'failed').map(([service]) => service);
+    if (this.lastOutcome.size > 0 && failing.length === this.lastOutcome.size) return { status: 'failing', running, failing };
+    return { status: 'ok', running };
   }
 
   /** Deliver what the outbox holds. */
@@ -240,12 +258,16 @@ export class ContinuityService {
     try {
       await deliverPending(store, this.sinks, {
         ...this.config.alerts.retry,
+        budgetMs: this.config.alerts.deliveryBudgetSeconds * 1000,
+        breakers: this.breakers,
         log: this.log,
         now: this.now,
         ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
         onAttempt: ({ sink, ok }) => (ok ? this.metrics.deliveries : this.metrics.deliveryFailures).inc({ sink }),
       });
       this.metrics.outboxPending.set((await store.pending()).length);
+      // An open circuit becomes half-open with time alone: shown as it will act on the next run.
+      for (const sink of this.sinks) this.metrics.sinkCircuit.set({ sink: sink.name }, CIRCUIT_GAUGE[this.breakers.state(sink.name, this.now().getTime())]);
     } catch (error) {
       this.log.error({ err: errorMessage(error) }, 'alert delivery failed');
     }

@@ -145,7 +145,7 @@ it('eight weekly scans produce exactly the expected events and alerts, none lost
         break;
       case 3: // an index dropped; the receiver refuses the first three deliveries
         await admin('drop index inventory_menu_idx', 'orders');
-        receiver.refuseNext(3, 503);
+        receiver.refuseNext(3, 503, {}, '/hook');
         break;
       case 4: // SSL enforcement restored; a datastore added to the config (service restarted)
         await writeHba(server, HBA_TLS_ONLY);

@@ -1,8 +1,10 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os, { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileHistoryStore } from '../../src/history/file-store';
+import type { Logger } from '../../src/log';
 import { driftSinceHistory } from '../../src/history/record';
 import type { OutboxItem } from '../../src/history/types';
 import { finding, scanOf } from '../support/scan-fixtures';
@@ -104,4 +106,85 @@ describe('FileHistoryStore', () => {
     expect(drift.map((d) => [d.service, d.previousScanId, d.events.map((e) => e.type)])).toEqual([['orders', 'a', ['new-failure']]]);
     expect(latestFor.mock.calls.length + get.mock.calls.length).toBe(1);
   });
+
+  it('waits for a lock held by a live process and names it when giving up', async () => {
+    const dir = await tempDir();
+    await FileHistoryStore.open(dir, { keep: 10 });
+    await writeFile(path.join(dir, 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), since: '2025-01-06T09:00:00.000Z' }));
+    await expect(FileHistoryStore.open(dir, { keep: 10, lockTimeoutMs: 300 })).rejects.toThrow(
+      `${path.join(dir, 'lock')} is held by process ${process.pid} on ${hostname()} since 2025-01-06T09:00:00.000Z`,
+    );
+  });
+
+  it('breaks the lock of a process that died holding it (kill -9)', async () => {
+    const dir = await tempDir();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeFile(path.join(dir, 'lock'), JSON.stringify({ pid: dead, host: hostname(), since: '2025-01-06T09:00:00.000Z' }));
+    const store = await FileHistoryStore.open(dir, { keep: 10, lockTimeoutMs: 2000 });
+    await store.record({ scan: scanOf([], { scanId: 'a' }), outbox: [], digests: [] });
+    expect((await readdir(dir)).sort()).toEqual(['scans', 'state.json']);
+  });
+
+  it('moves a damaged state.json aside, names it with the byte offset and rebuilds the index from the scan files', async () => {
+    const dir = await tempDir();
+    const store = await FileHistoryStore.open(dir, { keep: 10 });
+    for (const [scanId, at] of [['a', '2025-01-06T09:00:00.000Z'], ['b', '2025-01-13T09:00:00.000Z']] as const) {
+      await store.record({ scan: scanOf([], { scanId, at }), outbox: [item(scanId)], digests: [] });
+    }
+    await writeFile(path.join(dir, 'state.json'), '{"version":1,"scans":[{"scanId":"a"},,]}');
+    const warnings = capture();
+    const reopened = await FileHistoryStore.open(dir, { keep: 10, log: warnings.log });
+    expect((await reopened.list()).map((e) => e.scanId)).toEqual(['b', 'a']);
+    expect((await reopened.latestFor('orders'))?.scanId).toBe('b');
+    const aside = (await readdir(dir)).filter((f) => f.startsWith('state.json.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(await readFile(path.join(dir, aside[0]!), 'utf8')).toBe('{"version":1,"scans":[{"scanId":"a"},,]}');
+    expect(warnings.messages).toEqual([
+      `${path.join(dir, 'state.json')} is not valid JSON at byte 37 (Unexpected token ','): moved aside; the index was rebuilt from the scan files and undelivered alerts it held are lost`,
+    ]);
+  });
+
+  it('moves a damaged scan file aside and answers from the scan before it', async () => {
+    const dir = await tempDir();
+    const store = await FileHistoryStore.open(dir, { keep: 10 });
+    await store.record({ scan: scanOf([], { scanId: 'a', at: '2025-01-06T09:00:00.000Z' }), outbox: [], digests: [] });
+    await store.record({ scan: scanOf([], { scanId: 'b', at: '2025-01-13T09:00:00.000Z' }), outbox: [], digests: [] });
+    await writeFile(path.join(dir, 'scans', 'b.json'), '{"scanId":"b","services":[');
+    const warnings = capture();
+    const reopened = await FileHistoryStore.open(dir, { keep: 10, log: warnings.log });
+    expect((await reopened.latestFor('orders'))?.scanId).toBe('a');
+    expect((await reopened.list()).map((e) => e.scanId)).toEqual(['a']);
+    expect((await readdir(path.join(dir, 'scans'))).filter((f) => f.startsWith('b.json.corrupt-'))).toHaveLength(1);
+    expect(warnings.messages).toEqual([
+      `${path.join(dir, 'scans', 'b.json')} is not valid JSON at byte 26 (Unexpected end of JSON input): moved aside and dropped from the history`,
+    ]);
+  });
+
+  it('drops, with a warning naming them, index entries whose scan file is missing', async () => {
+    const dir = await tempDir();
+    const store = await FileHistoryStore.open(dir, { keep: 10 });
+    for (const scanId of ['a', 'b']) await store.record({ scan: scanOf([], { scanId }), outbox: [], digests: [] });
+    await rm(path.join(dir, 'scans', 'a.json'));
+    const warnings = capture();
+    const reopened = await FileHistoryStore.open(dir, { keep: 10, log: warnings.log });
+    expect((await reopened.list()).map((e) => e.scanId)).toEqual(['b']);
+    expect(warnings.entries).toEqual([
+      { dropped: ['a'], msg: `history index entries dropped: their scan files are missing from ${path.join(dir, 'scans')}` },
+    ]);
+  });
 });
+
+/** A logger that keeps its warnings. */
+function capture(): { log: Logger; messages: string[]; entries: { dropped?: string[]; msg: string }[] } {
+  const entries: { dropped?: string[]; msg: string }[] = [];
+  const log = {
+    warn: (fields: { dropped?: string[] }, msg: string) => entries.push({ ...(fields.dropped ? { dropped: fields.dropped } : {}), msg }),
+  } as unknown as Logger;
+  return {
+    log,
+    entries,
+    get messages() {
+      return entries.map((e) => e.msg);
+    },
+  };
+}

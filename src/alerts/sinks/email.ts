@@ -14,6 +14,11 @@ export interface EmailSinkConfig {
 
 export function emailSink(config: EmailSinkConfig, timeoutMs: number): AlertSink {
   registerSecret(config.smtp.password);
+  // AUTH PLAIN sends base64("\0user\0password"); a server echoing the exchange
+  // into an error must not put it in a log line.
+  if (config.smtp.user && config.smtp.password) {
+    registerSecret(Buffer.from(`\0${config.smtp.user}\0${config.smtp.password}`).toString('base64'));
+  }
   // nodemailer loads on the first mail: a scan with nothing to send never pays for it.
   let transport: Promise<Transporter> | undefined;
   const connect = async () => (await import('nodemailer')).default.createTransport({

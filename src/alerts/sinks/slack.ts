@@ -1,6 +1,6 @@
 // Slack incoming webhook: a Block Kit message per scan of a service.
 // https://api.slack.com/messaging/webhooks, https://api.slack.com/reference/block-kit/blocks
-import { registerSecret } from '../../secrets';
+import { registerSecret, urlPath } from '../../secrets';
 import { describeEvidence, plainText, title, type AlertMessage } from '../message';
 import { post, type AlertSink } from './sink';
 
@@ -52,8 +52,10 @@ export function slackPayload(message: AlertMessage): { text: string; blocks: Blo
 }
 
 export function slackSink(config: { name: string; url: string }, timeoutMs: number): AlertSink {
-  // The webhook URL is the credential.
+  // The webhook URL is the credential, and its path alone is enough to post:
+  // a receiver's error body may quote the path without the host.
   registerSecret(config.url);
+  registerSecret(urlPath(config.url));
   return {
     name: config.name,
     async send(message) {

@@ -2,7 +2,7 @@
 // "<timestamp>.<body>" so a receiver can check origin and freshness, with an
 // Idempotency-Key header per event.
 import { createHmac } from 'node:crypto';
-import { registerSecret } from '../../secrets';
+import { isSecret, registerSecret, urlPath } from '../../secrets';
 import type { AlertMessage } from '../message';
 import { post, type AlertSink } from './sink';
 
@@ -20,6 +20,8 @@ export function webhookSink(
   now: () => Date = () => new Date(),
 ): AlertSink {
   registerSecret(config.secret);
+  // A URL given through ${...} is a secret: then so is its path (a token in the path).
+  if (isSecret(config.url)) registerSecret(urlPath(config.url));
   return {
     name: config.name,
     async send(message: AlertMessage) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Collector } from '../../engine/types';
 import { DATASTORE_COMMON_FIELDS, defineDatastoreModule } from '../module';
 import { DEFAULT_POLICY } from '../../config/policy';
+import { postgresUrlProblem, refineWith } from '../../config/fields';
 import { archivingState, describeArchiving } from './archiving';
 import type { PostgresFacts } from './facts';
 
@@ -18,6 +19,7 @@ export const PostgresDatastoreSchema = z.strictObject({
   type: z.literal('postgres'),
   url: z
     .string()
+    .superRefine(refineWith(postgresUrlProblem))
     .describe('postgres:// connection URL; put the password in an environment variable: ${PGPASSWORD_ORDERS}.'),
   tls: PostgresTlsSchema,
   schemas: z
