@@ -9,6 +9,8 @@ export interface DeliveryOptions {
   attempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
+  /** Bounds one send attempt; with the retries, how long a claimed item stays taken. */
+  timeoutMs?: number;
   log: Logger;
   now?: () => Date;
   /** Waits between attempts; tests pass one that does not wait. */
@@ -28,6 +30,11 @@ export function backoffDelay(attempt: number, options: Pick<DeliveryOptions, 'in
   return Math.min(options.maxDelayMs, Math.max(exponential, retryAfterMs ?? 0));
 }
 
+/** Longer than every attempt, timeout and backoff wait of one item together. */
+function claimLeaseMs(options: DeliveryOptions): number {
+  return options.attempts * ((options.timeoutMs ?? 10_000) + options.maxDelayMs) + 60_000;
+}
+
 export async function deliverPending(
   store: HistoryStore,
   sinks: AlertSink[],
@@ -45,6 +52,8 @@ export async function deliverPending(
       report.failed++;
       continue;
     }
+    // Several workers deliver the same outbox (queue mode): each item is sent by the one that claims it.
+    if (store.claim && !(await store.claim(item.id, claimLeaseMs(options)))) continue;
     let lastError = '';
     let delivered = false;
     for (let attempt = 1; attempt <= options.attempts; attempt++) {

@@ -89,7 +89,8 @@ export class FileHistoryStore implements HistoryStore {
     return path.join(this.scansDir, `${scanId}.json`);
   }
 
-  async record({ scan, outbox, digests }: HistoryCommit): Promise<void> {
+  /** The file store has one writer (no queue mode): a commit's job id is not kept. */
+  async record({ scan, outbox, digests }: HistoryCommit): Promise<boolean> {
     const dropped = await this.mutate(async (state) => {
       if (state.scans.some((s) => s.scanId === scan.scanId)) throw new Error(`scan ${scan.scanId} is already recorded`);
       // The scan file first; it only counts once state.json names it.
@@ -105,6 +106,7 @@ export class FileHistoryStore implements HistoryStore {
     });
     // After the commit: a crash here leaves files that the next open removes.
     for (const entry of dropped) await rm(this.scanFile(entry.scanId), { force: true });
+    return true;
   }
 
   async list(filter: { service?: string; limit?: number } = {}): Promise<ScanIndexEntry[]> {
