@@ -56,10 +56,14 @@ export function queueUrl(config: Config): string {
 
 /**
  * Connect and start pg-boss (creating or migrating its schema). `schedule`:
- * this process runs pg-boss's cron monitor (serve); every process supervises
- * (expiry, retention), one at a time under pg-boss's own lock.
+ * this process runs pg-boss's cron monitor (serve); serve and workers
+ * supervise (expiry, retention), one at a time under pg-boss's own lock.
  */
-export async function openQueue(config: Config, log: Logger, options: { schedule: boolean; name: string }): Promise<QueueConnection> {
+export async function openQueue(
+  config: Config,
+  log: Logger,
+  options: { schedule: boolean; supervise?: boolean; name: string },
+): Promise<QueueConnection> {
   const url = queueUrl(config);
   const settings = config.queue!;
   registerUrlSecrets(url);
@@ -69,7 +73,7 @@ export async function openQueue(config: Config, log: Logger, options: { schedule
     db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
     schema: settings.schema,
     schedule: options.schedule,
-    supervise: true,
+    supervise: options.supervise ?? true,
     maintenanceIntervalSeconds: settings.maintenanceIntervalSeconds,
     // Cron is checked twice a minute by default: schedules fire within seconds of their minute.
     cronMonitorIntervalSeconds: 10,
