@@ -80,7 +80,7 @@ export async function openQueue(
   });
   boss.on('error', (error: Error) => log.warn({ err: errorMessage(error) }, 'queue error'));
   try {
-    await boss.start();
+    await serialised(pool, () => boss.start());
   } catch (error) {
     await pool.end();
     throw new Error(`queue ${displayUrl(url)}: ${errorMessage(error)}`);
@@ -97,8 +97,31 @@ export async function openQueue(
   };
 }
 
+/**
+ * Run queue setup (pg-boss start, queue creation, schedules) one process at a
+ * time: pg-boss 10 creates a table per queue, and processes starting together
+ * (serve replicas and workers after a deploy) otherwise deadlock on it.
+ */
+export async function serialised<T>(pool: pg.Pool, setup: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', ['continuity queue setup']);
+    try {
+      return await setup();
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtext($1))', ['continuity queue setup']);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 /** Create (or update to the configured retries) the scan and dead-letter queues of these zones. */
 export async function ensureZoneQueues(queue: QueueConnection, zones: Iterable<string>): Promise<void> {
+  await serialised(queue.pool, () => createZoneQueues(queue, zones));
+}
+
+async function createZoneQueues(queue: QueueConnection, zones: Iterable<string>): Promise<void> {
   const { retry } = queue.settings;
   for (const zone of new Set(zones)) {
     await queue.boss.createQueue(deadLetterQueue(zone), { name: deadLetterQueue(zone), policy: 'standard' });

@@ -6,7 +6,7 @@ import type PgBoss from 'pg-boss';
 import type { Config, Schedule } from '../config/schema';
 import type { Logger } from '../log';
 import { errorMessage } from '../secrets';
-import { enqueueScan, ensureZoneQueues, openQueue, tickJobId, zoneOf, type QueueConnection } from './boss';
+import { enqueueScan, ensureZoneQueues, openQueue, serialised, tickJobId, zoneOf, type QueueConnection } from './boss';
 
 const TICK_QUEUE_PREFIX = 'continuity-tick-';
 
@@ -41,14 +41,18 @@ export class QueueScheduler {
         entry.services.push(service.name);
         ticks.set(name, entry);
       }
-      for (const stale of await queue.boss.getSchedules()) {
-        if (stale.name.startsWith(TICK_QUEUE_PREFIX) && !ticks.has(stale.name)) await queue.boss.unschedule(stale.name);
-      }
+      await serialised(queue.pool, async () => {
+        for (const stale of await queue.boss.getSchedules()) {
+          if (stale.name.startsWith(TICK_QUEUE_PREFIX) && !ticks.has(stale.name)) await queue.boss.unschedule(stale.name);
+        }
+        for (const [name, { schedule }] of ticks) {
+          // A tick job lost by a killed serve is retried by another; its scan jobs have stable ids.
+          await queue.boss.createQueue(name, { name, policy: 'standard', retryLimit: 5, retryDelay: 5, expireInSeconds: 300 });
+          const data: TickData = { cron: schedule.cron, timezone: schedule.timezone };
+          await queue.boss.schedule(name, schedule.cron, data, { tz: schedule.timezone });
+        }
+      });
       for (const [name, { schedule, services }] of ticks) {
-        // A tick job lost by a killed serve is retried by another; its scan jobs have stable ids.
-        await queue.boss.createQueue(name, { name, policy: 'standard', retryLimit: 5, retryDelay: 5, expireInSeconds: 300 });
-        const data: TickData = { cron: schedule.cron, timezone: schedule.timezone };
-        await queue.boss.schedule(name, schedule.cron, data, { tz: schedule.timezone });
         await queue.boss.work<TickData>(name, { pollingIntervalSeconds: queue.settings.pollingIntervalSeconds }, (jobs) =>
           scheduler.onTick(jobs, services),
         );

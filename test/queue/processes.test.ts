@@ -49,14 +49,15 @@ class CliProcess {
     args: string[],
     cwd: string,
   ) {
-    this.child = spawn(process.execPath, [path.join(ROOT, 'bin/continuity.js'), ...args], {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/continuity.js'), ...args], {
       cwd,
       env: { ...process.env, CONTINUITY_LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     void (async () => {
-      for await (const line of createInterface({ input: this.child.stderr! })) {
+      for await (const line of createInterface({ input: child.stderr })) {
         try {
           this.logs.push(JSON.parse(line) as LogLine);
         } catch {
@@ -67,7 +68,7 @@ class CliProcess {
     })();
   }
 
-  async waitFor(match: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<LogLine> {
+  async waitFor(match: (line: LogLine) => boolean, timeoutMs = 120_000): Promise<LogLine> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.logs.find(match);
@@ -161,8 +162,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await Promise.all(processes.map((p) => p.exited));
-  await queue?.close();
   await history?.end();
+  await queue?.close();
   await receiver?.close();
   await fast?.close();
   await slow?.close();
@@ -175,7 +176,7 @@ async function scansOf(service: string): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-describe('queue mode with two serve and three worker processes', () => {
+describe('queue mode with two serve and three worker processes', { timeout: 240_000 }, () => {
   const serves: CliProcess[] = [];
   const workers: CliProcess[] = [];
 
@@ -270,14 +271,32 @@ describe('queue mode with two serve and three worker processes', () => {
 
   it('after the receiver outage every alert arrived, none twice (by idempotency key)', async () => {
     const outbox = await until(
-      () => history.query<{ id: string; delivered: boolean }>('select id, delivered_at is not null as delivered from continuity.outbox'),
+      () => history.query<{ key: string; delivered: boolean }>(`select message->>'key' as key, delivered_at is not null as delivered from continuity.outbox`),
       (r) => r.rows.length > 0 && r.rows.every((row) => row.delivered),
       'every outbox item delivered',
     );
     expect(receiver.requests.some((r) => !r.accepted)).toBe(true);
     const keys = receiver.accepted().map((r) => r.headers['idempotency-key'] as string);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys.sort()).toEqual(outbox.rows.map((r) => r.id).sort());
+    expect(keys.sort()).toEqual(outbox.rows.map((r) => r.key).sort());
+  });
+
+  it('SIGTERM mid-scan past the grace period: the worker exits 0 and its job is run by another worker, recorded once', async () => {
+    const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    const before = new Set(alive.flatMap((w) => w.scansStarted('slowest').map((l) => l.job)));
+    await queue.boss.send(tickQueue(ON_DEMAND), ON_DEMAND);
+    const runner = await Promise.any(
+      alive.map((w) => w.waitFor((l) => l.msg === 'scan job started' && l.service === 'slowest' && !before.has(l.job)).then(() => w)),
+    );
+    const { job } = runner.scansStarted('slowest').find((l) => !before.has(l.job))!;
+    runner.child.kill('SIGTERM');
+    expect(await runner.exited).toBe(0);
+    expect(runner.logs.map((l) => l.msg)).toContain('abandoning running scans: their results are not recorded');
+    await until(() => scansOf('slowest'), (n) => n === 2, 'the scan of the job left by the stopped worker');
+    const retriedBy = alive.filter((w) => w !== runner && w.scansStarted('slowest').some((l) => l.job === job));
+    expect(retriedBy).toHaveLength(1);
+    const { rows } = await history.query('select 1 from continuity.scan_jobs where job_id = $1', [job]);
+    expect(rows).toHaveLength(1);
   });
 
   it('SIGTERM: a worker stops taking jobs and exits 0; serve replicas stop cleanly', async () => {

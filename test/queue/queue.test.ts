@@ -94,7 +94,7 @@ describe('queue mode', () => {
 
   it('puts one schedule per distinct cron into pg-boss and queues triggers instead of scanning', async () => {
     const schedules = await queue.boss.getSchedules();
-    expect(schedules.map((s) => [s.name, s.cron, s.timezone]).sort()).toEqual(
+    expect(schedules.map((s) => [s.name, s.cron, s.options?.tz]).sort()).toEqual(
       [
         [tickQueue({ cron: '0 6 * * *', timezone: 'Europe/Paris' }), '0 6 * * *', 'Europe/Paris'],
         [tickQueue(cfg.serve.schedule), '0 9 * * 1', 'UTC'],
