@@ -117,7 +117,7 @@ export const ServiceSchema = z.strictObject({
     .describe('CONTINUITY-0003 answers given by people, by row; the report shows them beside the evidence.'),
   datastores: z.array(DatastoreSchema).default([]),
   schedule: z.lazy(() => ScheduleSchema).optional().describe('When `continuity serve` scans this service; serve.schedule when absent.'),
-  zone: Name.optional().describe(
+  zone: Name.refine((zone) => !zone.endsWith('-dead'), 'must not end with "-dead" (names the dead-letter queues)').optional().describe(
     'Network zone (queue mode; `default` when absent): only `continuity worker --zone <zone>` processes scan this service, from inside the network that reaches its datastores.',
   ),
 });

@@ -67,8 +67,10 @@ export class QueueScheduler {
 
   private async onTick(jobs: PgBoss.Job<TickData>[], services: string[]): Promise<void> {
     for (const job of jobs) {
+      // One tick time for all its scans: a worker running several of them collects the estate once.
+      const tick = new Date().toISOString();
       for (const service of services) {
-        const id = await enqueueScan(this.queue, this.config, { service, tick: new Date().toISOString() }, { id: tickJobId(job.id, service) });
+        const id = await enqueueScan(this.queue, this.config, { service, tick }, { id: tickJobId(job.id, service) });
         this.log.info({ service, job: id ?? undefined, coalesced: id === null }, id ? 'scan queued' : 'scan not queued: one is already queued or running');
       }
     }
