@@ -40,6 +40,12 @@ import s3Encryption from './s3/encryption';
 import s3SecureTransportPolicy from './s3/secure-transport-policy';
 import s3PublicAccessBlock from './s3/public-access-block';
 import unregistered from './datastore/unregistered';
+import clickhouseBackups from './clickhouse/backups';
+import clickhouseTls from './clickhouse/tls';
+import clickhouseDataChangesRecorded from './clickhouse/data-changes-recorded';
+import clickhouseUsers from './clickhouse/users';
+import clickhouseSensitiveColumns from './clickhouse/sensitive-columns';
+import clickhouseIndexes from './clickhouse/indexes';
 
 export const ALL_CHECKS: Check[] = [
   backupPolicyLink,
@@ -80,6 +86,12 @@ export const ALL_CHECKS: Check[] = [
   s3Encryption,
   s3SecureTransportPolicy,
   s3PublicAccessBlock,
+  clickhouseBackups,
+  clickhouseTls,
+  clickhouseDataChangesRecorded,
+  clickhouseUsers,
+  clickhouseSensitiveColumns,
+  clickhouseIndexes,
   unregistered,
   supabaseUnregistered,
 ];

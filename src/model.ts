@@ -28,6 +28,13 @@ export interface Evidence {
  */
 export const STATISTICS_SINCE_FIELD = 'statistics since';
 
+/**
+ * The evidence field of a finding that is one change of production data (a ClickHouse mutation or
+ * DELETE), holding when it happened: drift reports each such finding new since the previous scan as
+ * a `data-changed` event, and one leaving the read window as nothing (it is not resolved).
+ */
+export const DATA_CHANGE_FIELD = 'data changed at';
+
 export interface Finding {
   checkId: string;
   service: string;
@@ -155,6 +162,7 @@ export const DRIFT_EVENT_TYPES = [
   'datastore-removed',
   'waiver-expired',
   'statistics-reset',
+  'data-changed',
 ] as const;
 export type DriftEventType = (typeof DRIFT_EVENT_TYPES)[number];
 

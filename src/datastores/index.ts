@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Collector, EstateCollector } from '../engine/types';
 import { backupPolicyLinkCollector } from './backup-policy-link';
+import { clickhouseModule } from './clickhouse';
 import type { DatastoreModule, PostgresTarget } from './module';
 import { postgresModule } from './postgres';
 import { rdsClusterModule } from './rds-cluster';
@@ -16,6 +17,7 @@ export const DATASTORE_MODULES = [
   rdsInstanceModule,
   rdsClusterModule,
   s3BucketModule,
+  clickhouseModule,
 ] as const;
 
 type Modules = (typeof DATASTORE_MODULES)[number];

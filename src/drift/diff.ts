@@ -13,6 +13,7 @@ import {
 } from '../model';
 import { ESTATE } from '../engine/scan';
 import { legacyResource } from './legacy-keys';
+import { dataChanged, isDataChange } from './data-changes';
 import { statisticsResets } from './statistics-reset';
 
 /** Statuses that make a finding an open violation (alerted once, then listed in the digest). */
@@ -137,6 +138,11 @@ function diffFindings(
   for (const now of current.findings) {
     const old = previousOf(now);
     if (!old) {
+      // A change of production data since the previous scan: reported as such, whatever its status.
+      if (isDataChange(now)) {
+        events.push(dataChanged(service, now));
+        continue;
+      }
       // A new resource (a new table, a new datastore) that is already in violation.
       if (isViolation(now)) {
         events.push({
@@ -161,6 +167,8 @@ function diffFindings(
     // A removed datastore's findings leave with it: datastore-removed says so.
     if (old.datastore && removed.includes(old.datastore)) continue;
     if (blind.has(blindScope(old))) continue;
+    // A data change that left the read window was not undone: nothing to report.
+    if (isDataChange(old)) continue;
     events.push({
       type: 'resolved',
       service,

@@ -31,6 +31,7 @@ export const APPLY_COMMANDS: Record<MigrationTool, RegExp | null> = {
   alembic: /\balembic\b[^\n]*\bupgrade\b/,
   django: /\bmanage\.py\s+migrate\b(?![^\n]*\bzero\b)/,
   'sql-files': null,
+  'clickhouse-migrations': /\bclickhouse-migrations\s+migrate\b/,
   'gorm-automigrate': null,
   'sequelize-sync': null,
   'typeorm-synchronize': null,

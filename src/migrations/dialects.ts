@@ -77,6 +77,7 @@ interface ConfiguredDialects {
   rails: DialectDecision[];
   django: DialectDecision[];
   alembic: DialectDecision[];
+  golangMigrate: DialectDecision[];
 }
 
 const TEST_PATH = /(^|\/)(test|tests|spec|__tests__|src\/test)\//;
@@ -105,8 +106,35 @@ async function configuredDialects(repo: RepoFiles): Promise<ConfiguredDialects> 
     rails: await matches(repo, named(/^database\.yml$/), /\badapter\s*:\s*(\w+)/g, (f, n) => `${f}: adapter ${n}`),
     django: await matches(repo, named(/^settings\.py$|^settings_\w+\.py$/), /django\.db\.backends\.(\w+)/g, (f, n) => `${f}: ENGINE django.db.backends.${n}`),
     alembic: await matches(repo, named(/^alembic\.ini$/), /sqlalchemy\.url\s*=\s*([\w+]+):\/\//g, (f, n) => `${f}: sqlalchemy.url ${n}://`),
+    // The migrate CLI's -database URL, or the database driver a Go program imports.
+    golangMigrate: [
+      ...(await matches(repo, named(GOLANG_MIGRATE_FILES), /-database[= ]+["']?(\w+):\/\//g, (f, n) => `${f}: migrate -database ${n}://`)),
+      ...(await matches(repo, named(/\.go$/), /golang-migrate\/migrate\/v4\/database\/(\w+)"/g, (f, n) => `${f}: imports the golang-migrate ${n} driver`)),
+    ],
   };
 }
+
+/** Files that run the migrate CLI: make, shell, CI and compose files. */
+const GOLANG_MIGRATE_FILES = /^(Makefile|[\w.-]+\.mk|Dockerfile[\w.-]*|[\w.-]+\.sh|[\w.-]+\.ya?ml|Taskfile[\w.-]*|justfile)$/;
+
+/** A migrate command that names both the set's folder (-path or -source file://) and a -database URL: that URL's database is the set's. */
+async function golangMigrateCommand(repo: RepoFiles, set: DetectedSet): Promise<DialectDecision | undefined> {
+  const files = repo.files.filter((f) => GOLANG_MIGRATE_FILES.test(f.slice(f.lastIndexOf('/') + 1)) && !TEST_PATH.test(f));
+  for (const file of files) {
+    for (const line of (await repo.read(file)).split('\n')) {
+      const path = /(?:-path[= ]+|-source[= ]+["']?file:\/\/)["']?\.?\/?([\w./-]+?)\/?["']?(?=\s|$)/.exec(line)?.[1];
+      const scheme = /-database[= ]+["']?(\w+):\/\//.exec(line)?.[1];
+      const dialect = scheme ? dialectNamed(scheme) : undefined;
+      if (path === set.directory && dialect) return { dialect, source: `${file}: migrate -path ${path} -database ${scheme}://` };
+    }
+  }
+  return undefined;
+}
+
+/** Tools that migrate one kind of database only. */
+const TOOL_DIALECTS: Partial<Record<MigrationTool, DialectDecision>> = {
+  'clickhouse-migrations': { dialect: 'clickhouse', source: 'clickhouse-migrations migrates ClickHouse only' },
+};
 
 const CONFIG_OF_TOOL: Partial<Record<MigrationTool, keyof ConfiguredDialects>> = {
   flyway: 'jdbc',
@@ -122,6 +150,7 @@ const CONFIG_OF_TOOL: Partial<Record<MigrationTool, keyof ConfiguredDialects>> =
   rails: 'rails',
   django: 'django',
   alembic: 'alembic',
+  'golang-migrate': 'golangMigrate',
 };
 
 /** The configured dialect when the configuration names exactly one (a PostgreSQL one wins over an embedded test database). */
@@ -160,6 +189,8 @@ export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Prom
       const config = CONFIG_OF_TOOL[set.tool];
       const decision =
         folderDialect(set.directory) ??
+        TOOL_DIALECTS[set.tool] ??
+        (set.tool === 'golang-migrate' ? await golangMigrateCommand(repo, set) : undefined) ??
         (config ? single(configured[config]) : undefined) ??
         (await syntaxDialect(repo, set)) ?? { dialect: 'postgresql' as const, source: 'no other database named by folder, configuration or syntax' };
       return { ...set, dialect: decision.dialect, dialectSource: decision.source };

@@ -28,6 +28,7 @@ export const MIGRATION_TOOLS = [
   'alembic',
   'django',
   'sql-files',
+  'clickhouse-migrations',
   'gorm-automigrate',
   'sequelize-sync',
   'typeorm-synchronize',

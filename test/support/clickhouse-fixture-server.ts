@@ -28,6 +28,7 @@
 //   value changes ("Cannot modify 'x' setting in readonly mode", READONLY) unless the profile
 //   makes it changeable_in_readonly; a profile with readonly=2 refuses a change of `readonly`
 //   itself; readonly >= 1 refuses anything but reads ("Cannot execute query in readonly mode").
+//   A query without readonly=1 is a violation unless the login's profile already sets readonly.
 // - max_execution_time: exceeding it is TIMEOUT_EXCEEDED (159, HTTP 408), "Timeout exceeded:
 //   elapsed N seconds, maximum: M" (ExecutionSpeedLimits), unless timeout_overflow_mode=break.
 // - getServerPort(name): the ports the server registered (Context::getServerPort), else BAD_GET
@@ -591,10 +592,14 @@ export async function startClickHouseFixture(shape: ClickHouseServerShape): Prom
       }
       if (login.method === 'url-parameters') violation('credentials-in-url', 'user/password sent as URL parameters', sql);
       if (record.sessionId) violation('session', `session_id=${record.sessionId}`, sql);
-      if (record.settings.readonly !== '1') violation('missing-readonly', `readonly=${record.settings.readonly ?? '(not set)'}`, sql);
-
       // Settings, as SettingsConstraints checks them against the account's profile.
       const profileReadonly = account.profileReadonly ?? 0;
+      // A profile with readonly >= 1 keeps the session read-only when the query sets nothing
+      // (readonly=2 even refuses readonly=1); anything else must come with readonly=1.
+      const readOnlyByProfile = record.settings.readonly === undefined && profileReadonly > 0;
+      if (record.settings.readonly !== '1' && !readOnlyByProfile) {
+        violation('missing-readonly', `readonly=${record.settings.readonly ?? '(not set)'}`, sql);
+      }
       for (const [name, value] of Object.entries(record.settings)) {
         if (!(name in SETTING_DEFAULTS)) {
           throw serverError('UNKNOWN_SETTING', `Setting ${name} is neither a builtin setting nor started with the prefix 'custom_' registered for user-defined settings`);

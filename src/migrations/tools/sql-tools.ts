@@ -303,6 +303,42 @@ async function goose(repo: RepoFiles, claimed: Set<string>): Promise<DetectedSet
   return setsByDirectory('goose', found);
 }
 
+// ---- clickhouse-migrations --------------------------------------------------------
+
+/** Where the clickhouse-migrations CLI is told its migrations live: --migrations-home=<dir> or CH_MIGRATIONS_HOME. */
+const MIGRATIONS_HOME = /(?:--migrations-home[= ]|\bCH_MIGRATIONS_HOME\s*[=:]\s*)["']?\.?\/?([\w./-]+?)\/?["']?(?=[\s"',;]|$)/gm;
+const HOME_FILES = /(^|\/)(package\.json|Makefile|Dockerfile|docker-compose[\w.-]*\.ya?ml|compose[\w.-]*\.ya?ml|[^/]+\.sh|\.env[\w.-]*|\.github\/workflows\/[^/]+\.ya?ml|\.gitlab-ci\.yml)$/;
+/** clickhouse-migrations names its files <version>_<text>.sql; it has no down migrations. */
+const CLICKHOUSE_MIGRATION = /^\d+_.+\.sql$/;
+
+async function clickhouseMigrations(repo: RepoFiles): Promise<DetectedSet[]> {
+  const homes = new Set<string>();
+  for (const file of repo.files.filter((f) => HOME_FILES.test(f))) {
+    const text = await repo.read(file);
+    if (!/clickhouse-migrations|CH_MIGRATIONS_HOME/.test(text)) continue;
+    const base = dirOf(file);
+    for (const match of text.matchAll(MIGRATIONS_HOME)) homes.add(joinPath(base, match[1]!));
+  }
+  const sets: DetectedSet[] = [];
+  for (const home of homes) {
+    const files = repo.files.filter((f) => dirOf(f) === home && CLICKHOUSE_MIGRATION.test(baseOf(f))).sort((a, b) => Number(/^\d+/.exec(baseOf(a))![0]) - Number(/^\d+/.exec(baseOf(b))![0]));
+    if (files.length === 0) continue;
+    const migrations = files.map((path): Migration => ({ id: baseOf(path).replace(/\.sql$/, ''), up: path, down: { status: 'missing' }, sql: [] }));
+    sets.push({ tool: 'clickhouse-migrations', directory: home, marker: files[0]!, forwardOnly: true, autoMigration: false, migrations, notes: [] });
+  }
+  return sets;
+}
+
+/** A directory relative to the file that names it (`./db/ch` in web/package.json is web/db/ch). */
+function joinPath(base: string, relative: string): string {
+  const parts = base ? base.split('/') : [];
+  for (const segment of relative.split('/')) {
+    if (segment === '..') parts.pop();
+    else if (segment && segment !== '.') parts.push(segment);
+  }
+  return parts.join('/');
+}
+
 // ---- numbered SQL files in ClickHouse folders ----------------------------------------
 
 /** SQL files under a `clickhouse` folder that no tool claimed: migrations of a ClickHouse database, named as such, not linted. */
@@ -324,6 +360,7 @@ export async function detectSqlTools(repo: RepoFiles): Promise<DetectedSet[]> {
     ...(await prisma(repo)),
     ...(await golangMigrate(repo)),
     ...(await flyway(repo)),
+    ...(await clickhouseMigrations(repo)),
   ];
   const claimed = new Set(sets.flatMap((s) => s.migrations.flatMap((m) => [m.up, ...(m.down.path ? [m.down.path] : [])])));
   const marked = [...(await dbmate(repo, claimed)), ...(await goose(repo, claimed))];
