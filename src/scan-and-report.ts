@@ -7,6 +7,8 @@ import type { ScanResult } from './model';
 import { DEFAULT_FRAMEWORK } from './frameworks';
 import { answerFrameworks } from './report/answers';
 import { writeReports } from './report/write';
+import { readReportTrends } from './history/trend-reader';
+import type { HistoryStore } from './history/types';
 import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from './engine/registry';
 import { runScan, type ScanPlan } from './engine/scan';
 
@@ -27,6 +29,8 @@ export interface ScanAndReportOptions {
   onDatastoreDone?: ScanPlan['onDatastoreDone'];
   /** Runs between the scan and the reports, e.g. to attach the changes since the previous scan. */
   beforeReports?: (scan: ScanResult) => Promise<void>;
+  /** The history the HTML reports draw trends from (asked after beforeReports, which may open it). */
+  reportHistory?: () => HistoryStore | undefined;
 }
 
 export async function scanAndReport(options: ScanAndReportOptions): Promise<{ scan: ScanResult; written: string[] }> {
@@ -44,6 +48,7 @@ export async function scanAndReport(options: ScanAndReportOptions): Promise<{ sc
   });
   answerFrameworks(scan, options.frameworks ?? [DEFAULT_FRAMEWORK]);
   await options.beforeReports?.(scan);
-  const written = await writeReports(scan, options.outDir, options.formats);
+  const history = options.formats.includes('html') ? options.reportHistory?.() : undefined;
+  const written = await writeReports(scan, options.outDir, options.formats, history ? { trends: await readReportTrends(history, scan) } : {});
   return { scan, written };
 }

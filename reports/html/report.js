@@ -184,8 +184,9 @@
   });
   Array.prototype.forEach.call(document.querySelectorAll('[data-findings]'), initFindings);
   Array.prototype.forEach.call(document.querySelectorAll('[data-matrix-filter]'), initMatrixFilter);
+  // Print every evidence and remediation block (the stylesheet does too where ::details-content is supported).
   window.addEventListener('beforeprint', function () {
-    Array.prototype.forEach.call(document.querySelectorAll('details[data-print-open]'), function (node) {
+    Array.prototype.forEach.call(document.querySelectorAll('details:not(.chart-data)'), function (node) {
       node.open = true;
     });
   });

@@ -122,6 +122,7 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
         const changes = changesOf(drift);
         if (options.diff && changes) result.changes = changes;
       },
+      reportHistory: () => store,
     }));
   } catch (error) {
     await store?.close();

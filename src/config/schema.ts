@@ -6,6 +6,7 @@ import cron from 'node-cron';
 import { DatastoreSchema } from '../datastores';
 import { AwsSettingsSchema } from '../datastores/aws/placement';
 import { SupabaseSettingsSchema } from '../datastores/supabase-project';
+import { KubernetesSettingsSchema } from '../datastores/kubernetes/settings';
 import { DEFAULT_FRAMEWORK, framework, unknownFrameworkError } from '../frameworks';
 import { hasNoUserinfo, ResourceName as Name } from './fields';
 
@@ -240,6 +241,21 @@ export const ServeSchema = z.strictObject({
     .describe('Frameworks the scheduled reports answer (frameworks/<id>.yaml): continuity-0003, soc2, iso27001.'),
   schedule: ScheduleSchema.default({ cron: '0 9 * * 1', timezone: 'UTC' }).describe('Default schedule of every service.'),
   shutdownGraceSeconds: z.number().min(0).default(30).describe('On SIGTERM, how long a running scan may take to finish before it is abandoned.'),
+  scanOnStart: z
+    .boolean()
+    .default(true)
+    .describe('Scan every service when serve starts, except a service whose latest scan is newer than its schedule period.'),
+  auth: z
+    .strictObject({
+      tokenEnv: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+        .describe('The environment variable holding the bearer token that /api/* and /reports/* require.'),
+      healthz: z.boolean().default(false).describe('Require the token for /healthz too (default: open, for probes).'),
+      metrics: z.boolean().default(false).describe('Require the token for /metrics too (default: open, for Prometheus).'),
+    })
+    .optional()
+    .describe('Bearer-token authentication of the HTTP endpoints; without it they are open (keep host 127.0.0.1).'),
 });
 
 export const QueueSchema = z.strictObject({
@@ -301,9 +317,13 @@ export const ConfigSchema = z.strictObject({
     frameworks: [DEFAULT_FRAMEWORK],
     schedule: { cron: '0 9 * * 1', timezone: 'UTC' },
     shutdownGraceSeconds: 30,
+    scanOnStart: true,
   }),
   aws: AwsSettingsSchema.optional().describe('AWS accounts, regions and discovery for rds-instance, rds-cluster and s3-bucket datastores.'),
   supabase: SupabaseSettingsSchema.optional().describe('Discovery of Supabase projects and Storage buckets no service registers.'),
+  kubernetes: KubernetesSettingsSchema.optional().describe(
+    'Access (kubeconfig or in-cluster), namespaces and discovery for cnpg-cluster, crunchy-postgrescluster and k8s-pvc datastores.',
+  ),
   queue: QueueSchema.optional().describe(
     'Queue mode (docs/scaling.md): `continuity serve` puts the schedules into pg-boss and `continuity worker` processes run the scans. Needs history.url.',
   ),

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import type { Collector, EstateCollector } from '../engine/types';
 import { backupPolicyLinkCollector } from './backup-policy-link';
+import { cnpgClusterModule } from './cnpg-cluster';
+import { crunchyPostgresClusterModule } from './crunchy-postgrescluster';
+import { k8sPvcModule } from './k8s-pvc';
 import { clickhouseModule } from './clickhouse';
 import type { DatastoreModule, PostgresTarget } from './module';
 import { postgresModule } from './postgres';
@@ -17,6 +20,9 @@ export const DATASTORE_MODULES = [
   rdsInstanceModule,
   rdsClusterModule,
   s3BucketModule,
+  cnpgClusterModule,
+  crunchyPostgresClusterModule,
+  k8sPvcModule,
   clickhouseModule,
 ] as const;
 

@@ -19,6 +19,7 @@ import { groupBy } from '../util';
 import { answersOf } from './answers';
 import { compareFindings, STATUS_ORDER } from './order';
 import { statementsView, type StatementsView } from './statements-view';
+import type { FleetTrendsView, ServiceTrendsView } from './trends';
 
 /**
  * Size limits. A service page stays under 1 MB and the overview under 5 MB for
@@ -148,6 +149,8 @@ export interface ServicePageView {
   changes?: ChangesView;
   /** The top SQL statements of its PostgreSQL datastores (postgres.query-index-use). */
   statements: StatementsView[];
+  /** Trends from history, from two scans on. */
+  trends?: ServiceTrendsView;
 }
 
 export interface FrameworkSectionView {
@@ -197,6 +200,20 @@ export interface OverviewView {
   totalsRow: number[];
   estate: FindingsSectionView;
   changes?: ChangesView;
+  /** Fleet totals per week from history, from two weeks on. */
+  trends?: FleetTrendsView;
+  /** Every report file of each service, when the overview is served (continuity serve). */
+  reportFiles?: { service: string; files: { name: string; href: string }[] }[];
+  /** Configured services without a scan yet (continuity serve). */
+  notScanned?: string[];
+}
+
+/** Where the pages link to each other: files side by side (a scan's output directory) by default. */
+export interface PageLinks {
+  /** The service page's link back to the overview. */
+  overviewHref: string;
+  /** A service page's address, relative to the overview. */
+  serviceHref(service: string): string;
 }
 
 /** The file a service's page is written to. `index.html` is the overview, so a service named "index" moves aside. */
@@ -205,6 +222,11 @@ export function htmlFileName(service: string): string {
 }
 
 export const OVERVIEW_FILE = 'index.html';
+
+export const FILE_LINKS: PageLinks = {
+  overviewHref: OVERVIEW_FILE,
+  serviceHref: (service) => encodeURIComponent(htmlFileName(service)),
+};
 
 function clip(text: string): string {
   return text.length > HTML_LIMITS.textChars ? `${text.slice(0, HTML_LIMITS.textChars)}… (truncated; scan.json has the full text)` : text;
@@ -402,7 +424,11 @@ function controlRowsView(frameworkId: string, answers: ControlAnswer[], service:
   });
 }
 
-export function servicePageView(scan: ScanResult, service: ServiceResult): ServicePageView {
+export function servicePageView(
+  scan: ScanResult,
+  service: ServiceResult,
+  options: { links?: PageLinks; trends?: ServiceTrendsView } = {},
+): ServicePageView {
   const checks = checkIndex(scan.checks);
   const questionnaire = controlRowsView(DEFAULT_FRAMEWORK, answersOf(service, DEFAULT_FRAMEWORK) ?? [], service, checks);
   const frameworks = (scan.frameworks ?? [])
@@ -420,7 +446,7 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
   return {
     service,
     docs: { ...(saas ? { saas } : {}), ...(addon ? { addon } : {}) },
-    overviewHref: OVERVIEW_FILE,
+    overviewHref: (options.links ?? FILE_LINKS).overviewHref,
     counts: statusCounts(service.findings),
     questionnaire,
     frameworks,
@@ -440,6 +466,7 @@ export function servicePageView(scan: ScanResult, service: ServiceResult): Servi
       more: Math.max(0, withWaiver.length - HTML_LIMITS.listRows),
     },
     ...(changes ? { changes } : {}),
+    ...(options.trends ? { trends: options.trends } : {}),
   };
 }
 
@@ -456,13 +483,17 @@ function matrixCells(frameworkId: string, columns: { id: string; label: string }
   });
 }
 
-export function overviewView(scan: ScanResult): OverviewView {
+export function overviewView(
+  scan: ScanResult,
+  options: { links?: PageLinks; trends?: FleetTrendsView; reportFiles?: OverviewView['reportFiles']; notScanned?: string[] } = {},
+): OverviewView {
+  const links = options.links ?? FILE_LINKS;
   const answered = scan.frameworks ?? [];
   const questionnaire = answered.find((f) => f.id === DEFAULT_FRAMEWORK);
   const columns = (questionnaire?.controls ?? []).map((r) => ({ id: r.id, label: r.label }));
   const eventsByService = countBy(scan.changes?.events.map((e) => e.service) ?? []);
   const services = scan.services.map((service) => {
-    const href = encodeURIComponent(htmlFileName(service.name));
+    const href = links.serviceHref(service.name);
     const cells = matrixCells(DEFAULT_FRAMEWORK, columns, service, href);
     const open = countBy(service.findings.map((f) => f.status));
     return {
@@ -499,7 +530,7 @@ export function overviewView(scan: ScanResult): OverviewView {
         anchor: `matrix-${f.id}`,
         columns: frameworkColumns,
         services: scan.services.map((service) => {
-          const href = encodeURIComponent(htmlFileName(service.name));
+          const href = links.serviceHref(service.name);
           return { name: service.name, href, cells: matrixCells(f.id, frameworkColumns, service, href) };
         }),
       };
@@ -533,5 +564,8 @@ export function overviewView(scan: ScanResult): OverviewView {
     totalsRow: tally(all),
     estate: findingsSection('estate-findings', scan.estate.findings, scan, HTML_LIMITS.estateDataBytes),
     ...(scan.changes ? { changes: changesView(scan, scan.changes.events)! } : {}),
+    ...(options.trends ? { trends: options.trends } : {}),
+    ...(options.reportFiles ? { reportFiles: options.reportFiles } : {}),
+    ...(options.notScanned?.length ? { notScanned: options.notScanned } : {}),
   };
 }

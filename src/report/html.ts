@@ -57,25 +57,27 @@ function load(): Templates {
   return { service: compile('service.html.hbs'), overview: compile('index.html.hbs'), assets: { css, js, csp } };
 }
 
-export function renderServiceHtml(scan: ScanResult, service: ServiceResult): string {
+export function renderServiceHtml(scan: ScanResult, service: ServiceResult, options: Parameters<typeof servicePageView>[2] = {}): string {
   templates ??= load();
-  return templates.service({ scan, ...templates.assets, ...servicePageView(scan, service) });
+  return templates.service({ scan, ...templates.assets, ...servicePageView(scan, service, options) });
 }
 
-export function renderOverviewHtml(scan: ScanResult): string {
+export function renderOverviewHtml(scan: ScanResult, options: Parameters<typeof overviewView>[1] = {}): string {
   templates ??= load();
-  return templates.overview({ scan, ...templates.assets, ...overviewView(scan) });
+  return templates.overview({ scan, ...templates.assets, ...overviewView(scan, options) });
 }
 
 /** The `html` format: index.html plus one page per service. */
-export const writeHtmlReports: FormatWriter = async (scan, outDir) => {
+export const writeHtmlReports: FormatWriter = async (scan, outDir, context) => {
   const files: string[] = [];
   for (const service of scan.services) {
     const file = path.join(outDir, htmlFileName(service.name));
-    await writeFileAtomic(file, renderServiceHtml(scan, service));
+    const trends = context.trends?.services.get(service.name);
+    await writeFileAtomic(file, renderServiceHtml(scan, service, trends ? { trends } : {}));
     files.push(file);
   }
   const overview = path.join(outDir, OVERVIEW_FILE);
-  await writeFileAtomic(overview, renderOverviewHtml(scan));
+  const fleet = context.trends?.fleet;
+  await writeFileAtomic(overview, renderOverviewHtml(scan, fleet ? { trends: fleet } : {}));
   return [overview, ...files];
 };

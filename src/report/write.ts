@@ -4,9 +4,15 @@ import { writeFileAtomic } from '../atomic-file';
 import type { ScanResult } from '../model';
 import { DEFAULT_FRAMEWORK } from '../frameworks';
 import { answerFrameworks } from './answers';
+import type { ReportTrends } from './trends';
+
+/** What the reports show beyond the scan itself: trends from the history, when there is one. */
+export interface ReportContext {
+  trends?: ReportTrends;
+}
 
 /** Each output format writes its files into the output directory and returns their paths; its renderer loads when it runs. */
-export type FormatWriter = (scan: ScanResult, outDir: string) => Promise<string[]>;
+export type FormatWriter = (scan: ScanResult, outDir: string, context: ReportContext) => Promise<string[]>;
 
 export const FORMATS: Record<string, FormatWriter> = {
   json: async (scan, outDir) => {
@@ -39,7 +45,7 @@ export const FORMATS: Record<string, FormatWriter> = {
     }
     return written;
   },
-  html: async (scan, outDir) => (await import('./html')).writeHtmlReports(scan, outDir),
+  html: async (scan, outDir, context) => (await import('./html')).writeHtmlReports(scan, outDir, context),
   sarif: async (scan, outDir) => {
     const file = path.join(outDir, 'continuity.sarif');
     await writeFileAtomic(file, (await import('./sarif')).renderSarif(scan));
@@ -59,10 +65,10 @@ export function unknownFormatError(formats: string[]): string | undefined {
 }
 
 /** Write a scan in the given formats; a scan not yet answered for any framework is answered for CONTINUITY-0003. */
-export async function writeReports(scan: ScanResult, outDir: string, formats: string[]): Promise<string[]> {
+export async function writeReports(scan: ScanResult, outDir: string, formats: string[], context: ReportContext = {}): Promise<string[]> {
   if (!scan.frameworks) answerFrameworks(scan, [DEFAULT_FRAMEWORK]);
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
-  for (const format of formats) written.push(...(await FORMATS[format]!(scan, outDir)));
+  for (const format of formats) written.push(...(await FORMATS[format]!(scan, outDir, context)));
   return written;
 }

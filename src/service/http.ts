@@ -1,11 +1,22 @@
-// HTTP endpoints of `continuity serve`: /healthz, /metrics, /reports, /api/scans.
-import { readdir, readFile } from 'node:fs/promises';
+// HTTP endpoints of `continuity serve`: /healthz, /metrics, /reports, /api
+// (described by the OpenAPI document at /api/openapi.json).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import type { HistoryStore } from '../history/types';
 import type { Logger } from '../log';
 import { errorMessage } from '../secrets';
 import type { ServiceMetrics } from './metrics';
+import { OPENAPI_DOCUMENT } from './openapi';
+import { REPORT_CONTENT_TYPES, reportFiles, ServedPages } from './pages';
+
+/** What a request to start scans got: started now, or not because a scan of the service is running (or serve is stopping). */
+export interface TriggerResult {
+  started: string[];
+  busy: string[];
+  stopping: boolean;
+}
 
 export interface HttpContext {
   store: HistoryStore;
@@ -14,52 +25,92 @@ export interface HttpContext {
   outDir: string;
   services: string[];
   health(): { status: 'ok' | 'stopping'; running: string[] };
+  /** Start scans of these services in the background. */
+  trigger(services: string[]): TriggerResult;
+  /** When set, /api/* and /reports/* (and /healthz, /metrics if asked) need this token. */
+  auth?: { token: string; healthz: boolean; metrics: boolean };
   log: Logger;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.md': 'text/markdown; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.sarif': 'application/sarif+json; charset=utf-8',
-  '.xml': 'application/xml; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
   res.end(body);
 }
 
-function json(res: http.ServerResponse, status: number, value: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
+function json(res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`, headers);
 }
 
-/** The report files of a service, by name; only these can be served (no path from the URL reaches the disk). */
-async function reportFiles(ctx: HttpContext, service: string): Promise<string[]> {
-  if (!ctx.services.includes(service)) return [];
-  try {
-    // A report being written (`x.html.<id>.tmp`) has no served extension.
-    return (await readdir(path.join(ctx.outDir, service))).filter((f) => path.extname(f) in CONTENT_TYPES).sort();
-  } catch {
-    return [];
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/**
+ * The token a request presents: `Authorization: Bearer <token>`, or for reading
+ * (GET/HEAD) the password of `Basic`, which browsers ask for themselves. Starting
+ * a scan takes the Bearer header: a browser would replay cached Basic credentials.
+ */
+function presentedToken(req: http.IncomingMessage): string | undefined {
+  const header = req.headers.authorization ?? '';
+  const bearer = /^Bearer +(\S+)\s*$/i.exec(header);
+  if (bearer) return bearer[1];
+  const basic = /^Basic +([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (basic && (req.method === 'GET' || req.method === 'HEAD')) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 ? decoded.slice(colon + 1) : undefined;
   }
+  return undefined;
 }
 
-/** The report a person opens first: HTML when the scan wrote one, else the Markdown questionnaire. */
-function mainReport(service: string, files: string[]): string | undefined {
-  return [`${service}.html`, `${service}.md`].find((f) => files.includes(f));
+/** Constant-time: both sides are hashed to the same length before comparing, so neither length nor content leaks through timing. */
+function authorized(ctx: HttpContext, req: http.IncomingMessage): boolean {
+  const token = presentedToken(req);
+  return token !== undefined && timingSafeEqual(digest(token), digest(ctx.auth!.token));
 }
 
-async function route(ctx: HttpContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+function needsToken(ctx: HttpContext, pathname: string): boolean {
+  if (!ctx.auth) return false;
+  if (pathname === '/healthz') return ctx.auth.healthz;
+  if (pathname === '/metrics') return ctx.auth.metrics;
+  return true;
+}
+
+const HTML = 'text/html; charset=utf-8';
+
+async function routeReports(ctx: HttpContext, pages: ServedPages, parts: string[], res: http.ServerResponse): Promise<void> {
+  if (parts.length === 1) return send(res, 200, HTML, await pages.overviewHtml());
+  const service = parts[1]!;
+  if (parts.length === 2) {
+    const page = await pages.serviceHtml(service);
+    if (page) return send(res, 200, HTML, page);
+    return json(res, 404, { error: ctx.services.includes(service) ? `no scan of ${service} yet` : `no service ${service}` });
+  }
+  const files = await reportFiles(ctx, service);
+  const file = parts.length === 3 && files.includes(parts[2]!) ? parts[2]! : undefined;
+  if (!file) return json(res, 404, { error: `no report ${parts.slice(1).join('/')}` });
+  return send(res, 200, REPORT_CONTENT_TYPES[path.extname(file)]!, await readFile(path.join(ctx.outDir, service, file)));
+}
+
+function startScans(ctx: HttpContext, services: string[], res: http.ServerResponse): void {
+  const result = ctx.trigger(services);
+  if (result.stopping) return json(res, 503, { error: 'serve is stopping' });
+  if (result.started.length === 0) return json(res, 409, { error: 'a scan of every requested service is already running', ...result });
+  return json(res, 202, result);
+}
+
+async function route(ctx: HttpContext, pages: ServedPages, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('allow', 'GET, HEAD');
+  const post = req.method === 'POST';
+  if (needsToken(ctx, url.pathname) && !authorized(ctx, req)) {
+    return json(res, 401, { error: 'a bearer token is required (Authorization: Bearer <token>)' }, {
+      'www-authenticate': 'Bearer realm="continuity", Basic realm="continuity"',
+    });
+  }
+  const isScans = parts[0] === 'api' && parts[1] === 'scans' && parts.length <= 3;
+  if (!(req.method === 'GET' || req.method === 'HEAD' || (post && isScans))) {
+    res.setHeader('allow', isScans ? 'GET, HEAD, POST' : 'GET, HEAD');
     return json(res, 405, { error: 'method not allowed' });
   }
   if (url.pathname === '/healthz') {
@@ -69,40 +120,33 @@ async function route(ctx: HttpContext, req: http.IncomingMessage, res: http.Serv
   if (url.pathname === '/metrics') {
     return send(res, 200, ctx.metrics.registry.contentType, await ctx.metrics.registry.metrics());
   }
-  if (parts[0] === 'reports') {
-    if (parts.length === 1) {
-      const rows = await Promise.all(
-        ctx.services.map(async (service) => {
-          const files = await reportFiles(ctx, service);
-          const links = files.map((f) => `<a href="/reports/${encodeURIComponent(service)}/${encodeURIComponent(f)}">${escapeHtml(f)}</a>`);
-          return `<li><a href="/reports/${encodeURIComponent(service)}">${escapeHtml(service)}</a>: ${links.join(', ') || 'no report yet'}</li>`;
-        }),
-      );
-      return send(res, 200, 'text/html; charset=utf-8', `<!doctype html><title>continuity reports</title><h1>Latest reports</h1><ul>${rows.join('')}</ul>\n`);
+  // Relative links on the overview resolve against /reports/, not /.
+  if (url.pathname === '/reports') return send(res, 301, 'text/plain; charset=utf-8', 'moved to /reports/\n', { location: '/reports/' });
+  if (parts[0] === 'reports') return routeReports(ctx, pages, parts, res);
+  if (url.pathname === '/api/openapi.json') return json(res, 200, OPENAPI_DOCUMENT);
+  if (isScans) {
+    if (post) {
+      // A page in a browser (which sends Origin) may not start scans, whatever credentials the browser holds.
+      if (req.headers.origin !== undefined) return json(res, 403, { error: 'scans cannot be started from a web page' });
+      if (parts.length === 2) return startScans(ctx, ctx.services, res);
+      if (!ctx.services.includes(parts[2]!)) return json(res, 404, { error: `no service ${parts[2]}` });
+      return startScans(ctx, [parts[2]!], res);
     }
-    const service = parts[1]!;
-    const files = await reportFiles(ctx, service);
-    const file = parts.length === 2 ? mainReport(service, files) : parts.length === 3 && files.includes(parts[2]!) ? parts[2] : undefined;
-    if (!file) return json(res, 404, { error: `no report ${parts.slice(1).join('/')}` });
-    return send(res, 200, CONTENT_TYPES[path.extname(file)]!, await readFile(path.join(ctx.outDir, service, file)));
-  }
-  if (parts[0] === 'api' && parts[1] === 'scans') {
     if (parts.length === 2) {
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, 1000);
       const service = url.searchParams.get('service') ?? undefined;
       return json(res, 200, { scans: await ctx.store.list({ ...(service ? { service } : {}), limit }) });
     }
-    if (parts.length === 3) {
-      const scan = /^[A-Za-z0-9._-]+$/.test(parts[2]!) ? await ctx.store.get(parts[2]!) : undefined;
-      return scan ? json(res, 200, scan) : json(res, 404, { error: `no scan ${parts[2]}` });
-    }
+    const scan = /^[A-Za-z0-9._-]+$/.test(parts[2]!) ? await ctx.store.get(parts[2]!) : undefined;
+    return scan ? json(res, 200, scan) : json(res, 404, { error: `no scan ${parts[2]}` });
   }
   return json(res, 404, { error: 'not found' });
 }
 
 export function createHttpServer(ctx: HttpContext): http.Server {
+  const pages = new ServedPages(ctx);
   return http.createServer((req, res) => {
-    route(ctx, req, res).catch((error: unknown) => {
+    route(ctx, pages, req, res).catch((error: unknown) => {
       ctx.log.error({ err: errorMessage(error), path: req.url }, 'request failed');
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
       else res.end();

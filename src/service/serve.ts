@@ -19,7 +19,7 @@ import { zoneOf } from '../queue/boss';
 import { registerQueueMetrics } from '../queue/metrics';
 import { QueueScheduler } from '../queue/scheduler';
 import { errorMessage } from '../secrets';
-import { createHttpServer } from './http';
+import { createHttpServer, type TriggerResult } from './http';
 import { ServiceMetrics } from './metrics';
 
 export interface ServiceOptions {
@@ -84,12 +84,19 @@ export class ContinuityService {
       if (latest) this.metrics.scanned(service.name, latest);
     }
     this.metrics.outboxPending.set((await this.store.pending()).length);
+    const auth = this.config.serve.auth;
+    const token = auth ? process.env[auth.tokenEnv] : undefined;
+    if (auth && !token) {
+      throw new Error(`serve.auth.tokenEnv names ${auth.tokenEnv}, which is not set or empty: export the token, or remove serve.auth`);
+    }
     this.server = createHttpServer({
       store: this.store,
       metrics: this.metrics,
       outDir: this.config.serve.outDir,
       services: this.config.services.map((s) => s.name),
       health: () => ({ status: this.stopping ? 'stopping' : 'ok', running: [...this.running.keys()] }),
+      trigger: (services) => this.trigger(services, 'requested'),
+      ...(auth && token ? { auth: { token, healthz: auth.healthz, metrics: auth.metrics } } : {}),
       log: this.log,
     });
     const server = this.server;
@@ -99,9 +106,11 @@ export class ContinuityService {
     });
     const address = server.address() as AddressInfo;
     if (this.options.schedule !== false && this.config.queue) {
+      // Queue mode: the schedules fire in pg-boss; scans at start are left to the schedules and POST /api/scans.
       this.queue = await QueueScheduler.start(this.config, this.log, (service) => scheduleOf(this.config, service));
       registerQueueMetrics(this.metrics.registry, this.queue.connection, [...new Set(this.config.services.map(zoneOf))]);
     } else if (this.options.schedule !== false) {
+      const due: string[] = [];
       for (const service of this.config.services) {
         const schedule = scheduleOf(this.config, service.name);
         const task = cron.schedule(schedule.cron, (context) => this.runService(service.name, context.date), {
@@ -115,10 +124,47 @@ export class ContinuityService {
           { service: service.name, cron: schedule.cron, timezone: schedule.timezone, next: task.getNextRun()?.toISOString() },
           'scan scheduled',
         );
+        if (this.config.serve.scanOnStart && (await this.dueAtStart(service.name, task))) due.push(service.name);
       }
+      if (due.length > 0) this.trigger(due, 'start');
     }
     this.log.info({ host: address.address, port: address.port, history: this.store.description }, 'listening');
     return { host: address.address, port: address.port };
+  }
+
+  /**
+   * Whether a service is scanned at start: unless its newest scan is younger
+   * than its schedule's period (the time between two scheduled runs), so a
+   * restart does not rescan what the schedule would not have rescanned yet.
+   */
+  private async dueAtStart(service: string, task: ScheduledTask): Promise<boolean> {
+    const latest = (await this.historyStore.list({ service, limit: 1 }))[0];
+    if (!latest) return true;
+    const [next, after] = task.getNextRuns(2);
+    const periodMs = next && after ? after.getTime() - next.getTime() : 0;
+    const ageMs = this.now().getTime() - Date.parse(latest.finishedAt);
+    if (ageMs < periodMs) {
+      this.log.info({ service, lastScan: latest.scanId, finishedAt: latest.finishedAt }, 'scan at start skipped: the last scan is newer than the schedule period');
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Start scans of these services in the background (at start, or asked over
+   * HTTP), one tick for all so they share the estate collection. A service
+   * already being scanned is reported busy, not scanned twice.
+   */
+  trigger(services: string[], reason: 'start' | 'requested'): TriggerResult {
+    if (this.stopping) return { started: [], busy: [], stopping: true };
+    const tick = this.now();
+    const busy = services.filter((s) => this.running.has(s));
+    const started = services.filter((s) => !this.running.has(s));
+    for (const service of started) {
+      this.log.info({ service, reason }, 'scan triggered');
+      void this.runService(service, tick);
+    }
+    return { started, busy, stopping: false };
   }
 
   /**
@@ -178,6 +224,7 @@ export class ContinuityService {
           const changes = changesOf(drift);
           if (changes) result.changes = changes;
         },
+        reportHistory: () => store,
       });
       if (this.abandoned) {
         log.warn({ scanId: scan.scanId }, 'scan finished after shutdown gave up on it: not recorded');

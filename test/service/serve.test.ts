@@ -39,7 +39,8 @@ function config(name: string, extra: Record<string, unknown> = {}): Config {
       { name: 'idle', schedule: { cron: '0 6 * * *', timezone: 'Europe/Paris' }, datastores: [] },
     ],
     history: { dir: path.join(workDir, name, 'history') },
-    serve: { outDir: path.join(workDir, name, 'out'), port: 0, ...extra },
+    // Scans at start are tested in serve-http.test.ts; here the schedule alone drives them.
+    serve: { outDir: path.join(workDir, name, 'out'), port: 0, scanOnStart: false, ...extra },
   });
 }
 
@@ -81,8 +82,8 @@ describe('continuity serve', () => {
     expect(report.body).toContain(`scan: ${entry!.scanId}`);
     expect(report.body).toContain('# CONTINUITY-0003: Data Management');
     expect(report.body).not.toContain(server.password);
-    const index = await get(base, '/reports');
-    expect(index.body).toContain('<a href="/reports/bbq/bbq.md">bbq.md</a>');
+    const index = await get(base, '/reports/');
+    expect(index.body).toContain('<a href="bbq/bbq.md">bbq.md</a>');
     expect((await get(base, '/reports/bbq/scan.json')).status).toBe(200);
     expect((await get(base, '/reports/bbq/..%2F..%2Fhistory%2Fstate.json')).status).toBe(404);
     expect((await get(base, '/reports/other')).status).toBe(404);
@@ -172,12 +173,18 @@ describe('continuity serve', () => {
     }
   });
 
-  it('`continuity serve --config config/continuity.example.yaml` answers /healthz and /metrics and exits 0 on SIGTERM', async () => {
+  it('`continuity serve` with the example config answers /healthz and /metrics and exits 0 on SIGTERM', async () => {
     const cwd = path.join(workDir, 'cli');
-    await import('node:fs/promises').then((fs) => fs.mkdir(cwd, { recursive: true }));
+    const fs = await import('node:fs/promises');
+    await fs.mkdir(cwd, { recursive: true });
+    // The example's datastores are not reachable from here: no scan at start, so the shutdown below is immediate.
+    const example = await fs.readFile(path.join(ROOT, 'config/continuity.example.yaml'), 'utf8');
+    const configFile = path.join(cwd, 'continuity.yaml');
+    await fs.writeFile(configFile, example.replace(/^(\s*)scanOnStart: true\b/m, '$1scanOnStart: false'));
+    expect(await fs.readFile(configFile, 'utf8')).toMatch(/^\s*scanOnStart: false/m);
     const child = spawn(
       process.execPath,
-      [path.join(ROOT, 'bin/continuity.js'), 'serve', '--config', path.join(ROOT, 'config/continuity.example.yaml'), '--port', '0'],
+      [path.join(ROOT, 'bin/continuity.js'), 'serve', '--config', configFile, '--port', '0'],
       {
         cwd,
         env: {

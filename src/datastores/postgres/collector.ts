@@ -347,6 +347,17 @@ function toHbaRule(row: Record<string, unknown>): HbaRule {
   };
 }
 
+/**
+ * A datastore's PostgreSQL facts, collected once per scan: the PostgreSQL
+ * collector and a type's own collector that compares the database with its
+ * platform's view (CloudNativePG's archiving condition) share one collection.
+ */
+export function collectDatastorePostgres(ctx: Pick<CollectContext, 'config' | 'signal' | 'policy' | 'shared' | 'service' | 'datastore' | 'postgres'>): Promise<PostgresFacts> {
+  const target = ctx.postgres;
+  if (!target) return Promise.reject(new Error('no PostgreSQL endpoint was resolved for this datastore'));
+  return ctx.shared.once(`postgres:${ctx.service.name}/${ctx.datastore.name}`, () => collectPostgresTarget(target, ctx));
+}
+
 /** Collect from a datastore's PostgreSQL database, with the scan's timeouts. */
 export function collectPostgresTarget(target: PostgresTarget, ctx: Pick<CollectContext, 'config' | 'signal' | 'policy'>): Promise<PostgresFacts> {
   const endpoint = parsePostgresUrl(target.url, { ...(target.tls?.caFile ? { caFile: target.tls.caFile } : {}) });

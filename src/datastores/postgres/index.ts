@@ -36,8 +36,8 @@ export const postgresCollector: Collector<'postgres', PostgresFacts> = {
   capability: 'postgres',
   async collect(ctx) {
     if (!ctx.postgres) throw new Error('no PostgreSQL endpoint was resolved for this datastore');
-    const { collectPostgresTarget } = await import('./collector');
-    const [facts, dataApiSchemas] = await Promise.all([collectPostgresTarget(ctx.postgres, ctx), ctx.postgres.dataApiSchemas?.(ctx)]);
+    const { collectDatastorePostgres } = await import('./collector');
+    const [facts, dataApiSchemas] = await Promise.all([collectDatastorePostgres(ctx), ctx.postgres.dataApiSchemas?.(ctx)]);
     return dataApiSchemas ? { ...facts, dataApiSchemas } : facts;
   },
 };
