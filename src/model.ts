@@ -109,6 +109,8 @@ export interface DatastoreSummary {
   parts?: DatastorePart[];
   /** Set when the collector could not run at all for this datastore. */
   collectionError?: string;
+  /** What fixes collectionError, where its cause is a known one (no TLS on the server, a wrong password...). */
+  collectionErrorFix?: string;
   durationMs: number;
 }
 

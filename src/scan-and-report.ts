@@ -11,6 +11,7 @@ import { readReportTrends } from './history/trend-reader';
 import type { HistoryStore } from './history/types';
 import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from './engine/registry';
 import { runScan, type ScanPlan } from './engine/scan';
+import type { Check } from './engine/types';
 
 export interface ScanAndReportOptions {
   config: Config;
@@ -26,6 +27,9 @@ export interface ScanAndReportOptions {
   /** Replaces the registered estate collectors (serve shares one estate collection between the scans of a tick). */
   estateCollectors?: ScanPlan['estateCollectors'];
   now?: () => Date;
+  /** The checks that run (all registered ones when absent). */
+  checks?: Check[];
+  onDatastoreStart?: ScanPlan['onDatastoreStart'];
   onDatastoreDone?: ScanPlan['onDatastoreDone'];
   /** Runs between the scan and the reports, e.g. to attach the changes since the previous scan. */
   beforeReports?: (scan: ScanResult) => Promise<void>;
@@ -40,10 +44,11 @@ export async function scanAndReport(options: ScanAndReportOptions): Promise<{ sc
     collectors: DATASTORE_COLLECTORS,
     serviceCollectors: options.serviceCollectors ?? SERVICE_COLLECTORS,
     estateCollectors: options.estateCollectors ?? ESTATE_COLLECTORS,
-    checks: ALL_CHECKS,
+    checks: options.checks ?? ALL_CHECKS,
     log: options.log,
     ...(options.services ? { services: options.services } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.onDatastoreStart ? { onDatastoreStart: options.onDatastoreStart } : {}),
     ...(options.onDatastoreDone ? { onDatastoreDone: options.onDatastoreDone } : {}),
   });
   answerFrameworks(scan, options.frameworks ?? [DEFAULT_FRAMEWORK]);

@@ -90,7 +90,7 @@ describe('repo.migration-compatibility', () => {
     const facts = await factsOf([upScripts({ '1_drop': 'ALTER TABLE a DROP COLUMN b;\nALTER TABLE a ADD COLUMN c int WITH;' })]);
     const summary = summaryOf(evaluateWith(check, facts));
     expect(summary.status).toBe('fail');
-    expect(summary.answerText).toMatch(/^No: 1 of all 1 migration break old or new application code \(e\.g\. drop-column at db\/1_drop\.up\.sql:1\)\. 1 migration was not fully analysed/);
+    expect(summary.answerText).toMatch(/^No: 1 of all 1 migration breaks old or new application code \(e\.g\. drop-column at db\/1_drop\.up\.sql:1\)\. 1 migration was not fully analysed/);
   });
 
   it('lints schema-builder calls as the SQL they run, and is not fully assessed for what it cannot read', async () => {

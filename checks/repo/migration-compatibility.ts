@@ -140,12 +140,13 @@ export default defineServiceCheck({
     const failed = breakingMigrations.length > 0 || failingMigrations.length > 0;
     const warned = hazards.length > 0 || lockTimeoutWarnings.length > 0;
     if (breakingMigrations.length > 0) {
+      const breaks = breakingMigrations.length === 1 ? 'breaks' : 'break';
       findings.push({
         resource,
         status: 'fail',
-        message: `${breakingMigrations.length} of ${lintable.length} migrations in scope break old or new application code`,
+        message: `${breakingMigrations.length} of ${lintable.length} migrations in scope ${breaks} old or new application code`,
         evidence,
-        answerText: `No: ${breakingMigrations.length} of ${scope} break old or new application code (e.g. ${examples(active.filter(breaking))}).${partial.length > 0 ? ` ${partly}.` : ''}${tail}`,
+        answerText: `No: ${breakingMigrations.length} of ${scope} ${breaks} old or new application code (e.g. ${examples(active.filter(breaking))}).${partial.length > 0 ? ` ${partly}.` : ''}${tail}`,
       });
     } else if (lintable.length === 0) {
       findings.push({ resource, status: 'unknown', message: `the migrations in scope are for other databases (${notLinted}); none was linted`, evidence, answerText: `Not assessed: the migrations in scope are for other databases, which continuity does not lint (${notLinted}).` });

@@ -1,14 +1,12 @@
 // `continuity diff`: the drift events between two stored scans.
-import { loadConfigForCommand } from './config';
-import { HistorySchema } from '../config/schema';
 import { diffScans } from '../drift/diff';
 import { formatEvents } from '../drift/format';
-import { openHistory } from '../history/open';
+import { AmbiguousScanIdError, resolveScanId } from '../history/scan-id';
 import type { HistoryStore } from '../history/types';
-import { createLogger } from '../log';
 import type { ScanResult } from '../model';
-import { errorMessage } from '../secrets';
+import { humanTime } from '../report/wording';
 import { EXIT } from './exit-codes';
+import { openHistoryForCommand } from './history-store';
 
 export interface DiffOptions {
   config?: string;
@@ -20,20 +18,9 @@ export interface DiffOptions {
 }
 
 export async function runDiffCommand(options: DiffOptions): Promise<number> {
-  let history = HistorySchema.parse({});
-  if (options.config) {
-    const loaded = await loadConfigForCommand(options.config);
-    if ('exitCode' in loaded) return loaded.exitCode;
-    history = loaded.config.history;
-  }
-  if (options.history) history = { ...history, url: undefined, dir: options.history };
-  let store;
-  try {
-    store = await openHistory(history, createLogger());
-  } catch (error) {
-    process.stderr.write(`continuity: cannot open the history: ${errorMessage(error)}\n`);
-    return EXIT.scanFailed;
-  }
+  const opened = await openHistoryForCommand(options);
+  if ('exitCode' in opened) return opened.exitCode;
+  const { store } = opened;
   try {
     const to = await target(store, options);
     if (!to) {
@@ -42,7 +29,7 @@ export async function runDiffCommand(options: DiffOptions): Promise<number> {
     }
     const service = options.service ?? to.services[0]?.name;
     const from = options.from
-      ? await store.get(options.from)
+      ? await byPrefix(store, options.from)
       : service
         ? await store.latestFor(service, { before: to.scanId })
         : undefined;
@@ -57,17 +44,29 @@ export async function runDiffCommand(options: DiffOptions): Promise<number> {
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ from: from.scanId, to: to.scanId, events }, null, 2)}\n`);
     } else {
-      process.stdout.write(`changes from scan ${from.scanId} (${from.finishedAt}) to ${to.scanId} (${to.finishedAt}):\n${formatEvents(events)}`);
+      process.stdout.write(
+        `changes from scan ${from.scanId} (${humanTime(from.finishedAt)}) to ${to.scanId} (${humanTime(to.finishedAt)}):\n${formatEvents(events)}`,
+      );
     }
     return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof AmbiguousScanIdError)) throw error;
+    process.stderr.write(`continuity: ${error.message}\n`);
+    return EXIT.usage;
   } finally {
     await store.close();
   }
 }
 
+/** A stored scan by its id or any unique prefix of it. */
+async function byPrefix(store: HistoryStore, prefix: string): Promise<ScanResult | undefined> {
+  const id = await resolveScanId(store, prefix);
+  return id ? store.get(id) : undefined;
+}
+
 /** The scan to compare to: --to, else the newest scan of --service, else the newest scan. */
 async function target(store: HistoryStore, options: DiffOptions): Promise<ScanResult | undefined> {
-  if (options.to) return store.get(options.to);
+  if (options.to) return byPrefix(store, options.to);
   if (options.service) return store.latestFor(options.service);
   const [newest] = await store.list({ limit: 1 });
   return newest ? store.get(newest.scanId) : undefined;

@@ -2,6 +2,8 @@
 // when it runs, so `continuity --help` loads commander and nothing else.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './exit-codes';
+import { SEVERITIES, STATUSES } from '../model';
+import { TOOL_VERSION } from '../version';
 
 function list(value: string): string[] {
   return value.split(',').map((v) => v.trim()).filter(Boolean);
@@ -13,11 +15,35 @@ function portNumber(value: string): number {
   return port;
 }
 
+/** A comma-separated list whose items must be among `known`. */
+function listOf(known: readonly string[]) {
+  return (value: string) => {
+    const items = list(value);
+    const unknown = items.filter((v) => !known.includes(v));
+    if (unknown.length > 0) throw new InvalidArgumentError(`unknown ${unknown.join(', ')} (known: ${known.join(', ')})`);
+    return items;
+  };
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
+  return n;
+}
+
 const program = new Command()
   .name('continuity')
   .description('Answers the CONTINUITY-0003 Data Management questionnaire from evidence.')
+  .version(TOOL_VERSION, '-V, --version', 'print the version')
+  .addOption(
+    new Option('--log-format <format>', 'logs on stderr: json (the default when stderr is not a terminal) or text').choices(['json', 'text']),
+  )
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  .configureOutput({ outputError: (text, write) => write(text) })
+  .hook('preAction', (command) => {
+    const { logFormat } = command.opts<{ logFormat?: string }>();
+    if (logFormat) process.env.CONTINUITY_LOG_FORMAT = logFormat;
+  });
 
 program
   .command('scan')
@@ -26,7 +52,11 @@ program
   .option('-s, --service <names>', 'only these services (comma-separated)', list)
   .option('-f, --format <formats>', 'output formats, comma-separated', list, ['md', 'json', 'html'])
   .option('--framework <ids>', 'frameworks the reports answer, comma-separated: continuity-0003, soc2, iso27001', list, ['continuity-0003'])
-  .option('-o, --out <dir>', 'output directory', 'out')
+  .option('-o, --out <dir>', 'output directory; - writes scan.json to stdout and no file', 'out')
+  .option('--check <ids>', 'only these checks (comma-separated ids or globs, e.g. postgres.*)', list)
+  .option('--exclude-check <ids>', 'not these checks (comma-separated ids or globs)', list)
+  .option('--severity <severities>', `the summary lists findings of these severities: ${SEVERITIES.join(', ')}`, listOf(SEVERITIES))
+  .option('--status <statuses>', `the summary lists findings of these statuses (default fail): ${STATUSES.join(', ')}`, listOf(STATUSES))
   .addOption(
     new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices([
       'critical',
@@ -60,15 +90,37 @@ program
 program
   .command('diff')
   .description('Print the drift events between two stored scans (default: the newest scan and the one before it of the same service).')
-  .option('-c, --config <file>', 'configuration file whose history section names the store')
+  .option('-c, --config <file>', 'configuration file whose history section names the store (datastore secrets are not needed)')
   .option('--history <dir>', 'history directory (default .continuity/history)')
   .option('-s, --service <name>', 'only this service')
-  .option('--from <scan>', 'the earlier scan id')
-  .option('--to <scan>', 'the later scan id')
+  .option('--from <scan>', 'the earlier scan id (or a unique prefix of it)')
+  .option('--to <scan>', 'the later scan id (or a unique prefix of it)')
   .option('--json', 'print JSON')
   .action(async (options) => {
     const { runDiffCommand } = await import('./diff');
     process.exitCode = await runDiffCommand(options);
+  });
+
+program
+  .command('history')
+  .description('List the stored scans, newest first; any unique prefix of a scan id is accepted where a scan id is.')
+  .option('-c, --config <file>', 'configuration file whose history section names the store (datastore secrets are not needed)')
+  .option('--history <dir>', 'history directory (default .continuity/history)')
+  .option('-s, --service <name>', 'only scans of this service')
+  .option('-n, --limit <count>', 'at most this many scans', positiveInteger)
+  .option('--json', 'print JSON')
+  .action(async (options) => {
+    const { runHistoryCommand } = await import('./history');
+    process.exitCode = await runHistoryCommand(options);
+  });
+
+program
+  .command('checks')
+  .description('List the checks: id, severity, title, the datastore types they run on, the framework rows they answer.')
+  .option('-f, --format <format>', 'text or json', 'text')
+  .action(async (options) => {
+    const { runChecksCommand } = await import('./checks');
+    process.exitCode = runChecksCommand(options);
   });
 
 program
@@ -80,12 +132,6 @@ program
     const { runServeCommand } = await import('./serve');
     process.exitCode = await runServeCommand(options);
   });
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
-  return n;
-}
 
 program
   .command('worker')

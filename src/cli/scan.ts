@@ -3,8 +3,11 @@ import { loadConfigForCommand } from './config';
 import type { Config } from '../config/schema';
 import { UnknownServiceError } from '../engine/scan';
 import { scanAndReport } from '../scan-and-report';
-import { createLogger } from '../log';
-import { severityRank, type ScanResult, type Severity } from '../model';
+import { createLogger, logFormat } from '../log';
+import type { ScanResult, Severity, Status } from '../model';
+import { ALL_CHECKS } from '../../checks';
+import { CheckSelectionError, selectChecks } from './check-selection';
+import { failingAtOrAbove, findingLine, palette, progressReporter, scanSummary } from './terminal';
 import { unknownFormatError } from '../report/write';
 import { unknownFrameworkError } from '../frameworks';
 import { openHistory } from '../history/open';
@@ -36,7 +39,18 @@ export interface ScanOptions {
   history?: boolean;
   /** False with --no-alerts: alerts are queued in the history but not sent now. */
   alerts?: boolean;
+  /** Only these checks run (ids or globs such as `postgres.*`). */
+  check?: string[];
+  /** These checks do not run. */
+  excludeCheck?: string[];
+  /** The terminal summary lists findings of these severities (all when absent)... */
+  severity?: Severity[];
+  /** ...and of these statuses (fail when absent). */
+  status?: Status[];
 }
+
+/** `--out -`: scan.json on stdout, no files. */
+const STDOUT = '-';
 
 /** True when every datastore that was attempted failed to collect: nothing could be scanned. */
 export function nothingScanned(scan: ScanResult): boolean {
@@ -45,12 +59,24 @@ export function nothingScanned(scan: ScanResult): boolean {
 }
 
 export async function runScanCommand(options: ScanOptions): Promise<number> {
-  const log = createLogger();
+  // On a terminal the progress lines and the summary say what the logs would; `--log-format json` or a pipe keeps them all.
+  const log = createLogger(process.env.CONTINUITY_LOG_LEVEL ?? (logFormat() === 'text' ? 'error' : 'info'));
   const usageError = unknownFormatError(options.format) ?? unknownFrameworkError(options.framework);
   if (usageError) {
     process.stderr.write(`continuity: ${usageError}\n`);
     return EXIT.usage;
   }
+  let checks;
+  try {
+    checks = selectChecks(ALL_CHECKS, options.check, options.excludeCheck);
+  } catch (error) {
+    if (!(error instanceof CheckSelectionError)) throw error;
+    process.stderr.write(`continuity: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const toStdout = options.out === STDOUT;
+  // With scan.json on stdout, what a person reads goes to stderr.
+  const human = toStdout ? process.stderr : process.stdout;
 
   let config: Config;
   let stopDemo: (() => Promise<void>) | undefined;
@@ -95,7 +121,9 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
     }
   }
 
-  const tty = process.stderr.isTTY;
+  const tty = process.stderr.isTTY === true;
+  const selected = options.service ? config.services.filter((s) => options.service!.includes(s.name)) : config.services;
+  const progress = tty ? progressReporter(process.stderr, selected.reduce((n, s) => n + s.datastores.length, 0), palette(process.stderr)) : undefined;
   let scan: ScanResult;
   let written: string[];
   let store: HistoryStore | undefined;
@@ -107,13 +135,15 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
       configPath: options.config ? path.basename(options.config) : null,
       serviceCollectors: serviceCollectorsFor(SERVICE_COLLECTORS, options.since),
       log,
-      outDir: options.out,
-      formats: options.format,
+      outDir: toStdout ? '.' : options.out,
+      formats: toStdout ? [] : options.format,
       frameworks: options.framework,
+      checks,
       ...(options.service ? { services: options.service } : {}),
+      ...(progress ? { onDatastoreStart: progress.start } : {}),
       onDatastoreDone: (e) => {
-        if (tty) process.stderr.write(`  ${e.ok ? 'ok   ' : 'error'} ${e.service}/${e.datastore} (${e.durationMs} ms)\n`);
-        else log.info({ service: e.service, datastore: e.datastore, ok: e.ok, durationMs: e.durationMs }, 'datastore scanned');
+        if (progress) progress.done(e);
+        else log.info({ service: e.service, datastore: e.datastore, ok: e.ok, durationMs: e.durationMs, ...(e.error ? { err: e.error } : {}), ...(e.fix ? { fix: e.fix } : {}) }, 'datastore scanned');
       },
       beforeReports: async (result) => {
         if (options.history === false) return;
@@ -136,11 +166,14 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
     await stopDemo?.();
   }
 
-  process.stdout.write(`${summaryLine(scan)}\n${written.map((f) => `  wrote ${f}`).join('\n')}\n`);
+  if (toStdout) process.stdout.write(`${JSON.stringify(scan, null, 2)}\n`);
+  const paint = palette(human);
+  human.write(scanSummary(scan, { statuses: options.status ?? ['fail'], ...(options.severity ? { severities: options.severity } : {}) }, paint));
+  if (written.length > 0) human.write(`reports:\n${written.map((f) => `  ${f}`).join('\n')}\n`);
   if (store) {
     try {
       await recordScan(store, scan, drift, config.alerts);
-      process.stdout.write(`  kept in history (${store.description})\n`);
+      human.write(`kept in history (${store.description}) as scan ${scan.scanId}\n`);
       if (options.alerts !== false && config.alerts.sinks.length > 0) {
         const sinks = createSinks(config.alerts);
         await deliverPending(store, sinks, { ...config.alerts.retry, log });
@@ -151,25 +184,21 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
     }
     if (options.diff) {
       const events = drift.flatMap((d) => d.events);
-      process.stdout.write(drift.length === 0 ? 'changes: no previous scan of these services in the history\n' : `changes since the previous scan:\n${formatEvents(events)}`);
+      human.write(drift.length === 0 ? 'changes: no previous scan of these services in the history\n' : `changes since the previous scan:\n${formatEvents(events)}`);
     }
   }
   if (nothingScanned(scan)) {
-    process.stderr.write('continuity: no datastore could be scanned (see the error findings in the report)\n');
+    process.stderr.write('continuity: no datastore could be scanned (the causes are above, and under Not scanned in the reports)\n');
     return EXIT.scanFailed;
   }
-  if (options.failOn && failingAtOrAbove(scan, options.failOn)) return EXIT.findingsAtOrAboveFailOn;
+  // Service and estate findings alike: an unregistered datastore can fail a CI gate too.
+  const gate = options.failOn ? failingAtOrAbove(scan, options.failOn) : [];
+  if (gate.length > 0) {
+    const paint = palette(process.stderr);
+    process.stderr.write(
+      `continuity: exit 1: ${gate.length === 1 ? '1 failing finding is' : `${gate.length} failing findings are`} at or above --fail-on ${options.failOn}:\n${gate.map((f) => `  ${findingLine(f, paint)}\n`).join('')}`,
+    );
+    return EXIT.findingsAtOrAboveFailOn;
+  }
   return EXIT.ok;
-}
-
-/** Service and estate findings alike: an unregistered datastore can fail a CI gate too. */
-export function failingAtOrAbove(scan: ScanResult, threshold: Severity): boolean {
-  return [...scan.services.flatMap((s) => s.findings), ...scan.estate.findings].some(
-    (f) => f.status === 'fail' && severityRank(f.severity) >= severityRank(threshold),
-  );
-}
-
-function summaryLine(scan: ScanResult): string {
-  const t = scan.totals;
-  return `continuity: scanned ${scan.services.length} service(s): ${t.pass} pass, ${t.fail} fail, ${t.warn} warn, ${t.error} error, ${t.unknown} unknown, ${t.waived} waived, ${t.skipped} skipped`;
 }

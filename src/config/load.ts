@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { ConfigSchema, type Config } from './schema';
+import { ConfigSchema, HistorySchema, type Config } from './schema';
 import { unknownAccountPaths } from '../datastores/aws/accounts';
 import { registerSecret, registerUrlSecrets } from '../secrets';
 
@@ -73,9 +73,9 @@ function interpolate(
   return value;
 }
 
-function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter) {
+function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter, at: PathSegment[] = []) {
   return error.issues.flatMap((issue) => {
-    const path = issue.path as PathSegment[];
+    const path = [...at, ...(issue.path as PathSegment[])];
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: formatPath([...path, key]),
@@ -87,8 +87,7 @@ function zodProblems(error: z.ZodError, doc: Document, counter: LineCounter) {
   });
 }
 
-/** Parse and validate a configuration text; `file` only names it in errors. */
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+function parseYaml(text: string, file: string): { doc: Document; counter: LineCounter } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -101,9 +100,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       file,
     );
   }
-  const raw = doc.toJS() as unknown;
+  return { doc, counter };
+}
+
+/** `${NAME}` replaced in a subtree of the document; a variable that is not set is an error naming it and its key. */
+function interpolateOrThrow(doc: Document, counter: LineCounter, raw: unknown, at: PathSegment[], env: NodeJS.ProcessEnv, file: string): unknown {
   const missing: { path: PathSegment[]; variable: string }[] = [];
-  const interpolated = interpolate(raw, env, [], missing);
+  const interpolated = interpolate(raw, env, at, missing);
   if (missing.length > 0) {
     throw new ConfigError(
       missing.map((m) => ({
@@ -115,6 +118,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     );
   }
   registerUrlSecretsDeep(interpolated);
+  return interpolated;
+}
+
+/** Parse and validate a configuration text; `file` only names it in errors. */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const { doc, counter } = parseYaml(text, file);
+  const interpolated = interpolateOrThrow(doc, counter, doc.toJS() as unknown, [], env, file);
   const parsed = ConfigSchema.safeParse(interpolated ?? {});
   if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, doc, counter), file);
   const duplicates = duplicateNames(parsed.data);
@@ -150,13 +160,30 @@ function duplicateNames(config: Config): PathSegment[][] {
 }
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
-  let text: string;
+  return parseConfig(await readConfigText(file), file, env);
+}
+
+/**
+ * Only the history section of a configuration, for the commands that read the
+ * history and connect to no datastore (diff, history): the datastores'
+ * variables (their passwords) need not be set.
+ */
+export async function loadHistoryConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config['history']> {
+  const { doc, counter } = parseYaml(await readConfigText(file), file);
+  const raw = (doc.toJS() as { history?: unknown } | null)?.history ?? {};
+  const parsed = HistorySchema.safeParse(interpolateOrThrow(doc, counter, raw, ['history'], env, file));
+  if (!parsed.success) {
+    throw new ConfigError(zodProblems(parsed.error, doc, counter, ['history']), file);
+  }
+  return parsed.data;
+}
+
+async function readConfigText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     throw new ConfigError([{ path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}` }], file);
   }
-  return parseConfig(text, file, env);
 }
 
 

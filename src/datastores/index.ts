@@ -93,3 +93,19 @@ export const DATASTORE_COLLECTORS: DatastoreCollector[] = [
 export const DISCOVERY_COLLECTORS: EstateCollector[] = [
   ...new Set(DATASTORE_MODULES.flatMap((m): readonly EstateCollector[] => m.discovery ?? [])),
 ];
+
+/**
+ * The datastore types whose datastores a check of this fact kind runs on: the
+ * type owning the collector, every type offering its capability, or all types
+ * for the common collectors.
+ */
+export function datastoreTypesOfFactKind(kind: string): string[] {
+  if (COMMON_COLLECTORS.some((c) => c.kind === kind)) return DATASTORE_MODULES.map((m) => m.type);
+  return DATASTORE_MODULES.filter((owner) =>
+    DATASTORE_MODULES.some((m) =>
+      (m.collectors as readonly Collector[]).some(
+        (c) => c.kind === kind && (c.capability === 'postgres' ? (owner as DatastoreModule).offers?.postgres !== undefined : owner.type === m.type),
+      ),
+    ),
+  ).map((m) => m.type);
+}

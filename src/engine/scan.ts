@@ -17,6 +17,7 @@ import { errorMessage, redact } from '../secrets';
 import { applyWaivers } from './waivers';
 import { evaluateCheck } from './evaluate';
 import { datastoreModule, postgresTargetOf, type DatastoreCollector } from '../datastores';
+import { fixForCollectionError } from '../datastores/collection-errors';
 import type {
   Check,
   Collected,
@@ -40,7 +41,19 @@ export interface ScanPlan {
   /** Only these services (all when absent). */
   services?: string[];
   now?: () => Date;
-  onDatastoreDone?: (event: { service: string; datastore: string; ok: boolean; durationMs: number }) => void;
+  /** A datastore's collection starts (after waiting for a slot under scan.concurrency). */
+  onDatastoreStart?: (event: { service: string; datastore: string }) => void;
+  onDatastoreDone?: (event: DatastoreDoneEvent) => void;
+}
+
+export interface DatastoreDoneEvent {
+  service: string;
+  datastore: string;
+  ok: boolean;
+  durationMs: number;
+  /** Why it could not be scanned, and the fix where the cause is a known one. */
+  error?: string;
+  fix?: string;
 }
 
 interface CollectedDatastore {
@@ -213,6 +226,7 @@ async function collectDatastore(
   datastore: DatastoreConfig,
   shared: ScanCache,
 ): Promise<CollectedDatastore> {
+  plan.onDatastoreStart?.({ service: service.name, datastore: datastore.name });
   const started = Date.now();
   const environment = datastore.environment ?? service.environment;
   const policy = resolvePolicy(plan.config, environment);
@@ -232,7 +246,16 @@ async function collectDatastore(
     .filter(([, f]) => f && !f.ok)
     .map(([kind, f]) => `${kind}: ${(f as { error: string }).error}`);
   const durationMs = Date.now() - started;
-  plan.onDatastoreDone?.({ service: service.name, datastore: datastore.name, ok: failures.length === 0, durationMs });
+  const collectionError = failures.length > 0 ? failures.join('; ') : undefined;
+  const fix = collectionError ? fixForCollectionError(collectionError, plan.config.scan) : undefined;
+  plan.onDatastoreDone?.({
+    service: service.name,
+    datastore: datastore.name,
+    ok: collectionError === undefined,
+    durationMs,
+    ...(collectionError ? { error: collectionError } : {}),
+    ...(fix ? { fix } : {}),
+  });
   return {
     config: datastore,
     policy,
@@ -246,7 +269,8 @@ async function collectDatastore(
       ...(parts && parts.length > 0
         ? { parts: parts.map((p) => ({ ...p, ...(p.backupPolicy ? { backupPolicy: redact(p.backupPolicy) } : {}) })) }
         : {}),
-      ...(failures.length > 0 ? { collectionError: failures.join('; ') } : {}),
+      ...(collectionError ? { collectionError } : {}),
+      ...(fix ? { collectionErrorFix: fix } : {}),
       durationMs,
     },
   };

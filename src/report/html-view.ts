@@ -20,6 +20,7 @@ import { answersOf } from './answers';
 import { compareFindings, STATUS_ORDER } from './order';
 import { statementsView, type StatementsView } from './statements-view';
 import type { FleetTrendsView, ServiceTrendsView } from './trends';
+import { repeatsCollectionError, unscannedDatastores, type UnscannedDatastore } from './wording';
 
 /**
  * Size limits. A service page stays under 1 MB and the overview under 5 MB for
@@ -144,6 +145,8 @@ export interface ServicePageView {
     backupPolicyHref?: string;
     parts?: (DatastorePart & { backupPolicyHref?: string })[];
   })[];
+  /** Datastores that could not be scanned, each named once with its cause and fix (their per-check errors are not listed again). */
+  unscanned: UnscannedDatastore[];
   findings: FindingsSectionView;
   waived: { findings: FindingView[]; total: number; more: number };
   changes?: ChangesView;
@@ -197,6 +200,8 @@ export interface OverviewView {
   statusColumns: Status[];
   bySeverity: { severity: Severity; counts: number[]; total: number }[];
   byCheck: { id: string; title: string; severity: Severity; row: string; counts: number[]; total: number; services: number }[];
+  /** Checks left out of byCheck: they apply to no datastore type of this estate. */
+  checksNotApplicable: number;
   totalsRow: number[];
   estate: FindingsSectionView;
   changes?: ChangesView;
@@ -418,7 +423,9 @@ function controlRowsView(frameworkId: string, answers: ControlAnswer[], service:
       answer: answer.answer,
       status: answer.status,
       ...(answer.stated ? { stated: answer.stated } : {}),
-      findings: rowFindings.slice(0, HTML_LIMITS.perQuestionnaireRow).map((f) => findingView(f, checks)),
+      findings: rowFindings
+        .slice(0, HTML_LIMITS.perQuestionnaireRow)
+        .map((f) => findingView(repeatsCollectionError(f, service) ? { ...f, message: `not assessed: ${f.datastore} could not be scanned (see Not scanned)` } : f, checks)),
       moreFindings: Math.max(0, rowFindings.length - HTML_LIMITS.perQuestionnaireRow),
     };
   });
@@ -458,7 +465,13 @@ export function servicePageView(
       });
       return { ...d, ...(href ? { backupPolicyHref: href } : {}), ...(parts ? { parts } : {}) };
     }),
-    findings: findingsSection('findings', service.findings, scan, HTML_LIMITS.serviceDataBytes),
+    unscanned: unscannedDatastores(service),
+    findings: findingsSection(
+      'findings',
+      service.findings.filter((f) => !repeatsCollectionError(f, service)),
+      scan,
+      HTML_LIMITS.serviceDataBytes,
+    ),
     statements: statementsView(service.findings, HTML_LIMITS.listRows),
     waived: {
       findings: withWaiver.slice(0, HTML_LIMITS.listRows).map((f) => findingView(f, checks)),
@@ -517,7 +530,8 @@ export function overviewView(
   };
   const bySeverityGroups = groupBy(all, (f) => f.severity);
   const byCheckGroups = groupBy(all, (f) => f.checkId);
-  const checkIds = [...new Set([...scan.checks.map((c) => c.id), ...byCheckGroups.keys()])];
+  // A check that produced no finding runs on none of this estate's datastore types (or repositories): no all-zero row for it.
+  const checkIds = [...new Set([...scan.checks.map((c) => c.id), ...byCheckGroups.keys()])].filter((id) => byCheckGroups.has(id));
   const descriptors = checkIndex(scan.checks);
 
   const frameworks = answered
@@ -561,6 +575,7 @@ export function overviewView(
         services: new Set(group.filter((f) => f.status === 'fail').map((f) => f.service)).size,
       };
     }),
+    checksNotApplicable: scan.checks.filter((c) => !byCheckGroups.has(c.id)).length,
     totalsRow: tally(all),
     estate: findingsSection('estate-findings', scan.estate.findings, scan, HTML_LIMITS.estateDataBytes),
     ...(scan.changes ? { changes: changesView(scan, scan.changes.events)! } : {}),

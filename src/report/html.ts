@@ -10,6 +10,7 @@ import { packagePath } from '../package-root';
 import { htmlFileName, overviewView, OVERVIEW_FILE, servicePageView } from './html-view';
 import { writeFileAtomic } from '../atomic-file';
 import type { FormatWriter } from './write';
+import { humanTime, plural } from './wording';
 
 const REPORTS_DIR = packagePath('reports');
 
@@ -29,7 +30,8 @@ function load(): Templates {
   // HTML escaping stays on (the default): every value from a scan is escaped.
   const html = Handlebars.create();
   html.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
-  html.registerHelper('plural', (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`);
+  html.registerHelper('plural', (n: number, word: string) => plural(n, word));
+  html.registerHelper('time', (iso: string) => humanTime(iso));
   html.registerHelper('sum', (a: number, b: number) => a + b);
   html.registerHelper('sum-list', (values: number[]) => values.reduce((n, v) => n + v, 0));
   const partialsDir = path.join(REPORTS_DIR, 'html', 'partials');

@@ -6,6 +6,7 @@ import { compareFindings } from './order';
 import { DEFAULT_FRAMEWORK, framework as frameworkById } from '../frameworks';
 import { answersOf } from './answers';
 import { statementsView } from './statements-view';
+import { countStatuses, humanTime, plural, repeatsCollectionError, statusCounts, unscannedDatastores } from './wording';
 
 const TEMPLATE_PATH = packagePath('reports', 'questionnaire.md.hbs');
 const ESTATE_TEMPLATE_PATH = packagePath('reports', 'estate.md.hbs');
@@ -16,6 +17,8 @@ const STATEMENT_ROWS = 100;
 
 const markdown = Handlebars.create();
 // Markdown is not HTML: no entity escaping, but table cells must not break the table.
+markdown.registerHelper('time', (iso: string) => humanTime(iso));
+markdown.registerHelper('plural', (n: number, word: string) => plural(n, word));
 markdown.registerHelper('cell', (value: unknown) =>
   String(value ?? '')
     .replace(/\|/g, '\\|')
@@ -46,17 +49,14 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
     compiled = markdown.compile(readFileSync(TEMPLATE_PATH, 'utf8'), { noEscape: true });
   }
   const rows = answersOf(service, DEFAULT_FRAMEWORK) ?? [];
-  const open = service.findings.filter((f) => OPEN_STATUSES.includes(f.status));
+  // A datastore that could not be scanned is one entry with its cause, not an error per check.
+  const open = service.findings.filter((f) => OPEN_STATUSES.includes(f.status) && !repeatsCollectionError(f, service));
   const severityGroups = SEVERITIES.map((severity) => ({
     title: severity[0]!.toUpperCase() + severity.slice(1),
     findings: open.filter((f) => f.severity === severity).sort(compareFindings),
   })).filter((g) => g.findings.length > 0);
-  const counts = new Map<Status, number>();
-  for (const f of service.findings) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
   const totalsLine =
-    service.findings.length === 0
-      ? 'No findings.'
-      : `${service.findings.length} findings: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}.`;
+    service.findings.length === 0 ? 'No findings.' : `${plural(service.findings.length, 'finding')}: ${statusCounts(countStatuses(service.findings))}.`;
   const changes = scan.changes
     ? { ...scan.changes, events: scan.changes.events.filter((e) => e.service === service.name) }
     : undefined;
@@ -66,6 +66,7 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
     changes,
     rows,
     datastores: service.datastores.map((d) => ({ ...d, linkStatus: linkStatus(service, d.name) })),
+    unscanned: unscannedDatastores(service),
     severityGroups,
     passing: service.findings.filter((f) => f.status === 'pass' || f.status === 'skipped'),
     statements: statementsView(service.findings, STATEMENT_ROWS),

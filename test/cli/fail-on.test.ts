@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failingAtOrAbove } from '../../src/cli/scan';
+import { failingAtOrAbove } from '../../src/cli/terminal';
 import type { Finding, ScanResult } from '../../src/model';
 
 const finding = (status: Finding['status'], severity: Finding['severity']): Finding => ({
@@ -18,10 +18,10 @@ const scan = (serviceFindings: Finding[], estateFindings: Finding[]) =>
 
 describe('--fail-on', () => {
   it('counts failing estate findings, such as an unregistered datastore', () => {
-    expect(failingAtOrAbove(scan([], [finding('fail', 'medium')]), 'medium')).toBe(true);
-    expect(failingAtOrAbove(scan([], [finding('fail', 'medium')]), 'high')).toBe(false);
+    expect(failingAtOrAbove(scan([], [finding('fail', 'medium')]), 'medium')).toHaveLength(1);
+    expect(failingAtOrAbove(scan([], [finding('fail', 'medium')]), 'high')).toEqual([]);
   });
   it('ignores findings that are not failing, whatever their severity', () => {
-    expect(failingAtOrAbove(scan([finding('warn', 'critical'), finding('waived', 'critical')], [finding('error', 'critical')]), 'low')).toBe(false);
+    expect(failingAtOrAbove(scan([finding('warn', 'critical'), finding('waived', 'critical')], [finding('error', 'critical')]), 'low')).toEqual([]);
   });
 });

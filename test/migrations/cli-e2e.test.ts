@@ -68,7 +68,7 @@ describe('scan of the defect-class repositories through the CLI', () => {
     const { answer, findings } = service('flyway-vendors');
     expect(answer('migrations').answer).toContain('flyway in src/main/resources/db/migration/postgres: 2 migrations, newest V2__drop_nickname; the same migrations for h2 (src/main/resources/db/migration/h2), mysql (src/main/resources/db/migration/mysql) are counted once and not linted; applied at start-up by pom.xml:12');
     expect(answer('rollbacks').answer).toMatch(/^No: none of the 2 migrations/);
-    expect(answer('compatibility').answer).toBe('No: 1 of all 2 migrations break old or new application code (e.g. drop-column at src/main/resources/db/migration/postgres/V2__drop_nickname.sql:2).');
+    expect(answer('compatibility').answer).toBe('No: 1 of all 2 migrations breaks old or new application code (e.g. drop-column at src/main/resources/db/migration/postgres/V2__drop_nickname.sql:2).');
     expect(findings('repo.migration-compatibility').filter((f) => f.status === 'error')).toEqual([]);
     expect(findings('repo.migration-compatibility').every((f) => !f.location || f.location.path.includes('/postgres/'))).toBe(true);
   });
@@ -84,7 +84,7 @@ describe('scan of the defect-class repositories through the CLI', () => {
 
   it('Knex builder drops and renames are findings of the SQL rules, and a raw fragment in a builder chain is not a statement', () => {
     const { answer, findings } = service('knex-builders');
-    expect(answer('compatibility').answer).toMatch(/^No: 1 of all 2 migrations break old or new application code \(e\.g\. rename-column at migrations\/20240201000000_rename\.js:3; drop-column at migrations\/20240201000000_rename\.js:4; rename-table at migrations\/20240201000000_rename\.js:6\)/);
+    expect(answer('compatibility').answer).toMatch(/^No: 1 of all 2 migrations breaks old or new application code \(e\.g\. rename-column at migrations\/20240201000000_rename\.js:3; drop-column at migrations\/20240201000000_rename\.js:4; rename-table at migrations\/20240201000000_rename\.js:6\)/);
     const compatibility = findings('repo.migration-compatibility');
     expect(compatibility.filter((f) => f.status === 'error')).toEqual([]);
     expect(compatibility.find((f) => f.rule === 'drop-column')!.evidence[0]!.value).toBe("table.dropColumn('referrer')");
@@ -98,7 +98,7 @@ describe('scan of the defect-class repositories through the CLI', () => {
 
   it('a DO block with a drop is a breaking change; dynamic EXECUTE is not fully assessed, never Yes', () => {
     const { answer } = service('do-block');
-    expect(answer('compatibility').answer).toMatch(/^No: 1 of all 3 migrations break old or new application code \(e\.g\. drop-column at supabase\/migrations\/20240201000000_cleanup\.sql:6; rename-enum-value at supabase\/migrations\/20240201000000_cleanup\.sql:8\)\. 1 migration was not fully analysed \(e\.g\. 20240301000000_dynamic: supabase\/migrations\/20240301000000_dynamic\.sql:7: DO block runs dynamic SQL \(EXECUTE\)/);
+    expect(answer('compatibility').answer).toMatch(/^No: 1 of all 3 migrations breaks old or new application code \(e\.g\. drop-column at supabase\/migrations\/20240201000000_cleanup\.sql:6; rename-enum-value at supabase\/migrations\/20240201000000_cleanup\.sql:8\)\. 1 migration was not fully analysed \(e\.g\. 20240301000000_dynamic: supabase\/migrations\/20240301000000_dynamic\.sql:7: DO block runs dynamic SQL \(EXECUTE\)/);
   });
 
   it('a Go service that migrates at start: applied at start-up, with file and line; ClickHouse migrations beside it are named, not linted', () => {

@@ -40,7 +40,7 @@ describe('scan --repo', () => {
     expect(scan.services[0]!.name).toBe('sqitch');
     expect(rows.migrations!.answer).toMatch(/^sqitch in db: 4 migrations, newest add_applicant_fk; applied by the deploy job deploy \(\.gitlab-ci\.yml:10: `sqitch deploy`; job deploy, stage deploy\)\.\nDatabase tests: 2 sqitch verify scripts, 1 pgTAP test file, run in CI by/);
     expect(rows.rollbacks!.answer).toBe('Partly: 3 of 4 migrations (75%) have a real down/revert script; without one: add_applicant_email (no down/revert script).');
-    expect(rows.compatibility!.answer).toMatch(/^No: 1 of all 4 migrations break old or new application code \(e\.g\. add-not-null-column-without-default at db\/deploy\/add_applicant_email\.sql:3\)\. 1 migration would fail or lose data when applied \(e\.g\. concurrently-in-transaction at db\/deploy\/add_applicant_fk\.sql:4\)/);
+    expect(rows.compatibility!.answer).toMatch(/^No: 1 of all 4 migrations breaks old or new application code \(e\.g\. add-not-null-column-without-default at db\/deploy\/add_applicant_email\.sql:3\)\. 1 migration would fail or lose data when applied \(e\.g\. concurrently-in-transaction at db\/deploy\/add_applicant_fk\.sql:4\)/);
     expect(rows.compatibility!.status).toBe('fail');
     expect(rows.compatibility!.details.some((d) => d.includes('concurrently-in-transaction'))).toBe(true);
     expect(rows.indexes!.answer).toMatch(/^Not assessed/);
@@ -88,7 +88,7 @@ describe('scan --repo', () => {
     const scan = await scanRepo(dir, 'HEAD');
     const compatibility = scan.services[0]!.findings.filter((f) => f.checkId === 'repo.migration-compatibility');
     expect(compatibility.filter((f) => f.rule).map((f) => f.rule).sort()).toEqual(['drop-column', 'require-lock-timeout']);
-    expect(compatibility.find((f) => f.answerText)!.answerText).toMatch(/^No: 1 of the 1 migration added since HEAD break old or new application code/);
+    expect(compatibility.find((f) => f.answerText)!.answerText).toMatch(/^No: 1 of the 1 migration added since HEAD breaks old or new application code/);
   });
 
   it('--since also lints changesets appended to an existing Liquibase changelog', async () => {

@@ -21,7 +21,7 @@ describe('continuity scan (default formats)', () => {
     const service = scan.services[0]!.name;
     for (const file of ['scan.json', `${service}.md`, 'index.html', `${service}.html`]) {
       expect(existsSync(path.join(out, file)), file).toBe(true);
-      expect(stdout).toContain(`wrote ${path.join(out, file)}`);
+      expect(stdout).toContain(`\n  ${path.join(out, file)}\n`);
     }
     const page = await readFile(path.join(out, `${service}.html`), 'utf8');
     expect(page).toContain(`<h1>${service}</h1>`);

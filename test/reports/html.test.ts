@@ -167,6 +167,14 @@ describe('HTML fleet overview', () => {
     expect(view.totalsRow).toEqual(view.statusColumns.map((s) => scan.totals[s]));
   });
 
+  it('lists by check only the checks that apply to the estate: no all-zero row', () => {
+    const view = overviewView(scan);
+    const produced = new Set([...scan.services.flatMap((s) => s.findings), ...scan.estate.findings].map((f) => f.checkId));
+    expect(view.byCheck.map((r) => r.id).sort()).toEqual([...produced].sort());
+    expect(view.byCheck.every((r) => r.total > 0)).toBe(true);
+    expect(view.checksNotApplicable).toBe(scan.checks.filter((c) => !produced.has(c.id)).length);
+  });
+
   it('lists the estate findings', () => {
     const data = embeddedData(html, 'estate-findings-data');
     expect(data.findings).toHaveLength(12);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -13,13 +13,14 @@ export interface CliResult {
 
 /**
  * Run the real CLI in a child process, as a user would. By default in a fresh
- * directory, so the history each scan keeps (.continuity/) is not shared
- * between tests running in parallel, nor left in the repository.
+ * directory, removed when the command ends, so the history each scan keeps
+ * (.continuity/) is neither shared between tests running in parallel nor left behind.
  */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
+  const ownCwd = options.cwd ? undefined : mkdtempSync(path.join(os.tmpdir(), 'continuity-cli-cwd-'));
+  return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/continuity.js'), ...args], {
-      cwd: options.cwd ?? mkdtempSync(path.join(os.tmpdir(), 'continuity-cli-cwd-')),
+      cwd: options.cwd ?? ownCwd,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -29,5 +30,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  }).finally(() => {
+    if (ownCwd) rmSync(ownCwd, { recursive: true, force: true });
   });
 }

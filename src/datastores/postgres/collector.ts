@@ -106,21 +106,21 @@ export async function collectPostgres(
   limits: { statementTimeoutMs: number; lockTimeoutMs: number; connectTimeoutMs: number },
   signal?: AbortSignal,
 ): Promise<PostgresFacts> {
-  const networkProbes = endpoint.unixSocket
-    ? ([
-        unavailable<{ accepted: boolean; detail: string }>('plaintext probe', 'connected over a Unix socket: TLS does not apply'),
-        unavailable<{ offered: boolean }>('TLS handshake', 'connected over a Unix socket: TLS does not apply'),
-      ] as const)
-    : await Promise.all([
-        observe('plaintext probe (sslmode=disable startup, no credentials sent)', () =>
-          probePlaintext(endpoint.host, endpoint.port, endpoint.user, endpoint.database, limits.connectTimeoutMs),
-        ),
-        observe('TLS handshake (SSLRequest)', () =>
-          readServerCertificate(endpoint.host, endpoint.port, limits.connectTimeoutMs),
-        ),
-      ]);
-
-  const { client, tls } = await openSession(endpoint, limits, options.verify);
+  // The probes and the session at once: a server that does not answer costs one connect timeout, not two.
+  const [networkProbes, { client, tls }] = await Promise.all([
+    endpoint.unixSocket
+      ? ([
+          unavailable<{ accepted: boolean; detail: string }>('plaintext probe', 'connected over a Unix socket: TLS does not apply'),
+          unavailable<{ offered: boolean }>('TLS handshake', 'connected over a Unix socket: TLS does not apply'),
+        ] as const)
+      : Promise.all([
+          observe('plaintext probe (sslmode=disable startup, no credentials sent)', () =>
+            probePlaintext(endpoint.host, endpoint.port, endpoint.user, endpoint.database, limits.connectTimeoutMs),
+          ),
+          observe('TLS handshake (SSLRequest)', () => readServerCertificate(endpoint.host, endpoint.port, limits.connectTimeoutMs)),
+        ]),
+    openSession(endpoint, limits, options.verify),
+  ]);
   const abort = () => void client.end().catch(() => undefined);
   signal?.addEventListener('abort', abort, { once: true });
   client.on('error', () => undefined); // a dropped connection surfaces through the pending query

@@ -105,6 +105,10 @@ export async function openSession(
     await client.connect();
     return { client, tls: ssl !== false };
   } catch (error) {
+    // pg says only "timeout expired": name the limit that expired.
+    if ((error as Error).message === 'timeout expired') {
+      throw new Error(`no answer within ${limits.connectTimeoutMs / 1000} s from ${endpoint.host}:${endpoint.port}`);
+    }
     const noTls = /does not support SSL/i.test(String((error as Error).message));
     if (noTls && (endpoint.sslMode === 'prefer' || endpoint.sslMode === 'allow')) {
       const plain = new pg.Client(clientConfig(endpoint, limits, false));

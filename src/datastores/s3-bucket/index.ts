@@ -32,7 +32,8 @@ export const s3BucketModule = defineDatastoreModule({
   discovery: [awsDiscoveryCollector],
   /** S3's recovery window: versioning plus how long lifecycle rules keep previous versions. */
   describeRecovery(facts) {
-    if (!facts.s3?.ok || !facts.s3.facts.versioning.ok) return undefined;
+    if (!facts.s3?.ok) return undefined;
+    if (!facts.s3.facts.versioning.ok) return `not read: ${facts.s3.facts.versioning.reason}`;
     const { versioning, lifecycle } = facts.s3.facts;
     if (versioning.value.status !== 'Enabled') return `versioning ${versioning.value.status === 'Suspended' ? 'suspended' : 'off'}: no previous versions kept`;
     if (!lifecycle.ok) return 'versioning on, version expiry not read';

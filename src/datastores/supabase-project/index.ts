@@ -124,7 +124,8 @@ export const supabaseProjectModule = defineDatastoreModule({
   },
   describeRecovery(facts) {
     const supabase = facts.supabase;
-    if (!supabase?.ok || !supabase.facts.backups.ok) return undefined;
+    if (!supabase?.ok) return undefined;
+    if (!supabase.facts.backups.ok) return `not read: ${supabase.facts.backups.reason}`;
     const { backups, pitrAddon, backupRetention } = supabase.facts;
     const { pitrEnabled, physicalWindow } = backups.value;
     if (!pitrEnabled) {
