@@ -5,7 +5,7 @@
 // Pure: the SQL is read by the caller.
 import type { LintedFile, LintHit, SqlSource } from './types';
 import { LINT_RULES } from './rules';
-import type { LintRule, StatementContext } from './rules/rule';
+import { ObjectNames, type LintRule, type StatementContext } from './rules/rule';
 import { classifyStatement, locksOf, stronger, type LockMode } from './locks';
 import { calledRoutines, doBlockBody, routineDefinition, type RoutineBody } from './plpgsql';
 import { parseStatements, qualifiedName, relationName, shorten, SqlParseError, type AstNode, type ParsedStatement } from './sql';
@@ -90,18 +90,18 @@ function notNullCheckColumn(constraint: AstNode): string | undefined {
 
 /** The state of one migration as its statements run. */
 class MigrationState {
-  readonly tables = new Set<string>();
-  readonly indexes = new Set<string>();
-  readonly views = new Set<string>();
-  readonly types = new Set<string>();
-  readonly routines = new Set<string>();
+  readonly tables = new ObjectNames();
+  readonly indexes = new ObjectNames();
+  readonly views = new ObjectNames();
+  readonly types = new ObjectNames();
+  readonly routines = new ObjectNames();
   lockTimeout = false;
   /** A lock_timeout set with SET LOCAL, which ends with its transaction block. */
   localLockTimeout = false;
   readonly held = new Map<string, LockMode>();
   readonly notValidInBlock = new Map<string, string>();
   /** Views, routines and types the rest of the current source creates (a drop followed by a create replaces). */
-  createdLater: ReadonlySet<string> = new Set();
+  createdLater = new ObjectNames();
 
   constructor(readonly history: SetHistory) {}
 
@@ -284,9 +284,12 @@ export function lintMigration(
       file.hits.push(hit);
     };
     const notAnalysed = (line: number, reason: string) => (file.notAnalysed ??= []).push({ line, reason });
+    const created = statements.map(createdName);
+    state.createdLater = new ObjectNames(created.filter((n): n is string => n !== undefined));
     statements.forEach((statement, index) => {
       const transaction = transactions[index]!;
-      state.createdLater = new Set(statements.slice(index + 1).map(createdName).filter((n): n is string => n !== undefined));
+      const name = created[index];
+      if (name !== undefined) state.createdLater.delete(name);
       lintStatement(rules, state, statement, transaction, source.line + statement.line - 1, index, emit, notAnalysed);
       state.record(statement);
       if (transaction.endsBlock) state.endBlock();

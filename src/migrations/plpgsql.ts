@@ -1,8 +1,8 @@
 // The SQL inside DO blocks and function bodies, read with PostgreSQL's own
-// PL/pgSQL parser (libpg-query's parsePlPgSQL). Static statements are linted
+// PL/pgSQL parser (libpg-query's parse_plpgsql). Static statements are linted
 // like top-level ones; dynamic SQL (EXECUTE) cannot be read and makes the
 // migration "not fully assessed".
-import { parsePlPgSQLSync } from 'libpg-query';
+import { parsePlpgsql } from './pg-parser';
 import { lineAt } from './tools/code-text';
 import { functionCalls, type AstNode, type ParsedStatement } from './sql';
 
@@ -72,7 +72,7 @@ function plpgsqlBody(statement: ParsedStatement, bodyText: string): RoutineBody 
   const toOuter = (lineno: number | undefined) => bodyLine + Math.max(0, (lineno ?? 1) - 1);
   let tree: AstNode;
   try {
-    tree = parsePlPgSQLSync(statement.text);
+    tree = parsePlpgsql(statement.text);
   } catch (error) {
     return { statements: [], dynamic: [], unreadable: `PL/pgSQL body does not parse: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -1,17 +1,11 @@
 // The PostgreSQL parser (libpg-query: the real parser compiled to WASM, pinned
 // to PostgreSQL 17 by the package's major version, see PARSER_PG_MAJOR) and helpers over its JSON tree.
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { parseSql, scanSql } from './pg-parser';
 import { PARSER_PG_MAJOR } from './types';
 
 export { PARSER_PG_MAJOR };
-
-let loaded: Promise<void> | undefined;
-
 /** Load the WASM module once; parseStatements() may be called after this resolves. */
-export function loadParser(): Promise<void> {
-  loaded ??= loadModule();
-  return loaded;
-}
+export { loadParser } from './pg-parser';
 
 /**
  * A node of the parse tree, e.g. the body of an AlterTableStmt. The tree is JSON
@@ -92,7 +86,7 @@ function leadingTriviaLength(text: string): number {
 function failingStatement(bytes: Buffer, starts: number[]): { begin: number; line: number } {
   let tokens: { start: number; end: number; tokenName: string }[];
   try {
-    tokens = scanSync(bytes.toString()).tokens;
+    tokens = scanSql(bytes.toString()).tokens;
   } catch {
     return { begin: 0, line: 1 };
   }
@@ -101,7 +95,7 @@ function failingStatement(bytes: Buffer, starts: number[]): { begin: number; lin
   for (const end of ends) {
     const chunk = bytes.subarray(begin, end).toString();
     try {
-      parseSync(chunk);
+      parseSql(chunk);
     } catch {
       return { begin, line: lineOf(starts, begin + Buffer.byteLength(chunk.slice(0, leadingTriviaLength(chunk)))) };
     }
@@ -148,14 +142,14 @@ export function parseStatements(sql: string): ParsedStatement[] {
   const bytes = Buffer.from(sql);
   const starts = lineStarts(bytes);
   try {
-    return statementsOf(parseSync(sql), bytes, starts).map((s) => withoutOffset(s));
+    return statementsOf(parseSql(sql), bytes, starts).map((s) => withoutOffset(s));
   } catch (error) {
     const failing = failingStatement(bytes, starts);
     let before: ParsedStatement[] = [];
     try {
       // Later statements are not linted: what the failing one did to the schema is unknown.
       const prefix = bytes.subarray(0, failing.begin);
-      before = statementsOf(parseSync(prefix.toString()), prefix, starts).map((s) => withoutOffset(s));
+      before = statementsOf(parseSql(prefix.toString()), prefix, starts).map((s) => withoutOffset(s));
     } catch {
       // The prefix only fails where the scanner split a statement (BEGIN ATOMIC bodies): lint nothing.
     }
@@ -171,25 +165,31 @@ export function parseStatements(sql: string): ParsedStatement[] {
  */
 export function parseStatementsBatch(scripts: string[]): (ParsedStatement[] | SqlParseError)[] {
   const separator = '\n;\n';
+  const separatorLength = Buffer.byteLength(separator);
   const bytes = Buffer.from(scripts.join(separator));
   const ranges: [number, number][] = [];
   let from = 0;
   for (const script of scripts) {
     const to = from + Buffer.byteLength(script);
     ranges.push([from, to]);
-    from = to + Buffer.byteLength(separator);
+    from = to + separatorLength;
   }
   let tree: ParseTree | undefined;
   try {
-    tree = scripts.length > 1 ? parseSync(bytes.toString()) : undefined;
+    tree = scripts.length > 1 ? parseSql(bytes.toString()) : undefined;
   } catch {
     tree = undefined;
   }
+  // Statements and scripts both come in text order: the only script a statement can lie in is the first one it does
+  // not end after, so one pass over both checks them all.
+  let candidate = 0;
   const withinOneScript = (raw: NonNullable<ParseTree['stmts']>[number]) => {
     const location = raw.stmt_location ?? 0;
     const end = raw.stmt_len ? location + raw.stmt_len : bytes.length;
+    while (candidate < ranges.length - 1 && end > ranges[candidate]![1] + 1) candidate++;
+    const [begin, stop] = ranges[candidate]!;
     // A statement starts right after the previous semicolon, so it may begin in the separator.
-    return ranges.some(([begin, stop]) => location >= begin - Buffer.byteLength(separator) && end <= stop + 1 && end > begin);
+    return location >= begin - separatorLength && end <= stop + 1 && end > begin;
   };
   if (!tree || !(tree.stmts ?? []).every(withinOneScript)) {
     return scripts.map((script) => {

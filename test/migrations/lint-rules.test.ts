@@ -249,6 +249,14 @@ describe('lint engine', () => {
     expect(file.parseError!.line).toBe(11);
   });
 
+  it('parses statements and DO blocks holding the word ERROR, and gives the parser\'s own message for a real error', () => {
+    const file = lint("create type level as enum ('INFO', 'ERROR');\ndo $$\nbegin\n  raise exception 'ERROR: orders has rows';\n  alter table orders drop column note;\nend $$;");
+    expect(file.parseError).toBeUndefined();
+    expect(file.notAnalysed).toBeUndefined();
+    expect(file.hits.filter((h) => h.rule === 'drop-column').map((h) => h.line)).toEqual([5]);
+    expect(lint("select 'unterminated;").parseError!.message).toMatch(/^unterminated quoted string/);
+  });
+
   it('still lints the statements before a parse error, and none after it', () => {
     const file = lint('alter table o drop column a;\nalter tabel o;\nalter table o drop column b;');
     expect(file.parseError!.line).toBe(2);

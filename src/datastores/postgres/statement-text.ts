@@ -1,7 +1,7 @@
 // Statement texts from pg_stat_statements and the expressions EXPLAIN prints,
 // read with the real PostgreSQL parser (libpg-query; call loadParser() first).
 // No I/O, but the parser is a heavy module: collectors use this, checks do not.
-import { parseSync, scanSync } from 'libpg-query';
+import { parseSql, scanSql } from '../../migrations/pg-parser';
 import type { AstNode } from '../../migrations/sql';
 
 export { loadParser } from '../../migrations/sql';
@@ -18,7 +18,7 @@ export function withoutLiterals(text: string): string {
   const bytes = Buffer.from(text);
   let tokens: { start: number; end: number; tokenName: string }[];
   try {
-    tokens = scanSync(text).tokens;
+    tokens = scanSql(text).tokens;
   } catch {
     return '(text withheld: it could not be tokenized, so its literals could not be masked)';
   }
@@ -38,7 +38,7 @@ export function withoutLiterals(text: string): string {
 export function quoteIdent(name: string): string {
   if (/^[a-z_][a-z0-9_$]*$/.test(name)) {
     // Unreserved keywords (kind 1) may stand bare; column-name, type-function-name and reserved ones may not.
-    const kind = scanSync(name).tokens[0]?.keywordKind ?? 0;
+    const kind = scanSql(name).tokens[0]?.keywordKind ?? 0;
     if (kind <= 1) return name;
   }
   return `"${name.replace(/"/g, '""')}"`;
@@ -77,7 +77,7 @@ function tableRef(rangeVar: AstNode): TableRef {
 export function readStatement(text: string): StatementReading {
   let stmts: { stmt?: Record<string, AstNode> }[];
   try {
-    stmts = (parseSync(text) as { stmts?: { stmt?: Record<string, AstNode> }[] }).stmts ?? [];
+    stmts = (parseSql(text) as { stmts?: { stmt?: Record<string, AstNode> }[] }).stmts ?? [];
   } catch (error) {
     return { ok: false, reason: `the PostgreSQL 17 parser does not accept it (${(error as Error).message})`, candidate: true };
   }
@@ -205,7 +205,7 @@ function topLevelConjuncts(text: string): string[] {
 
 function parseExpression(text: string): AstNode | undefined {
   try {
-    return (parseSync(`SELECT WHERE ${text}`) as AstNode).stmts?.[0]?.stmt?.SelectStmt?.whereClause;
+    return (parseSql(`SELECT WHERE ${text}`) as AstNode).stmts?.[0]?.stmt?.SelectStmt?.whereClause;
   } catch {
     return undefined;
   }
@@ -247,7 +247,7 @@ export interface SortColumn {
 export function sortColumn(key: string): SortColumn | undefined {
   let clause: AstNode;
   try {
-    clause = (parseSync(`SELECT ORDER BY ${key}`) as AstNode).stmts?.[0]?.stmt?.SelectStmt?.sortClause?.[0]?.SortBy;
+    clause = (parseSql(`SELECT ORDER BY ${key}`) as AstNode).stmts?.[0]?.stmt?.SelectStmt?.sortClause?.[0]?.SortBy;
   } catch {
     return undefined;
   }

@@ -1,7 +1,9 @@
-import { droppedNames, namedIn, type LintRule, type StatementContext } from './rule';
+import { droppedNames, namedIn, ObjectNames, type LintRule, type StatementContext } from './rule';
 
 /** Objects running code uses by name, and the set of the same migration's creations each is checked against. */
-const DROPPED: Record<string, { what: string; created: (context: StatementContext) => ReadonlySet<string> }> = {
+const NONE = new ObjectNames();
+
+const DROPPED: Record<string, { what: string; created: (context: StatementContext) => ObjectNames }> = {
   OBJECT_VIEW: { what: 'view', created: (c) => c.created.views },
   OBJECT_MATVIEW: { what: 'materialized view', created: (c) => c.created.views },
   OBJECT_FUNCTION: { what: 'function', created: (c) => c.created.routines },
@@ -11,7 +13,7 @@ const DROPPED: Record<string, { what: string; created: (context: StatementContex
   OBJECT_TYPE: { what: 'type', created: (c) => c.created.types },
   OBJECT_DOMAIN: { what: 'domain', created: (c) => c.created.types },
   OBJECT_SEQUENCE: { what: 'sequence', created: (c) => c.created.tables },
-  OBJECT_SCHEMA: { what: 'schema', created: () => new Set() },
+  OBJECT_SCHEMA: { what: 'schema', created: () => NONE },
 };
 
 export default {

@@ -14,13 +14,62 @@ import type { StatementTransaction } from '../transactions';
  */
 export type RuleCategory = 'compatibility' | 'locking' | 'deploy' | 'data-loss';
 
-/** Objects created earlier in the same migration, named as written (schema-qualified when the SQL qualifies them). */
+/**
+ * Names of objects as written (schema-qualified when the SQL qualifies them),
+ * each counted as often as it was added. Looked up by namedIn(), in constant
+ * time: a migration that creates thousands of tables asks for each statement.
+ */
+export class ObjectNames {
+  private readonly exact = new Map<string, number>();
+  /** Per last part: how many of the names with it are unqualified, and how many qualified. */
+  private readonly byLast = new Map<string, { unqualified: number; qualified: number }>();
+
+  constructor(names: Iterable<string> = []) {
+    for (const name of names) this.add(name);
+  }
+
+  add(name: string): void {
+    this.exact.set(name, (this.exact.get(name) ?? 0) + 1);
+    const last = unqualified(name);
+    const counts = this.byLast.get(last) ?? { unqualified: 0, qualified: 0 };
+    if (name.includes('.')) counts.qualified++;
+    else counts.unqualified++;
+    this.byLast.set(last, counts);
+  }
+
+  /** Remove one occurrence of a name that was added. */
+  delete(name: string): void {
+    const count = this.exact.get(name);
+    if (!count) return;
+    if (count === 1) this.exact.delete(name);
+    else this.exact.set(name, count - 1);
+    const counts = this.byLast.get(unqualified(name))!;
+    if (name.includes('.')) counts.qualified--;
+    else counts.unqualified--;
+  }
+
+  /** Whether this very name was added. */
+  has(name: string): boolean {
+    return this.exact.has(name);
+  }
+
+  /** See namedIn(). */
+  matches(name: string): boolean {
+    if (this.exact.has(name)) return true;
+    const counts = this.byLast.get(unqualified(name));
+    if (!counts) return false;
+    // An unqualified name matches every name with its last part; a qualified one only the unqualified names.
+    return counts.unqualified > 0 || (!name.includes('.') && counts.qualified > 0);
+  }
+}
+
+/** Objects created earlier in the same migration. */
 export interface CreatedObjects {
-  tables: ReadonlySet<string>;
-  indexes: ReadonlySet<string>;
-  views: ReadonlySet<string>;
-  types: ReadonlySet<string>;
-  routines: ReadonlySet<string>;
+  tables: ObjectNames;
+  indexes: ObjectNames;
+  views: ObjectNames;
+  types: ObjectNames;
+  routines: ObjectNames;
 }
 
 /** What a rule knows about the statement it looks at and what ran before it. */
@@ -42,7 +91,7 @@ export interface StatementContext {
   /** Whether a validated CHECK (column IS NOT NULL) proves `table.column` holds no NULL (this or an earlier migration of the set). */
   provenNotNull(table: string, column: string): boolean;
   /** Views, routines and types that later statements of the same file create again. */
-  createdLater: ReadonlySet<string>;
+  createdLater: ObjectNames;
   /** Set when the statement runs inside a DO block or a routine the migration calls. */
   body?: string;
 }
@@ -66,11 +115,8 @@ function unqualified(name: string): string {
 }
 
 /** Whether `name` is among `names`; a qualified and an unqualified name match on their last part. */
-export function namedIn(names: ReadonlySet<string>, name: string): boolean {
-  if (names.has(name)) return true;
-  const last = unqualified(name);
-  for (const known of names) if (unqualified(known) === last && (!known.includes('.') || !name.includes('.'))) return true;
-  return false;
+export function namedIn(names: ObjectNames, name: string): boolean {
+  return names.matches(name);
 }
 
 /** Whether the relation existed before this migration (it was not created earlier in it). */

@@ -190,6 +190,14 @@ async function flyway(repo: RepoFiles): Promise<DetectedSet[]> {
       for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
       return 0;
     };
+    /** A version as compare() tells versions apart (1.0 is 1, 1_1 is 1.1): looked up in a map, not searched for each migration. */
+    const sameVersion = (v: string) => {
+      const key = versionKey(v);
+      while (key.at(-1) === 0) key.pop();
+      return key.join('.');
+    };
+    const undoByVersion = new Map<string, (typeof parsed)[number]>();
+    for (const p of parsed) if (p.kind === 'U' && !undoByVersion.has(sameVersion(p.version))) undoByVersion.set(sameVersion(p.version), p);
     const ordered = [
       ...parsed.filter((p) => p.kind === 'V').sort((a, b) => compare(a.version, b.version)),
       ...parsed.filter((p) => p.kind === 'R'),
@@ -198,7 +206,7 @@ async function flyway(repo: RepoFiles): Promise<DetectedSet[]> {
     for (const entry of ordered) {
       const conf = `${entry.path}.conf`;
       const nonTransactional = repo.has(conf) && /^\s*executeInTransaction\s*=\s*false/m.test(await repo.read(conf));
-      const undo = parsed.find((p) => p.kind === 'U' && compare(p.version, entry.version) === 0);
+      const undo = undoByVersion.get(sameVersion(entry.version));
       const down: Migration['down'] =
         entry.kind === 'R'
           ? { status: 'missing', detail: 'repeatable script: Flyway has no undo for it' }
