@@ -18,6 +18,8 @@ export interface DeliveryOptions {
   budgetMs?: number;
   /** Breakers by sink name; serve keeps them from one run to the next. */
   breakers?: CircuitBreakers;
+  /** Bounds one send attempt; with the retries, how long a claimed item stays taken. */
+  timeoutMs?: number;
   log: Logger;
   now?: () => Date;
   /** Waits between attempts; tests pass one that does not wait. */
@@ -79,6 +81,11 @@ export class CircuitBreakers {
   }
 }
 
+/** Longer than every attempt, timeout and backoff wait of one item together. */
+function claimLeaseMs(options: DeliveryOptions): number {
+  return options.attempts * ((options.timeoutMs ?? 10_000) + options.maxDelayMs) + 60_000;
+}
+
 export async function deliverPending(store: HistoryStore, sinks: AlertSink[], options: DeliveryOptions): Promise<DeliveryReport> {
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? realSleep;
@@ -110,6 +117,8 @@ export async function deliverPending(store: HistoryStore, sinks: AlertSink[], op
         );
         return;
       }
+      // Several workers deliver the same outbox (queue mode): each item is sent by the one that claims it.
+      if (store.claim && !(await store.claim(item.id, claimLeaseMs(options)))) continue;
       let lastError = '';
       let delivered = false;
       // Half-open: one attempt decides.

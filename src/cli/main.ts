@@ -12,6 +12,12 @@ function list(value: string): string[] {
   return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number');
+  return port;
+}
+
 /** A comma-separated list whose items must be among `known`. */
 function listOf(known: readonly string[]) {
   return (value: string) => {
@@ -124,14 +130,35 @@ program
   .command('serve')
   .description('Scan on the configured schedules, keep the history, send drift alerts, serve /healthz /metrics /reports /api/scans.')
   .requiredOption('-c, --config <file>', 'configuration file (YAML)')
-  .option('-p, --port <port>', 'HTTP port (0: any free port); default serve.port', (v) => {
-    const port = Number(v);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number');
-    return port;
-  })
+  .option('-p, --port <port>', 'HTTP port (0: any free port); default serve.port', portNumber)
   .action(async (options) => {
     const { runServeCommand } = await import('./serve');
     process.exitCode = await runServeCommand(options);
+  });
+
+program
+  .command('worker')
+  .description('Queue mode: run the scan jobs of one zone (pg-boss on queue.url), serve /healthz and /metrics; until SIGTERM/SIGINT.')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML) with a queue section')
+  .option('-z, --zone <zone>', 'take only the jobs of the services of this zone', 'default')
+  .option('--concurrency <n>', 'scan jobs run at once', positiveInteger, 1)
+  .option('-p, --port <port>', 'HTTP port (0: any free port); default serve.port', portNumber)
+  .action(async (options) => {
+    const { runWorkerCommand } = await import('./queue');
+    process.exitCode = await runWorkerCommand(options);
+  });
+
+program
+  .command('jobs')
+  .description('Queue mode: queue depth per zone and the queued, running or (--failed) failed scan jobs; --retry runs a failed job again.')
+  .requiredOption('-c, --config <file>', 'configuration file (YAML) with a queue section')
+  .option('-z, --zone <zone>', 'only this zone')
+  .option('--failed', 'failed jobs and dead letters instead of queued and running ones')
+  .option('--retry <id>', 'queue this failed job or dead letter again')
+  .option('--json', 'print JSON')
+  .action(async (options) => {
+    const { runJobsCommand } = await import('./queue');
+    process.exitCode = await runJobsCommand(options);
   });
 
 try {

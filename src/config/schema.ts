@@ -122,6 +122,9 @@ export const ServiceSchema = z.strictObject({
     .describe('CONTINUITY-0003 answers given by people, by row; the report shows them beside the evidence.'),
   datastores: z.array(DatastoreSchema).default([]),
   schedule: z.lazy(() => ScheduleSchema).optional().describe('When `continuity serve` scans this service; serve.schedule when absent.'),
+  zone: Name.refine((zone) => !zone.endsWith('-dead'), 'must not end with "-dead" (names the dead-letter queues)').optional().describe(
+    'Network zone (queue mode; `default` when absent): only `continuity worker --zone <zone>` processes scan this service, from inside the network that reaches its datastores.',
+  ),
 });
 export type ServiceConfig = z.infer<typeof ServiceSchema>;
 
@@ -281,6 +284,41 @@ export const ServeSchema = z.strictObject({
     .describe('Bearer-token authentication of the HTTP endpoints; without it they are open (keep host 127.0.0.1).'),
 });
 
+export const QueueSchema = z.strictObject({
+  url: z
+    .string()
+    .optional()
+    .describe('postgres:// URL of the database holding the pg-boss queue (schema `schema`); history.url when absent.'),
+  schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case PostgreSQL identifier')
+    .default('pgboss')
+    .describe('PostgreSQL schema pg-boss creates and owns.'),
+  retry: z
+    .strictObject({
+      limit: z.number().int().min(0).default(3).describe('Retries of a failed scan job before it goes to the dead-letter queue.'),
+      delaySeconds: z.number().int().min(0).default(60),
+      backoff: z.boolean().default(true).describe('Double the delay at each retry (with jitter).'),
+    })
+    .default({ limit: 3, delaySeconds: 60, backoff: true }),
+  expireSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      'A scan job still running after this long is failed and retried (a worker killed mid-scan). Default per service: scan.datastoreTimeoutSeconds x ceil(datastores / scan.concurrency) + 300.',
+    ),
+  pollingIntervalSeconds: z.number().min(0.5).default(2).describe('How often an idle worker looks for jobs.'),
+  maintenanceIntervalSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .default(60)
+    .describe('How often expired jobs are detected and retried (one process does it at a time).'),
+});
+export type QueueSettings = z.infer<typeof QueueSchema>;
+
 export { AwsSettingsSchema, type AwsSettings } from '../datastores/aws/placement';
 
 export const ConfigSchema = z.strictObject({
@@ -319,5 +357,16 @@ export const ConfigSchema = z.strictObject({
   kubernetes: KubernetesSettingsSchema.optional().describe(
     'Access (kubeconfig or in-cluster), namespaces and discovery for cnpg-cluster, crunchy-postgrescluster and k8s-pvc datastores.',
   ),
+  queue: QueueSchema.optional().describe(
+    'Queue mode (docs/scaling.md): `continuity serve` puts the schedules into pg-boss and `continuity worker` processes run the scans. Needs history.url.',
+  ),
+}).superRefine((config, ctx) => {
+  if (config.queue && !config.history.url) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['history', 'url'],
+      message: 'queue mode needs the PostgreSQL history store (several workers record scans): set history.url',
+    });
+  }
 });
 export type Config = z.infer<typeof ConfigSchema>;

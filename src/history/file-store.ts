@@ -163,7 +163,8 @@ export class FileHistoryStore implements HistoryStore {
     return path.join(this.scansDir, `${scanId}.json`);
   }
 
-  async record({ scan, outbox, digests }: HistoryCommit): Promise<void> {
+  /** The file store is not used in queue mode: a commit's job id is not kept. */
+  async record({ scan, outbox, digests }: HistoryCommit): Promise<boolean> {
     await this.mutate(async (state) => {
       if (state.scans.some((s) => s.scanId === scan.scanId)) throw new Error(`scan ${scan.scanId} is already recorded`);
       // The scan file first; it only counts once state.json names it.
@@ -179,6 +180,7 @@ export class FileHistoryStore implements HistoryStore {
       // without files, which the next open drops (they were past retention anyway).
       for (const entry of removed) await rm(this.scanFile(entry.scanId), { force: true });
     });
+    return true;
   }
 
   async list(filter: { service?: string; limit?: number } = {}): Promise<ScanIndexEntry[]> {

@@ -60,6 +60,21 @@ export const MIGRATIONS: Migration[] = [
       drop table ${HISTORY_SCHEMA}.digests;
       drop table ${HISTORY_SCHEMA}.outbox;`,
   },
+  {
+    version: 3,
+    name: 'queue mode: scans by job, outbox claims',
+    // A retried job (its worker killed after the commit) must not record its scan twice;
+    // several workers deliver the same outbox, each item taken by one at a time.
+    up: `
+      create table ${HISTORY_SCHEMA}.scan_jobs (
+        job_id text primary key,
+        scan_id text not null references ${HISTORY_SCHEMA}.scans (scan_id) on delete cascade deferrable initially deferred
+      );
+      alter table ${HISTORY_SCHEMA}.outbox add column claimed_until timestamptz;`,
+    down: `
+      alter table ${HISTORY_SCHEMA}.outbox drop column claimed_until;
+      drop table ${HISTORY_SCHEMA}.scan_jobs;`,
+  },
 ];
 
 async function ensureLedger(client: pg.ClientBase): Promise<void> {

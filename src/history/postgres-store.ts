@@ -47,10 +47,19 @@ export class PostgresHistoryStore implements HistoryStore {
     return new PostgresHistoryStore(pool, options.keep, url);
   }
 
-  async record({ scan, outbox, digests }: HistoryCommit): Promise<void> {
+  async record({ scan, outbox, digests, jobId }: HistoryCommit): Promise<boolean> {
     const client = await this.pool.connect();
     try {
-      await inTransaction(client, async () => {
+      return await inTransaction(client, async () => {
+        if (jobId) {
+          // First, before any write: two runs of one job race here; the second waits
+          // on the key, then finds it taken and commits nothing.
+          const { rowCount } = await client.query(
+            `insert into ${S}.scan_jobs (job_id, scan_id) values ($1, $2) on conflict (job_id) do nothing`,
+            [jobId, scan.scanId],
+          );
+          if (rowCount === 0) return false;
+        }
         await client.query(
           `insert into ${S}.scans (scan_id, started_at, finished_at, totals, result) values ($1, $2, $3, $4, $5)`,
           [scan.scanId, scan.startedAt, scan.finishedAt, JSON.stringify(scan.totals), JSON.stringify(scan)],
@@ -96,6 +105,7 @@ export class PostgresHistoryStore implements HistoryStore {
              )`,
           [scan.services.map((s) => s.name), this.keep],
         );
+        return true;
       });
     } finally {
       client.release();
@@ -160,13 +170,25 @@ export class PostgresHistoryStore implements HistoryStore {
     }));
   }
 
+  async claim(id: string, leaseMs: number): Promise<boolean> {
+    // A row another worker is claiming right now is skipped, not waited for.
+    const { rowCount } = await this.pool.query(
+      `update ${S}.outbox set claimed_until = now() + $2 * interval '1 millisecond'
+       where id = (select id from ${S}.outbox
+                   where id = $1 and delivered_at is null and (claimed_until is null or claimed_until < now())
+                   for update skip locked)`,
+      [id, leaseMs],
+    );
+    return rowCount === 1;
+  }
+
   async markDelivered(id: string, at: Date): Promise<void> {
-    await this.pool.query(`update ${S}.outbox set delivered_at = $2, attempts = attempts + 1 where id = $1`, [id, at]);
+    await this.pool.query(`update ${S}.outbox set delivered_at = $2, attempts = attempts + 1, claimed_until = null where id = $1`, [id, at]);
   }
 
   async markFailed(id: string, error: string, at: Date): Promise<void> {
     await this.pool.query(
-      `update ${S}.outbox set attempts = attempts + 1, last_error = $2, last_attempt_at = $3 where id = $1 and delivered_at is null`,
+      `update ${S}.outbox set attempts = attempts + 1, last_error = $2, last_attempt_at = $3, claimed_until = null where id = $1 and delivered_at is null`,
       [id, error, at],
     );
   }

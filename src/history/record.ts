@@ -84,14 +84,18 @@ export function reportUrl(base: string | undefined, service: string): string | u
   return base ? `${base.replace(/\/+$/, '')}/reports/${encodeURIComponent(service)}` : undefined;
 }
 
-/** Store the scan and queue its alerts in one commit. Returns the number of queued deliveries. */
+/**
+ * Store the scan and queue its alerts in one commit. Returns the number of
+ * queued deliveries; `duplicate` when `jobId` (queue mode) was already recorded.
+ */
 export async function recordScan(
   store: HistoryStore,
   scan: ScanResult,
   drift: ServiceDrift[],
   alerts: Config['alerts'],
-): Promise<{ queued: number; events: number }> {
-  const commit: HistoryCommit = { scan, outbox: [], digests: [] };
+  jobId?: string,
+): Promise<{ queued: number; events: number; duplicate: boolean }> {
+  const commit: HistoryCommit = { scan, outbox: [], digests: [], ...(jobId ? { jobId } : {}) };
   const startedAt = Date.parse(scan.startedAt);
   const units = [
     ...scan.services.map((s) => ({ name: s.name, owner: s.owner, environment: s.environment, findings: s.findings })),
@@ -114,6 +118,6 @@ export async function recordScan(
     commit.outbox.push(...plan.outbox);
     if (plan.digestQueued) commit.digests.push({ service: unit.name, at: scan.startedAt });
   }
-  await store.record(commit);
-  return { queued: commit.outbox.length, events: drift.reduce((n, d) => n + d.events.length, 0) };
+  const recorded = await store.record(commit);
+  return { queued: commit.outbox.length, events: drift.reduce((n, d) => n + d.events.length, 0), duplicate: !recorded };
 }

@@ -29,13 +29,18 @@ export interface HistoryCommit {
   outbox: OutboxItem[];
   /** Services whose digest this commit queues, with the time it counts from. */
   digests: { service: string; at: string }[];
+  /** Queue mode: the job that produced the scan; a second commit of the same job is dropped whole. */
+  jobId?: string;
 }
 
 export interface HistoryStore {
   /** Where the history lives, for logs (never with credentials). */
   readonly description: string;
-  /** Store a scan and queue its deliveries atomically; then drop scans past retention. */
-  record(commit: HistoryCommit): Promise<void>;
+  /**
+   * Store a scan and queue its deliveries atomically; then drop scans past
+   * retention. False when the commit's job was already recorded (nothing stored).
+   */
+  record(commit: HistoryCommit): Promise<boolean>;
   /** Newest first. */
   list(filter?: { service?: string; limit?: number }): Promise<ScanIndexEntry[]>;
   get(scanId: string): Promise<ScanResult | undefined>;
@@ -43,6 +48,12 @@ export interface HistoryStore {
   latestFor(service: string, options?: { before?: string }): Promise<ScanResult | undefined>;
   /** Undelivered items, oldest first. */
   pending(): Promise<OutboxItem[]>;
+  /**
+   * Take an undelivered item for `leaseMs` so that no other process sends it
+   * meanwhile; false when delivered or held by another. Stores with one writer
+   * (files) do not implement it.
+   */
+  claim?(id: string, leaseMs: number): Promise<boolean>;
   markDelivered(id: string, at: Date): Promise<void>;
   markFailed(id: string, error: string, at: Date): Promise<void>;
   lastDigestAt(service: string): Promise<string | undefined>;

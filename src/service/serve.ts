@@ -15,6 +15,9 @@ import { CircuitBreakers, deliverPending, type CircuitState } from '../alerts/de
 import { createSinks } from '../alerts/sinks';
 import type { AlertSink } from '../alerts/sinks/sink';
 import type { Logger } from '../log';
+import { zoneOf } from '../queue/boss';
+import { registerQueueMetrics } from '../queue/metrics';
+import { QueueScheduler } from '../queue/scheduler';
 import { errorMessage } from '../secrets';
 import { createHttpServer, type TriggerResult } from './http';
 import { ServiceMetrics } from './metrics';
@@ -33,7 +36,7 @@ export interface ServiceOptions {
   port?: number;
 }
 
-export type RunOutcome = 'ok' | 'failed' | 'skipped_busy' | 'skipped_stopping' | 'abandoned';
+export type RunOutcome = 'ok' | 'failed' | 'skipped_busy' | 'skipped_stopping' | 'abandoned' | 'queued' | 'coalesced';
 
 export function scheduleOf(config: Config, service: string): Schedule {
   return config.services.find((s) => s.name === service)?.schedule ?? config.serve.schedule;
@@ -50,6 +53,8 @@ export class ContinuityService {
   /** The outcome of each service's last scan that ran. */
   private readonly lastOutcome = new Map<string, 'ok' | 'failed'>();
   private readonly tasks: ScheduledTask[] = [];
+  /** Queue mode (config.queue): schedules and triggers become pg-boss jobs that workers run. */
+  private queue: QueueScheduler | undefined;
   private readonly running = new Map<string, Promise<RunOutcome>>();
   private stopping = false;
   /** Set when shutdown gave up waiting: a late scan result is then not recorded. */
@@ -108,7 +113,11 @@ export class ContinuityService {
       server.listen(this.options.port ?? this.config.serve.port, this.config.serve.host, () => resolve());
     });
     const address = server.address() as AddressInfo;
-    if (this.options.schedule !== false) {
+    if (this.options.schedule !== false && this.config.queue) {
+      // Queue mode: the schedules fire in pg-boss; scans at start are left to the schedules and POST /api/scans.
+      this.queue = await QueueScheduler.start(this.config, this.log, (service) => scheduleOf(this.config, service));
+      registerQueueMetrics(this.metrics.registry, this.queue.connection, [...new Set(this.config.services.map(zoneOf))]);
+    } else if (this.options.schedule !== false) {
       const due: string[] = [];
       for (const service of this.config.services) {
         const schedule = scheduleOf(this.config, service.name);
@@ -170,15 +179,18 @@ export class ContinuityService {
    * Scan one service now, unless it is already being scanned or the service is
    * stopping. `tick` is the scheduled time: scans of the same tick share the
    * estate collection (AWS discovery) instead of listing the accounts once each.
+   * In queue mode the scan is queued for a worker instead; a worker passes the
+   * job id, which makes the history commit idempotent.
    */
-  runService(service: string, tick: Date = this.now()): Promise<RunOutcome> {
+  runService(service: string, tick: Date = this.now(), jobId?: string): Promise<RunOutcome> {
     if (this.stopping) return Promise.resolve('skipped_stopping');
+    if (this.queue) return this.queue.trigger(service).then((id) => (id ? 'queued' : 'coalesced'));
     if (this.running.has(service)) {
       this.log.warn({ service }, 'scan skipped: the previous scan of this service is still running');
       this.metrics.scans.inc({ service, outcome: 'skipped_busy' });
       return Promise.resolve('skipped_busy');
     }
-    const run = this.scanOnce(service, this.estateCollectors(tick)).finally(() => this.running.delete(service));
+    const run = this.scanOnce(service, this.estateCollectors(tick), jobId).finally(() => this.running.delete(service));
     this.running.set(service, run);
     return run;
   }
@@ -198,7 +210,7 @@ export class ContinuityService {
     return this.estate.collectors;
   }
 
-  private async scanOnce(service: string, estateCollectors: EstateCollector[]): Promise<RunOutcome> {
+  private async scanOnce(service: string, estateCollectors: EstateCollector[], jobId?: string): Promise<RunOutcome> {
     const store = this.historyStore;
     const log = this.log.child({ service });
     log.info('scan started');
@@ -226,10 +238,14 @@ export class ContinuityService {
         log.warn({ scanId: scan.scanId }, 'scan finished after shutdown gave up on it: not recorded');
         outcome = 'abandoned';
       } else {
-        const recorded = await recordScan(store, scan, drift, this.config.alerts);
-        this.metrics.scanned(service, scan);
-        this.metrics.drift(drift.flatMap((d) => d.events));
-        log.info({ scanId: scan.scanId, totals: scan.totals, events: recorded.events, queued: recorded.queued }, 'scan recorded');
+        const recorded = await recordScan(store, scan, drift, this.config.alerts, jobId);
+        if (recorded.duplicate) {
+          log.warn({ scanId: scan.scanId, job: jobId }, 'scan not recorded: an earlier run of this job recorded its scan');
+        } else {
+          this.metrics.scanned(service, scan);
+          this.metrics.drift(drift.flatMap((d) => d.events));
+          log.info({ scanId: scan.scanId, totals: scan.totals, events: recorded.events, queued: recorded.queued }, 'scan recorded');
+        }
         outcome = 'ok';
       }
     } catch (error) {
@@ -260,6 +276,7 @@ export class ContinuityService {
         ...this.config.alerts.retry,
         budgetMs: this.config.alerts.deliveryBudgetSeconds * 1000,
         breakers: this.breakers,
+        timeoutMs: this.config.alerts.timeoutMs,
         log: this.log,
         now: this.now,
         ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
@@ -286,6 +303,7 @@ export class ContinuityService {
     if (this.stopping) return;
     this.stopping = true;
     for (const task of this.tasks) await task.destroy();
+    await this.queue?.stop();
     const graceMs = this.config.serve.shutdownGraceSeconds * 1000;
     if (this.running.size > 0) {
       this.log.info({ running: [...this.running.keys()], graceMs }, 'waiting for running scans');

@@ -49,14 +49,18 @@ describe('history schema migrations', () => {
     try {
       expect(await migrateUp(client)).toEqual(MIGRATIONS.map((m) => m.version));
       expect(await migrateUp(client)).toEqual([]);
+      expect(await tables(client)).toEqual(['digests', 'outbox', 'scan_jobs', 'scan_services', 'scans', 'schema_migrations']);
+      expect(await migrateDown(client, 2)).toEqual([3]);
       expect(await tables(client)).toEqual(['digests', 'outbox', 'scan_services', 'scans', 'schema_migrations']);
+      const { rows } = await client.query(`select 1 from information_schema.columns where table_schema = 'continuity' and column_name = 'claimed_until'`);
+      expect(rows).toEqual([]);
       expect(await migrateDown(client, 1)).toEqual([2]);
       expect(await tables(client)).toEqual(['scan_services', 'scans', 'schema_migrations']);
       expect(await appliedVersions(client)).toEqual([1]);
       expect(await migrateDown(client, 0)).toEqual([1]);
       expect(await tables(client)).toEqual(['schema_migrations']);
-      expect(await migrateUp(client)).toEqual([1, 2]);
-      expect(await appliedVersions(client)).toEqual([1, 2]);
+      expect(await migrateUp(client)).toEqual([1, 2, 3]);
+      expect(await appliedVersions(client)).toEqual([1, 2, 3]);
     } finally {
       await client.end();
     }
@@ -66,9 +70,9 @@ describe('history schema migrations', () => {
     const client = new pg.Client({ connectionString: server.adminUrl('history_migrations') });
     await client.connect();
     try {
-      const broken = [...MIGRATIONS, { version: 3, name: 'broken', up: 'create table continuity.half (id int); select 1/0;', down: 'drop table continuity.half;' }];
+      const broken = [...MIGRATIONS, { version: 4, name: 'broken', up: 'create table continuity.half (id int); select 1/0;', down: 'drop table continuity.half;' }];
       await expect(migrateUp(client, broken)).rejects.toThrow(/division by zero/);
-      expect(await appliedVersions(client)).toEqual([1, 2]);
+      expect(await appliedVersions(client)).toEqual([1, 2, 3]);
       expect(await tables(client)).not.toContain('half');
     } finally {
       await client.end();

@@ -1,0 +1,160 @@
+// Queue mode at scale: 2,000 S3 buckets (200 services of 10) on the AWS
+// wire-format fixture server, every bucket's versioning call answered after a
+// fixed latency. Wall time of the same scans in one process (16 at a time, no
+// queue) and with 1, 2 and 3 `continuity worker` processes (--concurrency 16
+// each), the speed-ups, and what a job costs besides its scan: the time from a
+// job's start to its completion in pg-boss minus the scan's own duration (drift,
+// reports, idempotent commit, outbox and pg-boss bookkeeping).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pLimit from 'p-limit';
+import pg from 'pg';
+import { stringify } from 'yaml';
+import { ConfigSchema } from '../src/config/schema';
+import { startEmbeddedPostgres } from '../src/embedded-postgres';
+import { silentLogger } from '../src/log';
+import { enqueueScan, openQueue } from '../src/queue/boss';
+import { ContinuityService } from '../src/service/serve';
+import { fixtureEnv, useFixtureEnv } from '../test/support/aws-env';
+import { AwsFixtureServer } from '../test/support/aws-fixture-server';
+// @ts-expect-error: a plain ES module without type declarations
+import { buildCli } from '../scripts/build.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVICES = 200;
+const BUCKETS_PER_SERVICE = 10;
+const LATENCY_MS = 250;
+const CONCURRENCY = 16;
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+
+function rawConfig(historyUrl: string, outDir: string): Record<string, unknown> {
+  return {
+    aws: { regions: [REGION] },
+    services: Array.from({ length: SERVICES }, (_, s) => ({
+      name: `svc-${String(s).padStart(3, '0')}`,
+      datastores: Array.from({ length: BUCKETS_PER_SERVICE }, (_, b) => {
+        const name = `bucket-${s}-${b}`;
+        return { name, type: 's3-bucket', bucket: name, region: REGION };
+      }),
+    })),
+    history: { url: historyUrl },
+    serve: { outDir, formats: ['json'], port: 0 },
+    queue: { pollingIntervalSeconds: 0.5 },
+  };
+}
+
+async function waitForLog(child: ChildProcess, msg: string): Promise<void> {
+  for await (const line of createInterface({ input: child.stderr! })) {
+    if ((JSON.parse(line) as { msg: string }).msg === msg) return;
+  }
+  throw new Error(`the worker exited before logging "${msg}"`);
+}
+
+export async function run(): Promise<void> {
+  await buildCli();
+  const fixture = new AwsFixtureServer();
+  for (let s = 0; s < SERVICES; s++) {
+    for (let b = 0; b < BUCKETS_PER_SERVICE; b++) {
+      fixture.buckets(ACCOUNT).push({ name: `bucket-${s}-${b}`, region: REGION, versioning: 'Enabled', encryption: { algorithm: 'AES256' } });
+    }
+  }
+  fixture.inject({ action: 'GetBucketVersioning', code: 'Slow', delayMs: LATENCY_MS });
+  const fixtureUrl = await fixture.start();
+  const restore = useFixtureEnv(fixtureUrl);
+  const server = await startEmbeddedPostgres();
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-bench-workers-'));
+  const admin = new pg.Client({ connectionString: server.adminUrl() });
+  await admin.connect();
+  let runs = 0;
+  /** A fresh history and queue database per run, so that no run compares with another's scans. */
+  const freshConfig = async () => {
+    const db = `bench_${++runs}`;
+    await admin.query(`create database ${db}`);
+    const raw = rawConfig(server.adminUrl(db), path.join(workDir, db, 'out'));
+    const file = path.join(workDir, `${db}.yaml`);
+    await writeFile(file, stringify(raw));
+    return { config: ConfigSchema.parse(raw), file, url: server.adminUrl(db) };
+  };
+  const recorded = async (url: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>('select count(*) as n from continuity.scan_services')).rows[0]!.n);
+    } finally {
+      await client.end();
+    }
+  };
+  try {
+    process.stdout.write(
+      `${SERVICES} services x ${BUCKETS_PER_SERVICE} S3 buckets = ${SERVICES * BUCKETS_PER_SERVICE} datastores; GetBucketVersioning answers after ${LATENCY_MS} ms; scan.concurrency 8 per job\n`,
+    );
+    // Baseline: the same scans in this process, 16 at a time, no queue.
+    const baseline = await freshConfig();
+    const service = new ContinuityService({ config: { ...baseline.config, queue: undefined }, configPath: null, log: silentLogger, schedule: false, port: 0 });
+    await service.start();
+    const limit = pLimit(CONCURRENCY);
+    let started = performance.now();
+    const outcomes = await Promise.all(baseline.config.services.map((s) => limit(() => service.runService(s.name))));
+    const inProcessMs = performance.now() - started;
+    await service.stop();
+    if (outcomes.some((o) => o !== 'ok')) throw new Error(`in-process scans: ${outcomes.filter((o) => o !== 'ok').length} did not succeed`);
+    process.stdout.write(`in process (no queue, ${CONCURRENCY} at a time): ${(inProcessMs / 1000).toFixed(1)} s\n`);
+
+    const walls: number[] = [];
+    const outsideMs: number[] = [];
+    for (const workers of [1, 2, 3]) {
+      const { config, file, url } = await freshConfig();
+      const children = Array.from({ length: workers }, () =>
+        spawn(process.execPath, [path.join(ROOT, 'bin/continuity.js'), 'worker', '-c', file, '--concurrency', String(CONCURRENCY), '--port', '0'], {
+          cwd: workDir,
+          env: { ...process.env, ...fixtureEnv(fixtureUrl) },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        }),
+      );
+      try {
+        await Promise.all(children.map((c) => waitForLog(c, 'worker started')));
+        const queue = await openQueue(config, silentLogger, { schedule: false, supervise: false, name: 'bench' });
+        started = performance.now();
+        for (const s of config.services) await enqueueScan(queue, config, { service: s.name });
+        while ((await recorded(url)) < SERVICES) await new Promise((r) => setTimeout(r, 100));
+        const wallMs = performance.now() - started;
+        // pg-boss marks the job completed after the handler returns: wait for the last ones.
+        while (Number((await queue.pool.query(`select count(*) from pgboss.job where name like 'continuity-scan-%' and state <> 'completed'`)).rows[0].count) > 0) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const { rows } = await queue.pool.query<{ outside_ms: number }>(
+          `select avg(extract(epoch from (j.completed_on - j.started_on)) - extract(epoch from (s.finished_at - s.started_at))) * 1000 as outside_ms
+           from pgboss.job j join continuity.scan_jobs sj on sj.job_id = j.id::text join continuity.scans s using (scan_id)`,
+        );
+        outsideMs.push(Number(rows[0]!.outside_ms));
+        await queue.close();
+        walls.push(wallMs);
+        const speedUp = walls[0]! / wallMs;
+        process.stdout.write(
+          `${workers} worker${workers > 1 ? 's' : ' '} x ${CONCURRENCY}: ${(wallMs / 1000).toFixed(1)} s` +
+            (workers > 1 ? `, speed-up ${speedUp.toFixed(2)}x over 1 worker` : `, ${(inProcessMs / wallMs).toFixed(2)}x the in-process run`) +
+            `; per job besides its scan: ${outsideMs.at(-1)!.toFixed(0)} ms\n`,
+        );
+      } finally {
+        for (const c of children) c.kill('SIGTERM');
+        await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.once('exit', r) : r(null)))));
+      }
+    }
+    // Each of the 16 slots ran SERVICES / 16 jobs one after the other: the extra wall time per slot, per job.
+    const overheadMs = ((walls[0]! - inProcessMs) * CONCURRENCY) / SERVICES;
+    process.stdout.write(
+      `wall time per job and slot, 1 worker minus in process: ${overheadMs.toFixed(1)} ms (goal < 20 ms); 3 workers / 1 worker: ${(walls[0]! / walls[2]!).toFixed(2)}x (goal >= 2.5x; needs 3 free cores)\n`,
+    );
+  } finally {
+    restore();
+    await admin.end();
+    await server.stop();
+    await fixture.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

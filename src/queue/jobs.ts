@@ -1,0 +1,138 @@
+// What the scan queues hold, for `continuity jobs` and /metrics: queued and
+// running jobs per zone with the oldest queued job's age (a zone with no live
+// worker shows as a growing age), failures, dead letters; and the retry of one.
+import type { QueueConnection, ScanJobData } from './boss';
+import { deadLetterQueue, scanQueue, zoneOfQueue } from './boss';
+
+export interface ZoneDepth {
+  zone: string;
+  queued: number;
+  running: number;
+  retrying: number;
+  failed: number;
+  deadLetters: number;
+  oldestQueuedSeconds: number | null;
+}
+
+export interface JobRow {
+  id: string;
+  zone: string;
+  deadLetter: boolean;
+  service: string;
+  state: string;
+  retryCount: number;
+  createdOn: string;
+  startedOn: string | null;
+  completedOn: string | null;
+  error: string | null;
+}
+
+/** Per zone: every zone with a scan queue, plus `zones` (those of the config) even when empty. */
+export async function zoneDepths(queue: QueueConnection, zones: string[] = []): Promise<ZoneDepth[]> {
+  const { rows } = await queue.pool.query<{ name: string; state: string; n: string; oldest: number | null }>(
+    `select q.name, j.state::text as state, count(j.id) as n,
+            extract(epoch from now() - min(j.created_on) filter (where j.state = 'created')) as oldest
+     from ${queue.schema}.queue q left join ${queue.schema}.job j on j.name = q.name
+     where q.name like 'continuity-scan-%'
+     group by q.name, j.state`,
+  );
+  const byZone = new Map<string, ZoneDepth>();
+  const of = (zone: string): ZoneDepth => {
+    let depth = byZone.get(zone);
+    if (!depth) {
+      depth = { zone, queued: 0, running: 0, retrying: 0, failed: 0, deadLetters: 0, oldestQueuedSeconds: null };
+      byZone.set(zone, depth);
+    }
+    return depth;
+  };
+  for (const zone of zones) of(zone);
+  for (const row of rows) {
+    const queueOf = zoneOfQueue(row.name);
+    if (!queueOf) continue;
+    const depth = of(queueOf.zone);
+    const n = Number(row.n);
+    if (queueOf.dead) {
+      // A dead letter is settled once retried from the CLI (deleted) or completed.
+      if (row.state === 'created' || row.state === 'retry' || row.state === 'active') depth.deadLetters += n;
+      continue;
+    }
+    if (row.state === 'created') {
+      depth.queued += n;
+      if (row.oldest !== null) depth.oldestQueuedSeconds = Math.max(depth.oldestQueuedSeconds ?? 0, Number(row.oldest));
+    } else if (row.state === 'active') depth.running += n;
+    else if (row.state === 'retry') depth.retrying += n;
+    else if (row.state === 'failed') depth.failed += n;
+  }
+  return [...byZone.values()].sort((a, b) => a.zone.localeCompare(b.zone));
+}
+
+/** Jobs of the scan queues, newest first: not finished, or with `failed` only failed jobs and dead letters. */
+export async function listJobs(queue: QueueConnection, filter: { zone?: string; failed?: boolean; limit?: number } = {}): Promise<JobRow[]> {
+  const names = filter.zone ? [scanQueue(filter.zone), deadLetterQueue(filter.zone)] : null;
+  const { rows } = await queue.pool.query<{
+    id: string;
+    name: string;
+    data: ScanJobData;
+    state: string;
+    retry_count: number;
+    created_on: Date;
+    started_on: Date | null;
+    completed_on: Date | null;
+    output: { message?: string } | null;
+  }>(
+    `select id, name, data, state::text as state, retry_count, created_on, started_on, completed_on, output
+     from ${queue.schema}.job
+     where name like 'continuity-scan-%'
+       and ($1::text[] is null or name = any($1))
+       and (case when $2 then state = 'failed' or (name like '%-dead' and state < 'completed')
+                 else state < 'completed' end)
+     order by created_on desc
+     limit $3`,
+    [names, filter.failed ?? false, filter.limit ?? 100],
+  );
+  return rows.map((r) => {
+    const queueOf = zoneOfQueue(r.name)!;
+    return {
+      id: r.id,
+      zone: queueOf.zone,
+      deadLetter: queueOf.dead,
+      service: r.data.service,
+      state: r.state,
+      retryCount: r.retry_count,
+      createdOn: r.created_on.toISOString(),
+      startedOn: r.started_on?.toISOString() ?? null,
+      completedOn: r.completed_on?.toISOString() ?? null,
+      error: r.output?.message ?? null,
+    };
+  });
+}
+
+/**
+ * Run a failed job again: a dead letter is sent back to its zone's scan queue
+ * as a new job (and removed from the dead-letter queue); a failed scan job is
+ * retried in place. Returns the id of the job that will run, or an error text.
+ */
+export async function retryJob(queue: QueueConnection, id: string): Promise<{ id: string } | { error: string }> {
+  const { rows } = await queue.pool.query<{ name: string; data: ScanJobData; state: string; singleton_key: string | null; expire_in: { seconds?: number; minutes?: number; hours?: number } }>(
+    `select name, data, state::text as state, singleton_key, expire_in from ${queue.schema}.job where id = $1`,
+    [id],
+  );
+  const job = rows[0];
+  const queueOf = job ? zoneOfQueue(job.name) : undefined;
+  if (!job || !queueOf) return { error: `no scan job ${id} (it may have been archived)` };
+  if (!queueOf.dead) {
+    if (job.state !== 'failed') return { error: `job ${id} is ${job.state}, not failed` };
+    await queue.boss.retry(job.name, id);
+    return { id };
+  }
+  if (job.state !== 'created') return { error: `dead letter ${id} is already settled (${job.state})` };
+  const expire = job.expire_in;
+  const expireInSeconds = (expire.hours ?? 0) * 3600 + (expire.minutes ?? 0) * 60 + (expire.seconds ?? 0);
+  const newId = await queue.boss.send(scanQueue(queueOf.zone), job.data, {
+    singletonKey: job.singleton_key ?? job.data.service,
+    ...(expireInSeconds > 0 ? { expireInSeconds } : {}),
+  });
+  if (!newId) return { error: `a scan of ${job.data.service} is already queued or running: dead letter ${id} kept` };
+  await queue.boss.deleteJob(job.name, id);
+  return { id: newId };
+}
