@@ -1,7 +1,7 @@
 // `continuity diff`: the drift events between two stored scans.
 import { diffScans } from '../drift/diff';
 import { formatEvents } from '../drift/format';
-import { AmbiguousScanIdError, resolveScanId } from '../history/scan-id';
+import { AmbiguousScanIdError, resolveScanId, SCAN_ID } from '../history/scan-id';
 import type { HistoryStore } from '../history/types';
 import type { ScanResult } from '../model';
 import { humanTime } from '../report/wording';
@@ -62,8 +62,10 @@ export async function runDiffCommand(options: DiffOptions): Promise<number> {
   }
 }
 
-/** A stored scan by its id or any unique prefix of it. */
+/** A stored scan by its id (read directly, as the history may be long) or any unique prefix of it. */
 async function byPrefix(store: HistoryStore, prefix: string): Promise<ScanResult | undefined> {
+  const exact = SCAN_ID.test(prefix) ? await store.get(prefix) : undefined;
+  if (exact) return exact;
   const id = await resolveScanId(store, prefix);
   return id ? store.get(id) : undefined;
 }

@@ -13,6 +13,7 @@ import { CorruptFileError, moveAside, parseJsonFile } from './corrupt';
 import { withFileLock } from './file-lock';
 import type { HistoryCommit, HistoryStore, OutboxItem, ScanIndexEntry } from './types';
 import { retainedScans } from './retention';
+import { SCAN_ID } from './scan-id';
 
 const STATE_VERSION = 1;
 /** Delivered ids remembered so a re-queued idempotency key is recognised. */
@@ -159,7 +160,7 @@ export class FileHistoryStore implements HistoryStore {
   }
 
   private scanFile(scanId: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(scanId)) throw new Error(`not a scan id: ${JSON.stringify(scanId)}`);
+    if (!SCAN_ID.test(scanId)) throw new Error(`not a scan id: ${JSON.stringify(scanId)}`);
     return path.join(this.scansDir, `${scanId}.json`);
   }
 

@@ -1,6 +1,9 @@
 // Scan ids as people type them: any unique prefix of a stored scan's id.
 import type { HistoryStore } from './types';
 
+/** What a scan id may hold (it names a file in the file history). */
+export const SCAN_ID = /^[A-Za-z0-9._-]+$/;
+
 export class AmbiguousScanIdError extends Error {}
 
 /** The full id of the one stored scan whose id starts with `prefix`; undefined when none does. */

@@ -27,7 +27,7 @@ it('compares --from with --to without listing the history, and prints before and
   expect(list).not.toHaveBeenCalled();
   expect(out.join('')).toBe(
     [
-      'changes from scan a (2025-01-06T09:00:00.000Z) to b (2025-01-13T09:00:00.000Z):',
+      'changes from scan a (6 Jan 2025, 09:00 UTC) to b (13 Jan 2025, 09:00 UTC):',
       'new-failure [high] orders: pg.ssl on orders-db went from pass to fail: pg.ssl is fail',
       '    before (pass): test status = pass',
       '    after (fail): test status = fail',
@@ -38,5 +38,5 @@ it('compares --from with --to without listing the history, and prints before and
   // Without --to, the newest scan is the one compared to.
   out.length = 0;
   expect(await runDiffCommand({ history: dir })).toBe(0);
-  expect(out.join('')).toContain('changes from scan a (2025-01-06T09:00:00.000Z) to b (2025-01-13T09:00:00.000Z)');
+  expect(out.join('')).toContain('changes from scan a (6 Jan 2025, 09:00 UTC) to b (13 Jan 2025, 09:00 UTC)');
 });
