@@ -1,9 +1,9 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { classifyColumn, remediationFor } from '../../src/sensitivity';
+import { classifyColumn } from '../../src/sensitivity';
+import { sensitiveColumnsFinding } from '../../src/sensitivity/verdict';
 
 const MAX_LISTED = 50;
-const DECLARE = "Declare the datastore's sensitivity (confidential or restricted) in config, and review who can read these columns.";
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -45,22 +45,6 @@ export default defineDatastoreCheck({
       ...(hits.length > MAX_LISTED ? [{ source: 'system.columns', field: 'more columns', value: hits.length - MAX_LISTED }] : []),
       ...freeFormEvidence,
     ];
-    const summary = `${hits.length} sensitive columns (${classes.join(', ')})`;
-    const remediation = [DECLARE, ...remediationFor(classes)].join(' ');
-    const severity = classes.includes('secret') ? { severity: 'high' as const } : {};
-    if (declared === 'confidential' || declared === 'restricted') {
-      return [{ resource: datastore.name, status: 'pass', answer: 'yes', message: `${summary}; declared ${declared}`, evidence, remediation, ...severity }];
-    }
-    return [
-      {
-        resource: datastore.name,
-        status: 'warn',
-        answer: 'yes',
-        message: declared ? `${summary}, but the datastore is declared "${declared}"` : `${summary}; the datastore declares no sensitivity`,
-        evidence,
-        remediation,
-        ...severity,
-      },
-    ];
+    return [sensitiveColumnsFinding({ resource: datastore.name, declared, columns: hits.length, classes, evidence })];
   },
 });

@@ -1,10 +1,10 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import { tableName } from '../../src/datastores/postgres/facts';
-import { classifyColumn, remediationFor } from '../../src/sensitivity';
+import { classifyColumn } from '../../src/sensitivity';
+import { sensitiveColumnsFinding } from '../../src/sensitivity/verdict';
 
 const MAX_LISTED = 50;
-const DECLARE = "Declare the datastore's sensitivity (confidential or restricted) in config, and review who can read these columns.";
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -46,25 +46,6 @@ export default defineDatastoreCheck({
       ...hits.slice(0, MAX_LISTED).map((h) => ({ source: h.basis === 'comment' ? 'pg_description' : 'pg_attribute', field: h.column, value: h.class })),
       ...(hits.length > MAX_LISTED ? [{ source: 'pg_attribute', field: 'more columns', value: hits.length - MAX_LISTED }] : []),
     ];
-    const summary = `${hits.length} sensitive columns (${classes.join(', ')})`;
-    // Secrets readable as they are raise the severity; hashed ones get their own remediation instead.
-    const holdsSecrets = classes.includes('secret');
-    const remediation = [DECLARE, ...remediationFor(classes)].join(' ');
-    if (declared === 'confidential' || declared === 'restricted') {
-      return [
-        { resource: datastore.name, status: 'pass', answer: 'yes', message: `${summary}; declared ${declared}`, evidence, remediation, ...(holdsSecrets ? { severity: 'high' as const } : {}) },
-      ];
-    }
-    return [
-      {
-        resource: datastore.name,
-        status: 'warn',
-        answer: 'yes',
-        message: declared ? `${summary}, but the datastore is declared "${declared}"` : `${summary}; the datastore declares no sensitivity`,
-        evidence,
-        remediation,
-        ...(holdsSecrets ? { severity: 'high' as const } : {}),
-      },
-    ];
+    return [sensitiveColumnsFinding({ resource: datastore.name, declared, columns: hits.length, classes, evidence })];
   },
 });
