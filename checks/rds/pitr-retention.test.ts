@@ -79,6 +79,22 @@ describe('rds.pitr-retention', () => {
     expect(f!.message).toContain('cluster aurora (for its member aurora-1)');
   });
 
+  it("judges an Aurora cluster by how far back its EarliestRestorableTime reaches, not only its retention", () => {
+    const cluster = (earliestRestorableTime: string) =>
+      rdsDatabase({ kind: 'cluster', identifier: 'aurora', engine: 'aurora-postgresql', backupRetentionPeriod: 35, earliestRestorableTime, source: 'rds:DescribeDBClusters' });
+    const judge = (earliest: string) => runCheck(check, checkInput(rdsFacts({}, { target: cluster(earliest), judged: cluster(earliest) })))[0]!;
+    // CHECK_NOW is 2026-11-21T12:00Z: 34.5 days back meets 30; 3 days back does not, whatever the retention says.
+    const full = judge('2026-10-18T00:00:00.000Z');
+    expect(full.status).toBe('pass');
+    expect(full.message).toContain('restorable from 2026-10-18T00:00:00.000Z (34 days back)');
+    expect(full.evidence).toContainEqual({ source: 'rds:DescribeDBClusters', field: 'EarliestRestorableTime', value: '2026-10-18T00:00:00.000Z' });
+    const young = judge('2026-11-18T12:00:00.000Z');
+    expect(young.status).toBe('fail');
+    expect(young.message).toContain('keeps 35 days of point-in-time recovery but is only restorable from 2026-11-18T12:00:00.000Z (3 days back); the policy requires at least 30');
+    // A window within a day of the policy is a full one (Aurora purges old backups daily).
+    expect(judge('2026-10-22T18:00:00.000Z').status).toBe('pass');
+  });
+
   it('skips read replicas unless the policy includes them', () => {
     const replica = rdsFacts({ readReplicaSource: { identifier: 'orders-db', field: 'ReadReplicaSourceDBInstanceIdentifier' }, backupRetentionPeriod: 0 });
     expect(runCheck(check, checkInput(replica))[0]!.status).toBe('skipped');

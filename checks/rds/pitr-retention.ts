@@ -5,6 +5,12 @@ import type { AwsBackupUndetermined, RdsDatabase } from '../../src/datastores/aw
 import { continuousBackup, continuousEvidence, daysAgainst, describeContinuous } from '../../src/datastores/aws/recovery-window';
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/**
+ * Aurora drops backups past the retention period on a daily cycle, so a full
+ * window's EarliestRestorableTime sits within about a day of the retention.
+ */
+const EARLIEST_RESTORABLE_SLACK_DAYS = 1;
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -15,7 +21,7 @@ export default defineDatastoreCheck({
   protection: true,
   evidenceTrend: { BackupRetentionPeriod: 'higher-is-better' },
   description:
-    'Point-in-time recovery reaches back at least the policy minimum (seed 001: 30 days) from either source: the database\'s own automated backups (BackupRetentionPeriod, with a recent LatestRestorableTime, so it is shown to work), or an AWS Backup continuous backup rule covering it (Lifecycle.DeleteAfterDays, with a completed recovery point). The evidence names both. Aurora cluster members are judged at their cluster; read replicas are skipped unless the policy includes them.',
+    'Point-in-time recovery reaches back at least the policy minimum (seed 001: 30 days) from either source: the database\'s own automated backups (BackupRetentionPeriod, with a recent LatestRestorableTime, so it is shown to work), or an AWS Backup continuous backup rule covering it (Lifecycle.DeleteAfterDays, with a completed recovery point). The evidence names both. An Aurora cluster\'s own window is the one its EarliestRestorableTime shows, not only the configured retention (a new, restored or interrupted cluster reaches back less). Aurora cluster members are judged at their cluster; read replicas are skipped unless the policy includes them.',
   remediation:
     'aws rds modify-db-instance (or modify-db-cluster) --backup-retention-period 35 --apply-immediately, or cover it with an AWS Backup plan rule with EnableContinuousBackup and DeleteAfterDays of at least the policy; if LatestRestorableTime lags, check the instance status and its backup/log shipping events.',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html',
@@ -41,6 +47,7 @@ export default defineDatastoreCheck({
     const minimum = policy.pitrMinRetentionDays;
     const own = ownWindow(judged, minimum, policy.pitrMaxRestoreLagMinutes, now);
     if (own.latestRestorable) evidence.push({ source: judged.source, field: 'LatestRestorableTime', value: judged.latestRestorableTime });
+    if (own.earliestRestorable) evidence.push({ source: judged.source, field: 'EarliestRestorableTime', value: judged.earliestRestorableTime });
     const backup = continuousBackup(facts.backup);
     evidence.push(...continuousEvidence(backup));
     const viaBackup = backup.state === 'covered' && backup.working && backup.days >= minimum;
@@ -67,6 +74,8 @@ interface OwnWindow {
   /** E.g. "7 days (below 30)". */
   short: string;
   latestRestorable: boolean;
+  /** Whether the cluster's EarliestRestorableTime was part of the judgement. */
+  earliestRestorable?: boolean;
 }
 
 /** The database's own automated-backup window, judged against the policy and the restore lag. */
@@ -91,9 +100,25 @@ function ownWindow(judged: RdsDatabase, minimum: number, maxLagMinutes: number, 
       latestRestorable: true,
     };
   }
+  const latest = `latest restorable ${Math.max(0, Math.round(lagMinutes))} minutes ago`;
+  if (judged.earliestRestorableTime) {
+    // Aurora: the window actually reachable, which a retention alone does not show.
+    const reachDays = (now.getTime() - Date.parse(judged.earliestRestorableTime)) / DAY_MS;
+    const reach = `restorable from ${judged.earliestRestorableTime} (${Math.floor(reachDays)} days back)`;
+    if (reachDays + EARLIEST_RESTORABLE_SLACK_DAYS < minimum) {
+      return {
+        meets: false,
+        text: `keeps ${days} days of point-in-time recovery but is only ${reach}; the policy requires at least ${minimum} (a new or restored cluster, or backups interrupted)`,
+        short: `${daysAgainst(Math.floor(reachDays), minimum)} reachable of ${days} configured`,
+        latestRestorable: true,
+        earliestRestorable: true,
+      };
+    }
+    return { meets: true, text: `keeps ${days} days of point-in-time recovery (at least ${minimum}), ${reach}; ${latest}`, short, latestRestorable: true, earliestRestorable: true };
+  }
   return {
     meets: true,
-    text: `keeps ${days} days of point-in-time recovery (at least ${minimum}); latest restorable ${Math.max(0, Math.round(lagMinutes))} minutes ago`,
+    text: `keeps ${days} days of point-in-time recovery (at least ${minimum}); ${latest}`,
     short,
     latestRestorable: true,
   };
