@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -227,6 +227,14 @@ function referenceProblems(config: Config, options: ParseOptions): { path: PathS
       }
     }),
   );
+  config.services.forEach((service, i) => {
+    if (service.repo === undefined) return;
+    try {
+      if (!statSync(service.repo).isDirectory()) problems.push({ path: ['services', i, 'repo'], message: `${service.repo} is not a directory` });
+    } catch (error) {
+      problems.push({ path: ['services', i, 'repo'], message: `cannot read ${service.repo}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` });
+    }
+  });
   const services = config.services.map((s) => s.name);
   const owners = config.services.flatMap((s) => (s.owner ? [s.owner] : []));
   config.alerts.sinks.forEach((sink, i) => {
