@@ -143,7 +143,7 @@ describe('continuity scan of a supabase-project', () => {
   });
 
   it('answers SSL from the SSL-enforcement endpoint and the database itself', () => {
-    expect(row('SSL connection')).toMatch(/\| Yes<br>Stated: "Yes" \|$/);
+    expect(row('SSL connection')).toMatch(/\| Yes<br>Stated: "Yes" \| pass \|$/);
     expect(scan.services[0]!.findings.find((f) => f.checkId === 'postgres.ssl-enforced')?.status).toBe('pass');
     const ssl = scan.services[0]!.findings.find((f) => f.checkId === 'supabase.ssl-enforced');
     expect(ssl).toMatchObject({ status: 'pass', evidence: expect.arrayContaining([expect.objectContaining({ field: 'currentConfig.database', value: true })]) });
