@@ -1,7 +1,7 @@
 // Reads a PersistentVolumeClaim and its recovery points: VolumeSnapshots of it
 // (snapshot.storage.k8s.io/v1: spec.source.persistentVolumeClaimName,
 // status.readyToUse, status.creationTime) and the Velero Schedules whose
-// selection includes its namespace (spec.schedule, spec.paused,
+// selection surely holds its volume (selectsClaimVolume) (spec.schedule, spec.paused,
 // spec.template.ttl, status.lastBackup) with their Backups (status.phase,
 // completionTimestamp, expiration). Velero: pkg/apis/velero/v1 schedule_types.go
 // and backup_types.go; snapshots: kubernetes-csi/external-snapshotter types.go.
@@ -26,6 +26,25 @@ export function selectsNamespace(selection: Json, namespace: string): boolean {
   const excluded = array(selection.excludedNamespaces).map(String);
   if (excluded.includes(namespace) || excluded.includes('*')) return false;
   return included.length === 0 || included.includes('*') || included.includes(namespace);
+}
+
+const CLAIM_RESOURCES = ['*', 'persistentvolumeclaims', 'pvc', 'persistentvolumeclaims.v1', 'persistentvolumes', 'pv'];
+
+/**
+ * Whether a Velero backup or schedule template surely holds the claim's volume:
+ * its namespace is selected, claims are among the resources it backs up, and its
+ * volumes are snapshotted or copied. A label selector is not evaluated (the
+ * claim's labels are not matched here), so such a selection is not counted:
+ * never a recovery point that may not hold the volume.
+ */
+export function selectsClaimVolume(selection: Json, namespace: string): boolean {
+  if (!selectsNamespace(selection, namespace)) return false;
+  const included = array(selection.includedResources).map((r) => String(r).toLowerCase());
+  const excluded = array(selection.excludedResources).map((r) => String(r).toLowerCase());
+  if (excluded.some((r) => CLAIM_RESOURCES.includes(r))) return false;
+  if (included.length > 0 && !included.some((r) => CLAIM_RESOURCES.includes(r))) return false;
+  if (Object.keys(record(selection.labelSelector)).length > 0 || array(selection.orLabelSelectors).length > 0) return false;
+  return !(bool(selection.snapshotVolumes) === false && bool(selection.defaultVolumesToFsBackup) !== true);
 }
 
 const notListed = (listing: Observed<Listing>): listing is Extract<Observed<Listing>, { ok: false }> => !listing.ok;
@@ -82,7 +101,7 @@ export async function collectK8sPvc(ctx: CollectContext<K8sPvcDatastore>): Promi
   else if (!scheduleListing.value.installed || !backupListing.value.installed) velero = observed(scheduleListing.source, { installed: false, schedules: [], points: [], failed: 0 });
   else {
     const schedules: VeleroScheduleFact[] = scheduleListing.value.items
-      .filter((s) => selectsNamespace(record(record(s.spec).template), ds.namespace))
+      .filter((s) => selectsClaimVolume(record(record(s.spec).template), ds.namespace))
       .map((s) => {
         const spec = record(s.spec);
         return {
@@ -98,7 +117,7 @@ export async function collectK8sPvc(ctx: CollectContext<K8sPvcDatastore>): Promi
     let failed = 0;
     for (const b of backupListing.value.items) {
       const spec = record(b.spec);
-      if (!selectsNamespace(spec, ds.namespace)) continue;
+      if (!selectsClaimVolume(spec, ds.namespace)) continue;
       const status = record(b.status);
       const completed = time(status.completionTimestamp);
       if (status.phase === 'Completed' && completed) {
