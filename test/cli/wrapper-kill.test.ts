@@ -26,6 +26,8 @@ async function childrenOf(pid: number): Promise<number[]> {
 it.skipIf(process.platform !== 'linux')('stops when the tsx wrapper it runs under is killed with SIGKILL', async () => {
   const wrapper = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'src/cli/main.ts'), 'serve', '--config', 'continuity.yaml'], {
     cwd: work,
+    // tsx keeps its cache and relay socket in the temp dir: this test's own, removed with it.
+    env: { ...process.env, TMPDIR: work },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let child: number | undefined;

@@ -29,6 +29,8 @@ afterAll(async () => {
 
 function startWriter(): { child: ChildProcess; lines: AsyncIterable<string>; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
   const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, receiver.url('/hook'), SECRET], {
+    // tsx keeps its cache in the temp dir: this test's own, removed with it.
+    env: { ...process.env, TMPDIR: dir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
