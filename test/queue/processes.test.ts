@@ -140,6 +140,8 @@ beforeAll(async () => {
     history: { url: server.adminUrl('continuity') },
     alerts: {
       retry: { attempts: 2, initialDelayMs: 50, maxDelayMs: 100 },
+      // The outage opens each worker's circuit; it is tried again a second later, not after the default 5 minutes.
+      circuitBreaker: { failures: 5, openSeconds: 1 },
       sinks: [{ name: 'hook', type: 'webhook', url: receiver.url(), secret: 'a-webhook-secret-of-the-test' }],
     },
     serve: { outDir: path.join(workDir, 'out'), port: 0, shutdownGraceSeconds: 1 },
