@@ -4,7 +4,7 @@
 // partitioned tables. Pure.
 import type { FindingDraft } from '../../src/engine/types';
 import { quoteIdent, qualifiedName } from '../../src/datastores/postgres/identifiers';
-import type { PgColumn, PgIndex, PgTable } from '../../src/datastores/postgres/facts';
+import { tableName, type PgColumn, type PgIndex, type PgTable } from '../../src/datastores/postgres/facts';
 import { groupBy } from '../../src/util';
 
 /** Byte-order comparison (code units), the same whatever the locale. */
@@ -15,6 +15,13 @@ export function compareText(a: string, b: string): number {
 /** Findings in a stable order: by the object they name. */
 export function byResource(findings: FindingDraft[]): FindingDraft[] {
   return [...findings].sort((a, b) => compareText(a.resource, b.resource) || compareText(a.message, b.message));
+}
+
+/** How to drop an index: concurrently, except on a partitioned table, where PostgreSQL refuses CONCURRENTLY. */
+export function dropIndexRemediation(name: string, index: Pick<PgIndex, 'partitioned'>, table: Pick<PgTable, 'schema' | 'name'>): string {
+  return index.partitioned
+    ? `DROP INDEX ${name};\n-- ${tableName(table)} is partitioned: PostgreSQL cannot drop its index concurrently; this locks the table and its partitions until done (set lock_timeout, run in a quiet period).`
+    : `DROP INDEX CONCURRENTLY ${name};`;
 }
 
 /** NAMEDATALEN - 1: PostgreSQL truncates longer identifiers. */

@@ -1,8 +1,8 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import { objectKey, qualifiedName } from '../../src/datastores/postgres/identifiers';
-import { tableName, type PgIndex } from '../../src/datastores/postgres/facts';
-import { byResource, Catalog } from './_catalog';
+import type { PgIndex } from '../../src/datastores/postgres/facts';
+import { byResource, Catalog, dropIndexRemediation } from './_catalog';
 
 function samePrefix(shorter: number[], longer: number[], length = shorter.length): boolean {
   return shorter.length >= length && longer.length >= length && shorter.slice(0, length).every((v, i) => longer[i] === v);
@@ -74,9 +74,7 @@ export default defineDatastoreCheck({
           { source: 'pg_am.amname', field: 'method', value: candidate.method },
           ...(candidate.partitioned ? [{ source: 'pg_inherits', field: 'partition indexes dropped with it', value: partitions }] : []),
         ],
-        remediation: candidate.partitioned
-          ? `DROP INDEX ${name};\n-- ${tableName(table)} is partitioned: PostgreSQL cannot drop its index concurrently; this locks the table and its partitions until done (set lock_timeout, run in a quiet period).`
-          : `DROP INDEX CONCURRENTLY ${name};`,
+        remediation: dropIndexRemediation(name, candidate, table),
       });
     }
     if (findings.length > 0) return byResource(findings);

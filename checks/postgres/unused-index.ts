@@ -1,8 +1,8 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import { objectKey, qualifiedName } from '../../src/datastores/postgres/identifiers';
-import { statisticsOff, statisticsWindow, tableName } from '../../src/datastores/postgres/facts';
-import { byResource, Catalog } from './_catalog';
+import { statisticsOff, statisticsWindow } from '../../src/datastores/postgres/facts';
+import { byResource, Catalog, dropIndexRemediation } from './_catalog';
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -43,9 +43,7 @@ export default defineDatastoreCheck({
           { source: 'pg_class.relpages', field: 'size bytes', value: sizeBytes },
           ...(index.partitioned ? [{ source: 'pg_inherits', field: 'partition indexes judged', value: leaves.length }] : []),
         ],
-        remediation: index.partitioned
-          ? `DROP INDEX ${name};\n-- ${tableName(table)} is partitioned: PostgreSQL cannot drop its index concurrently; this locks the table and its partitions until done (set lock_timeout, run in a quiet period).`
-          : `DROP INDEX CONCURRENTLY ${name};`,
+        remediation: dropIndexRemediation(name, index, table),
       });
     }
     if (findings.length > 0) return byResource(findings);

@@ -5,7 +5,8 @@
 // the relations' sizes and indexes. It parses expressions with libpg-query
 // (loadParser() first), so collectors use it and checks read its results.
 import type { IndexSuggestion, PlanIssue } from './statement-facts';
-import { conditionsOn, emptyConditions, quoteIdent, sortColumn, withoutLiterals, type SortColumn } from './statement-text';
+import { qualifiedName, quoteIdent } from './identifiers';
+import { conditionsOn, emptyConditions, sortColumn, withoutLiterals, type SortColumn } from './statement-text';
 
 /** The fields of an EXPLAIN (FORMAT JSON) plan node this module reads. */
 export interface PlanNode {
@@ -238,6 +239,6 @@ function suggestIndex(schema: string, name: string, info: RelationInfo, keys: Wa
     kind: 'new',
     columns,
     where,
-    statement: `CREATE INDEX CONCURRENTLY ON ${quoteIdent(schema)}.${quoteIdent(name)} (${columns.join(', ')})${where ? ` WHERE ${where}` : ''};`,
+    statement: `CREATE INDEX CONCURRENTLY ON ${qualifiedName(schema, name)} (${columns.join(', ')})${where ? ` WHERE ${where}` : ''};`,
   };
 }

@@ -3,6 +3,7 @@
 // No I/O, but the parser is a heavy module: collectors use this, checks do not.
 import { parseSql, scanSql } from '../../migrations/pg-parser';
 import type { AstNode } from '../../migrations/sql';
+import { quoteIdent } from './identifiers';
 
 export { loadParser } from '../../migrations/sql';
 
@@ -32,16 +33,6 @@ export function withoutLiterals(text: string): string {
   }
   parts.push(bytes.subarray(at));
   return Buffer.concat(parts).toString().replace(/[ \t]+\n/g, '\n').trim();
-}
-
-/** An identifier as quote_ident() would write it. */
-export function quoteIdent(name: string): string {
-  if (/^[a-z_][a-z0-9_$]*$/.test(name)) {
-    // Unreserved keywords (kind 1) may stand bare; column-name, type-function-name and reserved ones may not.
-    const kind = scanSql(name).tokens[0]?.keywordKind ?? 0;
-    if (kind <= 1) return name;
-  }
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 export interface TableRef {
