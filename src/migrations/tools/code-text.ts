@@ -129,8 +129,11 @@ export interface FunctionText {
   start: number;
 }
 
-/** Split a parameter or argument list (without its parentheses) at its top-level commas. */
-export function splitTopLevel(text: string): { text: string; start: number }[] {
+/**
+ * Split code at its top-level separators (outside strings, comments and brackets): a parameter or argument list
+ * (without its parentheses) at its commas by default.
+ */
+export function splitTopLevel(text: string, separators = ','): { text: string; start: number }[] {
   const parts: { text: string; start: number }[] = [];
   const masked = maskCode(text);
   let depth = 0;
@@ -139,7 +142,7 @@ export function splitTopLevel(text: string): { text: string; start: number }[] {
     const c = masked[i];
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
-    else if ((c === ',' && depth === 0) || i === masked.length) {
+    else if ((depth === 0 && c !== undefined && separators.includes(c)) || i === masked.length) {
       const part = text.slice(from, i);
       const lead = part.length - part.trimStart().length;
       if (part.trim() !== '') parts.push({ text: part.trim(), start: from + lead });

@@ -520,21 +520,10 @@ function jsDown(text: string): Migration['down'] {
   const code = strippedCode(down.body);
   if (/^\{?throw/.test(code)) return { status: 'irreversible', detail: 'down throws' };
   const callbacks = down.params.slice(1);
-  // Split the original body at top-level `;` and line breaks (outside strings and brackets).
-  const masked = maskCode(down.body);
-  const parts: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i <= masked.length; i++) {
-    const c = masked[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if ((c === ';' || c === '\n' || i === masked.length) && depth === 0) {
-      const part = down.body.slice(from, i).replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '').trim();
-      if (part) parts.push(part);
-      from = i + 1;
-    }
-  }
+  // The body's top-level statements: split at `;` and line breaks outside strings and brackets, comments removed.
+  const parts = splitTopLevel(down.body, ';\n')
+    .map((part) => part.text.replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '').trim())
+    .filter((part) => part !== '');
   const nothing = parts.every((p) => isNoOpStatement(p, callbacks));
   return nothing ? { status: 'empty', detail: 'down does nothing (returns, resolves, calls its callback or runs empty SQL)' } : { status: 'present' };
 }
