@@ -4,9 +4,11 @@
 // queue) and with 1, 2 and 3 `continuity worker` processes (--concurrency 16
 // each), the speed-ups, and what a job costs besides its scan: the time from a
 // job's start to its completion in pg-boss minus the scan's own duration (drift,
-// reports, idempotent commit, outbox and pg-boss bookkeeping).
+// reports, idempotent commit, outbox and pg-boss bookkeeping). The CPU seconds
+// of the workers (Linux) against the latency floor tell whether a run is bound
+// by CPU or by the fixed latency.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -48,11 +50,30 @@ function rawConfig(historyUrl: string, outDir: string): Record<string, unknown> 
   };
 }
 
-async function waitForLog(child: ChildProcess, msg: string): Promise<void> {
-  for await (const line of createInterface({ input: child.stderr! })) {
-    if ((JSON.parse(line) as { msg: string }).msg === msg) return;
+/** CPU seconds (user + system) a process has used so far; Linux's /proc only, else undefined. */
+async function cpuSecondsOf(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second).
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
   }
-  throw new Error(`the worker exited before logging "${msg}"`);
+}
+
+/** Resolves when the worker logs `msg`; its log is read to the end, so a full pipe never holds up its logging. */
+function waitForLog(child: ChildProcess, msg: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = false;
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      if (!seen && (JSON.parse(line) as { msg: string }).msg === msg) {
+        seen = true;
+        resolve();
+      }
+    });
+    child.once('exit', () => reject(new Error(`the worker exited before logging "${msg}"`)));
+  });
 }
 
 export async function run(): Promise<void> {
@@ -90,8 +111,11 @@ export async function run(): Promise<void> {
     }
   };
   try {
+    // A job's buckets take ceil(10 / 8) rounds of the slow call; the slots of one worker run SERVICES / 16 jobs each.
+    const jobFloorMs = Math.ceil(BUCKETS_PER_SERVICE / 8) * LATENCY_MS;
     process.stdout.write(
-      `${SERVICES} services x ${BUCKETS_PER_SERVICE} S3 buckets = ${SERVICES * BUCKETS_PER_SERVICE} datastores; GetBucketVersioning answers after ${LATENCY_MS} ms; scan.concurrency 8 per job\n`,
+      `${SERVICES} services x ${BUCKETS_PER_SERVICE} S3 buckets = ${SERVICES * BUCKETS_PER_SERVICE} datastores; GetBucketVersioning answers after ${LATENCY_MS} ms; scan.concurrency 8 per job; ` +
+        `latency floor with 1 worker ${((Math.ceil(SERVICES / CONCURRENCY) * jobFloorMs) / 1000).toFixed(1)} s; ${os.cpus().length} CPU cores\n`,
     );
     // Baseline: the same scans in this process, 16 at a time, no queue.
     const baseline = await freshConfig();
@@ -99,11 +123,15 @@ export async function run(): Promise<void> {
     await service.start();
     const limit = pLimit(CONCURRENCY);
     let started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const outcomes = await Promise.all(baseline.config.services.map((s) => limit(() => service.runService(s.name))));
     const inProcessMs = performance.now() - started;
+    const inProcessCpu = process.cpuUsage(cpuBefore);
     await service.stop();
     if (outcomes.some((o) => o !== 'ok')) throw new Error(`in-process scans: ${outcomes.filter((o) => o !== 'ok').length} did not succeed`);
-    process.stdout.write(`in process (no queue, ${CONCURRENCY} at a time): ${(inProcessMs / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `in process (no queue, ${CONCURRENCY} at a time): ${(inProcessMs / 1000).toFixed(1)} s; CPU ${((inProcessCpu.user + inProcessCpu.system) / 1e6).toFixed(1)} s (scans and the fixture server)\n`,
+    );
 
     const walls: number[] = [];
     const outsideMs: number[] = [];
@@ -123,6 +151,7 @@ export async function run(): Promise<void> {
         for (const s of config.services) await enqueueScan(queue, config, { service: s.name });
         while ((await recorded(url)) < SERVICES) await new Promise((r) => setTimeout(r, 100));
         const wallMs = performance.now() - started;
+        const workerCpu = (await Promise.all(children.map((c) => cpuSecondsOf(c.pid)))).reduce<number | undefined>((a, b) => (a === undefined || b === undefined ? undefined : a + b), 0);
         // pg-boss marks the job completed after the handler returns: wait for the last ones.
         while (Number((await queue.pool.query(`select count(*) from pgboss.job where name like 'continuity-scan-%' and state <> 'completed'`)).rows[0].count) > 0) {
           await new Promise((r) => setTimeout(r, 100));
@@ -138,7 +167,9 @@ export async function run(): Promise<void> {
         process.stdout.write(
           `${workers} worker${workers > 1 ? 's' : ' '} x ${CONCURRENCY}: ${(wallMs / 1000).toFixed(1)} s` +
             (workers > 1 ? `, speed-up ${speedUp.toFixed(2)}x over 1 worker` : `, ${(inProcessMs / wallMs).toFixed(2)}x the in-process run`) +
-            `; per job besides its scan: ${outsideMs.at(-1)!.toFixed(0)} ms\n`,
+            `; per job besides its scan: ${outsideMs.at(-1)!.toFixed(0)} ms` +
+            (workerCpu === undefined ? '' : `; worker CPU ${workerCpu.toFixed(1)} s, ${((workerCpu * 1000) / SERVICES).toFixed(0)} ms per job (start-up included)`) +
+            '\n',
         );
       } finally {
         for (const c of children) c.kill('SIGTERM');
@@ -148,7 +179,8 @@ export async function run(): Promise<void> {
     // Each of the 16 slots ran SERVICES / 16 jobs one after the other: the extra wall time per slot, per job.
     const overheadMs = ((walls[0]! - inProcessMs) * CONCURRENCY) / SERVICES;
     process.stdout.write(
-      `wall time per job and slot, 1 worker minus in process: ${overheadMs.toFixed(1)} ms (goal < 20 ms); 3 workers / 1 worker: ${(walls[0]! / walls[2]!).toFixed(2)}x (goal >= 2.5x; needs 3 free cores)\n`,
+      `wall time per job and slot, 1 worker minus in process: ${overheadMs.toFixed(1)} ms (goal < 20 ms); 3 workers / 1 worker: ${(walls[0]! / walls[2]!).toFixed(2)}x (goal >= 2.5x; needs 3 free cores)\n` +
+        'a worker whose CPU seconds come near its wall time is CPU-bound (each bucket costs 6 AWS SDK calls), not bound by the latency floor\n',
     );
   } finally {
     restore();

@@ -307,7 +307,7 @@ async function collectEstate(plan: ScanPlan, shared: ScanCache): Promise<EstateF
 }
 
 /** Settle with the signal's reason when it aborts first; collectors also watch the signal to release resources. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

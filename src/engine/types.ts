@@ -81,6 +81,16 @@ export interface EstateCollector<K extends string = string, F = unknown> {
   kind: K;
   appliesTo(config: Config): boolean;
   collect(ctx: EstateCollectContext): Promise<F>;
+  /**
+   * The same facts gathered one scope (an AWS account, a Kubernetes context) at
+   * a time: queue mode runs one discovery job per scope and tick, and `merge`
+   * of every scope's facts equals what `collect` returns.
+   */
+  scoped?: {
+    scopes(config: Config): string[];
+    collect(ctx: EstateCollectContext, scope: string): Promise<F>;
+    merge(parts: F[]): F;
+  };
 }
 
 /** Facts gathered for one datastore: each kind either collected or failed as a whole. */

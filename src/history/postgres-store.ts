@@ -113,15 +113,18 @@ export class PostgresHistoryStore implements HistoryStore {
   }
 
   async list(filter: { service?: string; limit?: number } = {}): Promise<ScanIndexEntry[]> {
+    // A service's scans are picked through its (service, finished_at) index, the limit applied there:
+    // what a scan asks for (its service's last scans) costs the same however long the whole history is.
+    const picked =
+      filter.service === undefined
+        ? `select scan_id from ${S}.scans order by finished_at desc, scan_id desc limit $1`
+        : `select scan_id from ${S}.scan_services where service = $2 order by finished_at desc, scan_id desc limit $1`;
     const { rows } = await this.pool.query<IndexRow>(
       `select s.scan_id, s.started_at, s.finished_at, s.totals,
-              coalesce(array_agg(ss.service order by ss.service) filter (where ss.service is not null), '{}') as services
-       from ${S}.scans s left join ${S}.scan_services ss using (scan_id)
-       where $1::text is null or exists (select 1 from ${S}.scan_services f where f.scan_id = s.scan_id and f.service = $1)
-       group by s.scan_id
-       order by s.finished_at desc, s.scan_id desc
-       limit $2`,
-      [filter.service ?? null, filter.limit ?? null],
+              array(select ss.service from ${S}.scan_services ss where ss.scan_id = s.scan_id order by ss.service) as services
+       from (${picked}) p join ${S}.scans s using (scan_id)
+       order by s.finished_at desc, s.scan_id desc`,
+      filter.service === undefined ? [filter.limit ?? null] : [filter.limit ?? null, filter.service],
     );
     return rows.map((r) => ({
       scanId: r.scan_id,

@@ -151,10 +151,15 @@ export function expireSecondsOf(config: Config, service: string): number {
   return Math.ceil(config.scan.datastoreTimeoutSeconds * rounds) + 300;
 }
 
-/** A stable job id (UUID form) for a service's scan of one schedule tick: a tick handled twice sends one job. */
-export function tickJobId(tickJobId: string, service: string): string {
-  const hex = createHash('sha256').update(`${tickJobId}\n${service}`).digest('hex');
+/** A job id (UUID form) that is the same for the same parts: a job sent twice under it is queued once. */
+export function stableJobId(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\n')).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A stable job id for a service's scan of one schedule tick: a tick handled twice sends one job. */
+export function tickJobId(tickJobId: string, service: string): string {
+  return stableJobId(tickJobId, service);
 }
 
 /**

@@ -67,7 +67,7 @@ export class QueueScheduler {
 
   private async onTick(jobs: PgBoss.Job<TickData>[], services: string[]): Promise<void> {
     for (const job of jobs) {
-      // One tick time for all its scans: a worker running several of them collects the estate once.
+      // One tick time for all its scans: they share the tick's discovery jobs (src/queue/discovery.ts).
       const tick = new Date().toISOString();
       for (const service of services) {
         const id = await enqueueScan(this.queue, this.config, { service, tick }, { id: tickJobId(job.id, service) });

@@ -8,7 +8,11 @@ import type { Logger } from '../log';
 import { errorMessage } from '../secrets';
 import { ContinuityService } from '../service/serve';
 import { ensureZoneQueues, openQueue, scanQueue, zoneOf, type QueueConnection, type ScanJobData } from './boss';
+import { discoveryQueue, ensureDiscoveryQueue, SharedDiscovery, type DiscoveryJobData } from './discovery';
 import { registerQueueMetrics, type QueueJobMetrics } from './metrics';
+
+/** Discovery jobs one worker runs at a time, beside its scans. */
+const DISCOVERY_SLOTS = 2;
 
 export interface WorkerOptions {
   config: Config;
@@ -27,6 +31,7 @@ export class QueueWorker {
     readonly service: ContinuityService,
     private readonly queue: QueueConnection,
     private readonly metrics: QueueJobMetrics,
+    private readonly discovery: SharedDiscovery,
   ) {}
 
   static async start(options: WorkerOptions): Promise<{ worker: QueueWorker; host: string; port: number }> {
@@ -44,7 +49,17 @@ export class QueueWorker {
       const address = await service.start();
       queue = await openQueue(config, log, { schedule: false, name: `continuity-worker-${zone}` });
       await ensureZoneQueues(queue, [zone]);
-      const worker = new QueueWorker(options, service, queue, registerQueueMetrics(service.metrics.registry, queue, [zone]));
+      await ensureDiscoveryQueue(queue, zone);
+      const discovery = new SharedDiscovery(queue, config, zone, log);
+      const worker = new QueueWorker(options, service, queue, registerQueueMetrics(service.metrics.registry, queue, [zone]), discovery);
+      // Discovery jobs have slots of their own: scans waiting for a discovery never hold the slot it needs.
+      for (let i = 0; i < DISCOVERY_SLOTS; i++) {
+        await queue.boss.work<DiscoveryJobData>(
+          discoveryQueue(zone),
+          { batchSize: 1, pollingIntervalSeconds: queue.settings.pollingIntervalSeconds },
+          ([job]) => discovery.run(job!),
+        );
+      }
       for (let i = 0; i < options.concurrency; i++) {
         await queue.boss.work<ScanJobData>(
           scanQueue(zone),
@@ -71,7 +86,12 @@ export class QueueWorker {
     if (job.retryCount > 0) this.metrics.retries.inc({ zone });
     log.info({ service: name, job: job.id, attempt: job.retryCount + 1 }, 'scan job started');
     const started = Date.now();
-    const outcome = await this.service.runService(name, job.data.tick ? new Date(job.data.tick) : undefined, job.id);
+    const { tick } = job.data;
+    // A scheduled scan reads the estate its tick's discovery jobs found; a triggered one collects it itself.
+    const outcome = await this.service.runService(name, tick ? new Date(tick) : undefined, {
+      id: job.id,
+      ...(tick ? { estateCollectors: this.discovery.collectorsFor(tick) } : {}),
+    });
     this.metrics.durations.observe({ zone, outcome }, (Date.now() - started) / 1000);
     if (outcome !== 'ok') throw new Error(`scan of ${name}: ${outcome}`);
     return { outcome };
@@ -85,6 +105,7 @@ export class QueueWorker {
   async stop(): Promise<void> {
     try {
       await this.queue.boss.offWork(scanQueue(this.options.zone));
+      await this.queue.boss.offWork(discoveryQueue(this.options.zone));
     } catch (error) {
       this.options.log.warn({ err: errorMessage(error) }, 'could not stop taking jobs');
     }

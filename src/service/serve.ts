@@ -179,10 +179,11 @@ export class ContinuityService {
    * Scan one service now, unless it is already being scanned or the service is
    * stopping. `tick` is the scheduled time: scans of the same tick share the
    * estate collection (AWS discovery) instead of listing the accounts once each.
-   * In queue mode the scan is queued for a worker instead; a worker passes the
-   * job id, which makes the history commit idempotent.
+   * In queue mode the scan is queued for a worker instead; a worker passes its
+   * job: the job id makes the history commit idempotent, and the estate
+   * collectors read what the tick's discovery jobs found.
    */
-  runService(service: string, tick: Date = this.now(), jobId?: string): Promise<RunOutcome> {
+  runService(service: string, tick: Date = this.now(), job?: { id: string; estateCollectors?: EstateCollector[] }): Promise<RunOutcome> {
     if (this.stopping) return Promise.resolve('skipped_stopping');
     if (this.queue) return this.queue.trigger(service).then((id) => (id ? 'queued' : 'coalesced'));
     if (this.running.has(service)) {
@@ -190,7 +191,7 @@ export class ContinuityService {
       this.metrics.scans.inc({ service, outcome: 'skipped_busy' });
       return Promise.resolve('skipped_busy');
     }
-    const run = this.scanOnce(service, this.estateCollectors(tick), jobId).finally(() => this.running.delete(service));
+    const run = this.scanOnce(service, job?.estateCollectors ?? this.estateCollectors(tick), job?.id).finally(() => this.running.delete(service));
     this.running.set(service, run);
     return run;
   }

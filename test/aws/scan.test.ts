@@ -5,7 +5,8 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../checks';
 import { ConfigSchema, type Config } from '../../src/config/schema';
-import { runScan } from '../../src/engine/scan';
+import { createScanCache, runScan } from '../../src/engine/scan';
+import type { AwsDiscoveryFacts } from '../../src/datastores/aws/facts';
 import { diffScans } from '../../src/drift/diff';
 import { DATASTORE_COLLECTORS, ESTATE_COLLECTORS, SERVICE_COLLECTORS } from '../../src/engine/registry';
 import { silentLogger } from '../../src/log';
@@ -395,6 +396,25 @@ describe('discovery', () => {
     expect(unregistered.map((f) => [f.resource, f.status])).toEqual([['aws:default/rds', 'unknown']]);
     expect(unregistered[0]!.message).toContain('no regions configured: RDS instances and clusters were not listed');
     expect(server.calls.get('DescribeDBInstances')).toBeUndefined();
+  });
+
+  it('one account at a time (queue mode discovers each in a job of its own): merged, the same as all at once', async () => {
+    const other = '222222222222';
+    const roleArn = `arn:aws:iam::${other}:role/continuity-read`;
+    server.addRole(roleArn, other);
+    server.region(ACCOUNT, REGION).instances.push(instance('here-db'));
+    server.region(other, REGION).instances.push(instance('there-db'));
+    server.buckets(ACCOUNT).push({ name: 'here-bucket', region: REGION });
+    server.buckets(other).push({ name: 'there-bucket', region: REGION });
+    const cfg = config([], { regions: [REGION], discovery: true, accounts: [{ id: ACCOUNT }, { id: other, roleArn }] });
+    const ctx = () => ({ config: cfg, signal: new AbortController().signal, log: silentLogger, shared: createScanCache() });
+    const discovery = ESTATE_COLLECTORS.find((c) => c.kind === 'awsDiscovery')!;
+    const scopes = discovery.scoped!.scopes(cfg);
+    expect(scopes).toEqual([ACCOUNT, other]);
+    const parts = await Promise.all(scopes.map((scope) => discovery.scoped!.collect(ctx(), scope)));
+    expect(parts.map((p) => (p as AwsDiscoveryFacts).buckets.map((b) => b.account))).toEqual([[ACCOUNT], [other]]);
+    expect(discovery.scoped!.merge(parts)).toEqual(await discovery.collect(ctx()));
+    await expect(discovery.scoped!.collect(ctx(), '333333333333')).rejects.toThrow('account 333333333333 is not listed under aws.accounts');
   });
 
   it('gives an unknown finding, never a pass, when listing is denied', async () => {

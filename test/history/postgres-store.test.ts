@@ -96,6 +96,8 @@ describe('PostgresHistoryStore', () => {
         ['a', ['orders']],
       ]);
       expect((await store.list({ service: 'orders', limit: 1 })).map((e) => e.scanId)).toEqual(['c']);
+      expect((await store.list({ service: 'orders' })).map((e) => e.scanId)).toEqual(['c', 'a']);
+      expect((await store.list({ limit: 2 })).map((e) => e.scanId)).toEqual(['c', 'b']);
       expect((await store.list())[0]).toEqual({ scanId: 'c', startedAt: c.startedAt, finishedAt: c.finishedAt, services: ['orders'], totals: c.totals });
       expect(await store.get('c')).toEqual(c);
       expect((await store.latestFor('orders'))?.scanId).toBe('c');
@@ -155,6 +157,8 @@ describe('PostgresHistoryStore', () => {
       const inserts = query.mock.calls.map(([sql]) => String(sql)).filter((sql) => /^\s*insert/i.test(sql));
       expect(inserts).toHaveLength(4); // scans, scan_services, outbox, digests
       expect((await store.list()).map((e) => e.services)).toEqual([['billing', 'catalog', 'orders']]);
+      // Listed under one of its services, a scan still names them all.
+      expect((await store.list({ service: 'catalog', limit: 5 })).map((e) => e.services)).toEqual([['billing', 'catalog', 'orders']]);
       expect((await store.pending()).map((p) => [p.id, p.message.key, p.createdAt])).toEqual([
         ['p', 'p', '2025-01-06T09:00:00.000Z'],
         ['q', 'q', '2025-01-06T09:00:00.000Z'],

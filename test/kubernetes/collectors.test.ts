@@ -340,4 +340,16 @@ describe('discovery', () => {
     expect(items.find((i) => i.name === 'scratch')).toMatchObject({ size: '5Gi', storageClass: 'fast' });
     expect(items.filter((i) => i.kind === 'crunchy-postgrescluster').map((i) => i.name).sort()).toEqual(['hippo', 'hippo-local']);
   });
+
+  it('one context at a time (queue mode discovers each in a job of its own): merged, the same as all at once', async () => {
+    const c = config({ discovery: true, contexts: [{ name: tokenContext(SCANNER) }, { name: tokenContext(NOBODY) }] });
+    const ctx = () => ({ config: c, signal: new AbortController().signal, log: collectContext(c, 'ledger').log, shared: createScanCache() });
+    const scoped = kubernetesDiscoveryCollector.scoped!;
+    expect(scoped.scopes(c)).toEqual([tokenContext(SCANNER), tokenContext(NOBODY)]);
+    const parts = await Promise.all(scoped.scopes(c).map((context) => scoped.collect(ctx(), context)));
+    expect(parts.map((p) => [...new Set(p.listings.map((l) => l.context))])).toEqual([[tokenContext(SCANNER)], [tokenContext(NOBODY)]]);
+    expect(scoped.merge(parts)).toEqual(await kubernetesDiscoveryCollector.collect(ctx()));
+    // Without contexts: the current one, as one scope.
+    expect(scoped.scopes(config({ discovery: true }))).toEqual(['']);
+  });
 });

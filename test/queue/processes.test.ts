@@ -6,12 +6,9 @@
 // job retried by another and the scan recorded once; every alert arrives and
 // none twice; zone B's job never runs on a zone-A worker; a job failing every
 // time is dead-lettered and `continuity jobs --retry` queues it again.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -22,83 +19,12 @@ import { openQueue, scanQueue, type QueueConnection } from '../../src/queue/boss
 import { tickQueue } from '../../src/queue/scheduler';
 import { startAlertReceiver, type AlertReceiver } from '../support/alert-receiver';
 import { runCli } from '../support/cli';
+import { CliProcess, until } from '../support/cli-process';
 import { startSlowProxy, type SlowProxy } from '../support/slow-proxy';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DAILY = { cron: '0 9 * * *', timezone: 'UTC' };
 const ON_DEMAND = { cron: '0 3 1 1 *', timezone: 'UTC' };
 const ZONE_A = ['orders', 'billing', 'stock', 'ledger'];
-
-interface LogLine {
-  msg: string;
-  service?: string;
-  job?: string;
-  port?: number;
-  [key: string]: unknown;
-}
-
-/** A CLI process whose JSON log lines are kept and can be waited for. */
-class CliProcess {
-  readonly logs: LogLine[] = [];
-  readonly exited: Promise<number | null>;
-  private readonly waiters = new Set<() => void>();
-  readonly child: ChildProcess;
-
-  constructor(
-    readonly label: string,
-    args: string[],
-    cwd: string,
-  ) {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/continuity.js'), ...args], {
-      cwd,
-      env: { ...process.env, CONTINUITY_LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    void (async () => {
-      for await (const line of createInterface({ input: child.stderr })) {
-        try {
-          this.logs.push(JSON.parse(line) as LogLine);
-        } catch {
-          this.logs.push({ msg: line });
-        }
-        for (const wake of this.waiters) wake();
-      }
-    })();
-  }
-
-  async waitFor(match: (line: LogLine) => boolean, timeoutMs = 120_000): Promise<LogLine> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.logs.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`${this.label}: no matching log line; logs: ${JSON.stringify(this.logs.slice(-20))}`);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.waiters.delete(wake);
-          resolve();
-        };
-        this.waiters.add(wake);
-        setTimeout(wake, 500);
-      });
-    }
-  }
-
-  scansStarted(service?: string): LogLine[] {
-    return this.logs.filter((l) => l.msg === 'scan job started' && (!service || l.service === service));
-  }
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 let server: EmbeddedServer;
 let workDir: string;
@@ -112,7 +38,7 @@ let history: pg.Pool;
 const processes: CliProcess[] = [];
 
 function start(label: string, args: string[]): CliProcess {
-  const p = new CliProcess(label, [...args, '--config', configFile, '--port', '0'], workDir);
+  const p = new CliProcess(label, [...args, '--config', configFile, '--port', '0'], { cwd: workDir });
   processes.push(p);
   return p;
 }

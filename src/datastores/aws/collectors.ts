@@ -6,7 +6,7 @@ import type { FactsOfCollectors } from '../module';
 import type { RdsClusterDatastoreSchema } from '../rds-cluster';
 import type { RdsInstanceDatastoreSchema } from '../rds-instance';
 import type { Policy } from '../../config/policy';
-import { awsSettings } from './accounts';
+import { awsSettings, discoveryScopes } from './accounts';
 import { continuousBackup, daysAgainst, describeContinuous } from './recovery-window';
 import type { AwsBackupFacts, AwsDiscoveryFacts, RdsFacts } from './facts';
 
@@ -37,6 +37,14 @@ export const awsDiscoveryCollector: EstateCollector<'awsDiscovery', AwsDiscovery
   async collect({ shared, config }) {
     const { discoverAws } = await import('./discovery');
     return discoverAws(shared, config);
+  },
+  scoped: {
+    scopes: (config) => discoveryScopes(config).map((s) => s.account),
+    async collect({ shared, config }, account) {
+      const { discoverAws } = await import('./discovery');
+      return discoverAws(shared, config, account);
+    },
+    merge: (parts) => ({ regions: parts.flatMap((p) => p.regions), buckets: parts.flatMap((p) => p.buckets) }),
   },
 };
 

@@ -27,8 +27,10 @@ function bucketsOf(shared: ScanCache, config: Config, account: string, region: s
 
 const discovered = ({ kind, identifier, engine, clusterIdentifier }: RdsDatabase): DiscoveredRds => ({ kind, identifier, engine, clusterIdentifier });
 
-export async function discoverAws(shared: ScanCache, config: Config): Promise<AwsDiscoveryFacts> {
-  const scopes = discoveryScopes(config);
+/** Discovery of every configured account, or of the one named. */
+export async function discoverAws(shared: ScanCache, config: Config, account?: string): Promise<AwsDiscoveryFacts> {
+  const scopes = discoveryScopes(config).filter((s) => account === undefined || s.account === account);
+  if (account !== undefined && scopes.length === 0) throw new Error(`account ${account} is not listed under aws.accounts`);
   const regions = await Promise.all(
     scopes.flatMap(({ account, regions }) =>
       regions.map(async (region) => {

@@ -3,6 +3,7 @@
 // (config kubernetes.discovery). Shared by the three Kubernetes types.
 import type { EstateCollector } from '../../engine/types';
 import type { KubernetesDiscoveryFacts } from './facts';
+import { discoveryContexts } from './settings';
 
 export const kubernetesDiscoveryCollector: EstateCollector<'kubernetesDiscovery', KubernetesDiscoveryFacts> = {
   kind: 'kubernetesDiscovery',
@@ -10,5 +11,13 @@ export const kubernetesDiscoveryCollector: EstateCollector<'kubernetesDiscovery'
   async collect(ctx) {
     const { discoverKubernetes } = await import('./discovery');
     return discoverKubernetes(ctx);
+  },
+  scoped: {
+    scopes: (config) => discoveryContexts(config),
+    async collect(ctx, context) {
+      const { discoverKubernetes } = await import('./discovery');
+      return discoverKubernetes(ctx, context);
+    },
+    merge: (parts) => ({ listings: parts.flatMap((p) => p.listings), failures: parts.flatMap((p) => p.failures) }),
   },
 };

@@ -4,10 +4,11 @@
 // operator's cluster are parts of it and are left out.
 import { observed, type EstateCollectContext, type Observed } from '../../engine/types';
 import { errorMessage } from '../../secrets';
-import { KubernetesAccessError, kubernetesApi, listOnce, scopesOf, settingsOf, type ListedObject, type Listing } from './access';
+import { KubernetesAccessError, kubernetesApi, listOnce, scopesOf, type ListedObject, type Listing } from './access';
 import type { DiscoveredObject, KubernetesDiscoveryFacts } from './facts';
 import { array, record, text } from './objects';
 import { KUBERNETES_RESOURCES as R, type ResourceKind } from './resources';
+import { CURRENT_CONTEXT, discoveryContexts } from './settings';
 
 const OPERATOR_OWNERS = new Set(['Cluster', 'PostgresCluster']);
 const OPERATOR_LABELS = ['cnpg.io/cluster', 'postgres-operator.crunchydata.com/cluster'];
@@ -42,11 +43,13 @@ const KINDS: { kind: DiscoveredObject['kind']; resource: ResourceKind; read(o: L
   },
 ];
 
-export async function discoverKubernetes(ctx: EstateCollectContext): Promise<KubernetesDiscoveryFacts> {
-  const settings = settingsOf(ctx.config);
-  const contexts: (string | undefined)[] = settings.inCluster || settings.contexts.length === 0 ? [undefined] : settings.contexts.map((c) => c.name);
+/** Discovery in every context, or in the one named. */
+export async function discoverKubernetes(ctx: EstateCollectContext, context?: string): Promise<KubernetesDiscoveryFacts> {
+  const contexts = discoveryContexts(ctx.config).filter((c) => context === undefined || c === context);
+  if (context !== undefined && contexts.length === 0) throw new Error(`context ${context} is not listed under kubernetes.contexts`);
   const facts: KubernetesDiscoveryFacts = { listings: [], failures: [] };
-  for (const requested of contexts) {
+  for (const name of contexts) {
+    const requested = name === CURRENT_CONTEXT ? undefined : name;
     let api;
     try {
       api = await kubernetesApi(ctx.config, ctx.shared, requested);

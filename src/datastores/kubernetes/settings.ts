@@ -53,3 +53,12 @@ export const KubernetesSettingsSchema = z.strictObject({
 export type KubernetesSettings = z.infer<typeof KubernetesSettingsSchema>;
 
 export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = KubernetesSettingsSchema.parse({});
+
+/** The context discovery names when it lists the current context (or the pod's own cluster). */
+export const CURRENT_CONTEXT = '';
+
+/** The contexts discovery lists: the configured ones, else the current context. */
+export function discoveryContexts(config: { kubernetes?: KubernetesSettings | undefined }): string[] {
+  const settings = config.kubernetes ?? DEFAULT_KUBERNETES_SETTINGS;
+  return settings.inCluster || settings.contexts.length === 0 ? [CURRENT_CONTEXT] : settings.contexts.map((c) => c.name);
+}

@@ -1,0 +1,139 @@
+// Estate discovery as jobs of its own, on a real PostgreSQL: two `continuity
+// worker` processes scan the services of two AWS accounts (the AWS fixture
+// server, buckets slow on purpose so the scans overlap). Per tick, each
+// account is listed once (counted on the fixture server), by one discovery job,
+// and every scan of the tick reports what that listing found.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { ConfigSchema, type Config } from '../../src/config/schema';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/embedded-postgres';
+import { silentLogger } from '../../src/log';
+import type { ScanResult } from '../../src/model';
+import { enqueueScan, openQueue, type QueueConnection } from '../../src/queue/boss';
+import { discoveryQueue } from '../../src/queue/discovery';
+import { fixtureEnv } from '../support/aws-env';
+import { AwsFixtureServer } from '../support/aws-fixture-server';
+import { CliProcess, until } from '../support/cli-process';
+
+const REGION = 'eu-west-1';
+const ACCOUNTS = ['111111111111', '222222222222'];
+const roleOf = (account: string) => `arn:aws:iam::${account}:role/continuity-read`;
+const SERVICES = Array.from({ length: 6 }, (_, i) => ({ name: `svc-${i}`, account: ACCOUNTS[i % 2]! }));
+
+let server: EmbeddedServer;
+let fixture: AwsFixtureServer;
+let workDir: string;
+let config: Config;
+let queue: QueueConnection;
+let history: pg.Pool;
+const workers: CliProcess[] = [];
+
+beforeAll(async () => {
+  server = await startEmbeddedPostgres();
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-queue-discovery-'));
+  const admin = new pg.Client({ connectionString: server.adminUrl() });
+  await admin.connect();
+  await admin.query('create database continuity');
+  await admin.end();
+  fixture = new AwsFixtureServer();
+  for (const account of ACCOUNTS) {
+    fixture.addRole(roleOf(account), account);
+    // Registered by no service: every scan's estate findings name it.
+    fixture.buckets(account).push({ name: `stray-${account}`, region: REGION });
+  }
+  for (const { name, account } of SERVICES) fixture.buckets(account).push({ name: `${name}-data`, region: REGION, versioning: 'Enabled' });
+  fixture.inject({ action: 'GetBucketVersioning', code: 'Slow', delayMs: 500 });
+  const url = await fixture.start();
+  const raw = {
+    aws: { regions: [REGION], discovery: true, accounts: ACCOUNTS.map((id) => ({ id, roleArn: roleOf(id) })) },
+    services: SERVICES.map(({ name, account }) => ({
+      name,
+      datastores: [{ name: `${name}-data`, type: 's3-bucket', bucket: `${name}-data`, region: REGION, account }],
+    })),
+    history: { url: server.adminUrl('continuity') },
+    serve: { outDir: path.join(workDir, 'out'), formats: ['json'], port: 0 },
+    queue: { pollingIntervalSeconds: 0.5, retry: { limit: 0, delaySeconds: 0, backoff: false } },
+  };
+  config = ConfigSchema.parse(raw);
+  const configFile = path.join(workDir, 'continuity.yaml');
+  await writeFile(configFile, stringify(raw));
+  for (let i = 1; i <= 2; i++) {
+    workers.push(new CliProcess(`worker-${i}`, ['worker', '--config', configFile, '--concurrency', '2', '--port', '0'], { cwd: workDir, env: fixtureEnv(url) }));
+  }
+  for (const w of workers) await w.waitFor((l) => l.msg === 'worker started');
+  queue = await openQueue(config, silentLogger, { schedule: false, supervise: false, name: 'test' });
+  history = new pg.Pool({ connectionString: server.adminUrl('continuity'), max: 2 });
+});
+
+afterAll(async () => {
+  for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
+  await Promise.all(workers.map((w) => w.exited));
+  await history?.end();
+  await queue?.close();
+  await fixture?.stop();
+  await server?.stop();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/** What the schedule's tick does (QueueScheduler.onTick): one scan job per service, all with the tick's time. */
+async function tick(at: string): Promise<ScanResult[]> {
+  for (const { name } of SERVICES) await enqueueScan(queue, config, { service: name, tick: at });
+  const { rows } = await until(
+    () =>
+      history.query<{ result: ScanResult }>(
+        `select s.result from continuity.scans s join continuity.scan_jobs j using (scan_id)
+         where j.job_id in (select id::text from pgboss.job where data->>'tick' = $1)`,
+        [at],
+      ),
+    (r) => r.rows.length === SERVICES.length,
+    `the scans of tick ${at}`,
+  );
+  return rows.map((r) => r.result);
+}
+
+function strays(scan: ScanResult): string[] {
+  return scan.estate.findings
+    .filter((f) => f.checkId === 'datastore.unregistered' && f.status === 'fail')
+    .map((f) => f.resource)
+    .sort();
+}
+
+describe('estate discovery as jobs (two worker processes, two AWS accounts)', { timeout: 180_000 }, () => {
+  it('lists each account once per tick, and every scan of the tick reports what it found', async () => {
+    fixture.resetCalls();
+    const first = await tick('2026-11-30T09:00:00.000Z');
+    expect(fixture.calls.get('ListBuckets')).toBe(ACCOUNTS.length);
+    expect(fixture.calls.get('DescribeDBInstances')).toBe(ACCOUNTS.length);
+    for (const scan of first) expect(strays(scan)).toEqual(ACCOUNTS.map((a) => `s3-bucket:${a}/stray-${a}`));
+    // Both workers scanned; one discovery job per account ran.
+    for (const w of workers) expect(w.scansStarted().length).toBeGreaterThan(0);
+    const { rows } = await queue.pool.query<{ scope: string; state: string }>(
+      `select data->>'scope' as scope, state::text as state from pgboss.job where name = $1 and data->>'tick' = $2 order by 1`,
+      [discoveryQueue('default'), '2026-11-30T09:00:00.000Z'],
+    );
+    expect(rows).toEqual(ACCOUNTS.map((scope) => ({ scope, state: 'completed' })));
+    const discovered = workers.flatMap((w) => w.logs.filter((l) => l.msg === 'estate discovered'));
+    expect(discovered.map((l) => l.scope).sort()).toEqual(ACCOUNTS);
+  });
+
+  it('the next tick discovers again, once per account; what changed in between shows in its scans', async () => {
+    fixture.resetCalls();
+    fixture.buckets(ACCOUNTS[0]!).push({ name: 'new-stray', region: REGION });
+    const second = await tick('2026-12-01T09:00:00.000Z');
+    expect(fixture.calls.get('ListBuckets')).toBe(ACCOUNTS.length);
+    for (const scan of second) expect(strays(scan)).toContain(`s3-bucket:${ACCOUNTS[0]}/new-stray`);
+  });
+
+  it('a triggered scan (no tick) lists the estate itself', async () => {
+    fixture.resetCalls();
+    const id = await enqueueScan(queue, config, { service: SERVICES[0]!.name });
+    await until(() => history.query('select 1 from continuity.scan_jobs where job_id = $1', [id]), (r) => r.rows.length === 1, 'the triggered scan');
+    expect(fixture.calls.get('ListBuckets')).toBe(ACCOUNTS.length);
+    const { rows } = await queue.pool.query(`select 1 from pgboss.job where name = $1 and not (data ? 'tick')`, [discoveryQueue('default')]);
+    expect(rows).toEqual([]);
+  });
+});
