@@ -14,6 +14,24 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLED = new Set(['commander', 'p-limit', 'yaml', 'zod']);
 
+/**
+ * zod re-exports error messages in some forty languages (`z.locales`), half of
+ * its bundled size; continuity writes its messages in English, the locale zod
+ * configures itself with, so the bundle keeps only that one.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir) ? { path: 'zod-locales', namespace: 'zod-english-only' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: "export { default as en } from 'zod/v4/locales/en.js';",
+      resolveDir: root,
+    }));
+  },
+};
+
 export async function buildCli() {
   const { dependencies } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
   await rm(`${root}/dist`, { recursive: true, force: true });
@@ -29,6 +47,7 @@ export async function buildCli() {
     external: Object.keys(dependencies).filter((name) => !BUNDLED.has(name)),
     // commander is CommonJS: its require() of Node's built-ins needs a require in an ES module.
     banner: { js: "import { createRequire as __continuityRequire } from 'node:module';\nconst require = __continuityRequire(import.meta.url);" },
+    plugins: [zodEnglishOnly],
     sourcemap: true,
     logLevel: 'warning',
   });
