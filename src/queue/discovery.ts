@@ -125,6 +125,7 @@ export class SharedDiscovery {
     const collector = ESTATE_COLLECTORS.find((c) => c.kind === key.kind);
     if (!collector) throw new Error(`no estate collector ${key.kind}`);
     const log = this.log.child({ discovery: key.kind, scope: key.scope, tick: key.tick });
+    log.info({ job: job.id }, 'estate discovery started');
     const seconds = this.config.scan.datastoreTimeoutSeconds;
     const signal = AbortSignal.timeout(seconds * 1000);
     const ctx: EstateCollectContext = { config: this.config, signal, log, shared: createScanCache() };
