@@ -2,7 +2,10 @@
 // worker` processes scan the services of two AWS accounts (the AWS fixture
 // server, buckets slow on purpose so the scans overlap). Per tick, each
 // account is listed once (counted on the fixture server), by one discovery job,
-// and every scan of the tick reports what that listing found.
+// and every scan of the tick reports what that listing found. When one
+// account's listing is denied, every scan of the tick says so for that account
+// and still uses the other's; a worker killed mid-discovery holds up no scan
+// beyond its datastore timeout.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +16,7 @@ import { ConfigSchema, type Config } from '../../src/config/schema';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/embedded-postgres';
 import { silentLogger } from '../../src/log';
 import type { ScanResult } from '../../src/model';
-import { enqueueScan, openQueue, type QueueConnection } from '../../src/queue/boss';
+import { enqueueScan, openQueue, scanQueue, type QueueConnection } from '../../src/queue/boss';
 import { discoveryQueue } from '../../src/queue/discovery';
 import { fixtureEnv } from '../support/aws-env';
 import { AwsFixtureServer } from '../support/aws-fixture-server';
@@ -56,13 +59,16 @@ beforeAll(async () => {
     })),
     history: { url: server.adminUrl('continuity') },
     serve: { outDir: path.join(workDir, 'out'), formats: ['json'], port: 0 },
-    queue: { pollingIntervalSeconds: 0.5, retry: { limit: 0, delaySeconds: 0, backoff: false } },
+    // A scan waits for its tick's discovery at most this long (the kill -9 test below relies on it).
+    scan: { datastoreTimeoutSeconds: 8 },
+    // A killed worker's scan jobs expire after 20 s and are retried once by the other worker.
+    queue: { pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 1, expireSeconds: 20, retry: { limit: 1, delaySeconds: 0, backoff: false } },
   };
   config = ConfigSchema.parse(raw);
   const configFile = path.join(workDir, 'continuity.yaml');
   await writeFile(configFile, stringify(raw));
   for (let i = 1; i <= 2; i++) {
-    workers.push(new CliProcess(`worker-${i}`, ['worker', '--config', configFile, '--concurrency', '2', '--port', '0'], { cwd: workDir, env: fixtureEnv(url) }));
+    workers.push(new CliProcess(`worker-${i}`, ['worker', '--config', configFile, '--concurrency', '3', '--port', '0'], { cwd: workDir, env: fixtureEnv(url) }));
   }
   for (const w of workers) await w.waitFor((l) => l.msg === 'worker started');
   queue = await openQueue(config, silentLogger, { schedule: false, supervise: false, name: 'test' });
@@ -93,6 +99,16 @@ async function tick(at: string): Promise<ScanResult[]> {
     `the scans of tick ${at}`,
   );
   return rows.map((r) => r.result);
+}
+
+/** The job ids of a tick's scans. */
+async function scanJobsOf(at: string): Promise<string[]> {
+  const { rows } = await queue.pool.query<{ id: string }>(`select id::text from pgboss.job where name = $1 and data->>'tick' = $2`, [scanQueue('default'), at]);
+  return rows.map((r) => r.id);
+}
+
+function unregistered(scan: ScanResult) {
+  return scan.estate.findings.filter((f) => f.checkId === 'datastore.unregistered');
 }
 
 function strays(scan: ScanResult): string[] {
@@ -135,5 +151,73 @@ describe('estate discovery as jobs (two worker processes, two AWS accounts)', { 
     expect(fixture.calls.get('ListBuckets')).toBe(ACCOUNTS.length);
     const { rows } = await queue.pool.query(`select 1 from pgboss.job where name = $1 and not (data ? 'tick')`, [discoveryQueue('default')]);
     expect(rows).toEqual([]);
+  });
+  it("one account's listing denied: every scan of the tick reports it unreadable, uses the other account's, and it is listed once", async () => {
+    const [denied, allowed] = ACCOUNTS as [string, string];
+    fixture.resetCalls();
+    fixture.inject({ action: 'ListBuckets', code: 'AccessDenied', account: denied });
+    fixture.inject({ action: 'DescribeDBInstances', code: 'AccessDenied', account: denied });
+    const at = '2026-12-02T09:00:00.000Z';
+    const scans = await tick(at);
+    // One call per account and action: the denied listing was made once for the tick, not once per scan.
+    expect(fixture.calls.get('ListBuckets')).toBe(ACCOUNTS.length);
+    expect(fixture.calls.get('DescribeDBInstances')).toBe(ACCOUNTS.length);
+    for (const scan of scans) {
+      const findings = unregistered(scan);
+      expect(findings.filter((f) => f.status === 'pass')).toEqual([]);
+      expect(findings.filter((f) => f.status === 'unknown').map((f) => [f.resource, f.message])).toEqual(
+        expect.arrayContaining([
+          [`aws:${denied}/${REGION}`, expect.stringMatching(/^rds:DescribeDBInstances could not be read: .*AccessDenied/)],
+          [`aws:${denied}`, expect.stringMatching(/^s3:ListBuckets could not be read: .*AccessDenied/)],
+        ]),
+      );
+      // The allowed account's listing is still used.
+      expect(strays(scan)).toEqual([`s3-bucket:${allowed}/stray-${allowed}`]);
+    }
+    // The discovery jobs themselves succeeded at the first attempt: the denial is a fact they stored, not a job failure.
+    const { rows } = await queue.pool.query<{ scope: string; state: string; retry_count: number }>(
+      `select data->>'scope' as scope, state::text as state, retry_count from pgboss.job where name = $1 and data->>'tick' = $2 order by 1`,
+      [discoveryQueue('default'), at],
+    );
+    expect(rows).toEqual(ACCOUNTS.map((scope) => ({ scope, state: 'completed', retry_count: 0 })));
+  });
+
+  it('the tick after the denial lists the account again, and its scans use what it found', async () => {
+    fixture.faults.splice(0, fixture.faults.length);
+    fixture.resetCalls();
+    const scans = await tick('2026-12-03T09:00:00.000Z');
+    expect(fixture.calls.get('ListBuckets')).toBe(ACCOUNTS.length);
+    for (const scan of scans) {
+      expect(unregistered(scan).filter((f) => f.status === 'unknown' || f.status === 'error')).toEqual([]);
+      expect(strays(scan)).toEqual(expect.arrayContaining(ACCOUNTS.map((a) => `s3-bucket:${a}/stray-${a}`)));
+    }
+  });
+
+  it('kill -9 of a worker running a discovery job: every scan of the tick is still recorded, once, its estate check an error', async () => {
+    // The listing is slow enough for the kill to land while the discovery job runs.
+    fixture.inject({ action: 'ListBuckets', code: 'Slow', delayMs: 4000, times: ACCOUNTS.length });
+    const at = '2026-12-04T09:00:00.000Z';
+    const scanning = tick(at);
+    const runner = await Promise.any(workers.map((w) => w.waitFor((l) => l.msg === 'estate discovery started' && l.tick === at).then(() => w)));
+    // Its scans of the tick are lost with it too: the kill waits until it has started some (they wait for the listing).
+    const jobs = await until(() => scanJobsOf(at), (ids) => ids.length === SERVICES.length, 'the scan jobs of the tick');
+    await runner.waitFor((l) => l.msg === 'scan job started' && jobs.includes(l.job!), 3000);
+    runner.child.kill('SIGKILL');
+    await runner.exited;
+    // The other worker's scans give up waiting after scan.datastoreTimeoutSeconds; the killed worker's
+    // scan jobs expire and are retried there, and wait no longer either.
+    const scans = await scanning;
+    expect(scans).toHaveLength(SERVICES.length);
+    for (const scan of scans) {
+      const findings = unregistered(scan);
+      expect(findings.filter((f) => f.status === 'pass')).toEqual([]);
+      expect(findings).toEqual([expect.objectContaining({ status: 'error', message: expect.stringContaining('could not collect awsDiscovery facts') })]);
+    }
+    const survivor = workers.find((w) => w !== runner)!;
+    const lost = runner.scansStarted().filter((l) => jobs.includes(l.job!)).map((l) => l.job);
+    expect(lost.length).toBeGreaterThan(0);
+    for (const job of lost) expect(survivor.scansStarted().some((l) => l.job === job)).toBe(true);
+    const { rows } = await history.query('select job_id from continuity.scan_jobs where job_id = any($1)', [jobs]);
+    expect(rows).toHaveLength(SERVICES.length);
   });
 });
