@@ -26,6 +26,11 @@ export function discoveryQueue(zone: string): string {
   return `${DISCOVERY_QUEUE_PREFIX}${zone}`;
 }
 
+/** The zone a discovery queue serves; undefined for other queues. */
+export function zoneOfDiscoveryQueue(name: string): string | undefined {
+  return name.startsWith(DISCOVERY_QUEUE_PREFIX) ? name.slice(DISCOVERY_QUEUE_PREFIX.length) : undefined;
+}
+
 export interface DiscoveryJobData {
   tick: string;
   zone: string;

@@ -5,7 +5,9 @@
 // and every scan of the tick reports what that listing found. When one
 // account's listing is denied, every scan of the tick says so for that account
 // and still uses the other's; a worker killed mid-discovery holds up no scan
-// beyond its datastore timeout.
+// beyond its datastore timeout. Discovery jobs show in `continuity jobs` and
+// /metrics, and a failed one can be retried from the CLI.
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,8 +19,10 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/embedded-p
 import { silentLogger } from '../../src/log';
 import type { ScanResult } from '../../src/model';
 import { enqueueScan, openQueue, scanQueue, type QueueConnection } from '../../src/queue/boss';
-import { discoveryQueue } from '../../src/queue/discovery';
+import { discoveryQueue, ensureDiscoveryQueue, type DiscoveryJobData } from '../../src/queue/discovery';
+import type { JobRow, ZoneDepth } from '../../src/queue/jobs';
 import { fixtureEnv } from '../support/aws-env';
+import { runCli } from '../support/cli';
 import { AwsFixtureServer } from '../support/aws-fixture-server';
 import { CliProcess, until } from '../support/cli-process';
 
@@ -33,6 +37,7 @@ let workDir: string;
 let config: Config;
 let queue: QueueConnection;
 let history: pg.Pool;
+let configFile: string;
 const workers: CliProcess[] = [];
 
 beforeAll(async () => {
@@ -65,7 +70,7 @@ beforeAll(async () => {
     queue: { pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 1, expireSeconds: 20, retry: { limit: 1, delaySeconds: 0, backoff: false } },
   };
   config = ConfigSchema.parse(raw);
-  const configFile = path.join(workDir, 'continuity.yaml');
+  configFile = path.join(workDir, 'continuity.yaml');
   await writeFile(configFile, stringify(raw));
   for (let i = 1; i <= 2; i++) {
     workers.push(new CliProcess(`worker-${i}`, ['worker', '--config', configFile, '--concurrency', '3', '--port', '0'], { cwd: workDir, env: fixtureEnv(url) }));
@@ -99,6 +104,18 @@ async function tick(at: string): Promise<ScanResult[]> {
     `the scans of tick ${at}`,
   );
   return rows.map((r) => r.result);
+}
+
+/** `continuity jobs --json` with these arguments. */
+async function jobs(...args: string[]): Promise<{ zones: ZoneDepth[]; jobs: JobRow[] }> {
+  const listed = await runCli(['jobs', '--config', configFile, '--json', ...args], { cwd: workDir });
+  expect([listed.code, listed.stderr]).toEqual([0, '']);
+  return JSON.parse(listed.stdout) as { zones: ZoneDepth[]; jobs: JobRow[] };
+}
+
+async function metrics(worker: CliProcess): Promise<string> {
+  const { port } = await worker.waitFor((l) => l.msg === 'listening');
+  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 }
 
 /** The job ids of a tick's scans. */
@@ -191,6 +208,58 @@ describe('estate discovery as jobs (two worker processes, two AWS accounts)', { 
       expect(unregistered(scan).filter((f) => f.status === 'unknown' || f.status === 'error')).toEqual([]);
       expect(strays(scan)).toEqual(expect.arrayContaining(ACCOUNTS.map((a) => `s3-bucket:${a}/stray-${a}`)));
     }
+  });
+
+  it('a discovery job failing every attempt is listed by `continuity jobs --failed` and /metrics, and `--retry` runs it again', async () => {
+    // A collector this worker's version does not have (a tick queued by a newer serve during a rolling deploy).
+    const data: DiscoveryJobData = { tick: '2026-12-05T09:00:00.000Z', zone: 'default', kind: 'retiredCollector', scope: ACCOUNTS[0]! };
+    const id = (await queue.boss.send(discoveryQueue('default'), data))!;
+    // pg-boss retries it twice, 5 s apart (the discovery queue's retryLimit and retryDelay), then it stays failed.
+    const { jobs: failed } = await until(
+      () => jobs('--failed'),
+      (listed) => listed.jobs.some((j) => j.id === id && j.state === 'failed'),
+      'the failed discovery job',
+    );
+    expect(failed.find((j) => j.id === id)).toMatchObject({
+      zone: 'default',
+      kind: 'discovery',
+      deadLetter: false,
+      service: null,
+      discovery: { collector: 'retiredCollector', scope: ACCOUNTS[0], tick: data.tick },
+      retryCount: 2,
+      error: 'no estate collector retiredCollector',
+    });
+    const { zones } = await jobs();
+    expect(zones).toEqual([expect.objectContaining({ zone: 'default', discovery: expect.objectContaining({ failed: 1, queued: 0 }) })]);
+    expect(await metrics(workers[0]!)).toMatch(/^continuity_queue_discovery_jobs_failed\{zone="default"\} 1$/m);
+    const text = await runCli(['jobs', '--config', configFile, '--failed'], { cwd: workDir });
+    expect(text.stdout).toContain(`${id}\tdefault\tdiscovery retiredCollector ${ACCOUNTS[0]} (tick ${data.tick})\tfailed\tretries 2`);
+
+    const retried = await runCli(['jobs', '--config', configFile, '--retry', id], { cwd: workDir });
+    expect([retried.code, retried.stdout]).toEqual([0, `queued ${id}\n`]);
+    // One more attempt, which fails as the others did.
+    const again = await until(() => queue.boss.getJobById(discoveryQueue('default'), id), (j) => j?.state === 'failed' && j.retryCount === 3, 'the retried attempt');
+    expect(again!.output).toMatchObject({ message: 'no estate collector retiredCollector' });
+    const settled = await runCli(['jobs', '--config', configFile, '--retry', randomUUID()], { cwd: workDir });
+    expect([settled.code, settled.stderr]).toEqual([2, expect.stringContaining('no scan job or discovery job')]);
+  });
+
+  it('a discovery job of a zone without a live worker shows as queued, with its age, in `continuity jobs` and /metrics', async () => {
+    // Zone b's workers are gone: its discovery queue exists, nothing takes its jobs.
+    await ensureDiscoveryQueue(queue, 'b');
+    const id = (await queue.boss.send(discoveryQueue('b'), { tick: '2026-12-05T09:00:00.000Z', zone: 'b', kind: 'awsDiscovery', scope: ACCOUNTS[1]! }))!;
+    const listed = await until(
+      () => jobs('--zone', 'b'),
+      (l) => (l.zones[0]?.discovery.oldestQueuedSeconds ?? 0) > 1,
+      'the queued discovery job aging',
+    );
+    expect(listed.zones).toEqual([expect.objectContaining({ zone: 'b', queued: 0, discovery: expect.objectContaining({ queued: 1, running: 0, failed: 0 }) })]);
+    expect(listed.jobs).toEqual([expect.objectContaining({ id, kind: 'discovery', state: 'created', discovery: expect.objectContaining({ scope: ACCOUNTS[1] }) })]);
+    const text = await metrics(workers[1]!);
+    expect(text).toMatch(/^continuity_queue_discovery_jobs_queued\{zone="b"\} 1$/m);
+    expect(Number(/^continuity_queue_discovery_oldest_queued_seconds\{zone="b"\} (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(1);
+    expect(text).toMatch(/^continuity_queue_discovery_jobs_queued\{zone="default"\} 0$/m);
+    await queue.boss.deleteJob(discoveryQueue('b'), id);
   });
 
   it('kill -9 of a worker running a discovery job: every scan of the tick is still recorded, once, its estate check an error', async () => {
