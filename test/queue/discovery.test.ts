@@ -210,6 +210,40 @@ describe('estate discovery as jobs (two worker processes, two AWS accounts)', { 
     }
   });
 
+  it("a scan that starts after one account's discovery failed as a whole still uses the other account's", async () => {
+    const [slow, listed] = ACCOUNTS as [string, string];
+    fixture.resetCalls();
+    // Slower than scan.datastoreTimeoutSeconds (8 s): the discovery of `slow` times out, and stores that.
+    fixture.inject({ action: 'ListBuckets', code: 'Slow', delayMs: 10_000, account: slow, times: 1 });
+    const at = '2026-12-06T09:00:00.000Z';
+    // The tick's first scan queues the discoveries (and itself gives up waiting after its own 8 s).
+    await enqueueScan(queue, config, { service: SERVICES[0]!.name, tick: at });
+    const stored = await until(
+      () => queue.pool.query<{ scope: string; facts: { ok: boolean; error?: string } }>('select scope, facts from continuity_queue.discoveries where tick = $1 order by 1', [at]),
+      (r) => r.rows.length === ACCOUNTS.length,
+      'both discoveries of the tick stored',
+    );
+    expect(stored.rows.map((r) => [r.scope, r.facts.ok, r.facts.error])).toEqual([
+      [slow, false, 'timed out after 8s'],
+      [listed, true, undefined],
+    ]);
+    // A scan of the tick that starts now (behind a backlog of scans, or retried) reads both.
+    const id = (await enqueueScan(queue, config, { service: SERVICES[1]!.name, tick: at }))!;
+    const { rows } = await until(
+      () => history.query<{ result: ScanResult }>('select s.result from continuity.scans s join continuity.scan_jobs j using (scan_id) where j.job_id = $1', [id]),
+      (r) => r.rows.length === 1,
+      'the late scan of the tick',
+    );
+    const findings = unregistered(rows[0]!.result);
+    expect(findings.filter((f) => f.status === 'pass' || f.status === 'error')).toEqual([]);
+    expect(strays(rows[0]!.result)).toEqual([`s3-bucket:${listed}/stray-${listed}`]);
+    expect(findings.filter((f) => f.resource === `aws:${slow}`)).toEqual([
+      expect.objectContaining({ status: 'unknown', message: expect.stringContaining(`the discovery of account ${slow} failed: timed out after 8s`) }),
+    ]);
+    // Neither scan listed the accounts again.
+    expect(fixture.calls.get('ListBuckets')).toBe(ACCOUNTS.length);
+  });
+
   it('a discovery job failing every attempt is listed by `continuity jobs --failed` and /metrics, and `--retry` runs it again', async () => {
     // A collector this worker's version does not have (a tick queued by a newer serve during a rolling deploy).
     const data: DiscoveryJobData = { tick: '2026-12-05T09:00:00.000Z', zone: 'default', kind: 'retiredCollector', scope: ACCOUNTS[0]! };
