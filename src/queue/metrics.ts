@@ -45,7 +45,7 @@ export function registerQueueMetrics(registry: Registry, queue: QueueConnection,
   gauge('continuity_queue_discovery_jobs_retrying', 'Discovery jobs that failed or were lost and wait for their next attempt, per zone.', (d) => d.discovery.retrying);
   gauge(
     'continuity_queue_discovery_jobs_failed',
-    'Discovery jobs that exhausted their retries (continuity jobs --failed): the scans of their tick reported the estate as not collected.',
+    'Discovery jobs that exhausted their retries (continuity jobs --failed): the scans of their tick reported their account or context as not listed.',
     (d) => d.discovery.failed,
   );
   gauge(
