@@ -150,11 +150,11 @@ program
 
 program
   .command('jobs')
-  .description('Queue mode: queue depth per zone and the queued, running or (--failed) failed scan jobs; --retry runs a failed job again.')
+  .description('Queue mode: scan and discovery queue depths per zone and the queued, running or (--failed) failed jobs; --retry runs a failed job again.')
   .requiredOption('-c, --config <file>', 'configuration file (YAML) with a queue section')
   .option('-z, --zone <zone>', 'only this zone')
   .option('--failed', 'failed jobs and dead letters instead of queued and running ones')
-  .option('--retry <id>', 'queue this failed job or dead letter again')
+  .option('--retry <id>', 'queue this failed scan or discovery job, or dead letter, again')
   .option('--json', 'print JSON')
   .action(async (options) => {
     const { runJobsCommand } = await import('./queue');

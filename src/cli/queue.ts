@@ -91,16 +91,17 @@ export async function runJobsCommand(options: JobsCommandOptions): Promise<numbe
       process.stdout.write(`${JSON.stringify({ zones: depths, jobs }, null, 2)}\n`);
       return EXIT.ok;
     }
-    const lines = ['zone\tqueued\trunning\tretrying\tfailed\tdead\toldest queued'];
-    for (const d of depths) {
-      const oldest = d.oldestQueuedSeconds === null ? '-' : `${Math.round(d.oldestQueuedSeconds)}s`;
-      lines.push([d.zone, d.queued, d.running, d.retrying, d.failed, d.deadLetters, oldest].join('\t'));
-    }
+    const age = (seconds: number | null) => (seconds === null ? '-' : `${Math.round(seconds)}s`);
+    const lines = ['scan jobs:', 'zone\tqueued\trunning\tretrying\tfailed\tdead\toldest queued'];
+    for (const d of depths) lines.push([d.zone, d.queued, d.running, d.retrying, d.failed, d.deadLetters, age(d.oldestQueuedSeconds)].join('\t'));
+    lines.push('', 'discovery jobs:', 'zone\tqueued\trunning\tretrying\tfailed\toldest queued');
+    for (const { zone, discovery: d } of depths) lines.push([zone, d.queued, d.running, d.retrying, d.failed, age(d.oldestQueuedSeconds)].join('\t'));
     lines.push('', options.failed ? 'failed jobs and dead letters:' : 'queued and running jobs:');
     if (jobs.length === 0) lines.push('(none)');
     for (const j of jobs) {
       const state = j.deadLetter ? 'dead-letter' : j.state;
-      lines.push([j.id, j.zone, j.service, state, `retries ${j.retryCount}`, j.createdOn, j.error ?? ''].join('\t').trimEnd());
+      const what = j.discovery ? `discovery ${j.discovery.collector} ${j.discovery.scope} (tick ${j.discovery.tick})` : `scan ${j.service}`;
+      lines.push([j.id, j.zone, what, state, `retries ${j.retryCount}`, j.createdOn, j.error ?? ''].join('\t').trimEnd());
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     return EXIT.ok;

@@ -90,6 +90,8 @@ export interface EstateCollector<K extends string = string, F = unknown> {
     scopes(config: Config): string[];
     collect(ctx: EstateCollectContext, scope: string): Promise<F>;
     merge(parts: F[]): F;
+    /** The facts of a scope whose discovery failed as a whole (timed out, its job failed): that scope unreadable, so `merge` keeps the others'. */
+    failed(config: Config, scope: string, reason: string): F;
   };
 }
 

@@ -26,6 +26,11 @@ export function discoveryQueue(zone: string): string {
   return `${DISCOVERY_QUEUE_PREFIX}${zone}`;
 }
 
+/** The zone a discovery queue serves; undefined for other queues. */
+export function zoneOfDiscoveryQueue(name: string): string | undefined {
+  return name.startsWith(DISCOVERY_QUEUE_PREFIX) ? name.slice(DISCOVERY_QUEUE_PREFIX.length) : undefined;
+}
+
 export interface DiscoveryJobData {
   tick: string;
   zone: string;
@@ -73,16 +78,21 @@ export class SharedDiscovery {
     return ESTATE_COLLECTORS.map((collector) => ({
       ...collector,
       collect: async (ctx: EstateCollectContext) => {
-        const parts = await Promise.all(scopesOf(collector, ctx.config).map((scope) => this.discovered({ tick, zone: this.zone, kind: collector.kind, scope }, ctx.signal)));
-        const failed = parts.find((p) => !p.ok);
-        if (failed && !failed.ok) throw new Error(failed.error);
-        const facts = parts.map((p) => (p.ok ? p.facts : undefined));
-        return collector.scoped ? collector.scoped.merge(facts) : facts[0];
+        const scopes = scopesOf(collector, ctx.config);
+        const parts = await Promise.all(scopes.map((scope) => this.discovered({ tick, zone: this.zone, kind: collector.kind, scope }, ctx.signal)));
+        const { scoped } = collector;
+        if (!scoped) {
+          const [whole] = parts;
+          if (!whole!.ok) throw new Error(whole!.error);
+          return whole!.facts;
+        }
+        // A scope that failed as a whole is reported as unreadable; the other scopes' discoveries are still used.
+        return scoped.merge(parts.map((part, i) => (part.ok ? part.facts : scoped.failed(ctx.config, scopes[i]!, part.error))));
       },
     }));
   }
 
-  /** The stored discovery of one scope, queuing its job when none is stored yet and waiting for it. */
+  /** The stored discovery of one scope (a failure when its job failed), queuing its job when none is stored yet and waiting for it. */
   private async discovered(key: DiscoveryJobData, signal: AbortSignal): Promise<Collected<unknown>> {
     const id = stableJobId('discovery', key.tick, key.zone, key.kind, key.scope);
     let queued = false;
@@ -99,7 +109,7 @@ export class SharedDiscovery {
         queued = true;
       } else {
         const job = await this.queue.boss.getJobById(discoveryQueue(this.zone), id);
-        if (job?.state === 'failed') throw new Error(`estate discovery ${key.kind} ${key.scope} failed: ${(job.output as { message?: string } | null)?.message ?? 'no message'}`);
+        if (job?.state === 'failed') return { ok: false, error: `discovery job failed after its retries: ${(job.output as { message?: string } | null)?.message ?? 'no message'}` };
       }
       await new Promise((resolve) => setTimeout(resolve, this.queue.settings.pollingIntervalSeconds * 1000));
       if (signal.aborted) throw signal.reason;
@@ -125,6 +135,7 @@ export class SharedDiscovery {
     const collector = ESTATE_COLLECTORS.find((c) => c.kind === key.kind);
     if (!collector) throw new Error(`no estate collector ${key.kind}`);
     const log = this.log.child({ discovery: key.kind, scope: key.scope, tick: key.tick });
+    log.info({ job: job.id }, 'estate discovery started');
     const seconds = this.config.scan.datastoreTimeoutSeconds;
     const signal = AbortSignal.timeout(seconds * 1000);
     const ctx: EstateCollectContext = { config: this.config, signal, log, shared: createScanCache() };

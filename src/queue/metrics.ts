@@ -1,6 +1,6 @@
-// Queue-mode metrics: queue depth per zone (read from PostgreSQL at scrape time,
-// so any serve or worker process reports the same numbers), and this process's
-// job durations and retries.
+// Queue-mode metrics: scan and discovery queue depths per zone (read from
+// PostgreSQL at scrape time, so any serve or worker process reports the same
+// numbers), and this process's scan job durations and retries.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { QueueConnection } from './boss';
 import { zoneDepths } from './jobs';
@@ -39,6 +39,19 @@ export function registerQueueMetrics(registry: Registry, queue: QueueConnection,
     'continuity_queue_oldest_queued_seconds',
     'Age of the oldest queued scan job per zone (0 when none): growing when no worker of the zone is alive.',
     (d) => d.oldestQueuedSeconds ?? 0,
+  );
+  gauge('continuity_queue_discovery_jobs_queued', 'Discovery jobs (one per account or context and tick) waiting for a worker, per zone.', (d) => d.discovery.queued);
+  gauge('continuity_queue_discovery_jobs_running', 'Discovery jobs a worker is running, per zone.', (d) => d.discovery.running);
+  gauge('continuity_queue_discovery_jobs_retrying', 'Discovery jobs that failed or were lost and wait for their next attempt, per zone.', (d) => d.discovery.retrying);
+  gauge(
+    'continuity_queue_discovery_jobs_failed',
+    'Discovery jobs that exhausted their retries (continuity jobs --failed): the scans of their tick reported their account or context as not listed.',
+    (d) => d.discovery.failed,
+  );
+  gauge(
+    'continuity_queue_discovery_oldest_queued_seconds',
+    'Age of the oldest queued discovery job per zone (0 when none): growing when the workers of the zone are gone or their discovery slots are all busy.',
+    (d) => d.discovery.oldestQueuedSeconds ?? 0,
   );
   return {
     durations: new Histogram({

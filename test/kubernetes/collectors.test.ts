@@ -349,6 +349,11 @@ describe('discovery', () => {
     const parts = await Promise.all(scoped.scopes(c).map((context) => scoped.collect(ctx(), context)));
     expect(parts.map((p) => [...new Set(p.listings.map((l) => l.context))])).toEqual([[tokenContext(SCANNER)], [tokenContext(NOBODY)]]);
     expect(scoped.merge(parts)).toEqual(await kubernetesDiscoveryCollector.collect(ctx()));
+    // A context whose discovery job failed as a whole: that context not listed, the other's listings kept.
+    expect(scoped.merge([parts[0]!, scoped.failed(c, tokenContext(NOBODY), 'timed out after 8s')])).toEqual({
+      listings: parts[0]!.listings,
+      failures: [...parts[0]!.failures, { context: tokenContext(NOBODY), reason: 'its discovery failed: timed out after 8s' }],
+    });
     // Without contexts: the current one, as one scope.
     expect(scoped.scopes(config({ discovery: true }))).toEqual(['']);
   });

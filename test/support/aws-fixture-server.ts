@@ -151,6 +151,8 @@ export interface Fault {
   message?: string;
   /** Only calls naming this bucket, group, instance or snapshot. */
   resource?: string;
+  /** Only calls made with credentials of this account (an assumed role's). */
+  account?: string;
   times?: number;
   /** Answer normally, but only after this long (for timeout tests); `code` is then ignored. */
   delayMs?: number;
@@ -272,17 +274,21 @@ export class AwsFixtureServer {
     this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
   }
 
-  private fault(action: string, resource: string | undefined): Fault | undefined {
+  private fault(action: string, resource: string | undefined, account: string): Fault | undefined {
     const f = this.faults.find(
-      (x) => x.action === action && (x.resource === undefined || x.resource === resource) && (x.times === undefined || x.times > 0),
+      (x) =>
+        x.action === action &&
+        (x.resource === undefined || x.resource === resource) &&
+        (x.account === undefined || x.account === account) &&
+        (x.times === undefined || x.times > 0),
     );
     if (f?.times !== undefined) f.times--;
     return f;
   }
 
   /** Delay the answer, or throw the injected error, for a matching fault. */
-  private async applyFault(action: string, resource: string | undefined): Promise<void> {
-    const f = this.fault(action, resource);
+  private async applyFault(action: string, resource: string | undefined, account: string): Promise<void> {
+    const f = this.fault(action, resource, account);
     if (!f) return;
     if (f.delayMs !== undefined) {
       await new Promise((resolve) => setTimeout(resolve, f.delayMs));
@@ -312,7 +318,7 @@ export class AwsFixtureServer {
     const namespace = service === 'sts' ? STS_NS : RDS_NS;
     this.count(action);
     try {
-      await this.applyFault(action, resourceParam(params));
+      await this.applyFault(action, resourceParam(params), account);
       const result = service === 'sts' ? this.sts(action, params) : this.rds(action, params, this.region(account, region), { account, region });
       send(res, 200, `<${action}Response xmlns="${namespace}">${el(`${action}Result`, raw(result))}${el('ResponseMetadata', [el('RequestId', requestId)].map(raw))}</${action}Response>`, requestId);
     } catch (error) {
@@ -439,7 +445,7 @@ export class AwsFixtureServer {
     this.count(action);
     try {
       if (req.method !== 'GET') throw new FixtureError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
-      await this.applyFault(action, bucketName || undefined);
+      await this.applyFault(action, bucketName || undefined, account);
       if (action === 'ListBuckets') {
         sendXml(res, 200, this.listBuckets(account, url.searchParams), requestId);
         return;
@@ -475,7 +481,7 @@ export class AwsFixtureServer {
     this.count(action);
     try {
       if (!route || req.method !== 'GET') throw new FixtureError(404, 'UnknownOperationException', `no operation at ${req.method} ${url.pathname}`);
-      await this.applyFault(action, route.resource);
+      await this.applyFault(action, route.resource, account);
       const body = this.backup(route, this.region(account, region).backup, url.searchParams, account, region);
       res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
       res.end(JSON.stringify(body));

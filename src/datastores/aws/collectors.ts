@@ -1,7 +1,7 @@
 // The collectors of the AWS datastore types. Each loads the AWS SDK only when
 // it runs, so configs without AWS datastores never pay for it.
 import type { z } from 'zod';
-import type { Collector, EstateCollector } from '../../engine/types';
+import { unavailable, type Collector, type EstateCollector } from '../../engine/types';
 import type { FactsOfCollectors } from '../module';
 import type { RdsClusterDatastoreSchema } from '../rds-cluster';
 import type { RdsInstanceDatastoreSchema } from '../rds-instance';
@@ -45,6 +45,19 @@ export const awsDiscoveryCollector: EstateCollector<'awsDiscovery', AwsDiscovery
       return discoverAws(shared, config, account);
     },
     merge: (parts) => ({ regions: parts.flatMap((p) => p.regions), buckets: parts.flatMap((p) => p.buckets) }),
+    failed(config, account, reason) {
+      const regions = discoveryScopes(config).find((s) => s.account === account)?.regions ?? [];
+      const why = `the discovery of account ${account} failed: ${reason}`;
+      return {
+        regions: regions.map((region) => ({
+          account,
+          region,
+          instances: unavailable('rds:DescribeDBInstances', why),
+          clusters: unavailable('rds:DescribeDBClusters', why),
+        })),
+        buckets: [{ account, regions, buckets: unavailable('s3:ListBuckets', why) }],
+      };
+    },
   },
 };
 

@@ -19,5 +19,6 @@ export const kubernetesDiscoveryCollector: EstateCollector<'kubernetesDiscovery'
       return discoverKubernetes(ctx, context);
     },
     merge: (parts) => ({ listings: parts.flatMap((p) => p.listings), failures: parts.flatMap((p) => p.failures) }),
+    failed: (_config, context, reason) => ({ listings: [], failures: [{ context, reason: `its discovery failed: ${reason}` }] }),
   },
 };
