@@ -4,6 +4,7 @@
 // and listing outcomes, no row data, no credentials) is kept in the queue
 // database keyed by (tick, zone, collector, scope). Every scan job of that tick
 // reads it from there instead of listing the accounts again.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type PgBoss from 'pg-boss';
 import type { Config } from '../config/schema';
 import { ESTATE_COLLECTORS } from '../engine/registry';
@@ -21,6 +22,8 @@ const STORE = `${STORE_SCHEMA}.discoveries`;
 const WHOLE_ESTATE = '*';
 /** Discoveries older than this are removed: no scan job of their tick is still waiting. */
 const KEEP_DAYS = 7;
+/** A scan stops waiting for discoveries this long before its estate collection times out. */
+const WAIT_MARGIN_MS = 1000;
 
 export function discoveryQueue(zone: string): string {
   return `${DISCOVERY_QUEUE_PREFIX}${zone}`;
@@ -79,7 +82,10 @@ export class SharedDiscovery {
       ...collector,
       collect: async (ctx: EstateCollectContext) => {
         const scopes = scopesOf(collector, ctx.config);
-        const parts = await Promise.all(scopes.map((scope) => this.discovered({ tick, zone: this.zone, kind: collector.kind, scope }, ctx.signal)));
+        // Stop waiting a moment before the scan's own deadline: the scopes discovered by then are still used.
+        const timeoutMs = ctx.config.scan.datastoreTimeoutSeconds * 1000;
+        const wait = AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(timeoutMs - WAIT_MARGIN_MS, timeoutMs / 2))]);
+        const parts = await Promise.all(scopes.map((scope) => this.discovered({ tick, zone: this.zone, kind: collector.kind, scope }, wait)));
         const { scoped } = collector;
         if (!scoped) {
           const [whole] = parts;
@@ -111,8 +117,8 @@ export class SharedDiscovery {
         const job = await this.queue.boss.getJobById(discoveryQueue(this.zone), id);
         if (job?.state === 'failed') return { ok: false, error: `discovery job failed after its retries: ${(job.output as { message?: string } | null)?.message ?? 'no message'}` };
       }
-      await new Promise((resolve) => setTimeout(resolve, this.queue.settings.pollingIntervalSeconds * 1000));
-      if (signal.aborted) throw signal.reason;
+      await sleep(this.queue.settings.pollingIntervalSeconds * 1000, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return { ok: false, error: 'its discovery job was still queued or running when this scan stopped waiting for it' };
     }
   }
 
