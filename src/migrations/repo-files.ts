@@ -1,6 +1,6 @@
 // The files of a repository, listed once and read on demand. Monorepos are
 // walked below the root; dependency and build folders are left out.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -66,7 +66,7 @@ export async function listRepoFiles(root: string): Promise<RepoFiles> {
       if (!text) {
         // Migration files are small and many: one synchronous read costs far less than a trip through the thread pool.
         try {
-          text = Promise.resolve(readSmallFile(path.join(root, relative)));
+          text = Promise.resolve(readFileSync(path.join(root, relative), 'utf8'));
         } catch (error) {
           text = Promise.reject(error);
         }
@@ -78,25 +78,6 @@ export async function listRepoFiles(root: string): Promise<RepoFiles> {
       return files.filter((f) => pattern.test(path.posix.basename(f)));
     },
   };
-}
-
-const SMALL_FILE = Buffer.allocUnsafe(64 * 1024);
-
-/**
- * A file's text in one read() into a reused buffer: open, read, close, where
- * readFileSync also stats the file and reads again to find its end (a
- * repository of 10,000 migrations spent ~0.1 s more in those calls). A file
- * that fills the buffer is read again whole.
- */
-function readSmallFile(file: string): string {
-  const fd = openSync(file, 'r');
-  let length: number;
-  try {
-    length = readSync(fd, SMALL_FILE, 0, SMALL_FILE.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return length < SMALL_FILE.length ? SMALL_FILE.toString('utf8', 0, length) : readFileSync(file, 'utf8');
 }
 
 /** The directory part of a relative path ('' for the root). */
