@@ -24,6 +24,7 @@ const WHOLE_ESTATE = '*';
 const KEEP_DAYS = 7;
 /** A scan stops waiting for discoveries this long before its estate collection times out. */
 const WAIT_MARGIN_MS = 1000;
+const STILL_PENDING: Collected<unknown> = { ok: false, error: 'its discovery job was still queued or running when this scan stopped waiting for it' };
 
 export function discoveryQueue(zone: string): string {
   return `${DISCOVERY_QUEUE_PREFIX}${zone}`;
@@ -82,10 +83,7 @@ export class SharedDiscovery {
       ...collector,
       collect: async (ctx: EstateCollectContext) => {
         const scopes = scopesOf(collector, ctx.config);
-        // Stop waiting a moment before the scan's own deadline: the scopes discovered by then are still used.
-        const timeoutMs = ctx.config.scan.datastoreTimeoutSeconds * 1000;
-        const wait = AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(timeoutMs - WAIT_MARGIN_MS, timeoutMs / 2))]);
-        const parts = await Promise.all(scopes.map((scope) => this.discovered({ tick, zone: this.zone, kind: collector.kind, scope }, wait)));
+        const parts = await this.discoveredScopes(tick, collector.kind, scopes, ctx);
         const { scoped } = collector;
         if (!scoped) {
           const [whole] = parts;
@@ -96,6 +94,34 @@ export class SharedDiscovery {
         return scoped.merge(parts.map((part, i) => (part.ok ? part.facts : scoped.failed(ctx.config, scopes[i]!, part.error))));
       },
     }));
+  }
+
+  /**
+   * The stored discoveries of a tick's scopes, waited for until a moment before
+   * the scan's own deadline: the scopes discovered by then are used, the others
+   * are reported still pending. (A controller and timer of its own: Node 20 may
+   * collect an unreferenced AbortSignal.timeout() inside AbortSignal.any() before it fires.)
+   */
+  private async discoveredScopes(tick: string, kind: string, scopes: string[], ctx: EstateCollectContext): Promise<Collected<unknown>[]> {
+    const timeoutMs = ctx.config.scan.datastoreTimeoutSeconds * 1000;
+    const waiting = new AbortController();
+    const stopWaiting = () => waiting.abort();
+    const timer = setTimeout(stopWaiting, Math.max(timeoutMs - WAIT_MARGIN_MS, timeoutMs / 2));
+    ctx.signal.addEventListener('abort', stopWaiting, { once: true });
+    const wait = waiting.signal;
+    try {
+      return await Promise.all(
+        scopes.map((scope) =>
+          // Raced with the wait, so that a slow query of the queue database cannot hold the scan past it either.
+          abortable(this.discovered({ tick, zone: this.zone, kind, scope }, wait), wait).catch((error: unknown) =>
+            wait.aborted ? STILL_PENDING : Promise.reject(error),
+          ),
+        ),
+      );
+    } finally {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', stopWaiting);
+    }
   }
 
   /** The stored discovery of one scope (a failure when its job failed), queuing its job when none is stored yet and waiting for it. */
@@ -116,9 +142,11 @@ export class SharedDiscovery {
       } else {
         const job = await this.queue.boss.getJobById(discoveryQueue(this.zone), id);
         if (job?.state === 'failed') return { ok: false, error: `discovery job failed after its retries: ${(job.output as { message?: string } | null)?.message ?? 'no message'}` };
+        // Cancelled (`continuity jobs`), or done while its result is gone (removed after KEEP_DAYS): nothing will come.
+        if (job?.state === 'cancelled') return { ok: false, error: 'its discovery job was cancelled' };
+        if (job?.state === 'completed' && !(await this.read(key))) return { ok: false, error: 'its discovery job completed but stored no result' };
       }
-      await sleep(this.queue.settings.pollingIntervalSeconds * 1000, undefined, { signal }).catch(() => undefined);
-      if (signal.aborted) return { ok: false, error: 'its discovery job was still queued or running when this scan stopped waiting for it' };
+      await sleep(this.queue.settings.pollingIntervalSeconds * 1000, undefined, { signal });
     }
   }
 

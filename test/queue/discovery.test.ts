@@ -16,12 +16,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ConfigSchema, type Config } from '../../src/config/schema';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/embedded-postgres';
+import type { AwsDiscoveryFacts } from '../../src/datastores/aws/facts';
+import { createScanCache } from '../../src/engine/scan';
 import { silentLogger } from '../../src/log';
 import type { ScanResult } from '../../src/model';
-import { enqueueScan, openQueue, scanQueue, type QueueConnection } from '../../src/queue/boss';
-import { discoveryQueue, ensureDiscoveryQueue, type DiscoveryJobData } from '../../src/queue/discovery';
+import { enqueueScan, openQueue, scanQueue, stableJobId, type QueueConnection } from '../../src/queue/boss';
+import { discoveryQueue, ensureDiscoveryQueue, SharedDiscovery, type DiscoveryJobData } from '../../src/queue/discovery';
 import type { JobRow, ZoneDepth } from '../../src/queue/jobs';
-import { fixtureEnv } from '../support/aws-env';
+import { fixtureEnv, useFixtureEnv } from '../support/aws-env';
 import { runCli } from '../support/cli';
 import { AwsFixtureServer } from '../support/aws-fixture-server';
 import { CliProcess, until } from '../support/cli-process';
@@ -294,6 +296,33 @@ describe('estate discovery as jobs (two worker processes, two AWS accounts)', { 
     expect(Number(/^continuity_queue_discovery_oldest_queued_seconds\{zone="b"\} (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(1);
     expect(text).toMatch(/^continuity_queue_discovery_jobs_queued\{zone="default"\} 0$/m);
     await queue.boss.deleteJob(discoveryQueue('b'), id);
+  });
+
+  it('a scan whose discovery job was cancelled reports that account not listed (not as still running), and uses the other', async () => {
+    // Zone b has no worker: the jobs stay as this test leaves them. One account's job is cancelled, the other's stored.
+    await ensureDiscoveryQueue(queue, 'b');
+    const at = '2026-12-06T09:00:00.000Z';
+    const [cancelled, listed] = ACCOUNTS;
+    const key = (scope: string): DiscoveryJobData => ({ tick: at, zone: 'b', kind: 'awsDiscovery', scope });
+    const id = stableJobId('discovery', at, 'b', 'awsDiscovery', cancelled!);
+    await queue.boss.send(discoveryQueue('b'), key(cancelled!), { id });
+    await queue.boss.cancel(discoveryQueue('b'), id);
+    const discovery = new SharedDiscovery(queue, config, 'b', silentLogger);
+    await queue.boss.send(discoveryQueue('b'), key(listed!), { id: stableJobId('discovery', at, 'b', 'awsDiscovery', listed!) });
+    const aws = discovery.collectorsFor(at).find((c) => c.kind === 'awsDiscovery')!;
+    const restore = useFixtureEnv(fixture.url);
+    let facts: AwsDiscoveryFacts;
+    try {
+      // The listed account's job, run here as a worker would; the scan reads what it stores.
+      const storing = discovery.run({ id: 'in-test', name: discoveryQueue('b'), data: key(listed!) } as never);
+      facts = (await aws.collect({ config, signal: AbortSignal.timeout(30_000), log: silentLogger, shared: createScanCache() })) as AwsDiscoveryFacts;
+      await storing;
+    } finally {
+      restore();
+    }
+    const buckets = new Map(facts.buckets.map((b) => [b.account, b.buckets]));
+    expect(buckets.get(cancelled!)).toEqual(expect.objectContaining({ ok: false, reason: expect.stringContaining(`the discovery of account ${cancelled} failed: its discovery job was cancelled`) }));
+    expect(buckets.get(listed!)).toEqual(expect.objectContaining({ ok: true }));
   });
 
   it('kill -9 of a worker running a discovery job: every scan of the tick is still recorded, once, the accounts it was listing unknown', async () => {
