@@ -24,3 +24,23 @@ export function shorten(text: string, max = 160): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/**
+ * Run `task` with a signal that aborts when `signal` does or `ms` after the
+ * start, whichever comes first, and release both when the task settles. Not
+ * AbortSignal.any() with AbortSignal.timeout(): on Node 20 the timeout signal
+ * inside it can be garbage-collected before it fires (nodejs/node#57736).
+ */
+export async function withDeadline<T>(signal: AbortSignal, ms: number, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError')), ms);
+  const follow = () => controller.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  try {
+    return await task(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', follow);
+  }
+}

@@ -1,5 +1,6 @@
 import type { Collector } from '../engine/types';
 import { errorMessage } from '../secrets';
+import { withDeadline } from '../util';
 
 export interface BackupPolicyLinkFacts {
   link: string | null;
@@ -10,11 +11,14 @@ export interface BackupPolicyLinkFacts {
 /** HEAD first (cheap); fall back to GET where a server refuses HEAD. Redirects count as reachable. */
 async function probe(url: string, timeoutMs: number, signal: AbortSignal) {
   const attempt = (method: 'HEAD' | 'GET') =>
-    fetch(url, { method, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+    withDeadline(signal, timeoutMs, async (deadline) => {
+      const response = await fetch(url, { method, redirect: 'manual', signal: deadline });
+      await response.body?.cancel();
+      return response;
+    });
   try {
     let response = await attempt('HEAD');
     if (response.status === 405 || response.status === 501) response = await attempt('GET');
-    await response.body?.cancel();
     const ok = response.status >= 200 && response.status < 400;
     return { status: response.status, ok, detail: `HTTP ${response.status}` };
   } catch (error) {

@@ -12,6 +12,7 @@ import { abortable, createScanCache } from '../engine/scan';
 import type { Collected, EstateCollectContext, EstateCollector } from '../engine/types';
 import type { Logger } from '../log';
 import { errorMessage, redactDeep } from '../secrets';
+import { withDeadline } from '../util';
 import { serialised, stableJobId, type QueueConnection } from './boss';
 
 const DISCOVERY_QUEUE_PREFIX = 'continuity-discovery-';
@@ -99,29 +100,20 @@ export class SharedDiscovery {
   /**
    * The stored discoveries of a tick's scopes, waited for until a moment before
    * the scan's own deadline: the scopes discovered by then are used, the others
-   * are reported still pending. (A controller and timer of its own: Node 20 may
-   * collect an unreferenced AbortSignal.timeout() inside AbortSignal.any() before it fires.)
+   * are reported still pending.
    */
-  private async discoveredScopes(tick: string, kind: string, scopes: string[], ctx: EstateCollectContext): Promise<Collected<unknown>[]> {
+  private discoveredScopes(tick: string, kind: string, scopes: string[], ctx: EstateCollectContext): Promise<Collected<unknown>[]> {
     const timeoutMs = ctx.config.scan.datastoreTimeoutSeconds * 1000;
-    const waiting = new AbortController();
-    const stopWaiting = () => waiting.abort();
-    const timer = setTimeout(stopWaiting, Math.max(timeoutMs - WAIT_MARGIN_MS, timeoutMs / 2));
-    ctx.signal.addEventListener('abort', stopWaiting, { once: true });
-    const wait = waiting.signal;
-    try {
-      return await Promise.all(
+    return withDeadline(ctx.signal, Math.max(timeoutMs - WAIT_MARGIN_MS, timeoutMs / 2), (wait) =>
+      Promise.all(
         scopes.map((scope) =>
           // Raced with the wait, so that a slow query of the queue database cannot hold the scan past it either.
           abortable(this.discovered({ tick, zone: this.zone, kind, scope }, wait), wait).catch((error: unknown) =>
             wait.aborted ? STILL_PENDING : Promise.reject(error),
           ),
         ),
-      );
-    } finally {
-      clearTimeout(timer);
-      ctx.signal.removeEventListener('abort', stopWaiting);
-    }
+      ),
+    );
   }
 
   /** The stored discovery of one scope (a failure when its job failed), queuing its job when none is stored yet and waiting for it. */

@@ -3,15 +3,18 @@
 // GET requests; credentials come from the environment and are registered as secrets.
 import { observed, unavailable, type Observed } from '../../engine/types';
 import { errorMessage, registerSecret } from '../../secrets';
+import { withDeadline } from '../../util';
 import type { BackupSource, ClickHouseBackup } from './facts';
 import type { ClickHouseBackupApiConfig, ClickHouseCloudConfig } from './index';
 
 async function getText(url: string, authorization: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, {
-    headers: { Accept: 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
-    signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+  return withDeadline(signal, timeoutMs, async (deadline) => {
+    const response = await fetch(url, {
+      headers: { Accept: 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
+      signal: deadline,
+    });
+    return { status: response.status, text: await response.text() };
   });
-  return { status: response.status, text: await response.text() };
 }
 
 const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;

@@ -5,7 +5,7 @@
 // -Reset (seconds until the window resets).
 import { setTimeout as delay } from 'node:timers/promises';
 import { errorMessage, redact } from '../../secrets';
-import { retryAfterMs } from '../../util';
+import { retryAfterMs, withDeadline } from '../../util';
 
 /** Waits between retries; injectable so that tests never wait in real time. */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
@@ -43,6 +43,8 @@ export class ManagementApiError extends Error {
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+/** Statuses whose Response may not carry a body (the Fetch standard's null body statuses). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /** Attempts per request, the first included. */
 const MAX_ATTEMPTS = 4;
 /** Longest wait honoured for a server error's Retry-After; a rate limit is waited out whatever its length, within the deadline. */
@@ -173,11 +175,16 @@ export class ManagementApi {
     const run = async () => {
       this.requestsSent++;
       try {
-        return await fetch(url, {
-          method: 'GET',
-          headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json' },
-          redirect: 'error',
-          signal: AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.requestTimeoutMs)]),
+        // The body is read within the request's deadline too, and handed on buffered.
+        return await withDeadline(this.options.signal, this.options.requestTimeoutMs, async (signal) => {
+          const response = await fetch(url, {
+            method: 'GET',
+            headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json' },
+            redirect: 'error',
+            signal,
+          });
+          const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+          return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
         });
       } catch (error) {
         const cause = (error as { cause?: unknown }).cause;
