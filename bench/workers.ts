@@ -3,13 +3,14 @@
 // fixed latency of 2 s (BENCH_LATENCY_MS sets another), as a datastore's scan
 // over a network is bound by its round trips (with 250 ms, one worker's scans
 // were bound by the CPU of the six AWS SDK calls per bucket instead, and no
-// worker count could show the queue's scaling on a 2-core machine). Wall time of the same scans in one process (16 at a time, no
-// queue) and with 1, 2 and 3 `continuity worker` processes (--concurrency 16
-// each), the speed-ups, and what a job costs besides its scan: the time from a
-// job's start to its completion in pg-boss minus the scan's own duration (drift,
-// reports, idempotent commit, outbox and pg-boss bookkeeping). The CPU seconds
-// of the workers (Linux) against the latency floor tell whether a run is bound
-// by CPU or by the fixed latency.
+// worker count could show the queue's scaling on a 2-core machine). Wall time
+// of the same scans in one process (16 at a time, no queue) and with 1, 2 and
+// 3 `continuity worker` processes (--concurrency 16 each), the speed-ups, and
+// what a job costs besides its scan: the time from a job's start to its
+// completion in pg-boss minus the scan's own duration (drift, reports,
+// idempotent commit, outbox and pg-boss bookkeeping), beside the same figure
+// in process. The CPU seconds of the workers (Linux) against the latency floor
+// tell whether a run is bound by CPU or by the fixed latency.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
