@@ -16,6 +16,7 @@ import { listJobs, retryJob, zoneDepths } from '../../src/queue/jobs';
 import { tickQueue } from '../../src/queue/scheduler';
 import { QueueWorker } from '../../src/queue/worker';
 import { ContinuityService } from '../../src/service/serve';
+import { until } from '../support/cli-process';
 import { scanOf } from '../support/scan-fixtures';
 
 let server: EmbeddedServer;
@@ -45,16 +46,6 @@ async function config(name: string, services: Record<string, unknown>[], queue: 
     serve: { outDir: path.join(workDir, name, 'out'), port: 0, shutdownGraceSeconds: 5 },
     queue: { pollingIntervalSeconds: 0.5, retry: { limit: 1, delaySeconds: 0, backoff: false }, ...queue },
   });
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('configuration', () => {
