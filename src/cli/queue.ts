@@ -76,7 +76,7 @@ export async function runJobsCommand(options: JobsCommandOptions): Promise<numbe
   }
   try {
     if (options.retry) {
-      const result = await retryJob(queue, options.retry);
+      const result = await retryJob(queue, config, options.retry);
       if ('error' in result) {
         process.stderr.write(`continuity: ${result.error}\n`);
         return EXIT.usage;

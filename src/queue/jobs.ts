@@ -2,8 +2,9 @@
 // queued and running jobs per zone with the oldest queued job's age (a zone
 // with no live worker shows as a growing age), failures, dead letters; and the
 // retry of one.
+import type { Config } from '../config/schema';
 import type { QueueConnection, ScanJobData } from './boss';
-import { deadLetterQueue, scanQueue, zoneOfQueue } from './boss';
+import { deadLetterQueue, enqueueScan, scanQueue, zoneOfQueue } from './boss';
 import { discoveryQueue, zoneOfDiscoveryQueue, type DiscoveryJobData } from './discovery';
 
 /** The jobs of one queue by state, and the age of its oldest queued job (null: none queued). */
@@ -143,9 +144,9 @@ export async function listJobs(queue: QueueConnection, filter: { zone?: string; 
  * still to come, e.g. a dead letter retried). Returns the id of the job that
  * will run, or an error text.
  */
-export async function retryJob(queue: QueueConnection, id: string): Promise<{ id: string } | { error: string }> {
-  const { rows } = await queue.pool.query<{ name: string; data: ScanJobData; state: string; singleton_key: string | null; expire_in: { seconds?: number; minutes?: number; hours?: number } }>(
-    `select name, data, state::text as state, singleton_key, expire_in from ${queue.schema}.job where id = $1`,
+export async function retryJob(queue: QueueConnection, config: Config, id: string): Promise<{ id: string } | { error: string }> {
+  const { rows } = await queue.pool.query<{ name: string; data: ScanJobData; state: string }>(
+    `select name, data, state::text as state from ${queue.schema}.job where id = $1`,
     [id],
   );
   const job = rows[0];
@@ -157,12 +158,9 @@ export async function retryJob(queue: QueueConnection, id: string): Promise<{ id
     return { id };
   }
   if (job.state !== 'created') return { error: `dead letter ${id} is already settled (${job.state})` };
-  const expire = job.expire_in;
-  const expireInSeconds = (expire.hours ?? 0) * 3600 + (expire.minutes ?? 0) * 60 + (expire.seconds ?? 0);
-  const newId = await queue.boss.send(scanQueue(queueOf.zone), job.data, {
-    singletonKey: job.singleton_key ?? job.data.service,
-    ...(expireInSeconds > 0 ? { expireInSeconds } : {}),
-  });
+  if (!config.services.some((s) => s.name === job.data.service)) return { error: `dead letter ${id} scans ${job.data.service}, not in the configuration` };
+  // Queued as a trigger is: pg-boss copies neither the expiry nor the singleton key into a dead letter.
+  const newId = await enqueueScan(queue, config, job.data);
   if (!newId) return { error: `a scan of ${job.data.service} is already queued or running: dead letter ${id} kept` };
   await queue.boss.deleteJob(job.name, id);
   return { id: newId };

@@ -11,7 +11,7 @@ import { ConfigSchema, type Config } from '../../src/config/schema';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/embedded-postgres';
 import { PostgresHistoryStore } from '../../src/history/postgres-store';
 import { silentLogger } from '../../src/log';
-import { openQueue, scanQueue, tickJobId, type QueueConnection } from '../../src/queue/boss';
+import { expireSecondsOf, openQueue, scanQueue, tickJobId, type QueueConnection } from '../../src/queue/boss';
 import { listJobs, retryJob, zoneDepths } from '../../src/queue/jobs';
 import { tickQueue } from '../../src/queue/scheduler';
 import { QueueWorker } from '../../src/queue/worker';
@@ -148,9 +148,14 @@ describe('queue mode', () => {
     expect(failed).toMatchObject({ state: 'failed', retryCount: 1, error: 'scan of broken: failed' });
     const letter = dead.find((j) => j.deadLetter)!;
     expect((await zoneDepths(queue)).find((d) => d.zone === 'default')).toMatchObject({ deadLetters: 1, failed: 1 });
-    const retried = await retryJob(queue, letter.id);
+    const retried = await retryJob(queue, cfg, letter.id);
     expect(retried).toEqual({ id: expect.any(String) });
-    expect(await retryJob(queue, letter.id)).toEqual({ error: expect.stringContaining('no scan job') });
+    // The service's own expiry, not the 15-minute default pg-boss gives a dead letter.
+    const { rows } = await queue.pool.query<{ expire: number }>('select extract(epoch from expire_in)::float8 as expire from pgboss.job where id = $1', [
+      (retried as { id: string }).id,
+    ]);
+    expect(rows).toEqual([{ expire: expireSecondsOf(cfg, 'broken') }]);
+    expect(await retryJob(queue, cfg, letter.id)).toEqual({ error: expect.stringContaining('no scan job') });
     const again = await until(
       () => queue.boss.getJobById(scanQueue('default'), (retried as { id: string }).id),
       (j) => j?.state === 'failed',
