@@ -13,14 +13,12 @@ import {
 } from '../model';
 import { ESTATE } from '../engine/scan';
 import { legacyResource } from './legacy-keys';
-import { baselineFindings } from './outages';
+import { baselineFindings, BLIND_STATUSES } from './outages';
 import { dataChanged, isDataChange } from './data-changes';
 import { statisticsResets } from './statistics-reset';
 
 /** Statuses that make a finding an open violation (alerted once, then listed in the digest). */
 const VIOLATION_STATUSES: readonly Status[] = ['fail', 'warn'];
-/** Statuses that mean "we no longer know". */
-const BLIND_STATUSES: readonly Status[] = ['error', 'unknown'];
 
 /** A datastore appearing is a posture change someone should review (e.g. created without a backup policy). */
 const DATASTORE_ADDED_SEVERITY: Severity = 'medium';

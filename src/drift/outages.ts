@@ -4,7 +4,8 @@
 // carries each hidden scope from the last scan that could see it. Pure.
 import type { Finding, ServiceResult, Status } from '../model';
 
-const BLIND: readonly Status[] = ['error', 'unknown'];
+/** Statuses that say the check could not see (not that it saw nothing wrong). */
+export const BLIND_STATUSES: readonly Status[] = ['error', 'unknown'];
 
 /** A check on a datastore: the unit a failed collection hides as a whole. */
 function scopeOf(finding: Finding): string | undefined {
@@ -17,7 +18,7 @@ export function blindScopes(findings: Finding[]): Set<string> {
   for (const finding of findings) {
     const scope = scopeOf(finding);
     if (scope === undefined) continue;
-    seen.set(scope, (seen.get(scope) ?? true) && BLIND.includes(finding.status));
+    seen.set(scope, (seen.get(scope) ?? true) && BLIND_STATUSES.includes(finding.status));
   }
   return new Set([...seen].filter(([, blind]) => blind).map(([scope]) => scope));
 }
