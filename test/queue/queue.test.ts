@@ -11,7 +11,7 @@ import { ConfigSchema, type Config } from '../../src/config/schema';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/embedded-postgres';
 import { PostgresHistoryStore } from '../../src/history/postgres-store';
 import { silentLogger } from '../../src/log';
-import { expireSecondsOf, openQueue, scanQueue, tickJobId, type QueueConnection } from '../../src/queue/boss';
+import { enqueueScan, ensureZoneQueues, expireSecondsOf, openQueue, scanQueue, tickJobId, type QueueConnection } from '../../src/queue/boss';
 import { listJobs, retryJob, zoneDepths } from '../../src/queue/jobs';
 import { tickQueue } from '../../src/queue/scheduler';
 import { QueueWorker } from '../../src/queue/worker';
@@ -166,6 +166,27 @@ describe('queue mode', () => {
 });
 
 describe('exactly one effect in the history store', () => {
+  it('triggers of one service racing from two serve connections queue one scan job', async () => {
+    const cfg = await config('q3', [{ name: 'orders' }]);
+    const a = await openQueue(cfg, silentLogger, { schedule: false, supervise: false, name: 'test-a' });
+    const b = await openQueue(cfg, silentLogger, { schedule: false, supervise: false, name: 'test-b' });
+    try {
+      await ensureZoneQueues(a, ['default']);
+      const ids = await Promise.all([a, b, a, b, a, b].map((queue) => enqueueScan(queue, cfg, { service: 'orders' })));
+      expect(ids.filter((id) => id !== null)).toHaveLength(1);
+      const { rows } = await a.pool.query(`select id from pgboss.job where name = $1 and singleton_key = 'orders'`, [scanQueue('default')]);
+      expect(rows).toEqual([{ id: ids.find((id) => id !== null) }]);
+      // Running, not queued: pg-boss's stately policy would take a second job; the check coalesces it.
+      const [taken] = await b.boss.fetch(scanQueue('default'));
+      expect(taken?.id).toBe(rows[0].id);
+      expect(await a.boss.getJobById(scanQueue('default'), taken!.id)).toMatchObject({ state: 'active' });
+      expect(await enqueueScan(a, cfg, { service: 'orders' })).toBeNull();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('a second commit of the same job records nothing; an outbox item is claimed by one deliverer at a time', async () => {
     const url = await database('q2');
     const a = await PostgresHistoryStore.open(url, { keep: 10, log: silentLogger });
