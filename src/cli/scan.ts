@@ -199,6 +199,8 @@ export async function runScanCommand(options: ScanOptions): Promise<number> {
           ...config.alerts.retry,
           budgetMs: config.alerts.deliveryBudgetSeconds * 1000,
           breakers: new CircuitBreakers(failures, openSeconds * 1000),
+          // The claim on a shared outbox must outlast the sinks' own timeout, as in serve.
+          timeoutMs: config.alerts.timeoutMs,
           log,
         });
       } catch (error) {
