@@ -3,6 +3,7 @@
 // scan (once each, with the fix) and where the reports are.
 import { SEVERITIES, severityRank, type Finding, type ScanResult, type Severity, type Status } from '../model';
 import { ESTATE, type DatastoreDoneEvent } from '../engine/scan';
+import { BLIND_STATUSES } from '../drift/outages';
 import { compareFindings } from '../report/order';
 import { plural, repeatsCollectionError, unscannedDatastores } from '../report/wording';
 
@@ -91,6 +92,11 @@ export function scanSummary(scan: ScanResult, filter: SummaryFilter, paint: Pale
     lines.push(`  ${plural(listed.length, `${what} finding`)}: ${bySeverity.map(([s, n]) => severityPaint(s, paint)(`${n} ${s}`)).join(', ')}`);
     for (const f of listed.slice(0, SUMMARY_ROWS)) lines.push(`  ${findingLine(f, paint)}`);
     if (listed.length > SUMMARY_ROWS) lines.push(paint.dim(`  ... and ${listed.length - SUMMARY_ROWS} more in the reports`));
+  }
+  // "No failing findings" must not read as all clear when checks could not assess: those are counted.
+  const unassessed = ALL_FINDINGS(scan).filter((f) => !repeats.has(f) && BLIND_STATUSES.includes(f.status) && !filter.statuses.includes(f.status));
+  if (unassessed.length > 0) {
+    lines.push(`  ${paint.yellow(`${plural(unassessed.length, 'finding')} not assessed (error or unknown)`)}: --status error,unknown lists them`);
   }
   for (const service of scan.services) {
     for (const d of unscannedDatastores(service)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { palette, progressReporter } from '../../src/cli/terminal';
+import { palette, progressReporter, scanSummary } from '../../src/cli/terminal';
+import { finding, scanOf } from '../support/scan-fixtures';
 
 function terminal(isTTY: boolean) {
   const written: string[] = [];
@@ -25,5 +26,15 @@ describe('terminal output', () => {
     expect(written.at(-1)).toBe('  [1/2] scanning shop/orders-db');
     progress.done({ service: 'shop', datastore: 'orders-db', ok: true, durationMs: 420 });
     expect(written.join('')).toContain('  [2/2] ok    shop/orders-db (420 ms)\n');
+  });
+
+  it('a summary with no failing finding still counts the findings no check could assess', () => {
+    const unknown = finding({ checkId: 'pg.ssl', status: 'unknown', message: 'permission denied for pg_settings' });
+    const paint = palette(terminal(false).stream, {});
+    const text = scanSummary(scanOf([unknown]), { statuses: ['fail'] }, paint);
+    expect(text).toContain('  no failing findings\n');
+    expect(text).toContain('  1 finding not assessed (error or unknown): --status error,unknown lists them\n');
+    // Listed when asked for, not counted a second time.
+    expect(scanSummary(scanOf([unknown]), { statuses: ['unknown'] }, paint)).not.toContain('not assessed');
   });
 });
