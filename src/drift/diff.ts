@@ -195,8 +195,11 @@ function diffFindings(
     if (event) events.push(event);
   }
 
+  // A scan limited with --check/--exclude-check did not run the other checks: their findings are not resolved.
+  const ranNow = new Set(checks.map((c) => c.id));
   for (const old of baseline) {
     if (currentKeys.has(findingKey(old)) || matchedByLegacyKey.has(findingKey(old)) || !isViolation(old)) continue;
+    if (!ranNow.has(old.checkId)) continue;
     // A removed datastore's findings leave with it: datastore-removed says so.
     if (old.datastore && removed.includes(old.datastore)) continue;
     if (blind.has(blindScope(old))) continue;

@@ -35,6 +35,13 @@ describe('diffScans', () => {
     ]);
   });
 
+  it('does not report as resolved the findings of a check the later scan did not run (--check, --exclude-check)', () => {
+    const before = scanOf([finding({ checkId: 'pg.ssl', status: 'fail' }), finding({ checkId: 'pg.fk', status: 'fail', resource: 'orders-db:public.inventory' })]);
+    const after = { ...scanOf([finding({ checkId: 'pg.fk', status: 'fail', resource: 'orders-db:public.inventory' })]) };
+    after.checks = after.checks.filter((c) => c.id !== 'pg.ssl');
+    expect(diffScans(before, after)).toEqual([]);
+  });
+
   it('reports a new failing resource as new-failure, a new passing one as nothing', () => {
     const before = scanOf([finding({ checkId: 'pg.fk', status: 'pass' })]);
     const after = scanOf([

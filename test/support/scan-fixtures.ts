@@ -45,7 +45,13 @@ export function scanOf(
       },
     ],
     estate: { findings: [] },
-    checks: CHECKS,
+    // The checks the scan ran: those listed above and every other check its findings come from.
+    checks: [
+      ...CHECKS,
+      ...[...new Set(findings.map((f) => f.checkId))]
+        .filter((id) => !CHECKS.some((c) => c.id === id))
+        .map((id) => ({ id, title: id, severity: 'medium' as const, description: '', remediation: '' })),
+    ],
     totals,
   };
 }
