@@ -132,6 +132,12 @@ export interface ClickHouseFacts {
 /** The schemas ClickHouse itself owns: never the service's data. */
 export const CLICKHOUSE_SYSTEM_DATABASES = ['system', 'INFORMATION_SCHEMA', 'information_schema'] as const;
 
+/**
+ * Why an empty system.tables / system.columns / system.mutations is not "nothing there": they list
+ * only the tables the login may SHOW, and a login without that grant gets no rows, not an error.
+ */
+export const NOTHING_VISIBLE = 'no table of the service is visible to the scanner: system.tables, system.columns and system.mutations list only what the login may SHOW (GRANT SHOW ON *.* TO <scanner user>, see docs/clickhouse.md)';
+
 /** What a mutation command does, from its normalized text: `UPDATE _row_exists = 0` is a lightweight DELETE. */
 export function mutationKind(command: string): string {
   const text = command.trim();
