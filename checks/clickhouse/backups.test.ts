@@ -54,6 +54,16 @@ describe('clickhouse.backups', () => {
     expect(unknown).toMatchObject({ status: 'unknown', message: expect.stringContaining('ACCESS_DENIED') });
   });
 
+  it('is unknown, not fail, when the configured Cloud or clickhouse-backup list was not read and the native fallback lists none', () => {
+    const [f] = run({
+      native: observed('system.backup_log', nativeBackups(0, 0)),
+      clickhouseBackup: unavailable('clickhouse-backup API GET /backup/list', 'connect ECONNREFUSED'),
+    });
+    expect(f).toMatchObject({ status: 'unknown', message: expect.stringContaining('clickhouse-backup API GET /backup/list could not be read (connect ECONNREFUSED)') });
+    const [stale] = run({ native: observed('system.backup_log', nativeBackups(40, 100)), cloud: unavailable('ClickHouse Cloud API', 'HTTP 401: unauthorized') });
+    expect(stale).toMatchObject({ status: 'unknown', message: expect.stringContaining('ClickHouse Cloud API could not be read (HTTP 401: unauthorized)') });
+  });
+
   it('is skipped where the environment requires no protection', () => {
     expect(run({ native: observed('system.backup_log', nativeBackups(0, 0)) }, 'dev')[0]?.status).toBe('skipped');
   });
