@@ -319,8 +319,9 @@ export async function collectClickHouse(ctx: CollectContext<ClickHouseDatastore>
       ? await Promise.all(
           (['http_port', 'tcp_port'] as const).map((name) => {
             const registered = name === 'http_port' ? httpPort : tcpPort;
-            const port = registered.ok && registered.value !== null ? registered.value : DEFAULT_PORTS[name];
-            return probePlaintextPort(host, name, port, registered.ok && registered.value !== null ? 'getServerPort' : 'default', probeTimeoutMs);
+            if (!registered.ok) return probePlaintextPort(host, name, DEFAULT_PORTS[name], 'unread', probeTimeoutMs);
+            if (registered.value === null) return probePlaintextPort(host, name, DEFAULT_PORTS[name], 'default', probeTimeoutMs);
+            return probePlaintextPort(host, name, registered.value, 'getServerPort', probeTimeoutMs);
           }),
         )
       : [];

@@ -38,8 +38,8 @@ export interface PlaintextProbe {
   /** The server's name for the port: http_port or tcp_port. */
   name: 'http_port' | 'tcp_port';
   port: number;
-  /** Where the port number came from: getServerPort(), or ClickHouse's default when the server registers none. */
-  portSource: 'getServerPort' | 'default';
+  /** Where the port number came from: getServerPort(), ClickHouse's default when the server registers none, or the default guessed because getServerPort() could not be read. */
+  portSource: 'getServerPort' | 'default' | 'unread';
   outcome: ProbeOutcome;
   detail: string;
 }
