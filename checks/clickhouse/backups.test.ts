@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../test/support/check-tester';
 import { CHECK_NOW, chDatastore, chFacts, hoursBefore, nativeBackups, policy, service } from '../../test/support/clickhouse-facts';
 import { observed, unavailable } from '../../src/engine/types';
-import type { BackupSource, ClickHouseFacts } from '../../src/datastores/clickhouse/facts';
+import { describeBackupSpan, type BackupSource, type ClickHouseFacts } from '../../src/datastores/clickhouse/facts';
 import check from './backups';
 
 const run = (backups: ClickHouseFacts['backups'], environment = 'production') =>
@@ -62,6 +62,10 @@ describe('clickhouse.backups', () => {
     expect(f).toMatchObject({ status: 'unknown', message: expect.stringContaining('clickhouse-backup API GET /backup/list could not be read (connect ECONNREFUSED)') });
     const [stale] = run({ native: observed('system.backup_log', nativeBackups(40, 100)), cloud: unavailable('ClickHouse Cloud API', 'HTTP 401: unauthorized') });
     expect(stale).toMatchObject({ status: 'unknown', message: expect.stringContaining('ClickHouse Cloud API could not be read (HTTP 401: unauthorized)') });
+    const facts = chFacts({ backups: { native: observed('system.backup_log', nativeBackups(0, 0)), cloud: unavailable('ClickHouse Cloud API', 'HTTP 401: unauthorized') } });
+    expect(describeBackupSpan(facts, CHECK_NOW)).toBe(
+      'no point-in-time recovery; no successful backup listed (BACKUP, system.backup_log); not read: ClickHouse Cloud API: HTTP 401: unauthorized',
+    );
   });
 
   it('is skipped where the environment requires no protection', () => {

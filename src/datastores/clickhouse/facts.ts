@@ -231,7 +231,8 @@ export function describeBackupSpan(facts: ClickHouseFacts, now: Date): string | 
   if (!source) return unread.length ? `backups not read: ${unread.map((u) => `${u.source}: ${u.reason}`).join('; ')}` : undefined;
   const span = backupSpan(source, now);
   const title = SOURCE_TITLE[source.kind];
-  if (!span.newest) return `no point-in-time recovery; no successful backup listed (${title}, ${source.source})`;
+  const notRead = unread.length ? `; not read: ${unread.map((u) => `${u.source}: ${u.reason}`).join('; ')}` : '';
+  if (!span.newest) return `no point-in-time recovery; no successful backup listed (${title}, ${source.source})${notRead}`;
   const newest = `newest ${formatAge((now.getTime() - Date.parse(span.newest.at)) / HOUR_MS)} ago`;
   const days = span.spanDays === null ? null : Math.round(span.spanDays);
   const kept =
@@ -240,5 +241,5 @@ export function describeBackupSpan(facts: ClickHouseFacts, now: Date): string | 
       : source.listsRetained
         ? `${days} days retained`
         : `${days} days logged (retention not readable: ${source.source} records backups made, not which still exist)`;
-  return `no point-in-time recovery: ${formatPeriod(span.periodHours)} (${title}), ${kept}, ${newest}`;
+  return `no point-in-time recovery: ${formatPeriod(span.periodHours)} (${title}), ${kept}, ${newest}${notRead}`;
 }
