@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../test/support/check-tester';
 import { CHECK_NOW, chDatastore, chFacts, hoursBefore, nativeBackups, policy, service } from '../../test/support/clickhouse-facts';
 import { observed, unavailable } from '../../src/engine/types';
-import type { BackupSource, ClickHouseFacts } from '../../src/datastores/clickhouse/facts';
+import { describeBackupSpan, type BackupSource, type ClickHouseFacts } from '../../src/datastores/clickhouse/facts';
 import check from './backups';
 
 const run = (backups: ClickHouseFacts['backups'], environment = 'production') =>
@@ -52,6 +52,20 @@ describe('clickhouse.backups', () => {
     expect(run({ native: observed('system.backup_log', nativeBackups(0, 0)) })[0]).toMatchObject({ status: 'fail', message: 'no successful backup is listed in system.backup_log' });
     const [unknown] = run({ native: unavailable('system.backup_log, system.backups', 'ACCESS_DENIED (497): not enough privileges') });
     expect(unknown).toMatchObject({ status: 'unknown', message: expect.stringContaining('ACCESS_DENIED') });
+  });
+
+  it('is unknown, not fail, when the configured Cloud or clickhouse-backup list was not read and the native fallback lists none', () => {
+    const [f] = run({
+      native: observed('system.backup_log', nativeBackups(0, 0)),
+      clickhouseBackup: unavailable('clickhouse-backup API GET /backup/list', 'connect ECONNREFUSED'),
+    });
+    expect(f).toMatchObject({ status: 'unknown', message: expect.stringContaining('clickhouse-backup API GET /backup/list could not be read (connect ECONNREFUSED)') });
+    const [stale] = run({ native: observed('system.backup_log', nativeBackups(40, 100)), cloud: unavailable('ClickHouse Cloud API', 'HTTP 401: unauthorized') });
+    expect(stale).toMatchObject({ status: 'unknown', message: expect.stringContaining('ClickHouse Cloud API could not be read (HTTP 401: unauthorized)') });
+    const facts = chFacts({ backups: { native: observed('system.backup_log', nativeBackups(0, 0)), cloud: unavailable('ClickHouse Cloud API', 'HTTP 401: unauthorized') } });
+    expect(describeBackupSpan(facts, CHECK_NOW)).toBe(
+      'no point-in-time recovery; no successful backup listed (BACKUP, system.backup_log); not read: ClickHouse Cloud API: HTTP 401: unauthorized',
+    );
   });
 
   it('is skipped where the environment requires no protection', () => {

@@ -54,4 +54,15 @@ describe('clickhouse.data-changes-recorded', () => {
     const [f] = runCheck(check, { service, datastore: chDatastore(), facts: chFacts({ mutations: unavailable('system.mutations', 'ACCESS_DENIED (497)') }), policy: policy(), now: CHECK_NOW });
     expect(f?.status).toBe('unknown');
   });
+
+  it('is unknown, not a pass, when no mutation is listed and no table is visible (the login lacks SHOW)', () => {
+    const [f] = runCheck(check, {
+      service,
+      datastore: chDatastore(),
+      facts: chFacts({ mutations: observed('system.mutations', []), tables: observed('system.tables', []) }),
+      policy: policy(),
+      now: CHECK_NOW,
+    });
+    expect(f).toMatchObject({ status: 'unknown', message: expect.stringContaining('GRANT SHOW ON *.*') });
+  });
 });

@@ -1,6 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
-import { changesRows } from '../../src/datastores/clickhouse/facts';
+import { NOTHING_VISIBLE, changesRows } from '../../src/datastores/clickhouse/facts';
 import { DATA_CHANGE_FIELD, type Evidence } from '../../src/model';
 
 const BOUNDED =
@@ -35,6 +35,9 @@ export default defineDatastoreCheck({
     ];
     const recordIn = runbook ? `recorded in ${runbook}` : 'and the datastore names no runbook to record them in (dataChangeRunbook)';
     if (mutations.length === 0 && deletes.length === 0) {
+      if (facts.tables.ok && facts.tables.value.length === 0) {
+        return [{ resource, status: 'unknown', message: `no mutation listed in ${window}, but ${NOTHING_VISIBLE}`, evidence: [{ source: facts.tables.source, field: 'tables listed', value: 0 }, ...common] }];
+      }
       return [
         {
           resource,

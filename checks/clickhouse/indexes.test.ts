@@ -29,4 +29,11 @@ describe('clickhouse.indexes', () => {
   it('answers "not applicable" where no table has indexes', () => {
     expect(run([table('buffer', 'Memory', '')])[0]?.answerText).toMatch(/^Not applicable to ClickHouse otel-ch/);
   });
+
+  it('is unknown, not "not applicable", when no table is visible (the login lacks SHOW)', () => {
+    const findings = run([]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ status: 'unknown', message: expect.stringContaining('GRANT SHOW ON *.*') });
+    expect(findings[0]?.answerText).toBeUndefined();
+  });
 });

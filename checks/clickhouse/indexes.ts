@@ -1,5 +1,6 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
+import { NOTHING_VISIBLE } from '../../src/datastores/clickhouse/facts';
 
 const MAX_LISTED = 10;
 
@@ -17,6 +18,9 @@ export default defineDatastoreCheck({
   evaluate({ datastore, facts }): FindingDraft[] {
     const resource = datastore.name;
     if (!facts.tables.ok) return [unreadable(resource, facts.tables)];
+    if (facts.tables.value.length === 0) {
+      return [{ resource, status: 'unknown', message: NOTHING_VISIBLE, evidence: [{ source: facts.tables.source, field: 'tables listed', value: 0 }] }];
+    }
     const mergeTree = facts.tables.value.filter((t) => t.engine.endsWith('MergeTree'));
     const skipping = facts.skippingIndexes.ok ? facts.skippingIndexes.value : [];
     const skippingNote = facts.skippingIndexes.ok ? `${skipping.length} data-skipping index(es)` : `data-skipping indexes not read (${facts.skippingIndexes.reason})`;

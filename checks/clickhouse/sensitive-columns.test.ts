@@ -28,4 +28,10 @@ describe('clickhouse.sensitive-columns', () => {
     expect(run([column('otel_traces', 'UserEmail', 'String')], 'confidential')[0]).toMatchObject({ status: 'pass', answer: 'yes' });
     expect(run([column('otel_logs', 'Timestamp', 'DateTime64(9)'), column('otel_logs', 'SeverityText', 'LowCardinality(String)')])[0]).toMatchObject({ status: 'pass', answer: 'no' });
   });
+
+  it('is unknown, not "No", when no column is visible (the login lacks SHOW)', () => {
+    const [f] = run([]);
+    expect(f).toMatchObject({ status: 'unknown', message: expect.stringContaining('GRANT SHOW ON *.*') });
+    expect(f?.answer).toBeUndefined();
+  });
 });

@@ -2,6 +2,7 @@ import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types'
 import { unreadable } from '../../src/engine/findings';
 import { classifyColumn } from '../../src/sensitivity';
 import { sensitiveColumnsFinding } from '../../src/sensitivity/verdict';
+import { NOTHING_VISIBLE } from '../../src/datastores/clickhouse/facts';
 
 const MAX_LISTED = 50;
 
@@ -17,6 +18,9 @@ export default defineDatastoreCheck({
   evaluate({ datastore, facts }): FindingDraft[] {
     if (!facts.columns.ok) return [unreadable(datastore.name, facts.columns)];
     const columns = facts.columns.value;
+    if (columns.length === 0) {
+      return [{ resource: datastore.name, status: 'unknown', message: NOTHING_VISIBLE, evidence: [{ source: facts.columns.source, field: 'columns listed', value: 0 }] }];
+    }
     const hits = columns.flatMap((c) => {
       const found = classifyColumn({ table: c.table, name: c.name, type: c.type, comment: c.comment });
       return found ? [{ column: `${c.database}.${c.table}.${c.name}`, ...found }] : [];

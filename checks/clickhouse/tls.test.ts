@@ -31,4 +31,9 @@ describe('clickhouse.tls', () => {
     expect(run({ ports: { https: unavailable('p', 'denied'), tcpSecure: observed('p', null) }, server: { ...plain, endpoint: 'http://127.0.0.1:8123' } })[0]?.status).toBe('unknown');
     expect(run({ plaintextProbes: [] })[0]).toMatchObject({ status: 'unknown', message: expect.stringContaining('not probed') });
   });
+
+  it('is unknown, not pass, when a plaintext port number was not read and only the default port was found closed', () => {
+    const [f] = run({ plaintextProbes: [probe('http_port', 'refused'), { ...probe('tcp_port', 'refused'), portSource: 'unread' }] });
+    expect(f).toMatchObject({ status: 'unknown', message: expect.stringContaining('tcp_port could not be read (getServerPort()), so the default port 9000 was probed (refused)') });
+  });
 });

@@ -1,7 +1,13 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
+import type { PlaintextProbe } from '../../src/datastores/clickhouse/facts';
 
 const OPEN = new Set(['http-answered', 'native-answered']);
+const PORT_SOURCE: Record<PlaintextProbe['portSource'], string> = {
+  getServerPort: 'getServerPort()',
+  default: "ClickHouse's default: the server registers none",
+  unread: "ClickHouse's default: getServerPort() could not be read",
+};
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -23,7 +29,7 @@ export default defineDatastoreCheck({
       { source: tcpSecure.source, field: 'tcp_port_secure', value: tcpSecure.ok ? tcpSecure.value : `unknown: ${tcpSecure.reason}` },
       { source: 'scanner connection', field: 'endpoint', value: facts.server.endpoint },
       ...facts.plaintextProbes.map((p) => ({
-        source: `plaintext probe (no credentials sent), port from ${p.portSource === 'default' ? "ClickHouse's default: the server registers none" : 'getServerPort()'}`,
+        source: `plaintext probe (no credentials sent), port from ${PORT_SOURCE[p.portSource]}`,
         field: `${p.name} ${p.port}`,
         value: `${p.outcome}: ${p.detail}`,
       })),
@@ -64,6 +70,18 @@ export default defineDatastoreCheck({
           resource,
           status: 'warn',
           message: `secure port(s): ${secure}; ${unidentified.map((p) => `${p.name} ${p.port}`).join(' and ')} accept connections but did not answer as ClickHouse: check what listens there`,
+          evidence,
+        },
+      ];
+    }
+    // A closed default port says nothing where the server's own plaintext port number was not read.
+    const guessed = facts.plaintextProbes.filter((p) => p.portSource === 'unread');
+    if (guessed.length > 0) {
+      return [
+        {
+          resource,
+          status: 'unknown',
+          message: `secure port(s): ${secure}; ${guessed.map((p) => `${p.name} could not be read (getServerPort()), so the default port ${p.port} was probed (${p.outcome})`).join(' and ')}: the server's plaintext ports are not known`,
           evidence,
         },
       ];

@@ -1,6 +1,7 @@
 // The ClickHouse collector with the real @clickhouse/client against the fixture server: what it
 // reads, that every statement is a read-only system-table read with a timeout, that no literal
 // from a mutation or DELETE leaves the server, and how each failure surfaces.
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accessDenied, serverError, startClickHouseFixture, type ClickHouseFixture, type ClickHouseServerShape } from '../support/clickhouse-fixture-server';
 import { startClickHouseBackupApiFixture } from '../support/clickhouse-backup-api-fixture';
@@ -95,6 +96,13 @@ describe('ClickHouse collector', () => {
     const b = await collectClickHouse(clickhouseDatastore({ url: large.httpUrl, plaintextProbe: false }));
     expect(a.queriesSent).toBe(b.queriesSent);
     expect(a.queriesSent).toBe(14);
+  });
+
+  it("leaves no listener on the scan's signal once the datastore is collected", async () => {
+    const fixture = await server(otelServer());
+    const scan = new AbortController();
+    await collectClickHouse(clickhouseDatastore({ url: fixture.httpUrl, plaintextProbe: false }), {}, scan.signal);
+    expect(getEventListeners(scan.signal, 'abort')).toHaveLength(0);
   });
 
   it('keeps the session read-only through a settings profile that refuses the per-query settings', async () => {

@@ -94,7 +94,7 @@ export function clickhouseDatastore(fields: Record<string, unknown>): ClickHouse
 }
 
 /** Collects one datastore as the engine does, with the scanner's login in the environment for the call. */
-export async function collectClickHouse(datastore: ClickHouseDatastore, env: Record<string, string> = {}): Promise<ClickHouseFacts> {
+export async function collectClickHouse(datastore: ClickHouseDatastore, env: Record<string, string> = {}, signal = new AbortController().signal): Promise<ClickHouseFacts> {
   const vars = { [SCANNER_ENV.userEnv]: SCANNER.user, [SCANNER_ENV.passwordEnv]: SCANNER.password, ...env };
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
   Object.assign(process.env, vars);
@@ -104,7 +104,7 @@ export async function collectClickHouse(datastore: ClickHouseDatastore, env: Rec
       service: { name: 'agentops', environment: 'production', datastores: [datastore] } as never,
       datastore,
       policy: resolvePolicy({ policy: {} }, 'production'),
-      signal: new AbortController().signal,
+      signal,
       log: silentLogger,
       shared: createScanCache(),
     });

@@ -32,7 +32,7 @@ const DEFAULT_PORTS = { http_port: 8123, tcp_port: 9000 } as const;
 const GRANT_HINT = 'GRANT SELECT ON system.* TO <scanner user> (see docs/clickhouse.md)';
 
 /** The value of an environment variable the config names, or an error naming the variable and the key. */
-export function envValue(name: string, what: string, configKey: string): string {
+function envValue(name: string, what: string, configKey: string): string {
   const value = process.env[name];
   if (value === undefined) throw new Error(`environment variable ${name} (config ${configKey}) is not set: it must hold ${what}`);
   return value;
@@ -240,11 +240,14 @@ export async function collectClickHouse(ctx: CollectContext<ClickHouseDatastore>
   const timeoutSeconds = datastore.queryTimeoutSeconds;
   // The client's own timeout is a little longer, so the server's TIMEOUT_EXCEEDED arrives first where it can.
   const client = await clientFor(datastore, timeoutSeconds * 1000 + 2000);
+  // One listener per statement in flight on the scan's signal: a signal of our own carries them,
+  // and its one listener on the scan's signal goes when this datastore is done.
+  const local = new AbortController();
+  setMaxListeners(32, local.signal);
+  const follow = () => local.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) follow();
+  else ctx.signal.addEventListener('abort', follow, { once: true });
   try {
-    // One listener per statement in flight on the scan's signal: a signal of our own carries them.
-    const local = new AbortController();
-    setMaxListeners(32, local.signal);
-    ctx.signal.addEventListener('abort', () => local.abort(ctx.signal.reason), { once: true });
     const { reader, server } = await openReader(client, timeoutSeconds, local.signal);
     const window = datastore.dataChangeWindowDays;
     const backupDays = Math.max(ctx.policy.pitrMinRetentionDays, window) * 2;
@@ -319,8 +322,9 @@ export async function collectClickHouse(ctx: CollectContext<ClickHouseDatastore>
       ? await Promise.all(
           (['http_port', 'tcp_port'] as const).map((name) => {
             const registered = name === 'http_port' ? httpPort : tcpPort;
-            const port = registered.ok && registered.value !== null ? registered.value : DEFAULT_PORTS[name];
-            return probePlaintextPort(host, name, port, registered.ok && registered.value !== null ? 'getServerPort' : 'default', probeTimeoutMs);
+            if (!registered.ok) return probePlaintextPort(host, name, DEFAULT_PORTS[name], 'unread', probeTimeoutMs);
+            if (registered.value === null) return probePlaintextPort(host, name, DEFAULT_PORTS[name], 'default', probeTimeoutMs);
+            return probePlaintextPort(host, name, registered.value, 'getServerPort', probeTimeoutMs);
           }),
         )
       : [];
@@ -344,6 +348,7 @@ export async function collectClickHouse(ctx: CollectContext<ClickHouseDatastore>
       skippingIndexes,
     };
   } finally {
+    ctx.signal.removeEventListener('abort', follow);
     await client.close();
   }
 }

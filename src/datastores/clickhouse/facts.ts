@@ -38,8 +38,8 @@ export interface PlaintextProbe {
   /** The server's name for the port: http_port or tcp_port. */
   name: 'http_port' | 'tcp_port';
   port: number;
-  /** Where the port number came from: getServerPort(), or ClickHouse's default when the server registers none. */
-  portSource: 'getServerPort' | 'default';
+  /** Where the port number came from: getServerPort(), ClickHouse's default when the server registers none, or the default guessed because getServerPort() could not be read. */
+  portSource: 'getServerPort' | 'default' | 'unread';
   outcome: ProbeOutcome;
   detail: string;
 }
@@ -131,6 +131,12 @@ export interface ClickHouseFacts {
 
 /** The schemas ClickHouse itself owns: never the service's data. */
 export const CLICKHOUSE_SYSTEM_DATABASES = ['system', 'INFORMATION_SCHEMA', 'information_schema'] as const;
+
+/**
+ * Why an empty system.tables / system.columns / system.mutations is not "nothing there": they list
+ * only the tables the login may SHOW, and a login without that grant gets no rows, not an error.
+ */
+export const NOTHING_VISIBLE = 'no table of the service is visible to the scanner: system.tables, system.columns and system.mutations list only what the login may SHOW (GRANT SHOW ON *.* TO <scanner user>, see docs/clickhouse.md)';
 
 /** What a mutation command does, from its normalized text: `UPDATE _row_exists = 0` is a lightweight DELETE. */
 export function mutationKind(command: string): string {
@@ -225,7 +231,8 @@ export function describeBackupSpan(facts: ClickHouseFacts, now: Date): string | 
   if (!source) return unread.length ? `backups not read: ${unread.map((u) => `${u.source}: ${u.reason}`).join('; ')}` : undefined;
   const span = backupSpan(source, now);
   const title = SOURCE_TITLE[source.kind];
-  if (!span.newest) return `no point-in-time recovery; no successful backup listed (${title}, ${source.source})`;
+  const notRead = unread.length ? `; not read: ${unread.map((u) => `${u.source}: ${u.reason}`).join('; ')}` : '';
+  if (!span.newest) return `no point-in-time recovery; no successful backup listed (${title}, ${source.source})${notRead}`;
   const newest = `newest ${formatAge((now.getTime() - Date.parse(span.newest.at)) / HOUR_MS)} ago`;
   const days = span.spanDays === null ? null : Math.round(span.spanDays);
   const kept =
@@ -234,5 +241,5 @@ export function describeBackupSpan(facts: ClickHouseFacts, now: Date): string | 
       : source.listsRetained
         ? `${days} days retained`
         : `${days} days logged (retention not readable: ${source.source} records backups made, not which still exist)`;
-  return `no point-in-time recovery: ${formatPeriod(span.periodHours)} (${title}), ${kept}, ${newest}`;
+  return `no point-in-time recovery: ${formatPeriod(span.periodHours)} (${title}), ${kept}, ${newest}${notRead}`;
 }
