@@ -68,7 +68,7 @@ export async function discoverKubernetes(ctx: EstateCollectContext, context?: st
           break kinds;
         }
         if (!objects.ok) {
-          facts.listings.push({ context: api.context, kind, objects });
+          facts.listings.push({ context: api.context, kind, scope, objects });
           continue;
         }
         const items: DiscoveredObject[] = [];
@@ -78,7 +78,7 @@ export async function discoverKubernetes(ctx: EstateCollectContext, context?: st
             if (details) items.push({ kind, context: api.context, namespace: o.metadata.namespace ?? '', name: o.metadata.name, ...details });
           }
         }
-        facts.listings.push({ context: api.context, kind, objects: observed(objects.source, { installed: objects.value.installed, items }) });
+        facts.listings.push({ context: api.context, kind, scope, objects: observed(objects.source, { installed: objects.value.installed, items }) });
       }
     }
   }

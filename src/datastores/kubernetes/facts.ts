@@ -138,9 +138,10 @@ export interface DiscoveredObject {
   storageClass: string | null;
 }
 
-/** What Kubernetes discovery lists, per context and kind. */
+/** What Kubernetes discovery lists, per context, kind and scope. */
 export interface KubernetesDiscoveryFacts {
-  listings: { context: string; kind: DiscoveredObject['kind']; objects: Observed<{ installed: boolean; items: DiscoveredObject[] }> }[];
+  /** `scope`: the namespace listed, or '' for the whole cluster. */
+  listings: { context: string; kind: DiscoveredObject['kind']; scope: string; objects: Observed<{ installed: boolean; items: DiscoveredObject[] }> }[];
   /** Contexts that could not be reached at all. */
   failures: { context: string; reason: string }[];
 }
