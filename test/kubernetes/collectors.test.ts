@@ -356,5 +356,7 @@ describe('discovery', () => {
     });
     // Without contexts: the current one, as one scope.
     expect(scoped.scopes(config({ discovery: true }))).toEqual(['']);
+    // Its failure names it, never an empty context (the finding's resource would be `kubernetes:`).
+    expect(scoped.failed(config({ discovery: true }), '', 'timed out after 8s').failures).toEqual([{ context: 'current context', reason: 'its discovery failed: timed out after 8s' }]);
   });
 });

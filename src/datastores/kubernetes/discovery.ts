@@ -8,7 +8,7 @@ import { KubernetesAccessError, kubernetesApi, listOnce, scopesOf, type ListedOb
 import type { DiscoveredObject, KubernetesDiscoveryFacts } from './facts';
 import { array, record, text } from './objects';
 import { KUBERNETES_RESOURCES as R, type ResourceKind } from './resources';
-import { CURRENT_CONTEXT, discoveryContexts } from './settings';
+import { contextLabel, CURRENT_CONTEXT, discoveryContexts } from './settings';
 
 const OPERATOR_OWNERS = new Set(['Cluster', 'PostgresCluster']);
 const OPERATOR_LABELS = ['cnpg.io/cluster', 'postgres-operator.crunchydata.com/cluster'];
@@ -54,7 +54,7 @@ export async function discoverKubernetes(ctx: EstateCollectContext, context?: st
     try {
       api = await kubernetesApi(ctx.config, ctx.shared, requested);
     } catch (error) {
-      facts.failures.push({ context: requested ?? 'current context', reason: errorMessage(error) });
+      facts.failures.push({ context: contextLabel(name), reason: errorMessage(error) });
       continue;
     }
     kinds: for (const { kind, resource, read } of KINDS) {
