@@ -1,7 +1,7 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
-import { ageDays, ageHours, oneDecimal, type VolumePoint } from '../../src/datastores/kubernetes/facts';
+import { ageDays, ageHours, oneDecimal, tenths, type VolumePoint } from '../../src/datastores/kubernetes/facts';
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -52,13 +52,13 @@ export default defineDatastoreCheck({
     const newestHours = ageHours(newest.at, now);
     const retained = Math.max(ageDays(oldest.at, now), ttlDays);
     evidence.push({ source: newest.source, field: 'newest recovery point', value: `${newest.name} at ${newest.at}${newest.offCluster ? '' : ' (kept inside the cluster)'}` });
-    evidence.push({ source: newest.source, field: 'newest recovery point age (hours)', value: Math.round(newestHours * 10) / 10 });
+    evidence.push({ source: newest.source, field: 'newest recovery point age (hours)', value: tenths(newestHours) });
     evidence.push({ source: oldest.source, field: 'oldest unexpired recovery point', value: `${oldest.name} at ${oldest.at}` });
-    evidence.push({ source: oldest.source, field: 'retained days', value: Math.round(retained * 10) / 10 });
+    evidence.push({ source: oldest.source, field: 'retained days', value: tenths(retained) });
     if (newestHours > policy.maxBackupAgeHours) {
       return [{ resource, status: unread.length ? 'unknown' : 'fail', message: `${object}: the newest recovery point is ${oneDecimal(newestHours)} hours old (${newest.name}); the policy allows ${policy.maxBackupAgeHours}${notRead}`, evidence }];
     }
-    if (Math.round(retained * 10) / 10 < policy.pitrMinRetentionDays) {
+    if (tenths(retained) < policy.pitrMinRetentionDays) {
       return [
         {
           resource,

@@ -4,7 +4,7 @@
 import type { Observed } from '../../engine/types';
 
 const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
+export const DAY_MS = 24 * HOUR_MS;
 
 /** A timestamped fact with where it was read. */
 export interface Stamped {
@@ -157,8 +157,11 @@ export function retentionPolicyDays(policy: string): number | null {
 export const ageHours = (at: string, now: Date) => (now.getTime() - Date.parse(at)) / HOUR_MS;
 export const ageDays = (at: string, now: Date) => (now.getTime() - Date.parse(at)) / DAY_MS;
 
+/** 8.998 -> 9, 9.46 -> 9.5: evidence values, and the precision policies are compared at (ages move while the scan runs). */
+export const tenths = (n: number) => Math.round(n * 10) / 10;
+
 /** 8.998 -> "9", 9.46 -> "9.5". */
-export const oneDecimal = (n: number) => String(Math.round(n * 10) / 10);
+export const oneDecimal = (n: number) => String(tenths(n));
 
 /** The days the window reaches back now: the first recoverability point to now, or the estimate. */
 export function windowDays(window: RecoveryWindowFact, now: Date): number | null {
