@@ -98,6 +98,8 @@ export interface VolumePoint {
   /** When it will be deleted (Velero expiration); null: kept until someone deletes it. */
   expires: string | null;
   offCluster: boolean;
+  /** The Velero Schedule that made it (`velero/nightly`, from its velero.io/schedule-name label); null for snapshots and one-off backups. */
+  schedule: string | null;
   source: string;
 }
 
