@@ -16,7 +16,7 @@ import type { K8sPvcDatastore } from '.';
 export function goDurationHours(value: string | null): number | null {
   if (!value) return null;
   const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(value);
-  if (!m || value === '') return null;
+  if (!m) return null;
   return Number(m[1] ?? 0) + Number(m[2] ?? 0) / 60 + Number(m[3] ?? 0) / 3600;
 }
 
