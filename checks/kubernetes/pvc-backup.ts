@@ -1,7 +1,7 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
-import { ageDays, ageHours, oneDecimal, tenths, type VolumePoint } from '../../src/datastores/kubernetes/facts';
+import { ageDays, ageHours, oneDecimal, pointSpan, tenths, type VolumePoint } from '../../src/datastores/kubernetes/facts';
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -48,11 +48,11 @@ export default defineDatastoreCheck({
     }
     const notRead = unread.length ? `; not read: ${unread.join(', ')}` : '';
     const object = `PersistentVolumeClaim ${claim.object}`;
-    if (points.length === 0) {
+    const span = pointSpan(points);
+    if (!span) {
       return [{ resource, status: unread.length ? 'unknown' : 'fail', message: `${object} has no usable snapshot or backup${notRead}`, evidence }];
     }
-    const newest = points.reduce((a, p) => (Date.parse(p.at) > Date.parse(a.at) ? p : a));
-    const oldest = points.reduce((a, p) => (Date.parse(p.at) < Date.parse(a.at) ? p : a));
+    const { newest, oldest } = span;
     const newestHours = ageHours(newest.at, now);
     const retained = Math.max(ageDays(oldest.at, now), ttlDays);
     evidence.push({ source: newest.source, field: 'newest recovery point', value: `${newest.name} at ${newest.at}${newest.offCluster ? '' : ' (kept inside the cluster)'}` });

@@ -193,6 +193,15 @@ export function describeOperatorRecovery(facts: OperatorPostgresFacts): string {
   return parts.join('; ');
 }
 
+/** The newest and the oldest of the recovery points, or null when there are none. */
+export function pointSpan(points: VolumePoint[]): { newest: VolumePoint; oldest: VolumePoint } | null {
+  if (points.length === 0) return null;
+  return {
+    newest: points.reduce((a, p) => (Date.parse(p.at) > Date.parse(a.at) ? p : a)),
+    oldest: points.reduce((a, p) => (Date.parse(p.at) < Date.parse(a.at) ? p : a)),
+  };
+}
+
 /** The one line of the report's recovery column for a PersistentVolumeClaim: points, not a window. */
 export function describeVolumeRecovery(facts: VolumeFacts): string {
   const now = new Date(facts.readAt);
@@ -203,8 +212,8 @@ export function describeVolumeRecovery(facts: VolumeFacts): string {
   ].filter((p) => p.expires === null || Date.parse(p.expires) > now.getTime());
   const unread = [facts.snapshots, facts.velero].filter((f) => !f.ok).length;
   const suffix = unread > 0 ? ' (some backup sources not read)' : '';
-  if (points.length === 0) return `no usable backup or snapshot${suffix}`;
-  const newest = points.reduce((a, p) => (Date.parse(p.at) > Date.parse(a.at) ? p : a));
-  const oldest = points.reduce((a, p) => (Date.parse(p.at) < Date.parse(a.at) ? p : a));
+  const span = pointSpan(points);
+  if (!span) return `no usable backup or snapshot${suffix}`;
+  const { newest, oldest } = span;
   return `recovery points only: newest ${oneDecimal(ageHours(newest.at, now))} h old (${newest.name}), oldest ${oneDecimal(ageDays(oldest.at, now))} days old${suffix}`;
 }
