@@ -31,6 +31,16 @@ describe('kubernetes.pvc-backup', () => {
     expect(f?.status).toBe('fail');
   });
 
+  it('does not count the ttl of a Velero schedule none of whose backups is a usable point', () => {
+    const facts = volumeFacts();
+    if (!facts.velero.ok) throw new Error('builder');
+    facts.velero.value.points = [];
+    facts.velero.value.failed = 2;
+    const [f] = run(facts);
+    expect(f?.status).toBe('fail');
+    expect(f?.message).toBe('PersistentVolumeClaim inventory/inventory-data: recovery points are kept 1.3 days (oldest VolumeSnapshot inventory/inventory-data-30h); the policy requires 30');
+  });
+
   it('fails when the newest point is older than policy.maxBackupAgeHours', () => {
     const [f] = run(volumeFacts(), policy({ maxBackupAgeHours: 4 }));
     expect(f?.status).toBe('fail');

@@ -1,7 +1,7 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
-import { ageDays, ageHours, oneDecimal, type VolumePoint } from '../../src/datastores/kubernetes/facts';
+import { ageDays, ageHours, oneDecimal, pointSpan, tenths, type VolumePoint } from '../../src/datastores/kubernetes/facts';
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -12,7 +12,7 @@ export default defineDatastoreCheck({
   protection: true,
   evidenceTrend: { 'retained days': 'higher-is-better', 'newest recovery point age (hours)': 'lower-is-better' },
   description:
-    "The newest usable recovery point of the claim (a ready VolumeSnapshot of it, or a completed, unexpired Velero Backup whose namespace selection includes it) is at most policy.maxBackupAgeHours old, and points are kept at least policy.pitrMinRetentionDays: the oldest unexpired point is that old, or a running Velero Schedule covering the namespace has a ttl that long. These are recovery points, not a window.",
+    "The newest usable recovery point of the claim (a ready VolumeSnapshot of it, or a completed, unexpired Velero Backup whose namespace selection includes it) is at most policy.maxBackupAgeHours old, and points are kept at least policy.pitrMinRetentionDays: the oldest unexpired point is that old, or a running Velero Schedule covering the namespace, with an unexpired completed backup of its own, has a ttl that long. These are recovery points, not a window.",
   remediation:
     'Schedule VolumeSnapshots of the claim (e.g. a snapshot CronJob or the CSI driver\'s scheduler) or a Velero Schedule including its namespace with spec.template.ttl at least the policy days, and keep it unpaused.',
   docs: 'https://velero.io/docs/main/api-types/schedule/',
@@ -37,28 +37,32 @@ export default defineDatastoreCheck({
       if (!v.installed) evidence.push({ source: facts.velero.source, field: 'Velero', value: 'not installed' });
       for (const s of v.schedules) {
         evidence.push({ source: s.source, field: `Schedule ${s.name}`, value: `${s.schedule}, ttl ${s.ttlHours ?? '?'}h${s.paused ? ' (paused)' : ''}` });
-        if (!s.paused && s.ttlHours !== null) ttlDays = Math.max(ttlDays, s.ttlHours / 24);
       }
       if (v.failed) evidence.push({ source: facts.velero.source, field: 'failed Velero Backups', value: v.failed });
-      points.push(...v.points.filter((p) => p.expires === null || Date.parse(p.expires) > now.getTime()));
+      const unexpired = v.points.filter((p) => p.expires === null || Date.parse(p.expires) > now.getTime());
+      points.push(...unexpired);
+      // A ttl keeps only what its schedule made: one whose backups all failed keeps nothing, whatever else is recent.
+      for (const s of v.schedules) {
+        if (!s.paused && s.ttlHours !== null && unexpired.some((p) => p.schedule === s.name)) ttlDays = Math.max(ttlDays, s.ttlHours / 24);
+      }
     }
     const notRead = unread.length ? `; not read: ${unread.join(', ')}` : '';
     const object = `PersistentVolumeClaim ${claim.object}`;
-    if (points.length === 0) {
+    const span = pointSpan(points);
+    if (!span) {
       return [{ resource, status: unread.length ? 'unknown' : 'fail', message: `${object} has no usable snapshot or backup${notRead}`, evidence }];
     }
-    const newest = points.reduce((a, p) => (Date.parse(p.at) > Date.parse(a.at) ? p : a));
-    const oldest = points.reduce((a, p) => (Date.parse(p.at) < Date.parse(a.at) ? p : a));
+    const { newest, oldest } = span;
     const newestHours = ageHours(newest.at, now);
     const retained = Math.max(ageDays(oldest.at, now), ttlDays);
     evidence.push({ source: newest.source, field: 'newest recovery point', value: `${newest.name} at ${newest.at}${newest.offCluster ? '' : ' (kept inside the cluster)'}` });
-    evidence.push({ source: newest.source, field: 'newest recovery point age (hours)', value: Math.round(newestHours * 10) / 10 });
+    evidence.push({ source: newest.source, field: 'newest recovery point age (hours)', value: tenths(newestHours) });
     evidence.push({ source: oldest.source, field: 'oldest unexpired recovery point', value: `${oldest.name} at ${oldest.at}` });
-    evidence.push({ source: oldest.source, field: 'retained days', value: Math.round(retained * 10) / 10 });
+    evidence.push({ source: oldest.source, field: 'retained days', value: tenths(retained) });
     if (newestHours > policy.maxBackupAgeHours) {
       return [{ resource, status: unread.length ? 'unknown' : 'fail', message: `${object}: the newest recovery point is ${oneDecimal(newestHours)} hours old (${newest.name}); the policy allows ${policy.maxBackupAgeHours}${notRead}`, evidence }];
     }
-    if (Math.round(retained * 10) / 10 < policy.pitrMinRetentionDays) {
+    if (tenths(retained) < policy.pitrMinRetentionDays) {
       return [
         {
           resource,

@@ -1,12 +1,8 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
-import { oneDecimal, windowDays } from '../../src/datastores/kubernetes/facts';
+import { DAY_MS, oneDecimal, tenths, windowDays } from '../../src/datastores/kubernetes/facts';
 import { clusterName, operatorCluster } from './_operator';
-
-const DAY_MS = 24 * 3600_000;
-/** Compared at a tenth of a day: the first point moves while the scan runs. */
-const tenths = (days: number) => Math.round(days * 10) / 10;
 
 export default defineDatastoreCheck({
   scope: 'datastore',

@@ -1,7 +1,7 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
-import { ageHours, oneDecimal } from '../../src/datastores/kubernetes/facts';
+import { ageHours, oneDecimal, tenths } from '../../src/datastores/kubernetes/facts';
 import { clusterName, operatorCluster } from './_operator';
 
 export default defineDatastoreCheck({
@@ -39,7 +39,7 @@ export default defineDatastoreCheck({
     }
     if (!lastSuccess) return [{ resource, status: 'fail', message: `${name} has a backup schedule but no successful backup`, evidence }];
     const age = ageHours(lastSuccess.at, now);
-    evidence.push({ source: lastSuccess.source, field: 'newest successful backup age (hours)', value: Math.round(age * 10) / 10 });
+    evidence.push({ source: lastSuccess.source, field: 'newest successful backup age (hours)', value: tenths(age) });
     if (age > policy.maxBackupAgeHours) {
       return [{ resource, status: 'fail', message: `${name}: the newest successful backup is ${oneDecimal(age)} hours old; the policy allows ${policy.maxBackupAgeHours}`, evidence }];
     }

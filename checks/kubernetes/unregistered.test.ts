@@ -19,7 +19,7 @@ const config = ConfigSchema.parse({
   ],
 });
 const object = (kind: DiscoveredObject['kind'], namespace: string, name: string, context = 'prod'): DiscoveredObject => ({ kind, context, namespace, name, size: '40Gi', storageClass: 'fast' });
-const listing = (kind: DiscoveredObject['kind'], items: DiscoveredObject[]) => ({ context: 'prod', kind, objects: observed(`kubernetes prod: list ${kind}`, { installed: true, items }) });
+const listing = (kind: DiscoveredObject['kind'], items: DiscoveredObject[]) => ({ context: 'prod', kind, scope: '', objects: observed(`kubernetes prod: list ${kind}`, { installed: true, items }) });
 const run = (facts: KubernetesDiscoveryFacts) => runCheck(check, { config, facts, policy: policy(), now: NOW });
 
 describe('kubernetes.unregistered', () => {
@@ -46,11 +46,20 @@ describe('kubernetes.unregistered', () => {
   it('is unknown for a denied listing or an unreachable context, never a pass', () => {
     const findings = run({
       failures: [{ context: 'staging', reason: 'cannot reach the Kubernetes API server of context staging' }],
-      listings: [{ context: 'prod', kind: 'k8s-pvc', objects: forbiddenList('kubernetes prod: list persistentvolumeclaims cluster-wide', 'persistentvolumeclaims') }],
+      listings: [{ context: 'prod', kind: 'k8s-pvc', scope: '', objects: forbiddenList('kubernetes prod: list persistentvolumeclaims cluster-wide', 'persistentvolumeclaims') }],
     });
     expect(findings.map((f) => [f.resource, f.status])).toEqual([
       ['kubernetes:staging', 'unknown'],
       ['kubernetes:prod/k8s-pvc', 'unknown'],
+    ]);
+  });
+
+  it('names each denied namespace on its own: one finding per listing', () => {
+    const denied = (namespace: string) => ({ context: 'prod', kind: 'k8s-pvc' as const, scope: namespace, objects: forbiddenList<{ installed: boolean; items: DiscoveredObject[] }>(`kubernetes prod: list persistentvolumeclaims in ${namespace}`, 'persistentvolumeclaims') });
+    const findings = run({ failures: [], listings: [denied('payments'), denied('inventory')] });
+    expect(findings.map((f) => [f.resource, f.status])).toEqual([
+      ['kubernetes:prod/k8s-pvc/payments', 'unknown'],
+      ['kubernetes:prod/k8s-pvc/inventory', 'unknown'],
     ]);
   });
 });

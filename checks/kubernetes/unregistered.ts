@@ -34,7 +34,8 @@ export default defineEstateCheck({
     }
     for (const listing of facts.listings) {
       if (!listing.objects.ok) {
-        findings.push(unreadable(`kubernetes:${listing.context}/${listing.kind}`, listing.objects));
+        // One finding per listing: with namespaces configured, each namespace is listed (and may be denied) on its own.
+        findings.push(unreadable(`kubernetes:${listing.context}/${listing.kind}${listing.scope ? `/${listing.scope}` : ''}`, listing.objects));
         continue;
       }
       sources.push(listing.objects.source);

@@ -177,6 +177,9 @@ describe('k8s-pvc', () => {
     expect(velero.schedules).toEqual([expect.objectContaining({ name: 'velero/nightly', paused: false, ttlHours: 720 })]);
     expect(velero.points).toHaveLength(2);
     expect(velero.points.every((p) => p.expires !== null)).toBe(true);
+    // Each backup names the schedule that made it (its velero.io/schedule-name label): only then does the schedule's ttl count.
+    expect(velero.points.map((p) => p.schedule)).toEqual(['velero/nightly', 'velero/nightly']);
+    expect(snapshots.points.map((p) => p.schedule)).toEqual([null, null]);
     expect([...fixture.countRequests().keys()].sort()).toEqual([
       'list backups.velero.io',
       'list persistentvolumeclaims',
@@ -356,5 +359,7 @@ describe('discovery', () => {
     });
     // Without contexts: the current one, as one scope.
     expect(scoped.scopes(config({ discovery: true }))).toEqual(['']);
+    // Its failure names it, never an empty context (the finding's resource would be `kubernetes:`).
+    expect(scoped.failed(config({ discovery: true }), '', 'timed out after 8s').failures).toEqual([{ context: 'current context', reason: 'its discovery failed: timed out after 8s' }]);
   });
 });

@@ -101,13 +101,13 @@ export function volumeFacts(overrides: Partial<VolumeFacts> = {}): VolumeFacts {
     snapshots: observed(SNAPSHOTS, {
       installed: true,
       notReady: 0,
-      points: [30, 6].map((h) => ({ name: `VolumeSnapshot inventory/inventory-data-${h}h`, at: before(h * HOUR), expires: null, offCluster: false, source: SNAPSHOTS })),
+      points: [30, 6].map((h) => ({ name: `VolumeSnapshot inventory/inventory-data-${h}h`, at: before(h * HOUR), expires: null, offCluster: false, schedule: null, source: SNAPSHOTS })),
     }),
     velero: observed(VELERO, {
       installed: true,
       failed: 0,
       schedules: [{ name: 'velero/nightly', schedule: '0 3 * * *', paused: false, ttlHours: 720, lastBackup: before(22 * HOUR), source: VELERO }],
-      points: [46, 22].map((h) => ({ name: `Velero Backup velero/nightly-${h}`, at: before(h * HOUR), expires: new Date(NOW.getTime() + (720 - h) * HOUR).toISOString(), offCluster: false, source: VELERO })),
+      points: [46, 22].map((h) => ({ name: `Velero Backup velero/nightly-${h}`, at: before(h * HOUR), expires: new Date(NOW.getTime() + (720 - h) * HOUR).toISOString(), offCluster: false, schedule: 'velero/nightly', source: VELERO })),
     }),
     ...overrides,
   };

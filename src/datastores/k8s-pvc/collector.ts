@@ -16,7 +16,7 @@ import type { K8sPvcDatastore } from '.';
 export function goDurationHours(value: string | null): number | null {
   if (!value) return null;
   const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(value);
-  if (!m || value === '') return null;
+  if (!m) return null;
   return Number(m[1] ?? 0) + Number(m[2] ?? 0) / 60 + Number(m[3] ?? 0) / 3600;
 }
 
@@ -87,7 +87,7 @@ export async function collectK8sPvc(ctx: CollectContext<K8sPvcDatastore>): Promi
         notReady += 1;
         continue;
       }
-      points.push({ name: `VolumeSnapshot ${ds.namespace}/${s.metadata.name}`, at, expires: null, offCluster: false, source: snapshotListing.source });
+      points.push({ name: `VolumeSnapshot ${ds.namespace}/${s.metadata.name}`, at, expires: null, offCluster: false, schedule: null, source: snapshotListing.source });
     }
     snapshots = observed(snapshotListing.source, { installed: true, points, notReady });
   }
@@ -123,7 +123,15 @@ export async function collectK8sPvc(ctx: CollectContext<K8sPvcDatastore>): Promi
       if (status.phase === 'Completed' && completed) {
         // Volume data leaves the cluster only when moved to the backup storage (data mover or file-system backup); CSI snapshots alone stay.
         const moved = bool(spec.snapshotMoveData) === true || bool(spec.defaultVolumesToFsBackup) === true;
-        points.push({ name: `Velero Backup ${veleroNamespace}/${b.metadata.name}`, at: completed, expires: time(status.expiration), offCluster: moved, source: backupListing.source });
+        const schedule = text(b.metadata.labels?.['velero.io/schedule-name']);
+        points.push({
+          name: `Velero Backup ${veleroNamespace}/${b.metadata.name}`,
+          at: completed,
+          expires: time(status.expiration),
+          offCluster: moved,
+          schedule: schedule ? `${veleroNamespace}/${schedule}` : null,
+          source: backupListing.source,
+        });
       } else if (status.phase === 'Failed' || status.phase === 'PartiallyFailed' || status.phase === 'FailedValidation') {
         failed += 1;
       }

@@ -4,11 +4,29 @@
 // postgres.wal-archiving judges them.
 import { observed, unavailable, type CollectContext, type Observed } from '../../engine/types';
 import { errorMessage } from '../../secrets';
-import { archivingState, describeArchiving } from '../postgres/archiving';
+import { archivingState, describeArchiving, type ArchivingState } from '../postgres/archiving';
 import { collectDatastorePostgres } from '../postgres/collector';
 
-const WORKING = new Set(['archiving', 'standby']);
-const NOT_WORKING = new Set(['off', 'no command', 'failing', 'never archived', 'behind']);
+/**
+ * Whether the database shows WAL reaching the archive: true, false, or null when
+ * it cannot tell. A standby (archive_mode = on) archives nothing itself: its url
+ * says nothing of the primary's archiving, as postgres.wal-archiving skips it.
+ */
+export function archivingWorks(state: ArchivingState): boolean | null {
+  switch (state.state) {
+    case 'archiving':
+      return true;
+    case 'off':
+    case 'no command':
+    case 'failing':
+    case 'never archived':
+    case 'behind':
+      return false;
+    case 'standby':
+    case 'unreadable':
+      return null;
+  }
+}
 
 export async function databaseArchiving(ctx: CollectContext<unknown>): Promise<Observed<{ working: boolean | null; line: string }> | null> {
   if (!ctx.postgres) return null;
@@ -16,8 +34,7 @@ export async function databaseArchiving(ctx: CollectContext<unknown>): Promise<O
   try {
     const facts = await collectDatastorePostgres(ctx as CollectContext);
     const state = archivingState(facts, ctx.policy.pitrMaxRestoreLagMinutes);
-    const working = WORKING.has(state.state) ? true : NOT_WORKING.has(state.state) ? false : null;
-    return observed(source, { working, line: describeArchiving(state) });
+    return observed(source, { working: archivingWorks(state), line: describeArchiving(state) });
   } catch (error) {
     return unavailable(source, `the database could not be read: ${errorMessage(error)}`);
   }

@@ -3,7 +3,7 @@
 // (config kubernetes.discovery). Shared by the three Kubernetes types.
 import type { EstateCollector } from '../../engine/types';
 import type { KubernetesDiscoveryFacts } from './facts';
-import { discoveryContexts } from './settings';
+import { contextLabel, discoveryContexts } from './settings';
 
 export const kubernetesDiscoveryCollector: EstateCollector<'kubernetesDiscovery', KubernetesDiscoveryFacts> = {
   kind: 'kubernetesDiscovery',
@@ -19,6 +19,6 @@ export const kubernetesDiscoveryCollector: EstateCollector<'kubernetesDiscovery'
       return discoverKubernetes(ctx, context);
     },
     merge: (parts) => ({ listings: parts.flatMap((p) => p.listings), failures: parts.flatMap((p) => p.failures) }),
-    failed: (_config, context, reason) => ({ listings: [], failures: [{ context, reason: `its discovery failed: ${reason}` }] }),
+    failed: (_config, context, reason) => ({ listings: [], failures: [{ context: contextLabel(context), reason: `its discovery failed: ${reason}` }] }),
   },
 };

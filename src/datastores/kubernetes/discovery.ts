@@ -8,7 +8,7 @@ import { KubernetesAccessError, kubernetesApi, listOnce, scopesOf, type ListedOb
 import type { DiscoveredObject, KubernetesDiscoveryFacts } from './facts';
 import { array, record, text } from './objects';
 import { KUBERNETES_RESOURCES as R, type ResourceKind } from './resources';
-import { CURRENT_CONTEXT, discoveryContexts } from './settings';
+import { contextLabel, CURRENT_CONTEXT, discoveryContexts } from './settings';
 
 const OPERATOR_OWNERS = new Set(['Cluster', 'PostgresCluster']);
 const OPERATOR_LABELS = ['cnpg.io/cluster', 'postgres-operator.crunchydata.com/cluster'];
@@ -54,7 +54,7 @@ export async function discoverKubernetes(ctx: EstateCollectContext, context?: st
     try {
       api = await kubernetesApi(ctx.config, ctx.shared, requested);
     } catch (error) {
-      facts.failures.push({ context: requested ?? 'current context', reason: errorMessage(error) });
+      facts.failures.push({ context: contextLabel(name), reason: errorMessage(error) });
       continue;
     }
     kinds: for (const { kind, resource, read } of KINDS) {
@@ -68,7 +68,7 @@ export async function discoverKubernetes(ctx: EstateCollectContext, context?: st
           break kinds;
         }
         if (!objects.ok) {
-          facts.listings.push({ context: api.context, kind, objects });
+          facts.listings.push({ context: api.context, kind, scope, objects });
           continue;
         }
         const items: DiscoveredObject[] = [];
@@ -78,7 +78,7 @@ export async function discoverKubernetes(ctx: EstateCollectContext, context?: st
             if (details) items.push({ kind, context: api.context, namespace: o.metadata.namespace ?? '', name: o.metadata.name, ...details });
           }
         }
-        facts.listings.push({ context: api.context, kind, objects: observed(objects.source, { installed: objects.value.installed, items }) });
+        facts.listings.push({ context: api.context, kind, scope, objects: observed(objects.source, { installed: objects.value.installed, items }) });
       }
     }
   }

@@ -4,7 +4,7 @@
 import type { Observed } from '../../engine/types';
 
 const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
+export const DAY_MS = 24 * HOUR_MS;
 
 /** A timestamped fact with where it was read. */
 export interface Stamped {
@@ -98,6 +98,8 @@ export interface VolumePoint {
   /** When it will be deleted (Velero expiration); null: kept until someone deletes it. */
   expires: string | null;
   offCluster: boolean;
+  /** The Velero Schedule that made it (`velero/nightly`, from its velero.io/schedule-name label); null for snapshots and one-off backups. */
+  schedule: string | null;
   source: string;
 }
 
@@ -138,9 +140,10 @@ export interface DiscoveredObject {
   storageClass: string | null;
 }
 
-/** What Kubernetes discovery lists, per context and kind. */
+/** What Kubernetes discovery lists, per context, kind and scope. */
 export interface KubernetesDiscoveryFacts {
-  listings: { context: string; kind: DiscoveredObject['kind']; objects: Observed<{ installed: boolean; items: DiscoveredObject[] }> }[];
+  /** `scope`: the namespace listed, or '' for the whole cluster. */
+  listings: { context: string; kind: DiscoveredObject['kind']; scope: string; objects: Observed<{ installed: boolean; items: DiscoveredObject[] }> }[];
   /** Contexts that could not be reached at all. */
   failures: { context: string; reason: string }[];
 }
@@ -156,8 +159,11 @@ export function retentionPolicyDays(policy: string): number | null {
 export const ageHours = (at: string, now: Date) => (now.getTime() - Date.parse(at)) / HOUR_MS;
 export const ageDays = (at: string, now: Date) => (now.getTime() - Date.parse(at)) / DAY_MS;
 
+/** 8.998 -> 9, 9.46 -> 9.5: evidence values, and the precision policies are compared at (ages move while the scan runs). */
+export const tenths = (n: number) => Math.round(n * 10) / 10;
+
 /** 8.998 -> "9", 9.46 -> "9.5". */
-export const oneDecimal = (n: number) => String(Math.round(n * 10) / 10);
+export const oneDecimal = (n: number) => String(tenths(n));
 
 /** The days the window reaches back now: the first recoverability point to now, or the estimate. */
 export function windowDays(window: RecoveryWindowFact, now: Date): number | null {
@@ -187,6 +193,15 @@ export function describeOperatorRecovery(facts: OperatorPostgresFacts): string {
   return parts.join('; ');
 }
 
+/** The newest and the oldest of the recovery points, or null when there are none. */
+export function pointSpan(points: VolumePoint[]): { newest: VolumePoint; oldest: VolumePoint } | null {
+  if (points.length === 0) return null;
+  return {
+    newest: points.reduce((a, p) => (Date.parse(p.at) > Date.parse(a.at) ? p : a)),
+    oldest: points.reduce((a, p) => (Date.parse(p.at) < Date.parse(a.at) ? p : a)),
+  };
+}
+
 /** The one line of the report's recovery column for a PersistentVolumeClaim: points, not a window. */
 export function describeVolumeRecovery(facts: VolumeFacts): string {
   const now = new Date(facts.readAt);
@@ -197,8 +212,8 @@ export function describeVolumeRecovery(facts: VolumeFacts): string {
   ].filter((p) => p.expires === null || Date.parse(p.expires) > now.getTime());
   const unread = [facts.snapshots, facts.velero].filter((f) => !f.ok).length;
   const suffix = unread > 0 ? ' (some backup sources not read)' : '';
-  if (points.length === 0) return `no usable backup or snapshot${suffix}`;
-  const newest = points.reduce((a, p) => (Date.parse(p.at) > Date.parse(a.at) ? p : a));
-  const oldest = points.reduce((a, p) => (Date.parse(p.at) < Date.parse(a.at) ? p : a));
+  const span = pointSpan(points);
+  if (!span) return `no usable backup or snapshot${suffix}`;
+  const { newest, oldest } = span;
   return `recovery points only: newest ${oneDecimal(ageHours(newest.at, now))} h old (${newest.name}), oldest ${oneDecimal(ageDays(oldest.at, now))} days old${suffix}`;
 }

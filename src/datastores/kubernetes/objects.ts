@@ -31,7 +31,10 @@ export function conditionOf(status: Json | undefined, type: string): { status: s
   return { status: String(c.status), reason: text(c.reason), message: text(c.message), lastTransitionTime: time(c.lastTransitionTime) };
 }
 
-/** Whether an S3-compatible endpoint is served from inside the cluster (a Service DNS name), so backups there do not leave it. */
+/**
+ * Whether an S3-compatible endpoint is served from inside the cluster (a Service DNS name), so backups there do not leave it:
+ * `*.svc`, `*.cluster.local`, or a single-label host such as `minio`, which only the pod's search domains resolve (to a Service).
+ */
 export function inClusterEndpoint(endpoint: string | null): boolean {
   if (!endpoint) return false;
   let host: string;
@@ -40,5 +43,6 @@ export function inClusterEndpoint(endpoint: string | null): boolean {
   } catch {
     return false;
   }
+  if (!host.includes('.') && !host.includes(':')) return true;
   return /\.svc(\.cluster\.local)?\.?$/.test(host) || /\.cluster\.local\.?$/.test(host);
 }

@@ -57,6 +57,9 @@ export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = KubernetesSetting
 /** The context discovery names when it lists the current context (or the pod's own cluster). */
 export const CURRENT_CONTEXT = '';
 
+/** How a context discovery lists is named in findings: the current context has no name of its own here. */
+export const contextLabel = (context: string) => (context === CURRENT_CONTEXT ? 'current context' : context);
+
 /** The contexts discovery lists: the configured ones, else the current context. */
 export function discoveryContexts(config: { kubernetes?: KubernetesSettings | undefined }): string[] {
   const settings = config.kubernetes ?? DEFAULT_KUBERNETES_SETTINGS;
