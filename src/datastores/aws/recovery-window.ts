@@ -31,6 +31,7 @@ export function daysAgainst(days: number, minimum: number | undefined): string {
 
 /** What AWS Backup continuous backup gives a resource, for the recovery checks and the report. */
 export type ContinuousBackup =
+  /** The plans could not be read, or a continuous rule covers it and its recovery points could not be. */
   | { state: 'unread'; source: string; reason: string }
   | { state: 'none'; source: string; undetermined: AwsBackupUndetermined[] }
   /** Covered by a continuous rule; `working` when a completed recovery point shows it runs. */
