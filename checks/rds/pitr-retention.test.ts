@@ -48,7 +48,7 @@ describe('rds.pitr-retention', () => {
   });
 
   it('is unknown, not a fail, when a continuous rule covers it but its recovery points could not be read', () => {
-    const backup = { ...coveredBy([backupRule()]), recoveryPoints: unavailable('backup:ListRecoveryPointsByResource', 'AccessDeniedException') };
+    const backup = backupFacts({ ...coveredBy([backupRule()]), recoveryPoints: unavailable('backup:ListRecoveryPointsByResource', 'AccessDeniedException') });
     const [f] = runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 7 }, { backup })));
     expect(f!.status).toBe('unknown');
     expect(f!.evidence).toContainEqual({ source: 'backup:ListRecoveryPointsByResource', field: 'read', value: 'failed: AccessDeniedException' });
