@@ -32,4 +32,9 @@ describe('aws-backup.vault-lock', () => {
     expect(runCheck(check, checkInput(backupFacts({ coverage: unavailable('backup:ListBackupPlans', 'AccessDeniedException') })))[0]!.status).toBe('unknown');
     expect(runCheck(check, checkInput({ ...withVaults([]), vaults: unavailable('backup:ListBackupVaults', 'AccessDeniedException') }))[0]!.status).toBe('unknown');
   });
+  it('is unknown, not a pass, when the locked rule vaults are fine but the vaults holding its recovery points could not be read', () => {
+    const [f] = runCheck(check, checkInput({ ...withVaults([vault()]), recoveryPoints: unavailable('backup:ListRecoveryPointsByResource', 'AccessDeniedException') }));
+    expect(f!.status).toBe('unknown');
+    expect(f!.message).toContain('could not be read');
+  });
 });

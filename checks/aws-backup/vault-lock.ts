@@ -34,6 +34,12 @@ export default defineDatastoreCheck({
       else if (vault.minRetentionDays === null || vault.minRetentionDays < minimum) weak.push(`${name} is locked with a minimum retention of ${vault.minRetentionDays ?? 'none'} days (below ${minimum})`);
     }
     if (weak.length > 0) return [{ resource, status: 'fail', message: `recovery points can be deleted early: vault ${weak.join('; ')}`, evidence }];
+    // The vaults already holding recovery points were not listed: a pass would judge the plan's vaults only.
+    if (!facts.recoveryPoints.ok) {
+      const { source: pointsSource, reason } = facts.recoveryPoints;
+      evidence.push({ source: pointsSource, field: 'read', value: `failed: ${reason}` });
+      return [{ resource, status: 'unknown', message: `the vaults its rules write to (${names.join(', ')}) are locked, but the vaults holding its recovery points could not be read (${pointsSource}: ${reason})`, evidence }];
+    }
     return [{ resource, status: 'pass', message: `its recovery points sit in locked vaults (${names.join(', ')}) keeping them at least ${minimum} days`, evidence }];
   },
 });

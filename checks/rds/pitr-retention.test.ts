@@ -47,6 +47,13 @@ describe('rds.pitr-retention', () => {
     expect(f!.message).toContain('AWS Backup could not be read (AccessDeniedException: not authorized)');
   });
 
+  it('is unknown, not a fail, when a continuous rule covers it but its recovery points could not be read', () => {
+    const backup = backupFacts({ ...coveredBy([backupRule()]), recoveryPoints: unavailable('backup:ListRecoveryPointsByResource', 'AccessDeniedException') });
+    const [f] = runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 7 }, { backup })));
+    expect(f!.status).toBe('unknown');
+    expect(f!.evidence).toContainEqual({ source: 'backup:ListRecoveryPointsByResource', field: 'read', value: 'failed: AccessDeniedException' });
+  });
+
   it('passes with 35 days and a recent restorable time', () => {
     const [f] = runCheck(check, checkInput(rdsFacts()));
     expect(f!.status).toBe('pass');

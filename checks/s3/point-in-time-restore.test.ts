@@ -35,4 +35,10 @@ describe('s3.point-in-time-restore', () => {
     expect(f!.status).toBe('unknown');
     expect(f!.message).toContain('plan tagged selection by-team');
   });
+  it('is unknown, not a fail, when a continuous rule covers it but its recovery points could not be read', () => {
+    const backup = backupFacts({ ...coveredBy([backupRule()]), recoveryPoints: unavailable('backup:ListRecoveryPointsByResource', 'AccessDeniedException') });
+    const [f] = runCheck(check, checkInput(s3Facts({ backup })));
+    expect(f!.status).toBe('unknown');
+    expect(f!.message).toContain('AccessDeniedException');
+  });
 });

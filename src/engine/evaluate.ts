@@ -6,6 +6,9 @@ import type { Finding } from '../model';
 import { errorMessage, redact } from '../secrets';
 import type { CheckMetadata, Collected, FindingDraft } from './types';
 
+/** How the message of a finding that only says its facts could not be collected begins (reports group these by datastore). */
+export const COLLECTION_ERROR_PREFIX = 'could not collect ';
+
 function skipReason(check: CheckMetadata, policy: Policy): string | undefined {
   if (policy.skipChecks.includes(check.id)) return `skipped by policy for environment "${policy.environment}"`;
   if (check.protection && !policy.protectionRequired) {
@@ -32,7 +35,7 @@ export function evaluateCheck(
   const skip = skipReason(check, policy);
   if (skip) return [finalize(check, base, { resource: base.resource, status: 'skipped', message: skip, evidence: [] })];
   if (!entry.ok) {
-    return [finalize(check, base, { resource: base.resource, status: 'error', message: `could not collect ${check.requires} facts: ${entry.error}`, evidence: [] })];
+    return [finalize(check, base, { resource: base.resource, status: 'error', message: `${COLLECTION_ERROR_PREFIX}${check.requires} facts: ${entry.error}`, evidence: [] })];
   }
   try {
     return evaluate(entry.facts).map((draft) => finalize(check, base, draft));

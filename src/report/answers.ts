@@ -3,7 +3,7 @@
 import { DEFAULT_FRAMEWORK, framework as frameworkById, type Framework, type FrameworkControl } from '../frameworks';
 import type { ControlAnswer, Finding, FrameworkAnswers, FrameworkDescriptor, ScanResult, Status } from '../model';
 import { STATUS_ORDER, worstStatus } from './order';
-import { plural } from './wording';
+import { isCollectionErrorFinding, plural } from './wording';
 
 const MAX_DETAILS = 12;
 
@@ -116,7 +116,7 @@ function normalizedYesNo(text: string): 'yes' | 'no' | undefined {
 
 function describe(finding: Finding): string {
   // The cause of a datastore that could not be scanned is told once, with the datastore, not under every row.
-  if (finding.status === 'error' && finding.datastore && finding.message.startsWith('could not collect ')) {
+  if (isCollectionErrorFinding(finding)) {
     return `[error] ${finding.resource}: ${finding.checkId} not assessed: ${finding.datastore} could not be scanned (see Not scanned)`;
   }
   return `[${finding.status}] ${finding.resource}: ${finding.message}`;

@@ -46,6 +46,14 @@ function safeView<T>(value: T): T {
   return value;
 }
 
+/**
+ * What the templates show of the scan itself. Not the whole scan: safeView copies
+ * every string it is given, and each service page would copy the whole fleet.
+ */
+function scanHeader(scan: ScanResult): Pick<ScanResult, 'scanId' | 'finishedAt' | 'tool'> {
+  return { scanId: scan.scanId, finishedAt: scan.finishedAt, tool: scan.tool };
+}
+
 let compiled: Handlebars.TemplateDelegate | undefined;
 let compiledEstate: Handlebars.TemplateDelegate | undefined;
 let compiledFramework: Handlebars.TemplateDelegate | undefined;
@@ -53,7 +61,7 @@ let compiledFramework: Handlebars.TemplateDelegate | undefined;
 /** The estate findings (e.g. unregistered datastores) as Markdown, worst first. */
 export function renderEstateMarkdown(scan: ScanResult): string {
   compiledEstate ??= markdown.compile(readFileSync(ESTATE_TEMPLATE_PATH, 'utf8'), { noEscape: true });
-  return compiledEstate(safeView({ scan, findings: [...scan.estate.findings].sort(compareFindings) }));
+  return compiledEstate(safeView({ scan: scanHeader(scan), findings: [...scan.estate.findings].sort(compareFindings) }));
 }
 
 const OPEN_STATUSES: Status[] = ['fail', 'warn', 'error', 'unknown', 'waived'];
@@ -83,7 +91,7 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
     : undefined;
   return compiled(
     safeView({
-      scan,
+      scan: scanHeader(scan),
       service,
       changes,
       rows,
@@ -100,5 +108,5 @@ export function renderServiceMarkdown(scan: ScanResult, service: ServiceResult):
 /** One service's answers for a framework other than CONTINUITY-0003 (SOC 2, ISO 27001). */
 export function renderFrameworkMarkdown(scan: ScanResult, service: ServiceResult, frameworkId: string): string {
   compiledFramework ??= markdown.compile(readFileSync(FRAMEWORK_TEMPLATE_PATH, 'utf8'), { noEscape: true });
-  return compiledFramework(safeView({ scan, service, framework: frameworkById(frameworkId), rows: answersOf(service, frameworkId) ?? [] }));
+  return compiledFramework(safeView({ scan: scanHeader(scan), service, framework: frameworkById(frameworkId), rows: answersOf(service, frameworkId) ?? [] }));
 }

@@ -2,6 +2,7 @@
 // that could not be scanned (named once each, not once per check).
 import type { Finding, ServiceResult, Status } from '../model';
 import { STATUS_ORDER } from './order';
+import { COLLECTION_ERROR_PREFIX } from '../engine/evaluate';
 
 /** "1 finding", "3 findings". */
 export function plural(n: number, word: string, pluralWord = `${word}s`): string {
@@ -41,9 +42,14 @@ export interface UnscannedDatastore {
   checks: string[];
 }
 
+/** An error finding that only says its datastore's facts could not be collected. */
+export function isCollectionErrorFinding(finding: Finding): finding is Finding & { datastore: string } {
+  return finding.status === 'error' && finding.datastore !== undefined && finding.message.startsWith(COLLECTION_ERROR_PREFIX);
+}
+
 /** An error finding that only repeats its datastore's collection error: reports show the cause once, with the datastore. */
 export function repeatsCollectionError(finding: Finding, service: ServiceResult): boolean {
-  if (finding.status !== 'error' || !finding.datastore || !finding.message.startsWith('could not collect ')) return false;
+  if (!isCollectionErrorFinding(finding)) return false;
   return service.datastores.some((d) => d.name === finding.datastore && d.collectionError !== undefined);
 }
 

@@ -163,23 +163,24 @@ async function readBackup(scope: RdsScope, resource: SelectableResource): Promis
     observeAws('backup:ListProtectedResources', 'backup:ListProtectedResources', async () => (await protectedOf(scope)).get(resource.arn) ?? null),
     observeAws('backup:ListBackupVaults', 'backup:ListBackupVaults', () => vaultsOf(scope)),
   ]);
-  // Only a resource AWS Backup protects has recovery points: the others cost no call.
-  const recoveryPoints: Observed<AwsBackupRecoveryPoints> =
-    lastBackupTime.ok && lastBackupTime.value === null
-      ? observed('backup:ListProtectedResources (not protected)', NO_RECOVERY_POINTS)
-      : await observeAws(
-          'backup:ListRecoveryPointsByResource',
-          'backup:ListRecoveryPointsByResource',
-          async () => {
-            const client = await backupClient(scope.shared, scope.config, scope.account, scope.region);
-            const points: RecoveryPointByResource[] = [];
-            for await (const page of paginateListRecoveryPointsByResource({ client, pageSize: BACKUP_PAGE_SIZE }, { ResourceArn: resource.arn })) {
-              points.push(...(page.RecoveryPoints ?? []));
-            }
-            return summarize(points);
-          },
-          { code: 'ResourceNotFoundException', value: NO_RECOVERY_POINTS },
-        );
+  // Only a resource AWS Backup protects has recovery points: the others cost no call. Listed
+  // without a LastBackupTime is still protected (the list is the one already read).
+  const unprotected = lastBackupTime.ok && !(await protectedOf(scope)).has(resource.arn);
+  const recoveryPoints: Observed<AwsBackupRecoveryPoints> = unprotected
+    ? observed('backup:ListProtectedResources (not protected)', NO_RECOVERY_POINTS)
+    : await observeAws(
+        'backup:ListRecoveryPointsByResource',
+        'backup:ListRecoveryPointsByResource',
+        async () => {
+          const client = await backupClient(scope.shared, scope.config, scope.account, scope.region);
+          const points: RecoveryPointByResource[] = [];
+          for await (const page of paginateListRecoveryPointsByResource({ client, pageSize: BACKUP_PAGE_SIZE }, { ResourceArn: resource.arn })) {
+            points.push(...(page.RecoveryPoints ?? []));
+          }
+          return summarize(points);
+        },
+        { code: 'ResourceNotFoundException', value: NO_RECOVERY_POINTS },
+      );
   return { resourceArn: resource.arn, coverage, lastBackupTime, recoveryPoints, vaults };
 }
 

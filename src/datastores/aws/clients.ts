@@ -168,11 +168,12 @@ export function awsErrorText(error: unknown): string {
   return redact(`${prefix}${error.message}${status ? ` (HTTP ${status})` : ''}`);
 }
 
-/** The IAM permission hint shown when a call is refused. */
+/** Whether AWS refused the call (as opposed to failing it). */
 function refused(error: unknown): boolean {
   return /AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(awsErrorCode(error) ?? '');
 }
 
+/** The IAM permission hint shown when a call is refused. */
 function accessHint(error: unknown, permission: string): string | undefined {
   if (error instanceof CredentialStepError) return error.hint;
   return refused(error) ? `allow ${permission} to the scanner's role` : undefined;

@@ -31,6 +31,7 @@ export function daysAgainst(days: number, minimum: number | undefined): string {
 
 /** What AWS Backup continuous backup gives a resource, for the recovery checks and the report. */
 export type ContinuousBackup =
+  /** The plans could not be read, or a continuous rule covers it and its recovery points could not be. */
   | { state: 'unread'; source: string; reason: string }
   | { state: 'none'; source: string; undetermined: AwsBackupUndetermined[] }
   /** Covered by a continuous rule; `working` when a completed recovery point shows it runs. */
@@ -45,8 +46,9 @@ export function continuousBackup(backup: AwsBackupFacts): ContinuousBackup {
     .sort((a, b) => b.deleteAfterDays! - a.deleteAfterDays!);
   const rule = continuous[0];
   if (!rule) return { state: 'none', source: coverage.source, undetermined: coverage.value.undetermined };
-  const working = recoveryPoints.ok && recoveryPoints.value.completed > 0;
-  return { state: 'covered', source: coverage.source, rule, days: rule.deleteAfterDays!, working };
+  // Whether the covering rule runs rests on the recovery points: unread, it is not known (not "not running").
+  if (!recoveryPoints.ok) return { state: 'unread', source: recoveryPoints.source, reason: recoveryPoints.reason };
+  return { state: 'covered', source: coverage.source, rule, days: rule.deleteAfterDays!, working: recoveryPoints.value.completed > 0 };
 }
 
 /** "AWS Backup continuous 35 days (plan prod-pitr)", for messages and the recovery column. */
