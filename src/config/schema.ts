@@ -1,8 +1,8 @@
 // The configuration schema. Validation (config/load.ts) and the editor JSON
 // Schema (config/continuity.schema.json, written by `npm run schema`) are both
 // derived from these definitions, so they cannot disagree.
+import { createRequire } from 'node:module';
 import { z } from 'zod';
-import cron from 'node-cron';
 import { DatastoreSchema } from '../datastores';
 import { AwsSettingsSchema } from '../datastores/aws/placement';
 import { SupabaseSettingsSchema } from '../datastores/supabase-project';
@@ -158,12 +158,15 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** node-cron (its CommonJS build), loaded when a schedule is validated: a configuration without one does not pay for it. */
+const nodeCron = (): typeof import('node-cron').default => createRequire(import.meta.url)('node-cron');
+
 export const ScheduleSchema = z.strictObject({
   cron: z
     .string()
     // node-cron also takes a leading seconds field: "0 9 * * 1 *" would run every hour of January.
     .refine((expression) => expression.trim().split(/\s+/).length === 5, 'needs exactly 5 fields (minute hour day-of-month month day-of-week)')
-    .refine((expression) => cron.validate(expression), 'not a valid cron expression (minute hour day-of-month month day-of-week)')
+    .refine((expression) => nodeCron().validate(expression), 'not a valid cron expression (minute hour day-of-month month day-of-week)')
     .describe('When to scan, as a cron expression: "0 9 * * 1" is Mondays at 09:00.'),
   timezone: z.string().refine(isTimeZone, 'not a known IANA time zone').default('UTC').describe('IANA time zone the cron expression is read in.'),
 });
