@@ -37,7 +37,8 @@ export async function buildCli() {
   await rm(`${root}/dist`, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: ['src/cli/main.ts'],
+    // The lint worker thread (src/migrations/parallel-lint.ts) loads dist/lint-worker.js.
+    entryPoints: { main: 'src/cli/main.ts', 'lint-worker': 'src/migrations/lint-worker.ts' },
     outdir: 'dist',
     bundle: true,
     splitting: true,

@@ -25,8 +25,15 @@ interface Suppression {
  * routines they created (a later migration may call them).
  */
 export interface SetHistory {
-  notNullChecks: Map<string, { table: string; column: string; validated: boolean }>;
+  notNullChecks: Map<string, NotNullCheck>;
   routines: Map<string, () => RoutineBody>;
+}
+
+/** A CHECK (column IS NOT NULL) constraint, by constraint name. */
+export interface NotNullCheck {
+  table: string;
+  column: string;
+  validated: boolean;
 }
 
 export function newSetHistory(): SetHistory {
