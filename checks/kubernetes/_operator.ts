@@ -14,3 +14,23 @@ export function operatorCluster(resource: string, facts: OperatorPostgresFacts):
 /** `CloudNativePG Cluster payments/ledger`. */
 export const clusterName = (facts: OperatorPostgresFacts, cluster: OperatorPostgres) =>
   `${facts.operator} ${facts.operator === 'CloudNativePG' ? 'Cluster' : 'PostgresCluster'} ${cluster.object}`;
+
+/**
+ * Whether WAL archiving works, from the operator's report and, with a url, the
+ * database's own view (pg_stat_archiver, pg_settings), decided as
+ * kubernetes.wal-archiving decides it: either one's "failing" wins over the
+ * other's "working"; `works` is null when neither confirms it, and `why` then
+ * says what each one said.
+ */
+export function archivingVerdict(cluster: OperatorPostgres): { works: boolean | null; why: string } {
+  const reported = cluster.archiving.ok ? cluster.archiving.value : null;
+  const db = cluster.databaseArchiving;
+  const inside = db?.ok ? db.value : null;
+  if (reported?.healthy === false) return { works: false, why: reported.message };
+  if (inside?.working === false) return { works: false, why: `the database shows: ${inside.line}` };
+  if (reported?.healthy === true) return { works: true, why: reported.message };
+  if (inside?.working === true) return { works: true, why: `the database shows: ${inside.line}` };
+  const operator = reported ? reported.message : cluster.archiving.ok ? 'archiving not reported' : `the operator's report could not be read (${cluster.archiving.reason})`;
+  const dbWhy = !db ? '' : db.ok ? `; the database shows: ${db.value.line}` : `; the database could not be read either (${db.reason})`;
+  return { works: null, why: `${operator}${dbWhy}` };
+}

@@ -6,6 +6,7 @@ import type { OperatorPostgresFacts } from '../../src/datastores/kubernetes/fact
 import check from './recovery-window';
 
 const DAY = 24 * 3600_000;
+const ARCHIVER = 'pg_stat_archiver, pg_settings';
 const run = (facts: OperatorPostgresFacts, p = policy()) => runCheck(check, { service, datastore: cnpgDatastore(), facts, policy: p, now: NOW });
 const window = (days: number, retention: string, retentionDays: number | null) =>
   observed(STORES, {
@@ -55,10 +56,40 @@ describe('kubernetes.recovery-window', () => {
     expect(f?.message).toContain('no base backup has completed');
   });
 
-  it('passes a PGO estimate and says it is one', () => {
+  it('is unknown, not a pass, for a PGO estimate while archive_command results are not reported', () => {
     const [f] = run(pgoFacts());
-    expect(f?.status).toBe('pass');
+    expect(f?.status).toBe('unknown');
     expect(f?.message).toMatch(/^Crunchy PGO PostgresCluster payments\/hippo has an estimated 30 days of point-in-time recovery \(estimate: repo2 keeps full backups 30 days/);
+    expect(f?.message).toContain('but not fully assessed: whether WAL archiving succeeds is not known (stanza created on repo1, repo2; the PostgresCluster does not report whether archive_command succeeds (set url to read pg_stat_archiver)), so the window may not reach the present');
+  });
+
+  it('passes a PGO estimate, saying it is one, when the database shows WAL archived', () => {
+    const [f] = run(pgoFacts({ databaseArchiving: observed(ARCHIVER, { working: true, line: 'WAL archived, last 2 min ago' }) }));
+    expect(f?.status).toBe('pass');
+    expect(f?.message).toMatch(/^Crunchy PGO PostgresCluster payments\/hippo has an estimated 30 days of point-in-time recovery \(estimate: repo2 keeps full backups 30 days.*\), retention repo2: 30 \(time\); policy requires 30$/);
+    expect(f?.evidence).toContainEqual({ source: ARCHIVER, field: 'WAL archiving in the database', value: 'WAL archived, last 2 min ago' });
+  });
+
+  it("fails a CloudNativePG window the operator calls archived when the database shows archiving off, naming the database's line", () => {
+    const line = 'no point-in-time recovery: WAL archiving off (archive_mode = off)';
+    const [f] = run(cnpgFacts({ databaseArchiving: observed(ARCHIVER, { working: false, line }) }));
+    expect(f?.status).toBe('fail');
+    expect(f?.message).toContain(`has 30 days of point-in-time recovery (since ${before(30 * DAY)}), but WAL archiving is failing (the database shows: ${line}): the window does not reach the present`);
+    expect(f?.evidence).toContainEqual({ source: ARCHIVER, field: 'WAL archiving in the database', value: line });
+  });
+
+  it('is unknown, saying why, for a PGO estimate when the database could not be read either', () => {
+    const [f] = run(pgoFacts({ databaseArchiving: { ok: false, source: ARCHIVER, reason: 'the database could not be read: connect ECONNREFUSED' } }));
+    expect(f?.status).toBe('unknown');
+    expect(f?.message).toContain('not fully assessed: whether WAL archiving succeeds is not known');
+    expect(f?.message).toContain('the database could not be read either (the database could not be read: connect ECONNREFUSED)');
+  });
+
+  it('is unknown for a CloudNativePG cluster whose ContinuousArchiving condition is absent and the database is a standby', () => {
+    const archiving = observed(CLUSTERS, { configured: true, healthy: null, message: 'no ContinuousArchiving condition yet', since: null, source: CLUSTERS, field: 'status.conditions[ContinuousArchiving]' });
+    const [f] = run(cnpgFacts({ archiving, databaseArchiving: observed(ARCHIVER, { working: null, line: 'a standby: it archives nothing itself' }) }));
+    expect(f?.status).toBe('unknown');
+    expect(f?.message).toContain('not fully assessed: whether WAL archiving succeeds is not known (no ContinuousArchiving condition yet; the database shows: a standby: it archives nothing itself)');
   });
 
   it('is unknown for a PGO cluster whose window cannot be estimated', () => {

@@ -2,7 +2,7 @@ import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types'
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
 import { DAY_MS, oneDecimal, tenths, windowDays } from '../../src/datastores/kubernetes/facts';
-import { clusterName, operatorCluster } from './_operator';
+import { archivingVerdict, clusterName, operatorCluster } from './_operator';
 
 export default defineDatastoreCheck({
   scope: 'datastore',
@@ -13,9 +13,9 @@ export default defineDatastoreCheck({
   protection: true,
   evidenceTrend: { 'retention days': 'higher-is-better', 'window days': 'higher-is-better' },
   description:
-    "CloudNativePG: the retention policy (the Barman Cloud plugin ObjectStore's spec.retentionPolicy, or the in-tree spec.backup.retentionPolicy) is at least policy.pitrMinRetentionDays, and the window from the first recoverability point to now is that long while continuous archiving works. Crunchy PGO reports no window: it is estimated from repoN-retention-full(-type) and the newest successful full backup, and the finding says it is an estimate. Volume snapshots without a WAL archive are points, not a window, and fail.",
+    "CloudNativePG: the retention policy (the Barman Cloud plugin ObjectStore's spec.retentionPolicy, or the in-tree spec.backup.retentionPolicy) is at least policy.pitrMinRetentionDays, and the window from the first recoverability point to now is that long, while continuous archiving works (as the operator reports it and, with a url, as the database's pg_stat_archiver shows it; unconfirmed archiving is unknown, never a pass). Crunchy PGO reports neither a window nor archive_command results: the window is estimated from repoN-retention-full(-type) and the newest successful full backup, the finding says it is an estimate, and it passes only with a url whose pg_stat_archiver shows WAL archived (otherwise unknown). Volume snapshots without a WAL archive are points, not a window, and fail.",
   remediation:
-    'CloudNativePG: set retentionPolicy (e.g. "30d") on the ObjectStore (or spec.backup) and fix archiving; Crunchy PGO: set spec.backups.pgbackrest.global repoN-retention-full-type: time and repoN-retention-full to the policy days on an off-cluster repository.',
+    'CloudNativePG: set retentionPolicy (e.g. "30d") on the ObjectStore (or spec.backup) and fix archiving; Crunchy PGO: set spec.backups.pgbackrest.global repoN-retention-full-type: time and repoN-retention-full to the policy days on an off-cluster repository, and give the datastore a url so pg_stat_archiver can confirm that WAL reaches it.',
   docs: 'https://cloudnative-pg.io/plugin-barman-cloud/docs/retention/',
   evaluate({ datastore, facts, policy, now }): FindingDraft[] {
     const resource = datastore.name;
@@ -35,6 +35,8 @@ export default defineDatastoreCheck({
     }
     if (window.firstPoint) evidence.push({ source: window.firstPoint.source, field: window.firstPoint.field, value: window.firstPoint.at });
     evidence.push({ source: archiving.source, field: archiving.field, value: archiving.message });
+    const db = cluster.databaseArchiving;
+    if (db) evidence.push({ source: db.source, field: 'WAL archiving in the database', value: db.ok ? db.value.line : `not read: ${db.reason}` });
 
     if (!archiving.configured) {
       return [{ resource, status: 'fail', message: `${name} has no WAL archive (${archiving.message}): there is no point-in-time recovery; policy requires ${required} days`, evidence }];
@@ -51,8 +53,12 @@ export default defineDatastoreCheck({
     evidence.push({ source: window.firstPoint?.source ?? window.retention?.source ?? cluster.source, field: 'window days', value: tenths(days) });
     if (estimated && window.basis) evidence.push({ source: cluster.source, field: 'window estimate', value: window.basis });
     const label = estimated ? `an estimated ${oneDecimal(days)} days of point-in-time recovery (${window.basis})` : `${oneDecimal(days)} days of point-in-time recovery (since ${window.firstPoint!.at})`;
-    if (archiving.healthy === false) {
-      return [{ resource, status: 'fail', message: `${name} has ${label}, but WAL archiving is failing (${archiving.message}): the window does not reach the present`, evidence }];
+    const works = archivingVerdict(cluster);
+    if (works.works === false) {
+      return [{ resource, status: 'fail', message: `${name} has ${label}, but WAL archiving is failing (${works.why}): the window does not reach the present`, evidence }];
+    }
+    if (works.works === null) {
+      return [{ resource, status: 'unknown', message: `${name} has ${label}, but not fully assessed: whether WAL archiving succeeds is not known (${works.why}), so the window may not reach the present`, evidence }];
     }
     if (tenths(days) < required) {
       if (!estimated && window.retention?.days != null && window.retention.days >= required) {

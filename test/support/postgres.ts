@@ -37,14 +37,46 @@ export function startPlaintextServer(): Promise<EmbeddedServer> {
   return startEmbeddedPostgres();
 }
 
-/** SSL on with a certificate made now, and pg_hba.conf admitting TCP clients only over TLS. */
-export async function startTlsOnlyServer(notAfter = new Date(Date.now() + 365 * 24 * 3600 * 1000)): Promise<EmbeddedServer> {
+/** archive_mode on with an archive_command that succeeds and keeps nothing: pg_stat_archiver counts real archiving. */
+export const ARCHIVE_WAL_FLAGS = ['-c', 'archive_mode=on', '-c', 'archive_command=true'];
+
+/**
+ * SSL on with a certificate made now, and pg_hba.conf admitting TCP clients only over TLS;
+ * with `archiveWal`, WAL archiving on (ARCHIVE_WAL_FLAGS; see archiveOneSegment).
+ */
+export async function startTlsOnlyServer(notAfter = new Date(Date.now() + 365 * 24 * 3600 * 1000), options: { archiveWal?: boolean } = {}): Promise<EmbeddedServer> {
   const { cert, key } = await serverCertificate(notAfter);
   return startEmbeddedPostgres({
     files: { 'server.crt': cert, 'server.key': key },
-    postgresFlags: ['-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key'],
+    postgresFlags: ['-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key', ...(options.archiveWal ? ARCHIVE_WAL_FLAGS : [])],
     hbaLines: HBA_TLS_ONLY,
   });
+}
+
+/**
+ * On a server started with ARCHIVE_WAL_FLAGS: write, switch to a new WAL segment and wait
+ * (at most `timeoutMs`) until pg_stat_archiver counts an archived one, so the server
+ * shows archiving that works rather than "no segment archived yet".
+ */
+export async function archiveOneSegment(server: EmbeddedServer, tls = false, timeoutMs = 15_000): Promise<void> {
+  await withAdmin(
+    server,
+    'postgres',
+    async (client) => {
+      // A write (leaving no table behind for the schema checks), then a segment switch.
+      await client.query('CREATE TABLE continuity_wal_probe (at timestamptz)');
+      await client.query('DROP TABLE continuity_wal_probe');
+      await client.query('SELECT pg_switch_wal()');
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await client.query<{ archived: string; failed: string }>('SELECT archived_count AS archived, failed_count AS failed FROM pg_stat_archiver');
+        if (Number(rows[0]?.archived) > 0) return;
+        if (Date.now() > deadline) throw new Error(`no WAL segment archived within ${timeoutMs} ms (pg_stat_archiver: archived_count ${rows[0]?.archived}, failed_count ${rows[0]?.failed})`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    tls,
+  );
 }
 
 export async function installCertificate(server: EmbeddedServer, pair: CertificatePair): Promise<void> {
