@@ -17,7 +17,6 @@ import { detectMigrations, lintSets } from '../src/migrations/detect';
 import { lintMigration } from '../src/migrations/lint';
 import { listRepoFiles } from '../src/migrations/repo-files';
 import { loadParser } from '../src/migrations/sql';
-import { lintSetsInParallel, startLintHelper } from '../src/migrations/parallel-lint';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -103,10 +102,7 @@ export async function run(): Promise<void> {
     const node = await medianOf(() => timed(process.execPath, ['-e', '0'], { cwd: work }));
 
     // In-process stages of continuity's scan.
-    const between = (from: bigint, to: bigint) => Number(to - from) / 1e6;
     await loadParser();
-    // A worker thread for the same lint on two threads, started before the walk as a scan starts it (the bundle built above).
-    const helper = startLintHelper(new URL(`file://${path.join(ROOT, 'dist/lint-worker.js')}`));
     const started = process.hrtime.bigint();
     const files = await listRepoFiles(repo);
     const walked = process.hrtime.bigint();
@@ -114,12 +110,9 @@ export async function run(): Promise<void> {
     const detected = process.hrtime.bigint();
     const lint = lintSets(sets);
     const linted = process.hrtime.bigint();
-    const parallelStarted = process.hrtime.bigint();
-    await lintSetsInParallel(sets, helper);
-    const parallelMs = between(parallelStarted, process.hrtime.bigint());
-    await helper?.close();
     const statements = lint.reduce((n, f) => n + f.statements, 0);
     const hits = lint.reduce((n, f) => n + f.hits.length, 0);
+    const between = (from: bigint, to: bigint) => Number(to - from) / 1e6;
 
     // The same statements as one migration file.
     const whole = Array.from({ length: FILES }, (_, i) => migration(i + 1)).join('');
@@ -142,9 +135,6 @@ export async function run(): Promise<void> {
         `  of which CLI start-up: continuity --help ${ms(help.wallMs)} wall, ${cpu(help)} CPU (node -e 0: ${ms(node.wallMs)}, ${cpu(node)}); scan without start-up ${((continuity.wallMs - help.wallMs) / squawk.wallMs).toFixed(2)}x squawk's wall`,
         `in process: walk ${ms(between(started, walked))}, detect + read ${ms(between(walked, detected))}, parse + lint ${ms(between(detected, linted))}`,
         `parse + lint throughput: ${perSecond(statements, between(detected, linted))}; end to end in process: ${perSecond(statements, between(started, linted))}`,
-        helper
-          ? `parse + lint on two threads (a worker thread lints the second half, started beforehand as a scan starts it): ${ms(parallelMs)}, ${(between(detected, linted) / parallelMs).toFixed(2)}x one thread (${os.availableParallelism()} cores)`
-          : `parse + lint on two threads: not run (${os.availableParallelism()} core(s): no spare core for a worker thread)`,
         `the same statements as one file: parse + lint ${ms(oneFileMs)}, ${perSecond(oneFileStatements, oneFileMs)}`,
         '',
       ].join('\n'),

@@ -37,8 +37,7 @@ export async function buildCli() {
   await rm(`${root}/dist`, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    // The lint worker thread (src/migrations/parallel-lint.ts) loads dist/lint-worker.js.
-    entryPoints: { main: 'src/cli/main.ts', 'lint-worker': 'src/migrations/lint-worker.ts' },
+    entryPoints: ['src/cli/main.ts'],
     outdir: 'dist',
     bundle: true,
     splitting: true,

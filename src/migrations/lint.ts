@@ -25,15 +25,8 @@ interface Suppression {
  * routines they created (a later migration may call them).
  */
 export interface SetHistory {
-  notNullChecks: Map<string, NotNullCheck>;
+  notNullChecks: Map<string, { table: string; column: string; validated: boolean }>;
   routines: Map<string, () => RoutineBody>;
-}
-
-/** A CHECK (column IS NOT NULL) constraint, by constraint name. */
-export interface NotNullCheck {
-  table: string;
-  column: string;
-  validated: boolean;
 }
 
 export function newSetHistory(): SetHistory {
