@@ -95,7 +95,7 @@ async function matches(repo: RepoFiles, files: string[], pattern: RegExp, label:
 }
 
 async function configuredDialects(repo: RepoFiles): Promise<ConfiguredDialects> {
-  const named = (pattern: RegExp) => repo.files.filter((f) => pattern.test(f.slice(f.lastIndexOf('/') + 1)));
+  const named = (pattern: RegExp) => repo.named(pattern);
   return {
     jdbc: await matches(repo, named(/^(flyway\.(conf|toml)|application[\w-]*\.(ya?ml|properties)|liquibase\.properties|bootstrap[\w-]*\.(ya?ml|properties))$/), /jdbc:(\w+):/g, (f, n) => `${f}: JDBC URL jdbc:${n}:`),
     knex: await matches(repo, named(/^knexfile\.(c|m)?(j|t)s$/), /\bclient\s*:\s*['"]([\w-]+)['"]/g, (f, n) => `${f}: client '${n}'`),
@@ -119,7 +119,7 @@ const GOLANG_MIGRATE_FILES = /^(Makefile|[\w.-]+\.mk|Dockerfile[\w.-]*|[\w.-]+\.
 
 /** A migrate command that names both the set's folder (-path or -source file://) and a -database URL: that URL's database is the set's. */
 async function golangMigrateCommand(repo: RepoFiles, set: DetectedSet): Promise<DialectDecision | undefined> {
-  const files = repo.files.filter((f) => GOLANG_MIGRATE_FILES.test(f.slice(f.lastIndexOf('/') + 1)) && !TEST_PATH.test(f));
+  const files = repo.named(GOLANG_MIGRATE_FILES).filter((f) => !TEST_PATH.test(f));
   for (const file of files) {
     for (const line of (await repo.read(file)).split('\n')) {
       const path = /(?:-path[= ]+|-source[= ]+["']?file:\/\/)["']?\.?\/?([\w./-]+?)\/?["']?(?=\s|$)/.exec(line)?.[1];

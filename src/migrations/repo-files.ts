@@ -57,6 +57,8 @@ export async function listRepoFiles(root: string): Promise<RepoFiles> {
   files.sort();
   const present = new Set(files);
   const cache = new Map<string, Promise<string>>();
+  // Every tool detector asks for files by base name: take each file's once.
+  let bases: string[] | undefined;
   return {
     root,
     files,
@@ -75,7 +77,8 @@ export async function listRepoFiles(root: string): Promise<RepoFiles> {
       return text;
     },
     named(pattern) {
-      return files.filter((f) => pattern.test(path.posix.basename(f)));
+      bases ??= files.map((f) => f.slice(f.lastIndexOf('/') + 1));
+      return files.filter((_, i) => pattern.test(bases![i]!));
     },
   };
 }
