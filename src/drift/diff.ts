@@ -14,6 +14,7 @@ import {
 import { ESTATE } from '../engine/scan';
 import { legacyResource } from './legacy-keys';
 import { baselineFindings, BLIND_STATUSES } from './outages';
+import { checksNotRunBefore, pastServiceScan, withChecksNotRunBefore, type PastServiceScan } from './partial-scans';
 import { dataChanged, isDataChange } from './data-changes';
 import { statisticsResets } from './statistics-reset';
 
@@ -282,15 +283,18 @@ function unreadable(service: ServiceResult): Map<string, string> {
 /**
  * `older`: the service's scans before `previous`, newest first. A scope the
  * previous scan could not see (datastore unreadable) is compared with the last
- * scan that saw it, so fail -> error -> fail is one open violation, not a new one.
+ * scan that saw it, so fail -> error -> fail is one open violation, not a new one;
+ * a check the previous scan did not run (--check) with the last scan that ran it.
  */
-export function diffService(previous: ServiceResult, current: ServiceResult, checks: CheckDescriptor[], older: ServiceResult[] = []): DriftEvent[] {
+export function diffService(previous: PastServiceScan, current: ServiceResult, checks: CheckDescriptor[], older: PastServiceScan[] = []): DriftEvent[] {
+  const { result } = previous;
+  const notRun = checksNotRunBefore(previous, checks.map((c) => c.id));
   return diffFindings(
     current.name,
-    { findings: previous.findings, datastores: previous.datastores.map((d) => d.name), unreadable: unreadable(previous) },
+    { findings: result.findings, datastores: result.datastores.map((d) => d.name), unreadable: unreadable(result) },
     { findings: current.findings, datastores: current.datastores.map((d) => d.name), unreadable: unreadable(current) },
     checks,
-    baselineFindings(previous, older, current),
+    withChecksNotRunBefore(baselineFindings(result, older.map((o) => o.result), current), notRun, older),
   );
 }
 
@@ -302,7 +306,7 @@ export function diffScans(previous: ScanResult, current: ScanResult): DriftEvent
   const previousServices = new Map(previous.services.map((s) => [s.name, s]));
   const events = current.services.flatMap((service) => {
     const old = previousServices.get(service.name);
-    return old ? diffService(old, service, current.checks) : [];
+    return old ? diffService(pastServiceScan(previous, old, current.checks.map((c) => c.id)), service, current.checks) : [];
   });
   return [...events, ...diffEstate(previous, current)];
 }

@@ -5,6 +5,7 @@ import { diffEstate, diffService } from '../drift/diff';
 import { ESTATE } from '../engine/scan';
 import type { DriftEvent, ScanResult, ServiceResult } from '../model';
 import { needsOlderScans } from '../drift/outages';
+import { checksNotRunBefore, pastServiceScan, type PastServiceScan } from '../drift/partial-scans';
 import { planAlerts } from '../alerts/plan';
 import type { HistoryCommit, HistoryStore } from './types';
 
@@ -28,11 +29,13 @@ export async function driftSinceHistory(store: HistoryStore, scan: ScanResult): 
     const old = previous?.services.find((s) => s.name === service.name);
     if (!previous || !old) continue;
     loaded.set(previous.scanId, previous);
+    const ranNow = scan.checks.map((c) => c.id);
+    const past = pastServiceScan(previous, old, ranNow);
     drift.push({
       service: service.name,
       previousScanId: previous.scanId,
       previousFinishedAt: previous.finishedAt,
-      events: diffService(old, service, scan.checks, await olderThan(store, previous, old, service)),
+      events: diffService(past, service, scan.checks, await olderThan(store, previous, past, service, ranNow)),
     });
   }
   // Estate-level findings (discovery) are compared with the newest scan of any service.
@@ -50,20 +53,26 @@ export async function driftSinceHistory(store: HistoryStore, scan: ScanResult): 
   return drift;
 }
 
-/** Scans read back through an outage to find the last one that saw a hidden scope. */
-const OUTAGE_LOOKBACK = 20;
+/** Scans read back through an outage, or past scans limited to some checks, to find the last one that saw a scope or ran a check. */
+const LOOKBACK = 20;
 
-/** The service's scans before `previous`, newest first, read only when the previous scan had scopes it could not see. */
-async function olderThan(store: HistoryStore, previous: ScanResult, old: ServiceResult, current: ServiceResult): Promise<ServiceResult[]> {
-  if (!needsOlderScans(old, current)) return [];
-  const older: ServiceResult[] = [];
+/**
+ * The service's scans before `previous`, newest first, read only when the
+ * previous scan had scopes it could not see or did not run a check run now.
+ */
+async function olderThan(store: HistoryStore, previous: ScanResult, old: PastServiceScan, current: ServiceResult, ranNow: string[]): Promise<PastServiceScan[]> {
+  let notRun = checksNotRunBefore(old, ranNow);
+  let blind = needsOlderScans(old.result, current);
+  const older: PastServiceScan[] = [];
   let before = previous.scanId;
-  while (older.length < OUTAGE_LOOKBACK) {
+  while ((blind || notRun.length > 0) && older.length < LOOKBACK) {
     const scan = await store.latestFor(current.name, { before });
     const result = scan?.services.find((s) => s.name === current.name);
     if (!scan || !result) break;
-    older.push(result);
-    if (!needsOlderScans(result, current)) break;
+    const past = pastServiceScan(scan, result, ranNow);
+    older.push(past);
+    blind &&= needsOlderScans(result, current);
+    notRun = notRun.filter((id) => !past.checks.has(id));
     before = scan.scanId;
   }
   return older;
