@@ -44,3 +44,8 @@ export async function withDeadline<T>(signal: AbortSignal, ms: number, task: (si
     signal.removeEventListener('abort', follow);
   }
 }
+
+/** "1 finding", "3 findings". */
+export function plural(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
+}

@@ -3,6 +3,7 @@ import { severityRank, type Evidence } from '../../src/model';
 import type { RuleCategory } from '../../src/migrations/rules/rule';
 import { countsChangedFiles, describeScope, linted, migrationsInScope, shownDirectory, type ScopedMigration } from '../../src/migrations/scope';
 import { PARSER_PG_MAJOR, type LintHit } from '../../src/migrations/types';
+import { plural } from '../../src/util';
 
 const LINTER = `continuity lint (PostgreSQL ${PARSER_PG_MAJOR} parser)`;
 
@@ -23,10 +24,6 @@ const CATEGORY_ORDER: RuleCategory[] = ['compatibility', 'data-loss', 'deploy', 
 /** Most severe first; then compatibility, data loss, deploy, locking; then file order. */
 function mostSevereFirst(a: LintHit, b: LintHit): number {
   return severityRank(b.severity) - severityRank(a.severity) || CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category) || a.path.localeCompare(b.path) || a.line - b.line;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function examples(hits: LintHit[], count = 3): string {

@@ -4,13 +4,10 @@ import type { CiCommand } from '../../src/migrations/ci';
 import { shownDirectory } from '../../src/migrations/scope';
 import type { StartupApply } from '../../src/migrations/startup';
 import type { MigrationSet, MigrationTool } from '../../src/migrations/types';
+import { plural } from '../../src/util';
 
 /** Tools whose migrations a Node program's own `migrate()` may apply. */
 const JS_TOOLS: ReadonlySet<MigrationTool> = new Set(['knex', 'sequelize', 'typeorm', 'node-pg-migrate', 'db-migrate', 'js-migrations']);
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function at(command: { file: string; line: number }): string {
   return `${command.file}:${command.line}`;

@@ -5,7 +5,8 @@ import { SEVERITIES, severityRank, type Finding, type ScanResult, type Severity,
 import { ESTATE, type DatastoreDoneEvent } from '../engine/scan';
 import { BLIND_STATUSES } from '../drift/outages';
 import { compareFindings } from '../report/order';
-import { plural, repeatsCollectionError, unscannedDatastores } from '../report/wording';
+import { repeatsCollectionError, unscannedDatastores } from '../report/wording';
+import { plural } from '../util';
 
 type Paint = (text: string) => string;
 

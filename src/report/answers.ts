@@ -3,7 +3,8 @@
 import { DEFAULT_FRAMEWORK, framework as frameworkById, type Framework, type FrameworkControl } from '../frameworks';
 import type { ControlAnswer, Finding, FrameworkAnswers, FrameworkDescriptor, ScanResult, Status } from '../model';
 import { STATUS_ORDER, worstStatus } from './order';
-import { isCollectionErrorFinding, plural } from './wording';
+import { isCollectionErrorFinding } from './wording';
+import { plural } from '../util';
 
 const MAX_DETAILS = 12;
 

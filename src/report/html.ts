@@ -10,7 +10,8 @@ import { packagePath } from '../package-root';
 import { htmlFileName, overviewView, OVERVIEW_FILE, servicePageView } from './html-view';
 import { writeFileAtomic } from '../atomic-file';
 import type { FormatWriter } from './write';
-import { humanTime, plural } from './wording';
+import { humanTime } from './wording';
+import { plural } from '../util';
 
 const REPORTS_DIR = packagePath('reports');
 

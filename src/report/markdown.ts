@@ -6,7 +6,8 @@ import { compareFindings } from './order';
 import { DEFAULT_FRAMEWORK, framework as frameworkById } from '../frameworks';
 import { answersOf } from './answers';
 import { statementsView } from './statements-view';
-import { countStatuses, humanTime, plural, repeatsCollectionError, statusCounts, unscannedDatastores } from './wording';
+import { countStatuses, humanTime, repeatsCollectionError, statusCounts, unscannedDatastores } from './wording';
+import { plural } from '../util';
 
 const TEMPLATE_PATH = packagePath('reports', 'questionnaire.md.hbs');
 const ESTATE_TEMPLATE_PATH = packagePath('reports', 'estate.md.hbs');

@@ -4,10 +4,6 @@ import type { Finding, ServiceResult, Status } from '../model';
 import { STATUS_ORDER } from './order';
 import { COLLECTION_ERROR_PREFIX } from '../engine/evaluate';
 
-/** "1 finding", "3 findings". */
-export function plural(n: number, word: string, pluralWord = `${word}s`): string {
-  return `${n} ${n === 1 ? word : pluralWord}`;
-}
 
 /** How many findings have each status. */
 export function countStatuses(findings: readonly Pick<Finding, 'status'>[]): Partial<Record<Status, number>> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load';
+import { parseConfig } from '../../src/config/load';
+import { problemsOf } from '../support/config-problems';
 import { redact } from '../../src/secrets';
 
 const valid = `
@@ -13,16 +14,6 @@ services:
         url: postgres://scanner:\${ORDERS_DB_PASSWORD}@db.internal:5432/orders
         backupPolicy: https://wiki.internal/backups/orders
 `;
-
-function problemsOf(text: string, env: NodeJS.ProcessEnv = {}) {
-  try {
-    parseConfig(text, 'continuity.yaml', env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConfig', () => {
   it('accepts a valid config, fills defaults and interpolates environment variables', () => {

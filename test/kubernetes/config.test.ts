@@ -1,23 +1,14 @@
 // The config of the Kubernetes types and the kubernetes section: defaults, and
 // bad input named with its key path and line.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load';
+import { parseConfig } from '../../src/config/load';
+import { problemsOf } from '../support/config-problems';
 
 const config = (datastore: string, kubernetes = '') => `${kubernetes}
 services:
   - name: inventory
     datastores:
 ${datastore}`;
-
-function problemsOf(text: string) {
-  try {
-    parseConfig(text, 'continuity.yaml', {});
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('Kubernetes config', () => {
   it('accepts the three types and fills the kubernetes defaults', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { humanTime, plural, statusCounts } from '../../src/report/wording';
+import { humanTime, statusCounts } from '../../src/report/wording';
+import { plural } from '../../src/util';
 
 describe('report wording', () => {
   it('times read as a person writes them, in UTC, without milliseconds', () => {
