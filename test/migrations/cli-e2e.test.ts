@@ -96,6 +96,13 @@ describe('scan of the defect-class repositories through the CLI', () => {
     expect(located).toEqual(['drop-column:5', 'rename-column:6', 'change-column-type:7', 'drop-not-null:7', 'rename-table:8']);
   });
 
+  it('a migration that calls no tool API (it runs a script) counts with its folder\'s Sequelize migrations', () => {
+    const { answer } = service('sequelize-builders');
+    expect(answer('migrations').answer).toMatch(/^sequelize in migrations: 2 migrations, newest 20240102000000-backfill-users;/);
+    expect(answer('migrations').answer).not.toContain('js-migrations');
+    expect(answer('rollbacks').answer).toContain('20240102000000-backfill-users (its down does nothing)');
+  });
+
   it('a DO block with a drop is a breaking change; dynamic EXECUTE is not fully assessed, never Yes', () => {
     const { answer } = service('do-block');
     expect(answer('compatibility').answer).toMatch(/^No: 1 of all 3 migrations breaks old or new application code \(e\.g\. drop-column at supabase\/migrations\/20240201000000_cleanup\.sql:6; rename-enum-value at supabase\/migrations\/20240201000000_cleanup\.sql:8\)\. 1 migration was not fully analysed \(e\.g\. 20240301000000_dynamic: supabase\/migrations\/20240301000000_dynamic\.sql:7: DO block runs dynamic SQL \(EXECUTE\)/);

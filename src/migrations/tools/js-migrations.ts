@@ -490,16 +490,25 @@ function extract(path: string, text: string, up: FunctionText, tool: MigrationTo
   };
 }
 
+/** How each tool sends a migration's SQL when the migration does not opt out of its transaction. */
+const DEFAULT_TRANSACTION: Partial<Record<MigrationTool, TransactionMode>> = {
+  typeorm: 'tool',
+  'node-pg-migrate': 'tool',
+  sequelize: 'implicit',
+  'db-migrate': 'tool',
+  knex: 'tool',
+};
+
 function jsTool(text: string, up: FunctionText): { tool: MigrationTool; transaction: TransactionMode } {
-  if (/MigrationInterface|QueryRunner/.test(text)) return { tool: 'typeorm', transaction: /\btransaction\s*=\s*false/.test(text) ? 'implicit' : 'tool' };
-  if (/\bpgm\b|MigrationBuilder/.test(text)) return { tool: 'node-pg-migrate', transaction: /pgm\.noTransaction\(\)/.test(text) ? 'implicit' : 'tool' };
-  if (/\bqueryInterface\b/.test(text)) return { tool: 'sequelize', transaction: 'implicit' };
+  if (/MigrationInterface|QueryRunner/.test(text)) return { tool: 'typeorm', transaction: /\btransaction\s*=\s*false/.test(text) ? 'implicit' : DEFAULT_TRANSACTION.typeorm! };
+  if (/\bpgm\b|MigrationBuilder/.test(text)) return { tool: 'node-pg-migrate', transaction: /pgm\.noTransaction\(\)/.test(text) ? 'implicit' : DEFAULT_TRANSACTION['node-pg-migrate']! };
+  if (/\bqueryInterface\b/.test(text)) return { tool: 'sequelize', transaction: DEFAULT_TRANSACTION.sequelize! };
   const handle = up.params[0] ?? '';
   if (/exports\.(setup|_meta)\b/.test(text) || (handle && new RegExp(`\\b${handle}\\.(runSql|createTable|addColumn|removeColumn|renameColumn|renameTable|dropTable|changeColumn|addIndex|removeIndex|addForeignKey)\\s*\\(`).test(up.body) && !/\bknex\b|Knex/.test(text))) {
     // db-migrate runs each migration in a transaction unless started with --non-transactional.
-    return { tool: 'db-migrate', transaction: 'tool' };
+    return { tool: 'db-migrate', transaction: DEFAULT_TRANSACTION['db-migrate']! };
   }
-  if (/\bknex\b|Knex/.test(text)) return { tool: 'knex', transaction: /config\s*=\s*\{[^}]*transaction\s*:\s*false/.test(text) ? 'implicit' : 'tool' };
+  if (/\bknex\b|Knex/.test(text)) return { tool: 'knex', transaction: /config\s*=\s*\{[^}]*transaction\s*:\s*false/.test(text) ? 'implicit' : DEFAULT_TRANSACTION.knex! };
   return { tool: 'js-migrations', transaction: 'implicit' };
 }
 
@@ -530,12 +539,23 @@ function jsDown(text: string): Migration['down'] {
 
 export async function detectJavaScript(repo: RepoFiles): Promise<DetectedSet[]> {
   const candidates = repo.files.filter((f) => JS_FILE.test(f) && !f.endsWith('.d.ts') && !/\.(test|spec)\./.test(f) && /(^|\/)migrations?(\/|$)/.test(dirOf(f)));
-  const found: { tool: MigrationTool; migration: Migration }[] = [];
+  const files: { path: string; text: string; up: FunctionText; tool: MigrationTool; transaction: TransactionMode }[] = [];
   for (const path of candidates) {
     const text = await repo.read(path);
     const up = findFunction(text, 'up');
-    if (!up) continue;
-    const { tool, transaction } = jsTool(text, up);
+    if (up) files.push({ path, text, up, ...jsTool(text, up) });
+  }
+  // A migration that calls no tool's API (it runs a script, say) belongs to the tool of the other migrations of its folder.
+  const toolsByDirectory = groupBy(files.filter((f) => f.tool !== 'js-migrations'), (f) => dirOf(f.path));
+  for (const file of files.filter((f) => f.tool === 'js-migrations')) {
+    const tools = new Set(toolsByDirectory.get(dirOf(file.path))?.map((f) => f.tool));
+    if (tools.size === 1) {
+      file.tool = [...tools][0]!;
+      file.transaction = DEFAULT_TRANSACTION[file.tool]!;
+    }
+  }
+  const found: { tool: MigrationTool; migration: Migration }[] = [];
+  for (const { path, text, up, tool, transaction } of files) {
     const { sql, unreadable } = extract(path, text, up, tool, transaction);
     const notAnalysed = [
       ...(unreadable.raw > 0 ? [`${unreadable.raw} raw query call(s) with SQL built at run time`] : []),
