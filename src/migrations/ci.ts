@@ -7,7 +7,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { dirOf, type RepoFiles } from './repo-files';
 import type { MigrationTool } from './types';
-import { lineAt } from './tools/code-text';
+import { lineAt, maskCode } from './tools/code-text';
 
 const CI_FILE = /(^|\/)(\.github\/workflows\/[^/]+\.ya?ml|\.gitlab-ci\.yml|\.circleci\/config\.yml|Jenkinsfile|azure-pipelines\.ya?ml|bitbucket-pipelines\.yml|\.buildkite\/[^/]+\.ya?ml|\.drone\.yml|cloudbuild\.ya?ml|\.travis\.yml)$/;
 
@@ -110,14 +110,84 @@ async function makeTargets(repo: RepoFiles): Promise<Map<string, string>> {
 /** A command line with what `npm run X` / `yarn X` / `make X` on it expand to, so a match is located at the line. */
 export type Expander = (line: string) => string;
 
+/** How deep scripts that run scripts are followed (`start` -> `npm-run-all check-db serve` -> `node scripts/check-db.js`). */
+const EXPANSION_DEPTH = 4;
+
+/** `node scripts/check-db.js` and the like: the script file a command runs. */
+const NODE_SCRIPT = /\bnode\s+(?:-[\w-]+(?:=\S+)?\s+)*(?:\.\/)?([\w./-]+\.(?:c|m)?js)\b/g;
+
+const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
+/** `execSync('prisma migrate deploy')`, `spawn('prisma', ['migrate', 'deploy'])`: the command literal, then its argument list. */
+const CHILD_PROCESS_CALL = new RegExp(
+  String.raw`\b(?:execSync|execFileSync|spawnSync|exec|execFile|spawn|execa|execaSync|execaCommand)\s*\(\s*(${STRING_LITERAL.source})(?:\s*,\s*\[([^\]]*)\])?`,
+  'gd',
+);
+
+/**
+ * The commands a Node script runs through child_process or execa: the string
+ * literals it passes to exec/execSync/spawn/execFile/execa (a command and its
+ * argument list), not any other string of the file nor a call in a comment.
+ */
+function childProcessCommands(text: string): string[] {
+  const commands: string[] = [];
+  // Calls are found in the masked code (comments and string contents blanked, offsets kept), literals read from the text.
+  for (const m of maskCode(text).matchAll(CHILD_PROCESS_CALL)) {
+    const [commandStart, commandEnd] = m.indices![1]!;
+    const list = m.indices![2];
+    const args = list ? [...text.slice(list[0], list[1]).matchAll(STRING_LITERAL)].map((a) => a[0].slice(1, -1)) : [];
+    commands.push([text.slice(commandStart + 1, commandEnd - 1), ...args].join(' '));
+  }
+  return commands;
+}
+
 export async function commandExpander(repo: RepoFiles): Promise<Expander> {
   const scripts = await npmScripts(repo);
   const targets = await makeTargets(repo);
+  // The Node scripts npm scripts run, read once: what they run through child_process counts as run by the script.
+  const nodeCommands = new Map<string, string>();
+  for (const command of scripts.values()) {
+    for (const m of command.matchAll(NODE_SCRIPT)) {
+      const script = m[1]!;
+      if (nodeCommands.has(script)) continue;
+      const files = repo.files.filter((f) => f === script || f.endsWith(`/${script}`));
+      const texts = await Promise.all(files.map((f) => repo.read(f)));
+      nodeCommands.set(script, texts.flatMap(childProcessCommands).join('\n'));
+    }
+  }
+  const scriptNames = [...scripts.keys()];
+  /** npm-run-all's names: `a`, or a glob such as `build:*` (`*` within one `:` segment, `**` across them). */
+  const matchingScripts = (name: string) =>
+    name.includes('*') ? scriptNames.filter((s) => new RegExp(`^${name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^:]*').replace(/\u0000/g, '.*')}$`).test(s)) : [name];
+  const expandOnce = (text: string): string[] => {
+    const expanded: string[] = [];
+    // A Dockerfile's exec form: CMD ["pnpm", "start-docker"] runs `pnpm start-docker`.
+    for (const m of text.matchAll(/\[\s*"[^\]\n]*"\s*\]/g)) {
+      try {
+        const words = JSON.parse(m[0]) as unknown[];
+        if (words.every((w) => typeof w === 'string')) expanded.push(words.join(' '));
+      } catch {
+        // not a JSON array of strings
+      }
+    }
+    for (const m of text.matchAll(/\b(?:npm\s+run|yarn|pnpm(?:\s+run)?|bun\s+run)\s+([\w:.-]+)/g)) expanded.push(scripts.get(m[1]!) ?? '');
+    for (const m of text.matchAll(/\b(?:npm-run-all|run-s|run-p)\b((?:[ \t]+[\w:.*@/"'-]+)+)/g)) {
+      const names = m[1]!.trim().split(/\s+/).map((w) => w.replace(/^["']|["']$/g, '')).filter((w) => w !== '' && !w.startsWith('-'));
+      for (const name of names) for (const script of matchingScripts(name)) expanded.push(scripts.get(script) ?? '');
+    }
+    for (const m of text.matchAll(/\bmake\s+((?:[\w.-]+\s*)+)/g)) for (const t of m[1]!.split(/\s+/)) expanded.push(targets.get(t) ?? '');
+    for (const m of text.matchAll(NODE_SCRIPT)) expanded.push(nodeCommands.get(m[1]!) ?? '');
+    return expanded.filter((e) => e.trim() !== '');
+  };
   return (line) => {
-    const expanded = [line];
-    for (const m of line.matchAll(/\b(?:npm\s+run|yarn|pnpm(?:\s+run)?|bun\s+run)\s+([\w:.-]+)/g)) expanded.push(scripts.get(m[1]!) ?? '');
-    for (const m of line.matchAll(/\bmake\s+((?:[\w.-]+\s*)+)/g)) for (const t of m[1]!.split(/\s+/)) expanded.push(targets.get(t) ?? '');
-    return expanded.join('\n');
+    const all = [line];
+    let frontier = [line];
+    const seen = new Set(frontier);
+    for (let depth = 0; depth < EXPANSION_DEPTH && frontier.length > 0; depth++) {
+      frontier = frontier.flatMap(expandOnce).filter((e) => !seen.has(e));
+      for (const e of frontier) seen.add(e);
+      all.push(...frontier);
+    }
+    return all.join('\n');
   };
 }
 

@@ -12,7 +12,7 @@ import { runCli, type CliResult } from '../support/cli';
 import { FIXTURE_REPOS } from '../support/repo-facts';
 import { questionnaireOf } from '../support/questionnaire';
 
-const REPOSITORIES = ['flyway-vendors', 'db-migrate', 'knex-builders', 'sequelize-builders', 'do-block', 'go-startup', 'dockerfile-migrate', 'pr-only-ci', 'up-down-ci'];
+const REPOSITORIES = ['flyway-vendors', 'db-migrate', 'knex-builders', 'sequelize-builders', 'do-block', 'go-startup', 'dockerfile-migrate', 'docker-npm-run-all', 'pr-only-ci', 'up-down-ci'];
 
 let work: string;
 let result: CliResult;
@@ -117,6 +117,10 @@ describe('scan of the defect-class repositories through the CLI', () => {
 
   it('a Dockerfile that migrates: applied at container start', () => {
     expect(service('dockerfile-migrate').answer('migrations').answer).toMatch(/^knex in migrations: 2 migrations, newest 20240201000000_sessions_user; applied at container start by Dockerfile:5/);
+  });
+
+  it('a Dockerfile CMD whose npm script runs npm-run-all, then a Node script that runs `prisma migrate deploy`, applies the migrations at container start', () => {
+    expect(service('docker-npm-run-all').answer('migrations').answer).toMatch(/^prisma in prisma\/migrations: 1 migration, newest 01_init \(forward-only tool\); applied at container start by Dockerfile:5 /);
   });
 
   it('a pull-request-only migration job is a test job, not a deploy', () => {

@@ -170,6 +170,28 @@ migrate-prod:
     ]);
   });
 
+  it('follows npm scripts through npm-run-all (globs too) and Node scripts into the commands they run through child_process', async () => {
+    const repo = await repos.create({
+      'package.json': JSON.stringify({
+        scripts: {
+          'start-docker': 'npm-run-all -s check-db start-server',
+          'check-db': 'node ./scripts/check-db.js',
+          'start-server': 'node server.js',
+          'release:db': 'run-s "db:*"',
+          'db:apply': 'node --enable-source-maps tools/apply.mjs',
+          'check-env': 'node scripts/check-env.js',
+        },
+      }),
+      'scripts/check-db.js': "const { execSync } = require('child_process');\nexecSync('prisma migrate deploy');\n",
+      'tools/apply.mjs': "import { spawn } from 'node:child_process';\nspawn('knex', ['migrate:latest', '--env', 'production']);\n",
+      'scripts/check-env.js': "// execSync('prisma migrate deploy') runs in check-db.js\nconsole.log('then run prisma migrate deploy');\n",
+      'Dockerfile': 'FROM node:20\nCMD ["pnpm", "start-docker"]\n',
+      'Procfile': 'release: npm run release:db\nweb: npm run check-env && node server.js\n',
+    });
+    const found = await findStartupApplies(repo);
+    expect(found.map((f) => `${f.file}:${f.line} ${f.tool ?? '-'} ${f.when}`).sort()).toEqual(['Dockerfile:2 prisma at container start', 'Procfile:1 knex in the release phase']);
+  });
+
   it('notes when ORM auto-migration is switched by an environment variable', async () => {
     const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
     expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');
