@@ -84,6 +84,13 @@ export default defineDatastoreCheck({
       if (rule) {
         failures.push(`pg_hba.conf accepts connections without TLS (${describeRule(rule)})`);
         evidence.push({ source: 'pg_hba_file_rules', field: 'first rule reachable without TLS', value: describeRule(rule) });
+      } else if (broken.length > 0) {
+        // PostgreSQL refuses to load a pg_hba.conf with an error (at reload it keeps the rules it had):
+        // the rules in effect are not the file's, and pg_hba_file_rules shows only the file.
+        unknowns.push(
+          `not fully assessed: pg_hba.conf has ${broken.length === 1 ? 'an error' : `${broken.length} errors`} (${broken.map((r) => `line ${r.line}: ${r.error}`).join('; ')}), so the server still runs the rules it loaded before, which pg_hba_file_rules does not show`,
+        );
+        evidence.push({ source: 'pg_hba_file_rules', field: 'rules reachable without TLS', value: 'none in the file, but the file has errors and is not the one in effect' });
       } else {
         hbaEnforced = true;
         evidence.push({ source: 'pg_hba_file_rules', field: 'rules reachable without TLS', value: 'none' });
