@@ -42,6 +42,13 @@ describe('postgres.ssl-enforced', () => {
     expect(f!.message).toMatch(/not fully assessed: pg_hba.conf has an error \(line 3: invalid authentication method "md6"\)/);
   });
 
+  it('is unknown, not a pass, when no plaintext connection was attempted: the file is not shown to be what the server loaded', () => {
+    const facts = postgresFacts({ plaintextProbe: unavailable('plaintext probe', 'connected over a Unix socket: TLS does not apply') });
+    const [f] = run(check, facts);
+    expect(f!.status).toBe('unknown');
+    expect(f!.message).toContain('not fully assessed: no pg_hba.conf rule admits a connection without TLS, but no connection without TLS was attempted (connected over a Unix socket: TLS does not apply)');
+  });
+
   it('warns when TLS versions before 1.2 are allowed', () => {
     const facts = postgresFacts();
     if (facts.settings.ok) facts.settings.value.ssl_min_protocol_version = { name: 'ssl_min_protocol_version', setting: 'TLSv1', unit: null, source: 'file' };
