@@ -8,7 +8,7 @@ describe('aws-backup.cross-region-copy', () => {
     const copy = backupRule({ copyDestinations: ['arn:aws:backup:eu-central-1:111111111111:backup-vault:dr'] });
     const [f] = runCheck(check, checkInput(coveredBy([copy])));
     expect(f!.status).toBe('pass');
-    expect(f!.message).toContain('copied to eu-central-1');
+    expect(f!.message).toContain('is configured to copy its recovery points to eu-central-1 (CopyActions; the copy jobs and the copies themselves are not read)');
   });
   it('warns when copies stay in the region or there are none', () => {
     const local = backupRule({ copyDestinations: ['arn:aws:backup:eu-west-1:111111111111:backup-vault:other'] });

@@ -12,7 +12,7 @@ export default defineDatastoreCheck({
   severity: 'medium',
   protection: true,
   description:
-    'At least one backup rule covering the datastore has a copy action (CopyActions) to a vault in another region, so a regional outage or a compromised region does not take the backups with the data. A warning, not a failure: the questionnaire asks for a backup policy, not a second region.',
+    'At least one backup rule covering the datastore has a copy action (CopyActions) to a vault in another region (configuration: the copy jobs and the copies are not read, and the finding says so), so a regional outage or a compromised region does not take the backups with the data. A warning, not a failure: the questionnaire asks for a backup policy, not a second region.',
   remediation: 'Add a CopyActions entry with a DestinationBackupVaultArn in another region to the plan\'s rule (aws backup update-backup-plan).',
   docs: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html',
   evaluate({ datastore, facts }): FindingDraft[] {
@@ -26,7 +26,8 @@ export default defineDatastoreCheck({
     const evidence = rules.map((r) => ({ source, field: `plan ${r.plan} rule ${r.rule} CopyActions`, value: r.copyDestinations.join(', ') || 'none' }));
     const away = copies.filter((c) => c.region && c.region !== regionHere);
     if (away.length > 0) {
-      return [{ resource, status: 'pass', message: `its recovery points are copied to ${[...new Set(away.map((c) => c.region))].join(', ')} (plan ${away[0]!.rule.plan} rule ${away[0]!.rule.rule})`, evidence }];
+      // A copy action is configuration: the copy jobs and the copies (in the other region's vault) are not read.
+      return [{ resource, status: 'pass', message: `plan ${away[0]!.rule.plan} rule ${away[0]!.rule.rule} is configured to copy its recovery points to ${[...new Set(away.map((c) => c.region))].join(', ')} (CopyActions; the copy jobs and the copies themselves are not read)`, evidence }];
     }
     return [{ resource, status: 'warn', message: `its recovery points are never copied out of ${regionHere}: a regional outage takes them with the data`, evidence }];
   },

@@ -27,6 +27,15 @@ describe('aws-backup.vault-lock', () => {
     expect(short.status).toBe('fail');
     expect(short.message).toContain('minimum retention of 7 days (below 30)');
   });
+  it('warns, not passes, while the lock can still be removed: governance mode, or compliance mode before its LockDate', () => {
+    const governance = runCheck(check, checkInput(withVaults([vault({ lockDate: null })])))[0]!;
+    expect(governance.status).toBe('warn');
+    expect(governance.message).toContain('vault prod-vault is in governance mode (no LockDate)');
+    expect(governance.evidence).toContainEqual({ source: 'backup:ListBackupVaults', field: 'vault prod-vault LockDate', value: 'none (governance mode)' });
+    const grace = runCheck(check, checkInput(withVaults([vault({ lockDate: '2026-11-24T00:00:00.000Z' })])))[0]!;
+    expect(grace.status).toBe('warn');
+    expect(grace.message).toContain("compliance mode's grace time until 2026-11-24T00:00:00.000Z");
+  });
   it('is skipped where no plan covers it, unknown where the plans or vaults could not be read', () => {
     expect(runCheck(check, checkInput(backupFacts()))[0]!.status).toBe('skipped');
     expect(runCheck(check, checkInput(backupFacts({ coverage: unavailable('backup:ListBackupPlans', 'AccessDeniedException') })))[0]!.status).toBe('unknown');

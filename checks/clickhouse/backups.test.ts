@@ -48,6 +48,13 @@ describe('clickhouse.backups', () => {
     expect(f?.message).toContain('only 2 days retained: the policy asks for 30 days');
   });
 
+  it('warns, not passes, when Cloud keeps backups long enough by setting but the oldest listed one is younger than the policy', () => {
+    const [f] = run({ native: observed('x', nativeBackups(0, 0)), cloud: observed('cloud', retained('cloud', 3, 3, { retentionHours: 45 * 24, periodHours: 24 })) });
+    expect(f?.status).toBe('warn');
+    expect(f?.message).toContain('kept 45 days by backupRetentionPeriodInHours, but the oldest listed backup is 2 days old');
+    expect(f?.evidence).toContainEqual(expect.objectContaining({ field: 'oldest listed backup age (days)' }));
+  });
+
   it('fails when no backup exists, and says unknown when no list could be read', () => {
     expect(run({ native: observed('system.backup_log', nativeBackups(0, 0)) })[0]).toMatchObject({ status: 'fail', message: 'no successful backup is listed in system.backup_log' });
     const [unknown] = run({ native: unavailable('system.backup_log, system.backups', 'ACCESS_DENIED (497): not enough privileges') });

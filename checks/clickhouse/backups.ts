@@ -13,7 +13,7 @@ export default defineDatastoreCheck({
   severity: 'high',
   protection: true,
   description:
-    'The newest successful backup (ClickHouse Cloud API, Altinity clickhouse-backup through system.backup_list or its REST API, or native BACKUP through system.backup_log and system.backups) is newer than policy.maxBackupAgeHours, with the failures since. ClickHouse has no point-in-time recovery, so the span of retained backups is compared with policy.pitrMinRetentionDays; system.backup_log records the backups made, not which still exist, so a native retention is not fully assessed.',
+    'The newest successful backup (ClickHouse Cloud API, Altinity clickhouse-backup through system.backup_list or its REST API, or native BACKUP through system.backup_log and system.backups) is newer than policy.maxBackupAgeHours, with the failures since. ClickHouse has no point-in-time recovery, so the span of retained backups is compared with policy.pitrMinRetentionDays (ClickHouse Cloud: its backupRetentionPeriodInHours, and a warning while the oldest listed backup is younger than the policy); system.backup_log records the backups made, not which still exist, so a native retention is not fully assessed.',
   remediation:
     'Schedule a BACKUP (or clickhouse-backup create_remote) at least daily to storage outside the server, keep backups for the policy retention (an S3 lifecycle rule or clickhouse-backup backups_to_keep_remote), and investigate failed backups in system.backup_log.',
   docs: 'https://clickhouse.com/docs/operations/backup',
@@ -71,6 +71,18 @@ function judge(
         status: 'fail',
         message: `${what}, but only ${retained}: the policy asks for ${policy.pitrMinRetentionDays} days of recovery (ClickHouse has no point-in-time recovery: the retained backups are the window)`,
         evidence,
+      },
+    ];
+  }
+  // Cloud's backupRetentionPeriodInHours is a setting: the backups listed show how far back a restore reaches today.
+  const reachDays = span.oldest ? (now.getTime() - Date.parse(span.oldest.at)) / (24 * HOUR_MS) : null;
+  if (source.retentionHours !== undefined && reachDays !== null && reachDays < policy.pitrMinRetentionDays) {
+    return [
+      {
+        resource,
+        status: 'warn',
+        message: `${what}, kept ${Math.round(days)} days by backupRetentionPeriodInHours, but the oldest listed backup is ${Math.round(reachDays)} days old (${span.oldest!.at}): a restore reaches back only that far, below the ${policy.pitrMinRetentionDays} days the policy asks for, until the retained backups fill the retention${failures}`,
+        evidence: [...evidence, { source: source.source, field: 'oldest listed backup age (days)', value: Math.round(reachDays * 10) / 10 }],
       },
     ];
   }

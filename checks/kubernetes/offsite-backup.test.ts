@@ -10,7 +10,7 @@ const run = (facts: OperatorPostgresFacts) => runCheck(check, { service, datasto
 describe('kubernetes.offsite-backup', () => {
   it('passes an object store outside the cluster', () => {
     const [f] = run(cnpgFacts());
-    expect([f?.status, f?.message]).toEqual(['pass', 'CloudNativePG Cluster payments/ledger: backups leave the cluster through ObjectStore ledger-store (s3://backups/payments/)']);
+    expect([f?.status, f?.message]).toEqual(['pass', 'CloudNativePG Cluster payments/ledger: backups are configured to leave the cluster through ObjectStore ledger-store (s3://backups/payments/) (whether they reach it: kubernetes.scheduled-backup, kubernetes.wal-archiving)']);
   });
 
   it('passes PGO with an s3 repository beside the volume one', () => {

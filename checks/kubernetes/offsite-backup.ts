@@ -30,6 +30,7 @@ export default defineDatastoreCheck({
     if (outside.length === 0) {
       return [{ resource, status: 'fail', message: `${name}: backups stay inside the Kubernetes cluster (${destinations.map((d) => d.name).join(', ')}): losing the cluster loses them`, evidence }];
     }
-    return [{ resource, status: 'pass', message: `${name}: backups leave the cluster through ${outside.map((d) => `${d.name} (${d.detail})`).join(', ')}`, evidence }];
+    // A destination is configuration: whether backups and WAL reach it is kubernetes.scheduled-backup's and kubernetes.wal-archiving's to show.
+    return [{ resource, status: 'pass', message: `${name}: backups are configured to leave the cluster through ${outside.map((d) => `${d.name} (${d.detail})`).join(', ')} (whether they reach it: kubernetes.scheduled-backup, kubernetes.wal-archiving)`, evidence }];
   },
 });

@@ -34,6 +34,21 @@ describe('postgres.ssl-enforced', () => {
     expect(f!.message).toMatch(/GRANT SELECT ON pg_catalog.pg_hba_file_rules/);
   });
 
+  it('is unknown, not a pass, when pg_hba.conf has an error: the server keeps the rules it loaded before', () => {
+    const broken = { ...hba(3, 'host', 'md5'), error: 'invalid authentication method "md6"' };
+    const facts = postgresFacts({ hbaRules: observed('pg_hba_file_rules', [hba(1, 'hostssl', 'scram-sha-256'), broken]) });
+    const [f] = run(check, facts);
+    expect(f!.status).toBe('unknown');
+    expect(f!.message).toMatch(/not fully assessed: pg_hba.conf has an error \(line 3: invalid authentication method "md6"\)/);
+  });
+
+  it('is unknown, not a pass, when no plaintext connection was attempted: the file is not shown to be what the server loaded', () => {
+    const facts = postgresFacts({ plaintextProbe: unavailable('plaintext probe', 'connected over a Unix socket: TLS does not apply') });
+    const [f] = run(check, facts);
+    expect(f!.status).toBe('unknown');
+    expect(f!.message).toContain('not fully assessed: no pg_hba.conf rule admits a connection without TLS, but no connection without TLS was attempted (connected over a Unix socket: TLS does not apply)');
+  });
+
   it('warns when TLS versions before 1.2 are allowed', () => {
     const facts = postgresFacts();
     if (facts.settings.ok) facts.settings.value.ssl_min_protocol_version = { name: 'ssl_min_protocol_version', setting: 'TLSv1', unit: null, source: 'file' };

@@ -58,7 +58,7 @@ export default defineDatastoreCheck({
   title: 'PostgreSQL refuses connections without TLS',
   severity: 'high',
   description:
-    'The server has TLS on, its pg_hba.conf rules leave no path for a connection without TLS, a plaintext connection attempt is refused, and clients are connected over TLS.',
+    'The server has TLS on, its pg_hba.conf rules leave no path for a connection without TLS, a plaintext connection attempt is refused, and clients are connected over TLS. pg_hba_file_rules shows the file, not the rules the server loaded: without the plaintext attempt (a Unix socket connection, or the probe failed), or with errors in the file (the server then keeps the rules it loaded before), the answer is unknown, not a pass.',
   remediation:
     'Set ssl = on, replace "host" rules with "hostssl" (or put "hostnossl all all all reject" first) in pg_hba.conf, reload, and make clients use sslmode=verify-full.',
   docs: 'https://www.postgresql.org/docs/current/auth-pg-hba-conf.html',
@@ -84,6 +84,13 @@ export default defineDatastoreCheck({
       if (rule) {
         failures.push(`pg_hba.conf accepts connections without TLS (${describeRule(rule)})`);
         evidence.push({ source: 'pg_hba_file_rules', field: 'first rule reachable without TLS', value: describeRule(rule) });
+      } else if (broken.length > 0) {
+        // PostgreSQL refuses to load a pg_hba.conf with an error (at reload it keeps the rules it had):
+        // the rules in effect are not the file's, and pg_hba_file_rules shows only the file.
+        unknowns.push(
+          `not fully assessed: pg_hba.conf has ${broken.length === 1 ? 'an error' : `${broken.length} errors`} (${broken.map((r) => `line ${r.line}: ${r.error}`).join('; ')}), so the server still runs the rules it loaded before, which pg_hba_file_rules does not show`,
+        );
+        evidence.push({ source: 'pg_hba_file_rules', field: 'rules reachable without TLS', value: 'none in the file, but the file has errors and is not the one in effect' });
       } else {
         hbaEnforced = true;
         evidence.push({ source: 'pg_hba_file_rules', field: 'rules reachable without TLS', value: 'none' });
@@ -122,6 +129,11 @@ export default defineDatastoreCheck({
     }
 
     if (failures.length > 0) return [{ resource, status: 'fail', message: failures.join('; '), evidence }];
+    if (ssl === 'on' && hbaEnforced && !facts.plaintextProbe.ok) {
+      // pg_hba_file_rules shows the file as it is now, not the rules the server loaded: only a refused attempt shows them at work.
+      const message = `not fully assessed: no pg_hba.conf rule admits a connection without TLS, but no connection without TLS was attempted (${facts.plaintextProbe.reason}), and pg_hba_file_rules shows the file, not the rules the server loaded`;
+      return [{ resource, status: 'unknown', message: [message, ...warnings].join('; '), evidence }];
+    }
     if (ssl === 'on' && hbaEnforced) {
       const status = warnings.length > 0 ? 'warn' : 'pass';
       const message = ['TLS is enforced: no pg_hba.conf rule admits a connection without TLS', ...warnings].join('; ');

@@ -45,6 +45,20 @@ describe('postgres.wal-archiving', () => {
     const far = withArchiver({ ...old, currentWal: '0000000100000001000000A2' }, { archiveBacklog: unavailable('pg_ls_archive_statusdir()', 'permission denied') });
     expect(run(check, far)[0]!.status).toBe('fail');
   });
+  it('is unknown, not a pass, when the last success is old and whether segments wait since cannot be told', () => {
+    const old = { lastArchivedTime: '2026-11-21T09:00:00.000Z' };
+    const noListing: Partial<PostgresFacts> = { archiveBacklog: unavailable('pg_ls_archive_statusdir()', 'permission denied', 'GRANT pg_monitor TO continuity_scanner;') };
+    // The last archived file is a backup label, not a segment the current one can be compared with: a stuck archiver looks like an idle server.
+    const label = withArchiver({ ...old, lastArchivedWal: '0000000100000000000000A1.00000028.backup' }, noListing);
+    const [f] = run(check, label);
+    expect(f).toMatchObject({ status: 'unknown', remediation: expect.stringContaining('GRANT pg_monitor') });
+    expect(f!.message).toMatch(/^not fully assessed: the last segment was archived 3 h ago .*pg_ls_archive_statusdir\(\) could not be read \(permission denied\).*is not a WAL segment/);
+    expect(recovery(label)).toMatch(/^WAL archiving not confirmed: last archived 3 h ago/);
+    // Another timeline (after a promotion) cannot be compared either.
+    expect(run(check, withArchiver({ ...old, currentWal: '0000000200000000000000A2' }, noListing))[0]!.status).toBe('unknown');
+    // A recent success needs no backlog: nothing can have waited longer than the policy allows.
+    expect(run(check, withArchiver({ lastArchivedWal: '0000000100000000000000A1.00000028.backup' }, noListing))[0]!.status).toBe('pass');
+  });
   it('warns when archive_timeout lets a quiet server keep writes unarchived', () => {
     expect(run(check, withSettings({ archive_timeout: '0' }))[0]).toMatchObject({ status: 'warn', message: expect.stringMatching(/indefinitely/) });
   });

@@ -65,6 +65,16 @@ describe('rds.pitr-retention', () => {
     expect(runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 7 }), { policy: { pitrMinRetentionDays: 7 } }))[0]!.status).toBe('pass');
   });
 
+  it('does not pass a new or restored instance on its configured retention: its backups reach back only to its creation', () => {
+    const young = runCheck(check, checkInput(rdsFacts({ createdAt: '2026-11-19T12:00:00.000Z' })))[0]!;
+    expect(young.status).toBe('fail');
+    expect(young.message).toContain('keeps 35 days of point-in-time recovery but was created 2 days ago (2026-11-19T12:00:00.000Z), so its automated backups reach back at most that far; the policy requires at least 30 (a new or restored instance)');
+    expect(young.evidence).toContainEqual({ source: 'rds:DescribeDBInstances', field: 'InstanceCreateTime', value: '2026-11-19T12:00:00.000Z' });
+    // An AWS Backup continuous rule meeting the policy still passes it.
+    expect(runCheck(check, checkInput(rdsFacts({ createdAt: '2026-11-19T12:00:00.000Z' }, { backup: coveredBy([backupRule()]) })))[0]!.status).toBe('pass');
+    expect(runCheck(check, checkInput(rdsFacts({ createdAt: '2025-01-01T00:00:00.000Z' })))[0]!.status).toBe('pass');
+  });
+
   it('fails with backups off', () => {
     const [f] = runCheck(check, checkInput(rdsFacts({ backupRetentionPeriod: 0 })));
     expect(f!.status).toBe('fail');

@@ -21,7 +21,7 @@ export default defineDatastoreCheck({
   protection: true,
   evidenceTrend: { BackupRetentionPeriod: 'higher-is-better' },
   description:
-    'Point-in-time recovery reaches back at least the policy minimum (seed 001: 30 days) from either source: the database\'s own automated backups (BackupRetentionPeriod, with a recent LatestRestorableTime, so it is shown to work), or an AWS Backup continuous backup rule covering it (Lifecycle.DeleteAfterDays, with a completed recovery point). The evidence names both. An Aurora cluster\'s own window is the one its EarliestRestorableTime shows, not only the configured retention (a new, restored or interrupted cluster reaches back less). Aurora cluster members are judged at their cluster; read replicas are skipped unless the policy includes them.',
+    'Point-in-time recovery reaches back at least the policy minimum (seed 001: 30 days) from either source: the database\'s own automated backups (BackupRetentionPeriod, with a recent LatestRestorableTime, so it is shown to work), or an AWS Backup continuous backup rule covering it (Lifecycle.DeleteAfterDays, with a completed recovery point). The evidence names both. An Aurora cluster\'s own window is the one its EarliestRestorableTime shows, not only the configured retention (a new, restored or interrupted cluster reaches back less); an instance, which reports none, reaches back no further than its InstanceCreateTime (a new or restored instance fails until it is as old as the policy minimum). Aurora cluster members are judged at their cluster; read replicas are skipped unless the policy includes them.',
   remediation:
     'aws rds modify-db-instance (or modify-db-cluster) --backup-retention-period 35 --apply-immediately, or cover it with an AWS Backup plan rule with EnableContinuousBackup and DeleteAfterDays of at least the policy; if LatestRestorableTime lags, check the instance status and its backup/log shipping events.',
   docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html',
@@ -48,6 +48,7 @@ export default defineDatastoreCheck({
     const own = ownWindow(judged, minimum, policy.pitrMaxRestoreLagMinutes, now);
     if (own.latestRestorable) evidence.push({ source: judged.source, field: 'LatestRestorableTime', value: judged.latestRestorableTime });
     if (own.earliestRestorable) evidence.push({ source: judged.source, field: 'EarliestRestorableTime', value: judged.earliestRestorableTime });
+    if (own.created) evidence.push({ source: judged.source, field: judged.kind === 'instance' ? 'InstanceCreateTime' : 'ClusterCreateTime', value: judged.createdAt });
     const backup = continuousBackup(facts.backup);
     evidence.push(...continuousEvidence(backup));
     const viaBackup = backup.state === 'covered' && backup.working && backup.days >= minimum;
@@ -76,6 +77,8 @@ interface OwnWindow {
   latestRestorable: boolean;
   /** Whether the cluster's EarliestRestorableTime was part of the judgement. */
   earliestRestorable?: boolean;
+  /** Whether the creation time was part of the judgement (no EarliestRestorableTime: instances). */
+  created?: boolean;
 }
 
 /** The database's own automated-backup window, judged against the policy and the restore lag. */
@@ -115,6 +118,19 @@ function ownWindow(judged: RdsDatabase, minimum: number, maxLagMinutes: number, 
       };
     }
     return { meets: true, text: `keeps ${days} days of point-in-time recovery (at least ${minimum}), ${reach}; ${latest}`, short, latestRestorable: true, earliestRestorable: true };
+  }
+  if (judged.createdAt) {
+    // No EarliestRestorableTime (instances): the retention is a setting, and backups reach back no further than the creation (or restore).
+    const ageDays = (now.getTime() - Date.parse(judged.createdAt)) / DAY_MS;
+    if (!(ageDays >= minimum)) {
+      return {
+        meets: false,
+        text: `keeps ${days} days of point-in-time recovery but was created ${Math.floor(ageDays)} days ago (${judged.createdAt}), so its automated backups reach back at most that far; the policy requires at least ${minimum} (a new or restored ${judged.kind})`,
+        short: `at most ${daysAgainst(Math.floor(ageDays), minimum)} reachable of ${days} configured`,
+        latestRestorable: true,
+        created: true,
+      };
+    }
   }
   return {
     meets: true,

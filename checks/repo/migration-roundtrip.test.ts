@@ -40,6 +40,21 @@ describe('repo.migration-roundtrip', () => {
     expect(findings[1]!.evidence.map((e) => e.value)).toContain("column: public.orders.status text not null default 'new'::text");
   });
 
+  it('is unknown, not a pass, when every verified down restores but another set could not be run', () => {
+    const [summary, skipped] = evaluate({
+      name: 'repo',
+      postgresVersion: '17.6',
+      sets: [
+        { tool: 'golang-migrate', directory: 'db', results: [{ migration: '1_a', up: 'db/1_a.up.sql', down: 'db/1_a.down.sql', outcome: 'restored' }] },
+        { tool: 'prisma', directory: 'prisma/migrations', results: [], unsupported: 'prisma is not supported' },
+      ],
+    });
+    expect(summary!.status).toBe('unknown');
+    expect(summary!.message).toContain('not fully assessed: not verified: prisma (prisma/migrations): prisma is not supported');
+    expect(summary!.answerText).toMatch(/^Not fully assessed: /);
+    expect(skipped!.status).toBe('skipped');
+  });
+
   it('skips tools it cannot run', () => {
     const [finding] = evaluate({ name: 'repo', postgresVersion: 'not started', sets: [{ tool: 'prisma', directory: 'prisma/migrations', results: [], unsupported: 'prisma is not supported' }] });
     expect(finding!.status).toBe('skipped');

@@ -11,6 +11,12 @@ describe('s3.object-lock', () => {
     expect(f!.status).toBe('pass');
     expect(f!.message).toContain('COMPLIANCE, 30 days');
   });
+  it('warns, not passes, with Object Lock enabled but no default retention: nothing protects a version by default', () => {
+    const facts = s3Facts({ objectLock: observed('s3:GetObjectLockConfiguration', { enabled: true, mode: null, days: null, years: null }) });
+    const [f] = runCheck(check, checkInput(facts));
+    expect(f!.status).toBe('warn');
+    expect(f!.message).toContain('Object Lock enabled but no default retention');
+  });
   it('warns without Object Lock', () => {
     expect(runCheck(check, checkInput(s3Facts()))[0]!.status).toBe('warn');
   });

@@ -9,7 +9,7 @@ export default defineDatastoreCheck({
   severity: 'low',
   protection: true,
   description:
-    'Object Lock is enabled, so object versions cannot be deleted or overwritten during their retention, even by an administrator (ransomware and mistake protection). Reported as a warning when off: not every bucket needs it.',
+    'Object Lock is enabled with a default retention, so object versions cannot be deleted or overwritten during their retention, even by an administrator (ransomware and mistake protection). Reported as a warning when off, and when enabled without a default retention (then only versions given a retention of their own are protected, and those are not read): not every bucket needs it.',
   remediation:
     'Enable Object Lock (aws s3api put-object-lock-configuration, versioning must be on) with a default retention in GOVERNANCE or COMPLIANCE mode.',
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html',
@@ -21,7 +21,20 @@ export default defineDatastoreCheck({
     if (!lock.enabled) {
       return [{ resource, status: 'warn', message: `bucket ${facts.bucket} has no Object Lock: versions can be deleted`, evidence: [{ source, field: 'ObjectLockEnabled', value: false }] }];
     }
-    const retention = lock.mode ? `${lock.mode}, ${lock.days !== null ? `${lock.days} days` : `${lock.years} years`}` : 'no default retention';
+    if (!lock.mode) {
+      return [
+        {
+          resource,
+          status: 'warn',
+          message: `bucket ${facts.bucket} has Object Lock enabled but no default retention: only versions given a retention or legal hold of their own (not read) are protected, any other can be deleted`,
+          evidence: [
+            { source, field: 'ObjectLockEnabled', value: true },
+            { source, field: 'DefaultRetention', value: 'none' },
+          ],
+        },
+      ];
+    }
+    const retention = `${lock.mode}, ${lock.days !== null ? `${lock.days} days` : `${lock.years} years`}`;
     return [
       {
         resource,

@@ -28,6 +28,20 @@ describe('s3.secure-transport-policy', () => {
     const onePrincipal = { ...policy, Statement: [{ ...policy.Statement[0], Principal: { AWS: 'arn:aws:iam::111111111111:root' } }] };
     expect(runCheck(check, checkInput(withPolicy(onePrincipal)))[0]!.status).toBe('fail');
   });
+  it('is unknown, not a pass, when further conditions narrow the deny to some plaintext requests', () => {
+    const policy = secureTransportPolicy('orders-archive') as { Statement: { Condition: Record<string, Record<string, unknown>> }[] };
+    const deny = policy.Statement[0]!;
+    const outsideVpce = { ...policy, Statement: [{ ...deny, Condition: { ...deny.Condition, StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } }] };
+    const [f] = runCheck(check, checkInput(withPolicy(outsideVpce)));
+    expect(f!.status).toBe('unknown');
+    expect(f!.message).toContain('only when further conditions also hold (StringNotEquals aws:SourceVpce): not fully assessed');
+    // A second key under Bool narrows it just as much.
+    const viaService = { ...policy, Statement: [{ ...deny, Condition: { Bool: { 'aws:SecureTransport': 'false', 'aws:ViaAWSService': 'false' } } }] };
+    expect(runCheck(check, checkInput(withPolicy(viaService)))[0]!.status).toBe('unknown');
+    // Beside an unconditional deny, a narrowed one changes nothing.
+    const both = { ...policy, Statement: [outsideVpce.Statement[0], deny] };
+    expect(runCheck(check, checkInput(withPolicy(both)))[0]!.status).toBe('pass');
+  });
   it('is unknown for a policy that is not JSON', () => {
     expect(runCheck(check, checkInput(withPolicy('{not json')))[0]!.status).toBe('unknown');
   });

@@ -29,11 +29,27 @@ function deniesPlainHttp(condition: Statement['Condition']): boolean {
   return false;
 }
 
-/** The statement denying every principal every S3 action on the bucket's objects when aws:SecureTransport is false. */
-function secureTransportStatement(document: string, bucket: string): Statement | undefined {
+/**
+ * The condition keys of a statement besides aws:SecureTransport: IAM ANDs every key of
+ * every operator, so each one narrows the deny to the requests that also match it.
+ */
+function otherConditions(condition: Statement['Condition']): string[] {
+  return Object.entries(condition ?? {}).flatMap(([operator, entries]) =>
+    Object.keys(entries)
+      .filter((key) => !(operator === 'Bool' && key.toLowerCase() === 'aws:securetransport'))
+      .map((key) => `${operator} ${key}`),
+  );
+}
+
+/**
+ * The statements denying every principal every S3 action on the bucket's objects when
+ * aws:SecureTransport is false: `whole` when one has no other condition, else those
+ * whose further conditions limit which plaintext requests they deny.
+ */
+function secureTransportStatements(document: string, bucket: string): { whole?: Statement; narrowed: Statement[] } {
   const parsed = JSON.parse(document) as { Statement?: Statement | Statement[] };
   const objects = [`arn:aws:s3:::${bucket}/*`, `arn:aws:s3:::${bucket}*`, '*'];
-  return list(parsed.Statement).find(
+  const matching = list(parsed.Statement).filter(
     (s) =>
       s.Effect === 'Deny' &&
       everyone(s.Principal) &&
@@ -41,6 +57,8 @@ function secureTransportStatement(document: string, bucket: string): Statement |
       list(s.Resource).some((r) => objects.includes(r)) &&
       deniesPlainHttp(s.Condition),
   );
+  const whole = matching.find((s) => otherConditions(s.Condition).length === 0);
+  return whole ? { whole, narrowed: [] } : { narrowed: matching };
 }
 
 const REMEDIATION =
@@ -52,7 +70,8 @@ export default defineDatastoreCheck({
   id: 's3.secure-transport-policy',
   title: 'S3 bucket policy refuses requests without TLS',
   severity: 'medium',
-  description: 'The bucket policy denies every principal all S3 actions on the bucket\'s objects when aws:SecureTransport is false.',
+  description:
+    'The bucket policy denies every principal all S3 actions on the bucket\'s objects when aws:SecureTransport is false, with no further condition (another condition key in the statement limits the deny to the requests that match it too: unknown, not a pass).',
   remediation: REMEDIATION,
   docs: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit',
   evaluate(input): FindingDraft[] {
@@ -68,11 +87,24 @@ function judge({ datastore, facts }: DatastoreCheckInput<'s3'>): FindingDraft[] 
   if (document === null) {
     return [{ resource, status: 'fail', message: `bucket ${facts.bucket} has no bucket policy, so requests over plain HTTP are allowed`, evidence: [{ source, field: 'Policy', value: null }] }];
   }
-  let statement: Statement | undefined;
+  let found: ReturnType<typeof secureTransportStatements>;
   try {
-    statement = secureTransportStatement(document, facts.bucket);
+    found = secureTransportStatements(document, facts.bucket);
   } catch {
     return [{ resource, status: 'unknown', message: `bucket ${facts.bucket}'s policy is not valid JSON`, evidence: [{ source, field: 'Policy', value: 'unparseable' }] }];
+  }
+  const statement = found.whole;
+  if (!statement && found.narrowed.length > 0) {
+    const narrowed = found.narrowed[0]!;
+    const others = otherConditions(narrowed.Condition);
+    return [
+      {
+        resource,
+        status: 'unknown',
+        message: `bucket ${facts.bucket}'s policy denies requests without TLS only when further conditions also hold (${others.join(', ')}): not fully assessed, plaintext requests outside them are allowed`,
+        evidence: [{ source, field: `Statement ${narrowed.Sid ?? '(no Sid)'}`, value: JSON.stringify(narrowed.Condition) }],
+      },
+    ];
   }
   if (!statement) {
     return [{ resource, status: 'fail', message: `bucket ${facts.bucket}'s policy has no Deny for aws:SecureTransport = false`, evidence: [{ source, field: 'Statement', value: 'no secure-transport deny' }] }];

@@ -10,6 +10,10 @@ describe('archivingWorks', () => {
     expect(archivingWorks({ state: 'unreadable', reason: 'pg_settings could not be read' })).toBeNull();
   });
 
+  it('is not conclusive when the last success is old and whether segments wait since cannot be told', () => {
+    expect(archivingWorks({ state: 'unconfirmed', lastArchivedTime: '2026-11-30T06:00:00.000Z', ageMinutes: 120, why: 'the segment being written is not known' })).toBeNull();
+  });
+
   it('is working only when segments are archived in time', () => {
     expect(archivingWorks({ state: 'archiving', lastArchivedTime: '2026-11-30T08:00:00.000Z', ageMinutes: 2, pending: 0 })).toBe(true);
     expect(archivingWorks({ state: 'behind', lastArchivedTime: '2026-11-30T06:00:00.000Z', ageMinutes: 120, pending: 40 })).toBe(false);

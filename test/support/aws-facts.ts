@@ -65,6 +65,7 @@ export function rdsDatabase(overrides: Partial<RdsDatabase> = {}): RdsDatabase {
     arn: 'arn:aws:rds:eu-west-1:111111111111:db:orders-db',
     tags: {},
     earliestRestorableTime: null,
+    createdAt: null,
     source: 'rds:DescribeDBInstances',
     ...overrides,
   };

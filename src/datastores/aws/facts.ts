@@ -26,6 +26,8 @@ export interface RdsDatabase {
   tags: Record<string, string>;
   /** A cluster's EarliestRestorableTime (instances do not report one). */
   earliestRestorableTime: string | null;
+  /** InstanceCreateTime / ClusterCreateTime (a restore's time for a restored database): its automated backups reach back no further. */
+  createdAt: string | null;
   /** Where these fields came from, e.g. `rds:DescribeDBInstances`. */
   source: string;
 }

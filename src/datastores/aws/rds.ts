@@ -38,6 +38,7 @@ export function instanceToDatabase(i: DBInstance): RdsDatabase {
     arn: i.DBInstanceArn ?? null,
     tags: tagsOf(i.TagList),
     earliestRestorableTime: null,
+    createdAt: iso(i.InstanceCreateTime),
     source: 'rds:DescribeDBInstances',
   };
 }
@@ -59,6 +60,7 @@ export function clusterToDatabase(c: DBCluster): RdsDatabase {
     arn: c.DBClusterArn ?? null,
     tags: tagsOf(c.TagList),
     earliestRestorableTime: iso(c.EarliestRestorableTime),
+    createdAt: iso(c.ClusterCreateTime),
     source: 'rds:DescribeDBClusters',
   };
 }

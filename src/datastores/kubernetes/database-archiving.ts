@@ -23,6 +23,7 @@ export function archivingWorks(state: ArchivingState): boolean | null {
     case 'behind':
       return false;
     case 'standby':
+    case 'unconfirmed':
     case 'unreadable':
       return null;
   }

@@ -13,6 +13,8 @@ export type ArchivingState =
   | { state: 'failing'; lastArchivedTime: string | null; lastFailedTime: string; lastFailedWal: string | null; failedCount: number }
   | { state: 'never archived' }
   | { state: 'behind'; lastArchivedTime: string; ageMinutes: number; pending: number }
+  /** Archived once, longer ago than the lag allows, and whether segments wait since cannot be told: not shown to work. */
+  | { state: 'unconfirmed'; lastArchivedTime: string; ageMinutes: number; why: string }
   | { state: 'archiving'; lastArchivedTime: string; ageMinutes: number; pending: number | null };
 
 const MINUTE_MS = 60 * 1000;
@@ -35,6 +37,17 @@ function pendingSegments(archiver: PgArchiver, backlog: PostgresFacts['archiveBa
   const last = segment(archiver.lastArchivedWal, segmentBytes);
   if (!current || !last || current.timeline !== last.timeline) return null;
   return Math.max(0, current.number - last.number - 1);
+}
+
+/** Why pendingSegments could not tell the backlog. */
+function backlogUnknown(archiver: PgArchiver, backlog: PostgresFacts['archiveBacklog']): string {
+  const listing = backlog.ok ? '' : `pg_ls_archive_statusdir() could not be read (${backlog.reason}), and `;
+  const compare = !archiver.currentWal
+    ? 'the segment being written is not known'
+    : !archiver.lastArchivedWal || !/^[0-9A-F]{24}$/.test(archiver.lastArchivedWal)
+      ? `the last archived file (${archiver.lastArchivedWal ?? 'none'}) is not a WAL segment to compare with ${archiver.currentWal}`
+      : `the last archived segment ${archiver.lastArchivedWal} is on another timeline than ${archiver.currentWal}`;
+  return `${listing}${compare}`;
 }
 
 /** What WAL archiving looks like; `maxLagMinutes` is how old the last archived segment may be while segments wait. */
@@ -70,6 +83,10 @@ export function archivingState(facts: Pick<PostgresFacts, 'settings' | 'archiver
   if (pending !== null && pending > 0 && ageMinutes > maxLagMinutes) {
     return { state: 'behind', lastArchivedTime: archiver.lastArchivedTime, ageMinutes, pending };
   }
+  // An old last success is an idle server only where the backlog shows nothing waits: unseen, it may be a stuck archiver.
+  if (pending === null && ageMinutes > maxLagMinutes) {
+    return { state: 'unconfirmed', lastArchivedTime: archiver.lastArchivedTime, ageMinutes, why: backlogUnknown(archiver, facts.archiveBacklog) };
+  }
   return { state: 'archiving', lastArchivedTime: archiver.lastArchivedTime, ageMinutes, pending };
 }
 
@@ -97,6 +114,8 @@ export function describeArchiving(state: ArchivingState): string {
       return 'WAL archiving on, no segment archived yet';
     case 'behind':
       return `WAL archiving behind: ${state.pending} segments waiting, last archived ${shortAge(state.ageMinutes)} ago`;
+    case 'unconfirmed':
+      return `WAL archiving not confirmed: last archived ${shortAge(state.ageMinutes)} ago, and whether complete segments have waited since is not known (${state.why})`;
     case 'archiving':
       return `WAL archived, last ${shortAge(state.ageMinutes)} ago`;
   }
