@@ -66,14 +66,15 @@ beforeAll(async () => {
   const datastore = estate.config.services[0]!.datastores[0]!;
   if (datastore.type !== 'postgres') throw new Error('the demo estate starts with a PostgreSQL datastore');
   const demoDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-html-demo-'));
+  temporary.push(demoDir);
   await writeReports(scan, demoDir, ['md', 'json', 'html']);
   demo = { scan, dir: demoDir, password: new URL(datastore.url!).password };
 
   const fleetScan = buildFleetScan({ services: 3, datastoresPerService: 12, changes: true, estateFindings: 8, hostileText: HOSTILE });
   const fleetDir = await mkdtemp(path.join(os.tmpdir(), 'continuity-html-fleet-'));
+  temporary.push(fleetDir);
   await writeReports(fleetScan, fleetDir, ['html']);
   fleet = { scan: fleetScan, dir: fleetDir };
-  temporary.push(demoDir, fleetDir);
 
   browser = await launchChromium();
 });
