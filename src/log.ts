@@ -46,7 +46,9 @@ export function createLogger(level: string = process.env.CONTINUITY_LOG_LEVEL ??
       },
     },
   };
-  if (logFormat() === 'json') return pino(options, pino.destination(2));
+  // Synchronous: with pino's asynchronous destination, process.exit() flushed the queued lines while an earlier
+  // one was still being written by the thread pool, which then landed after them ("stopped" before "stopping").
+  if (logFormat() === 'json') return pino(options, pino.destination({ dest: 2, sync: true }));
   return pino(options, { write: (line: string) => void process.stderr.write(textLine(line)) });
 }
 
