@@ -78,6 +78,9 @@ interface ConfiguredDialects {
   django: DialectDecision[];
   alembic: DialectDecision[];
   golangMigrate: DialectDecision[];
+  /** The database features of the diesel and the sqlx crates in Cargo.toml. */
+  diesel: DialectDecision[];
+  sqlx: DialectDecision[];
 }
 
 const TEST_PATH = /(^|\/)(test|tests|spec|__tests__|src\/test)\//;
@@ -92,6 +95,11 @@ async function matches(repo: RepoFiles, files: string[], pattern: RegExp, label:
     }
   }
   return found;
+}
+
+/** A crate's database feature: `diesel = { version = "2", features = ["postgres"] }`, or `features = [...]` under `[dependencies.sqlx]`. */
+function cargoFeature(crate: string): RegExp {
+  return new RegExp(String.raw`^\s*(?:${crate}\s*=[^\n[]*|\[dependencies\.${crate}\]\s*\n(?:[^\n[]*\n)*?\s*)features\s*=\s*\[[^\]]*?"(postgres|mysql|sqlite)"`, 'gm');
 }
 
 async function configuredDialects(repo: RepoFiles): Promise<ConfiguredDialects> {
@@ -111,6 +119,8 @@ async function configuredDialects(repo: RepoFiles): Promise<ConfiguredDialects> 
       ...(await matches(repo, named(GOLANG_MIGRATE_FILES), /-database[= ]+["']?(\w+):\/\//g, (f, n) => `${f}: migrate -database ${n}://`)),
       ...(await matches(repo, named(/\.go$/), /golang-migrate\/migrate\/v4\/database\/(\w+)"/g, (f, n) => `${f}: imports the golang-migrate ${n} driver`)),
     ],
+    diesel: await matches(repo, named(/^Cargo\.toml$/), cargoFeature('diesel'), (f, n) => `${f}: diesel feature "${n}"`),
+    sqlx: await matches(repo, named(/^Cargo\.toml$/), cargoFeature('sqlx'), (f, n) => `${f}: sqlx feature "${n}"`),
   };
 }
 
@@ -151,6 +161,8 @@ const CONFIG_OF_TOOL: Partial<Record<MigrationTool, keyof ConfiguredDialects>> =
   django: 'django',
   alembic: 'alembic',
   'golang-migrate': 'golangMigrate',
+  diesel: 'diesel',
+  sqlx: 'sqlx',
 };
 
 /** The configured dialect when the configuration names exactly one (a PostgreSQL one wins over an embedded test database). */

@@ -1,5 +1,6 @@
 // Migrations applied when the application starts or is released, outside CI:
-// Go services calling golang-migrate or goose in main, Spring/Micronaut/Quarkus
+// Go services calling golang-migrate or goose in main, Rust services running
+// Diesel's or SQLx's embedded migrations, Spring/Micronaut/Quarkus
 // running Flyway or Liquibase at start-up, Node servers calling Knex, Umzug,
 // db-migrate, node-pg-migrate or TypeORM, container entrypoints and CMDs,
 // Procfile release phases, Kubernetes/Helm jobs. Read statically, never run.
@@ -51,6 +52,8 @@ const CODE_PATTERNS: { files: RegExp; requires?: RegExp; pattern: RegExp; tool?:
   { files: /\.py$/, pattern: /\bcall_command\s*\(\s*['"]migrate['"]/, tool: 'django', how: "Django (call_command('migrate'))" },
   { files: /\.py$/, pattern: /\bcommand\s*\.\s*upgrade\s*\(/, tool: 'alembic', how: 'Alembic (command.upgrade())' },
   { files: /\.rb$/, pattern: /\bActiveRecord::(Migrator|MigrationContext|Tasks::DatabaseTasks\.migrate)\b/, tool: 'rails', how: 'ActiveRecord migrations' },
+  { files: /\.rs$/, requires: /diesel_migrations/, pattern: /\.\s*run_pending_migrations\s*\(/, tool: 'diesel', how: 'Diesel (run_pending_migrations())' },
+  { files: /\.rs$/, pattern: /\bmigrate!\s*\([^)]*\)\s*\.\s*run\s*\(|\bMigrator::new\s*\(/, tool: 'sqlx', how: 'SQLx (migrate!().run())' },
 ];
 
 /** A Node server that calls its own migration function (`await migrateDb()`) before it serves. */
@@ -58,7 +61,7 @@ const OWN_MIGRATE_CALL = /(?<![\w$.]|function\s)(?:await\s+)?((?:run|apply)?[Mm]
 
 async function codeApplies(repo: RepoFiles): Promise<StartupApply[]> {
   const found: StartupApply[] = [];
-  const appFiles = repo.files.filter((f) => /\.(go|java|kt|scala|(c|m)?(j|t)s|py|rb)$/.test(f) && !TEST_OR_VENDORED.test(f) && !NOT_APP_FILE.test(f) && !f.endsWith('.d.ts'));
+  const appFiles = repo.files.filter((f) => /\.(go|java|kt|scala|(c|m)?(j|t)s|py|rb|rs)$/.test(f) && !TEST_OR_VENDORED.test(f) && !NOT_APP_FILE.test(f) && !f.endsWith('.d.ts'));
   for (const file of appFiles) {
     const text = await repo.read(file);
     const masked = maskCode(text);

@@ -24,6 +24,8 @@ export const MIGRATION_TOOLS = [
   'db-migrate',
   'js-migrations',
   'prisma',
+  'diesel',
+  'sqlx',
   'rails',
   'alembic',
   'django',

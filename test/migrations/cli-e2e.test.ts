@@ -12,7 +12,7 @@ import { runCli, type CliResult } from '../support/cli';
 import { FIXTURE_REPOS } from '../support/repo-facts';
 import { questionnaireOf } from '../support/questionnaire';
 
-const REPOSITORIES = ['flyway-vendors', 'db-migrate', 'knex-builders', 'sequelize-builders', 'do-block', 'go-startup', 'dockerfile-migrate', 'docker-npm-run-all', 'pr-only-ci', 'up-down-ci'];
+const REPOSITORIES = ['flyway-vendors', 'db-migrate', 'knex-builders', 'sequelize-builders', 'do-block', 'go-startup', 'dockerfile-migrate', 'docker-npm-run-all', 'diesel', 'sqlx', 'pr-only-ci', 'up-down-ci'];
 
 let work: string;
 let result: CliResult;
@@ -121,6 +121,21 @@ describe('scan of the defect-class repositories through the CLI', () => {
 
   it('a Dockerfile CMD whose npm script runs npm-run-all, then a Node script that runs `prisma migrate deploy`, applies the migrations at container start', () => {
     expect(service('docker-npm-run-all').answer('migrations').answer).toMatch(/^prisma in prisma\/migrations: 1 migration, newest 01_init \(forward-only tool\); applied at container start by Dockerfile:5 /);
+  });
+
+  it('Diesel: folders of up.sql/down.sql, run in a transaction unless metadata.toml turns it off, applied at start-up by run_pending_migrations', () => {
+    const { answer } = service('diesel');
+    expect(answer('migrations').answer).toMatch(/^diesel in migrations: 4 migrations, newest 2024-03-01-000000_index_orders; applied at start-up by src\/main\.rs:8 \(Diesel/);
+    expect(answer('rollbacks').answer).toBe('Yes: all 4 migrations have a real down/revert script.');
+    // CONCURRENTLY fails in Diesel's transaction; with run_in_transaction = false it runs alone and succeeds.
+    expect(answer('compatibility').answer).toContain('1 migration would fail or lose data when applied (e.g. concurrently-in-transaction at migrations/2024-03-01-000000_index_orders/up.sql:1)');
+  });
+
+  it('SQLx: simple and reversible files of a sqlx crate (not golang-migrate), in a transaction unless `-- no-transaction`, applied at start-up by migrate!().run()', () => {
+    const { answer } = service('sqlx');
+    expect(answer('migrations').answer).toMatch(/^sqlx in migrations: 3 migrations, newest 20240301000000_index_sessions; applied at start-up by src\/main\.rs:4 \(SQLx/);
+    expect(answer('rollbacks').answer).toMatch(/^Partly: 2 of 3 migrations \(66\.7%\) have a real down\/revert script; without one: 20240301000000_index_sessions/);
+    expect(answer('compatibility').answer).toContain('1 migration would fail or lose data when applied (e.g. concurrently-in-transaction at migrations/20240301000000_index_sessions.sql:1)');
   });
 
   it('a pull-request-only migration job is a test job, not a deploy', () => {

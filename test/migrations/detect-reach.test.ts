@@ -192,6 +192,22 @@ migrate-prod:
     expect(found.map((f) => `${f.file}:${f.line} ${f.tool ?? '-'} ${f.when}`).sort()).toEqual(['Dockerfile:2 prisma at container start', 'Procfile:1 knex in the release phase']);
   });
 
+  it('finds Rust migrations: the migrations folder above a Diesel crate, the one an SQLx crate names, with the database its Cargo features name', async () => {
+    const found = await sets({
+      'crates/db/Cargo.toml': '[dependencies]\ndiesel_migrations = "2.2"\n',
+      'migrations/2024-01-01-000000_create_a/up.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n',
+      'migrations/2024-01-01-000000_create_a/down.sql': 'DROP TABLE a;\n',
+      'reports/Cargo.toml': '[dependencies.sqlx]\nversion = "0.8"\nfeatures = ["runtime-tokio", "mysql"]\n',
+      'reports/src/main.rs': 'sqlx::migrate!("./db/migrations").run(&pool).await?;\n',
+      'reports/db/migrations/20240101000000_init.up.sql': 'CREATE TABLE r (id int);\n',
+      'reports/db/migrations/20240101000000_init.down.sql': 'DROP TABLE r;\n',
+    });
+    expect(found.map((s) => `${s.tool} ${s.directory} ${s.migrations.length} ${s.dialect} (${s.dialectSource})`)).toEqual([
+      'diesel migrations 1 postgresql (no other database named by folder, configuration or syntax)',
+      'sqlx reports/db/migrations 1 mysql (reports/Cargo.toml: sqlx feature "mysql")',
+    ]);
+  });
+
   it('notes when ORM auto-migration is switched by an environment variable', async () => {
     const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
     expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');

@@ -1,5 +1,6 @@
 // Tools whose migrations are SQL files: sqitch, Supabase CLI, golang-migrate,
-// Flyway, dbmate, goose and Prisma; and numbered SQL files in ClickHouse folders.
+// Flyway, dbmate, goose, Prisma, and Rust's Diesel and SQLx; and numbered SQL
+// files in ClickHouse folders.
 import { parseStatements } from '../sql';
 import { baseOf, dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet } from '../types';
@@ -140,8 +141,8 @@ async function prisma(repo: RepoFiles): Promise<DetectedSet[]> {
 
 const GOLANG_MIGRATE = /^(\d+)_(.+)\.(up|down)\.sql$/;
 
-async function golangMigrate(repo: RepoFiles): Promise<DetectedSet[]> {
-  const files = repo.named(GOLANG_MIGRATE);
+async function golangMigrate(repo: RepoFiles, claimed: Set<string>): Promise<DetectedSet[]> {
+  const files = repo.named(GOLANG_MIGRATE).filter((f) => !claimed.has(f));
   const sets: DetectedSet[] = [];
   for (const [directory, paths] of groupBy(files, dirOf)) {
     const byVersion = groupBy(paths, (p) => GOLANG_MIGRATE.exec(baseOf(p))![1]!);
@@ -164,6 +165,103 @@ async function golangMigrate(repo: RepoFiles): Promise<DetectedSet[]> {
       });
     }
     sets.push({ tool: 'golang-migrate', directory, marker: migrations[0]?.up ?? directory, forwardOnly: false, autoMigration: false, migrations, notes: [] });
+  }
+  return sets;
+}
+
+// ---- Rust: Diesel and SQLx ------------------------------------------------------------
+
+/** The crates (folders of a Cargo.toml) that depend on a crate, e.g. `diesel_migrations` or `sqlx`. */
+async function cratesUsing(repo: RepoFiles, dependency: RegExp): Promise<string[]> {
+  const crates: string[] = [];
+  for (const manifest of repo.named(/^Cargo\.toml$/)) if (dependency.test(await repo.read(manifest))) crates.push(dirOf(manifest));
+  return crates;
+}
+
+/**
+ * The migrations folders a crate names (`sqlx::migrate!("db/migrations")`,
+ * `embed_migrations!("migrations")`), or the default `migrations` of the crate
+ * and, for Diesel, which searches upwards for it, of the folders above.
+ */
+async function migrationFolders(repo: RepoFiles, crate: string, macro: RegExp, upwards = false): Promise<string[]> {
+  const folders = new Set<string>([crate ? `${crate}/migrations` : 'migrations']);
+  for (let dir = crate; upwards && dir !== ''; ) {
+    dir = dirOf(dir);
+    folders.add(dir ? `${dir}/migrations` : 'migrations');
+  }
+  for (const file of repo.files.filter((f) => f.endsWith('.rs') && (crate === '' || f.startsWith(`${crate}/`)))) {
+    for (const m of (await repo.read(file)).matchAll(macro)) folders.add(crate ? `${crate}/${m[1]!.replace(/^\.\//, '')}` : m[1]!.replace(/^\.\//, ''));
+  }
+  return [...folders];
+}
+
+/**
+ * Diesel: `migrations/<version>_<name>/up.sql` and `down.sql`, in a crate that
+ * depends on diesel (or beside a diesel.toml). Each migration runs in a
+ * transaction, unless its metadata.toml says `run_in_transaction = false`:
+ * then the file is sent as one query.
+ */
+async function diesel(repo: RepoFiles): Promise<DetectedSet[]> {
+  const crates = new Set([...(await cratesUsing(repo, /^\s*diesel(_migrations)?\s*=|\[dependencies\.diesel(_migrations)?\]/m)), ...repo.named(/^diesel\.toml$/).map(dirOf)]);
+  const sets: DetectedSet[] = [];
+  for (const crate of crates) {
+    for (const folder of await migrationFolders(repo, crate, /embed_migrations!\s*\(\s*"([^"]+)"/g, true)) {
+      const ups = repo.files.filter((f) => dirOf(dirOf(f)) === folder && baseOf(f) === 'up.sql').sort();
+      if (ups.length === 0 || sets.some((s) => s.directory === folder)) continue;
+      const migrations: Migration[] = [];
+      for (const upPath of ups) {
+        const dir = dirOf(upPath);
+        const downPath = repo.has(`${dir}/down.sql`) ? `${dir}/down.sql` : undefined;
+        const up = await repo.read(upPath);
+        const down = downPath ? await repo.read(downPath) : undefined;
+        const metadata = repo.has(`${dir}/metadata.toml`) ? await repo.read(`${dir}/metadata.toml`) : '';
+        const inTransaction = !/^\s*run_in_transaction\s*=\s*false\b/m.test(metadata);
+        migrations.push({
+          id: baseOf(dir),
+          up: upPath,
+          down: downOf(down, downPath),
+          sql: [{ path: upPath, sql: up, line: 1, transaction: inTransaction ? 'tool' : 'implicit' }],
+        });
+      }
+      sets.push({ tool: 'diesel', directory: folder, marker: migrations[0]!.up, forwardOnly: false, autoMigration: false, migrations, notes: [] });
+    }
+  }
+  return sets;
+}
+
+const SQLX_FILE = /^(\d+)_(.+?)(\.(up|down))?\.sql$/;
+
+/**
+ * SQLx: `migrations/<version>_<description>.sql` (simple) or `.up.sql` and
+ * `.down.sql` (reversible), in a crate that depends on sqlx. Each migration runs
+ * in a transaction, unless its first line is `-- no-transaction`: then the file
+ * is sent as one query.
+ */
+async function sqlx(repo: RepoFiles): Promise<DetectedSet[]> {
+  const sets: DetectedSet[] = [];
+  for (const crate of await cratesUsing(repo, /^\s*sqlx\s*=|\[dependencies\.sqlx\]/m)) {
+    for (const folder of await migrationFolders(repo, crate, /\bmigrate!\s*\(\s*"([^"]+)"/g)) {
+      const files = repo.files.filter((f) => dirOf(f) === folder && SQLX_FILE.test(baseOf(f)));
+      if (files.length === 0 || sets.some((s) => s.directory === folder)) continue;
+      const byVersion = groupBy(files, (f) => SQLX_FILE.exec(baseOf(f))![1]!);
+      const versions = [...byVersion.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+      const migrations: Migration[] = [];
+      for (const version of versions) {
+        const group = byVersion.get(version)!;
+        const upPath = group.find((p) => !p.endsWith('.down.sql'));
+        if (!upPath) continue;
+        const downPath = group.find((p) => p.endsWith('.down.sql'));
+        const up = await repo.read(upPath);
+        const down = downPath ? await repo.read(downPath) : undefined;
+        migrations.push({
+          id: baseOf(upPath).replace(/(\.up)?\.sql$/, ''),
+          up: upPath,
+          down: downOf(down, downPath),
+          sql: [{ path: upPath, sql: up, line: 1, transaction: /^\s*--\s*no-transaction\b/.test(up) ? 'implicit' : 'tool' }],
+        });
+      }
+      sets.push({ tool: 'sqlx', directory: folder, marker: migrations[0]?.up ?? folder, forwardOnly: false, autoMigration: false, migrations, notes: [] });
+    }
   }
   return sets;
 }
@@ -362,15 +460,19 @@ async function clickhouseFiles(repo: RepoFiles, claimed: Set<string>): Promise<D
 }
 
 export async function detectSqlTools(repo: RepoFiles): Promise<DetectedSet[]> {
+  // SQLx's reversible files are named as golang-migrate's: a crate's folder is SQLx's.
+  const rust = [...(await diesel(repo)), ...(await sqlx(repo))];
+  const filesOf = (sets: DetectedSet[]) => sets.flatMap((s) => s.migrations.flatMap((m) => [m.up, ...(m.down.path ? [m.down.path] : [])]));
   const sets = [
+    ...rust,
     ...(await sqitch(repo)),
     ...(await supabase(repo)),
     ...(await prisma(repo)),
-    ...(await golangMigrate(repo)),
+    ...(await golangMigrate(repo, new Set(filesOf(rust)))),
     ...(await flyway(repo)),
     ...(await clickhouseMigrations(repo)),
   ];
-  const claimed = new Set(sets.flatMap((s) => s.migrations.flatMap((m) => [m.up, ...(m.down.path ? [m.down.path] : [])])));
+  const claimed = new Set(filesOf(sets));
   const marked = [...(await dbmate(repo, claimed)), ...(await goose(repo, claimed))];
   for (const m of marked.flatMap((s) => s.migrations)) claimed.add(m.up);
   return [...sets, ...marked, ...(await clickhouseFiles(repo, claimed))];
