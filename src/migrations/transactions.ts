@@ -26,7 +26,8 @@ export type TransactionBlock = 'none' | 'explicit' | 'implicit' | 'tool';
  * - `ends-tool-transaction`: COMMIT/ROLLBACK inside the tool's transaction ends it early: the rest runs outside it, and the tool's own COMMIT warns;
  * - `commit-without-transaction`: COMMIT/ROLLBACK without a BEGIN or tool transaction (the server warns "there is no
  *   transaction in progress", also in the implicit block of a multi-statement query);
- * - `never-committed`: a BEGIN never followed by COMMIT or ROLLBACK: its changes are rolled back when the session ends (psql), or left open.
+ * - `never-committed`: a BEGIN never followed by COMMIT or ROLLBACK: its changes are rolled back when the session ends (psql), or left open
+ *   (not where the tool opened a transaction: its COMMIT at the end of the file commits the block).
  */
 export type TransactionEvent = 'nested-begin' | 'ends-tool-transaction' | 'commit-without-transaction' | 'never-committed';
 
@@ -85,6 +86,7 @@ export function transactionModel(statements: ParsedStatement[], mode: Transactio
     }
     return { block, endsBlock: block === 'none' };
   });
-  if (openBegin >= 0) result[openBegin] = { ...result[openBegin]!, event: 'never-committed' };
+  // A tool that opened a transaction commits at the end of the file: that COMMIT ends a block the file left open.
+  if (openBegin >= 0 && !toolTransaction) result[openBegin] = { ...result[openBegin]!, event: 'never-committed' };
   return result;
 }

@@ -149,7 +149,7 @@ const CASES: Record<string, { flagged: Case[]; safe: Case[] }> = {
     flagged: [{ sql: 'begin; alter table orders add column a int; commit', mode: 'tool' }, 'begin; begin; select 1; commit', 'commit', { sql: 'select 1; commit; select 2', mode: 'implicit' }],
     safe: ['begin; select 1; commit', { sql: 'select 1; select 2', mode: 'tool' }],
   },
-  'uncommitted-transaction': { flagged: ['begin; alter table orders add column a int', { sql: 'select 1; begin; select 2', mode: 'implicit' }], safe: ['begin; select 1; commit', 'begin; select 1; rollback', { sql: 'begin; select 1', mode: 'tool' }] },
+  'uncommitted-transaction': { flagged: ['begin; alter table orders add column a int', { sql: 'select 1; begin; select 2', mode: 'implicit' }], safe: ['begin; select 1; commit', 'begin; select 1; rollback', { sql: 'begin; select 1', mode: 'tool' }, { sql: 'select 1; commit; begin; select 2', mode: 'tool' }] },
   'duplicate-column': {
     flagged: ['create table t (a int, a text)', 'insert into orders (a, b, a) values (1, 2, 3)', 'update orders set a = 1, a = 2'],
     safe: ['create table t (a int, b text)', 'update orders set a[1] = 1, a[2] = 2', 'insert into orders (a, b) values (1, 2)'],

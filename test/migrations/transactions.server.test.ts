@@ -30,6 +30,8 @@ const SCRIPTS: string[][] = [
   ['select 1', 'begin', 'select 2', 'commit', 'select 3'],
   ['begin', 'select 1', 'rollback', 'select 2', 'select 3'],
   ['commit', 'select 1'],
+  // pop's generated SQL splits its transaction: the tool's COMMIT at the end commits the block the file left open.
+  ['create table a1 (id int)', 'commit', 'begin', 'create table a2 (id int)'],
 ];
 const MODES: TransactionMode[] = ['tool', 'tool-per-statement', 'implicit', 'autocommit', 'flyway'];
 const PROBE = 'vacuum probe';
@@ -62,7 +64,9 @@ describe('transaction model', () => {
           const run = await send(script, mode, `s${schemas++}`);
           expect(run.error).toBeUndefined();
           expect(run.notices.some((n) => /there is already a transaction in progress/.test(n))).toBe(events.has('nested-begin'));
-          expect(run.notices.some((n) => /there is no transaction in progress/.test(n))).toBe(events.has('commit-without-transaction') || events.has('ends-tool-transaction'));
+          // The tool's own COMMIT warns after a file that ended its transaction, unless the file opened a block again (then it commits that).
+          const endsInBlock = model.at(-1)!.block === 'explicit' && !model.at(-1)!.endsBlock;
+          expect(run.notices.some((n) => /there is no transaction in progress/.test(n))).toBe(events.has('commit-without-transaction') || (events.has('ends-tool-transaction') && !endsInBlock));
           expect(run.leftOpen).toBe(events.has('never-committed'));
         });
       });
