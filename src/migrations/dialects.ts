@@ -4,7 +4,7 @@
 // driver, Rails adapter, Django engine, Alembic URL), or from the files'
 // syntax. Only PostgreSQL sets are linted as PostgreSQL; sibling folders of the
 // same migrations for other databases are counted once.
-import type { RepoFiles } from './repo-files';
+import { baseOf, type RepoFiles } from './repo-files';
 import type { DetectedSet, Dialect, MigrationSet, MigrationTool } from './types';
 
 /** Folder names that name a dialect. */
@@ -141,6 +141,12 @@ async function golangMigrateCommand(repo: RepoFiles, set: DetectedSet): Promise<
   return undefined;
 }
 
+/** pop migrations with `.postgres` files are written for PostgreSQL too: those (else the generic ones) are its migrations. */
+function popPostgresVariants(set: DetectedSet): DialectDecision | undefined {
+  const variant = set.migrations.find((m) => /\.postgres(\.autocommit)?\.up\.sql$/.test(m.up));
+  return variant ? { dialect: 'postgresql', source: `PostgreSQL variants of its migrations (${baseOf(variant.up)})` } : undefined;
+}
+
 /** Tools that migrate one kind of database only. */
 const TOOL_DIALECTS: Partial<Record<MigrationTool, DialectDecision>> = {
   'clickhouse-migrations': { dialect: 'clickhouse', source: 'clickhouse-migrations migrates ClickHouse only' },
@@ -203,6 +209,7 @@ export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Prom
         folderDialect(set.directory) ??
         TOOL_DIALECTS[set.tool] ??
         (set.tool === 'golang-migrate' ? await golangMigrateCommand(repo, set) : undefined) ??
+        (set.tool === 'pop' ? popPostgresVariants(set) : undefined) ??
         (config ? single(configured[config]) : undefined) ??
         (await syntaxDialect(repo, set)) ?? { dialect: 'postgresql' as const, source: 'no other database named by folder, configuration or syntax' };
       return { ...set, dialect: decision.dialect, dialectSource: decision.source };

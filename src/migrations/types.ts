@@ -26,6 +26,7 @@ export const MIGRATION_TOOLS = [
   'prisma',
   'diesel',
   'sqlx',
+  'pop',
   'rails',
   'alembic',
   'django',

@@ -12,7 +12,7 @@ import { runCli, type CliResult } from '../support/cli';
 import { FIXTURE_REPOS } from '../support/repo-facts';
 import { questionnaireOf } from '../support/questionnaire';
 
-const REPOSITORIES = ['flyway-vendors', 'db-migrate', 'knex-builders', 'sequelize-builders', 'do-block', 'go-startup', 'dockerfile-migrate', 'docker-npm-run-all', 'diesel', 'sqlx', 'pr-only-ci', 'up-down-ci'];
+const REPOSITORIES = ['flyway-vendors', 'db-migrate', 'knex-builders', 'sequelize-builders', 'do-block', 'go-startup', 'dockerfile-migrate', 'docker-npm-run-all', 'diesel', 'sqlx', 'pop', 'pr-only-ci', 'up-down-ci'];
 
 let work: string;
 let result: CliResult;
@@ -136,6 +136,18 @@ describe('scan of the defect-class repositories through the CLI', () => {
     expect(answer('migrations').answer).toMatch(/^sqlx in migrations: 3 migrations, newest 20240301000000_index_sessions; applied at start-up by src\/main\.rs:4 \(SQLx/);
     expect(answer('rollbacks').answer).toMatch(/^Partly: 2 of 3 migrations \(66\.7%\) have a real down\/revert script; without one: 20240301000000_index_sessions/);
     expect(answer('compatibility').answer).toContain('1 migration would fail or lose data when applied (e.g. concurrently-in-transaction at migrations/20240301000000_index_sessions.sql:1)');
+  });
+
+  it('pop/popx: the .postgres (else the generic) file of each migration is linted, other databases\' variants are not, .autocommit runs without a transaction, fizz is not fully analysed', () => {
+    const { answer, findings } = service('pop');
+    expect(answer('migrations').answer).toMatch(/^pop in migrations: 5 migrations, newest 20200601000000_sessions;/);
+    expect(answer('rollbacks').answer).toBe('Partly: 4 of 5 migrations (80%) have a real down/revert script; without one: 20200401000000_drop_legacy (no down/revert script).');
+    expect(answer('compatibility').answer).toMatch(
+      /^No: 1 of all 5 migrations breaks old or new application code \(e\.g\. drop-column at migrations\/20200401000000_drop_legacy\.postgres\.up\.sql:1\)\. 1 migration was not fully analysed \(e\.g\. 20200601000000_sessions: a fizz migration/,
+    );
+    // No MySQL or SQLite file is parsed as PostgreSQL, and the .autocommit CREATE INDEX CONCURRENTLY runs alone, outside a transaction.
+    const rules = findings('repo.migration-compatibility').map((f) => `${f.rule ?? f.status} ${f.location?.path ?? ''}`);
+    expect(rules.filter((r) => /mysql|sqlite3|concurrently-in-transaction|error/.test(r))).toEqual([]);
   });
 
   it('a pull-request-only migration job is a test job, not a deploy', () => {

@@ -1,6 +1,6 @@
 // Tools whose migrations are SQL files: sqitch, Supabase CLI, golang-migrate,
-// Flyway, dbmate, goose, Prisma, and Rust's Diesel and SQLx; and numbered SQL
-// files in ClickHouse folders.
+// Flyway, dbmate, goose, Prisma, gobuffalo pop / Ory popx, and Rust's Diesel
+// and SQLx; and numbered SQL files in ClickHouse folders.
 import { parseStatements } from '../sql';
 import { baseOf, dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet } from '../types';
@@ -165,6 +165,65 @@ async function golangMigrate(repo: RepoFiles, claimed: Set<string>): Promise<Det
       });
     }
     sets.push({ tool: 'golang-migrate', directory, marker: migrations[0]?.up ?? directory, forwardOnly: false, autoMigration: false, migrations, notes: [] });
+  }
+  return sets;
+}
+
+// ---- gobuffalo pop / Ory popx ------------------------------------------------------
+
+/** `<version>_<name>[.<dialect>][.autocommit].(up|down).(sql|fizz)`: a dialect's file replaces the generic one for that database. */
+const POP_FILE = /^(\d+)_([^.]+)(?:\.(postgres|cockroach|mysql|sqlite3?|mssql))?(\.autocommit)?\.(up|down)\.(sql|fizz)$/;
+
+/**
+ * pop's (and Ory popx's) migrations: a folder where some file names a
+ * database (`.postgres.up.sql`, `.mysql.up.sql`), runs without a transaction
+ * (`.autocommit`), or is written in fizz. The migration PostgreSQL runs is the
+ * `.postgres` file, else the generic one; the other databases' files are
+ * counted with it, not linted. Each runs in a transaction unless `.autocommit`.
+ */
+async function pop(repo: RepoFiles): Promise<DetectedSet[]> {
+  const files = repo.named(POP_FILE);
+  const sets: DetectedSet[] = [];
+  for (const [directory, paths] of groupBy(files, dirOf)) {
+    const parsed = paths.map((path) => {
+      const [, version, name, dialect, autocommit, direction, extension] = POP_FILE.exec(baseOf(path))!;
+      return { path, version: version!, id: `${version}_${name}`, dialect, autocommit: autocommit !== undefined, direction: direction!, fizz: extension === 'fizz' };
+    });
+    if (!parsed.some((f) => f.dialect || f.autocommit || f.fizz)) continue;
+    const postgresFile = (group: typeof parsed, direction: string) =>
+      group.find((f) => f.direction === direction && f.dialect === 'postgres') ?? group.find((f) => f.direction === direction && !f.dialect);
+    const byId = groupBy(parsed, (f) => f.id);
+    const ids = [...byId.keys()].sort((a, b) => {
+      const [va, vb] = [BigInt(byId.get(a)![0]!.version), BigInt(byId.get(b)![0]!.version)];
+      return va < vb ? -1 : va > vb ? 1 : a.localeCompare(b);
+    });
+    const migrations: Migration[] = [];
+    for (const id of ids) {
+      const group = byId.get(id)!;
+      const up = postgresFile(group, 'up');
+      // Only other databases' files: nothing runs on PostgreSQL for this version.
+      if (!up) continue;
+      const down = postgresFile(group, 'down');
+      const upText = await repo.read(up.path);
+      const downText = down ? await repo.read(down.path) : undefined;
+      migrations.push({
+        id,
+        up: up.path,
+        down: down?.fizz ? { status: downText!.trim() ? 'present' : 'empty', path: down.path } : downOf(downText, down?.path),
+        sql: up.fizz ? [] : [{ path: up.path, sql: upText, line: 1, transaction: up.autocommit ? 'implicit' : 'tool' }],
+        ...(up.fizz ? { notAnalysed: 'a fizz migration (pop\'s schema DSL), not SQL' } : {}),
+      });
+    }
+    const others = [...new Set(parsed.map((f) => f.dialect).filter((d): d is string => d !== undefined && d !== 'postgres'))].sort();
+    sets.push({
+      tool: 'pop',
+      directory,
+      marker: migrations[0]?.up ?? paths[0]!,
+      forwardOnly: false,
+      autoMigration: false,
+      migrations,
+      notes: others.length > 0 ? [`the ${others.join(', ')} variants of these migrations are counted with them, not linted`] : [],
+    });
   }
   return sets;
 }
@@ -460,15 +519,16 @@ async function clickhouseFiles(repo: RepoFiles, claimed: Set<string>): Promise<D
 }
 
 export async function detectSqlTools(repo: RepoFiles): Promise<DetectedSet[]> {
-  // SQLx's reversible files are named as golang-migrate's: a crate's folder is SQLx's.
-  const rust = [...(await diesel(repo)), ...(await sqlx(repo))];
+  // SQLx's reversible files and pop's are named as golang-migrate's: a sqlx crate's folder is SQLx's, a pop folder pop's.
+  const first = [...(await diesel(repo)), ...(await sqlx(repo)), ...(await pop(repo))];
   const filesOf = (sets: DetectedSet[]) => sets.flatMap((s) => s.migrations.flatMap((m) => [m.up, ...(m.down.path ? [m.down.path] : [])]));
+  const popFolders = new Set(first.filter((s) => s.tool === 'pop').map((s) => s.directory));
   const sets = [
-    ...rust,
+    ...first,
     ...(await sqitch(repo)),
     ...(await supabase(repo)),
     ...(await prisma(repo)),
-    ...(await golangMigrate(repo, new Set(filesOf(rust)))),
+    ...(await golangMigrate(repo, new Set([...filesOf(first), ...repo.files.filter((f) => popFolders.has(dirOf(f)))]))),
     ...(await flyway(repo)),
     ...(await clickhouseMigrations(repo)),
   ];
