@@ -180,11 +180,18 @@ function single(decisions: DialectDecision[]): DialectDecision | undefined {
   return new Set(real.map((d) => d.dialect)).size === 1 ? real[0] : undefined;
 }
 
+/** A folder named for a database (`mysql/`), else one whose name holds one as a word (`migration_postgres/`, `mysql-persistence/`), deepest first. */
 function folderDialect(directory: string): DialectDecision | undefined {
   const segments = directory.toLowerCase().split('/');
+  const path = (i: number) => segments.slice(0, i + 1).join('/');
   for (let i = segments.length - 1; i >= 0; i--) {
     const dialect = FOLDER_DIALECTS[segments[i]!];
-    if (dialect) return { dialect, source: `folder ${segments.slice(0, i + 1).join('/')}/` };
+    if (dialect) return { dialect, source: `folder ${path(i)}/` };
+  }
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const words = segments[i]!.split(/[-_.]/).filter((word) => FOLDER_DIALECTS[word]);
+    const dialects = new Set(words.map((word) => FOLDER_DIALECTS[word]!));
+    if (dialects.size === 1) return { dialect: [...dialects][0]!, source: `folder ${path(i)}/ (${words[0]})` };
   }
   return undefined;
 }

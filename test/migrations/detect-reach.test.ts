@@ -97,6 +97,20 @@ describe('dialects', () => {
     expect(postgres[0]!.dialect).toBe('postgresql');
   });
 
+  it('takes a database named as a word of a folder (migration_postgres, mysql-persistence) over a configuration that names another', async () => {
+    const found = await sets({
+      'server/src/main/resources/application.properties': 'spring.datasource.url=jdbc:sqlite:conductor.db\n',
+      'postgres-persistence/src/main/resources/db/migration_postgres/V1__init.sql': 'CREATE TABLE a (id bigint);\n',
+      'mysql-persistence/src/main/resources/db/migration/V1__init.sql': 'CREATE TABLE a (id bigint);\n',
+      'sqlite-persistence/src/main/resources/db/migration_sqlite/V1__init.sql': 'CREATE TABLE a (id integer);\n',
+    });
+    expect(found.map((s) => `${s.directory.split('/')[0]}: ${s.dialect} (${s.dialectSource})`).sort()).toEqual([
+      'mysql-persistence: mysql (folder mysql-persistence/ (mysql))',
+      'postgres-persistence: postgresql (folder postgres-persistence/src/main/resources/db/migration_postgres/ (postgres))',
+      'sqlite-persistence: sqlite (folder sqlite-persistence/src/main/resources/db/migration_sqlite/ (sqlite))',
+    ]);
+  });
+
   it('does not lint a Liquibase changeset written for other databases only', async () => {
     const [set] = await sets({
       'db/changelog/db.changelog-master.xml': `<databaseChangeLog>
