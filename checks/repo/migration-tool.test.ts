@@ -42,6 +42,17 @@ describe('repo.migration-tool', () => {
     expect(tested!.answerText).toContain('applied only by CI test jobs against throwaway databases (.github/workflows/deploy.yml:11; on: pull_request only)');
   });
 
+  it('names the start-up code of the module that holds each set, when modules apply their own', async () => {
+    const facts = await fixtureFacts('golang-migrate');
+    const set = facts.sets[0]!;
+    const other = { ...set, directory: 'services/billing/db/migrations', migrations: set.migrations.map((m) => ({ ...m, up: m.up.replace('services/orders', 'services/billing') })) };
+    const apply = (file: string) => ({ tool: 'golang-migrate' as const, file, line: 7, code: 'm.Up()', when: 'at start-up', how: 'golang-migrate' });
+    const modules: RepoFacts = { ...facts, sets: [set, other], ci: { ...facts.ci, applies: [] }, startup: [apply('services/billing/main.go'), apply('services/orders/main.go')] };
+    const [finding] = evaluateWith(check, modules);
+    expect(finding!.answerText).toContain('golang-migrate in services/orders/db/migrations: 5 migrations, newest 000005_rename_total; applied at start-up by services/orders/main.go:7');
+    expect(finding!.answerText).toContain('golang-migrate in services/billing/db/migrations: 5 migrations, newest 000005_rename_total; applied at start-up by services/billing/main.go:7');
+  });
+
   it('fails for ORM auto-migration at start-up', async () => {
     const [finding] = evaluateWith(check, await fixtureFacts('auto-migrate'));
     expect(finding!.status).toBe('fail');

@@ -13,11 +13,20 @@ function at(command: { file: string; line: number }): string {
   return `${command.file}:${command.line}`;
 }
 
+/** The applier in the module that holds the set (the deepest folder above it), else the first one found. */
+function nearest(set: MigrationSet, found: StartupApply[]): StartupApply | undefined {
+  const depth = (file: string) => {
+    const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    return folder === '' ? 0 : set.directory.startsWith(`${folder}/`) ? folder.length : -1;
+  };
+  return [...found].sort((a, b) => depth(b.file) - depth(a.file))[0];
+}
+
 /** How one set's migrations reach production, in words, and whether that is a deploy step. */
 function reach(set: MigrationSet, applies: (CiCommand & { tool: MigrationTool })[], startup: StartupApply[], onlySet: boolean): { text: string; deployed: boolean; evidence: Evidence[] } {
   const ci = applies.filter((a) => a.tool === set.tool);
   const deploy = ci.find((a) => a.purpose === 'deploy');
-  const start = startup.find((s) => s.tool === set.tool) ?? startup.find((s) => !s.tool && (JS_TOOLS.has(set.tool) || onlySet));
+  const start = nearest(set, startup.filter((s) => s.tool === set.tool)) ?? nearest(set, startup.filter((s) => !s.tool && (JS_TOOLS.has(set.tool) || onlySet)));
   const evidence: Evidence[] = [
     ...ci.map((a) => ({ source: at(a), field: `CI ${a.purpose === 'unknown' ? 'job' : `${a.purpose} job`} runs ${set.tool}${a.job ? ` (job ${a.job}; ${a.why})` : ` (${a.why})`}`, value: a.command })),
     ...(start ? [{ source: at(start), field: `applied ${start.when} by ${start.how}`, value: start.code }] : []),
