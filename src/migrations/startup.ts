@@ -23,6 +23,17 @@ export interface StartupApply {
 }
 
 const TEST_OR_VENDORED = /(^|\/)(test|tests|spec|specs|__tests__|testdata|e2e|fixtures?|examples?|docs?|migrations?|db\/migrate)\//i;
+/** A folder of test support code by one of the words of its name: `medusa-test-utils/`, `testing/`, `test_helpers/`, `__mocks__/`. */
+const TEST_SUPPORT_WORD = /^(test|tests|testing|testutils?|testhelpers?|spec|specs|e2e|mocks?|fixtures?|__mocks__|__tests__)$/i;
+
+function inTestSupportFolder(file: string): boolean {
+  return file.split('/').slice(0, -1).some((folder) => folder.split(/[-_.]/).some((word) => TEST_SUPPORT_WORD.test(word)));
+}
+
+/** Test code, test support code, examples, docs or the migrations themselves: nothing there runs when the application starts. */
+function notApplicationCode(file: string): boolean {
+  return TEST_OR_VENDORED.test(file) || inTestSupportFolder(file);
+}
 const NOT_APP_FILE = /(_test\.go|\.(test|spec)\.(c|m)?(j|t)sx?|Test\.(java|kt))$/;
 
 function shorten(code: string): string {
@@ -49,6 +60,7 @@ const CODE_PATTERNS: { files: RegExp; requires?: RegExp; pattern: RegExp; tool?:
   { files: /\.(c|m)?(j|t)s$/, requires: /\bdb-migrate\b/, pattern: /\.\s*up\s*\(/, tool: 'db-migrate', how: 'db-migrate (up())' },
   { files: /\.(c|m)?(j|t)s$/, requires: /['"]node-pg-migrate['"]/, pattern: /\b(runner|migrate)\s*\(\s*\{/, tool: 'node-pg-migrate', how: 'node-pg-migrate (runner())' },
   { files: /\.(c|m)?(j|t)s$/, pattern: /\bmigrationsRun\s*:\s*true\b|\.\s*runMigrations\s*\(/, tool: 'typeorm', how: 'TypeORM (runMigrations)' },
+  { files: /\.(c|m)?(j|t)s$/, requires: /@mikro-orm\//, pattern: /\.\s*getMigrator\s*\(\s*\)\s*\.\s*up\s*\(/, tool: 'mikro-orm', how: 'MikroORM (getMigrator().up())' },
   { files: /\.py$/, pattern: /\bcall_command\s*\(\s*['"]migrate['"]/, tool: 'django', how: "Django (call_command('migrate'))" },
   { files: /\.py$/, pattern: /\bcommand\s*\.\s*upgrade\s*\(/, tool: 'alembic', how: 'Alembic (command.upgrade())' },
   { files: /\.rb$/, pattern: /\bActiveRecord::(Migrator|MigrationContext|Tasks::DatabaseTasks\.migrate)\b/, tool: 'rails', how: 'ActiveRecord migrations' },
@@ -61,7 +73,7 @@ const OWN_MIGRATE_CALL = /(?<![\w$.]|function\s)(?:await\s+)?((?:run|apply)?[Mm]
 
 async function codeApplies(repo: RepoFiles): Promise<StartupApply[]> {
   const found: StartupApply[] = [];
-  const appFiles = repo.files.filter((f) => /\.(go|java|kt|scala|(c|m)?(j|t)s|py|rb|rs)$/.test(f) && !TEST_OR_VENDORED.test(f) && !NOT_APP_FILE.test(f) && !f.endsWith('.d.ts'));
+  const appFiles = repo.files.filter((f) => /\.(go|java|kt|scala|(c|m)?(j|t)s|py|rb|rs)$/.test(f) && !notApplicationCode(f) && !NOT_APP_FILE.test(f) && !f.endsWith('.d.ts'));
   for (const file of appFiles) {
     const text = await repo.read(file);
     const masked = maskCode(text);
@@ -82,7 +94,7 @@ async function codeApplies(repo: RepoFiles): Promise<StartupApply[]> {
 async function frameworkApplies(repo: RepoFiles): Promise<StartupApply[]> {
   const found: StartupApply[] = [];
   const builds = repo.named(/^(pom\.xml|build\.gradle(\.kts)?)$/);
-  const configs = repo.named(/^application[\w-]*\.(ya?ml|properties)$/).filter((f) => !TEST_OR_VENDORED.test(f) && !/\/src\/test\//.test(f));
+  const configs = repo.named(/^application[\w-]*\.(ya?ml|properties)$/).filter((f) => !notApplicationCode(f));
   const configText = (await Promise.all(configs.map((f) => repo.read(f)))).join('\n');
   for (const file of builds) {
     const text = await repo.read(file);
@@ -127,7 +139,7 @@ async function commandApplies(repo: RepoFiles): Promise<StartupApply[]> {
   const found: StartupApply[] = [];
   const tools = Object.entries(APPLY_COMMANDS).filter(([tool, pattern]) => pattern && tool !== 'js-migrations') as [MigrationTool, RegExp][];
   for (const { files, lines, when } of COMMAND_FILES) {
-    for (const file of repo.files.filter((f) => files.test(f) && !/(^|\/)(test|tests|spec|examples?)\//.test(f))) {
+    for (const file of repo.files.filter((f) => files.test(f) && !/(^|\/)(examples?)\//.test(f) && !inTestSupportFolder(f))) {
       const text = await repo.read(file);
       if (when.startsWith('by a Kubernetes') && !/initContainers|kind:\s*Job|helm\.sh\/hook/.test(text)) continue;
       let offset = 0;

@@ -22,6 +22,7 @@ export const MIGRATION_TOOLS = [
   'sequelize',
   'node-pg-migrate',
   'db-migrate',
+  'mikro-orm',
   'js-migrations',
   'prisma',
   'diesel',

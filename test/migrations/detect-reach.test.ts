@@ -222,6 +222,22 @@ migrate-prod:
     ]);
   });
 
+  it('reads MikroORM migrations (this.addSql), in a transaction unless isTransactional() is false, applied by getMigrator().up() in application code, not in test utilities', async () => {
+    const migration = (name: string, body: string, extra = '') =>
+      `import { Migration } from '@mikro-orm/migrations';\n\nexport class ${name} extends Migration {\n${extra}  async up(): Promise<void> {\n${body}\n  }\n}\n`;
+    const repo = await repos.create({
+      'packages/cart/src/migrations/Migration20240101.ts': migration('Migration20240101', `    this.addSql('alter table "cart" drop column "legacy";');`),
+      'packages/cart/src/migrations/Migration20240201.ts': migration('Migration20240201', `    this.addSql('create index concurrently "IDX_cart_region" on "cart" (region_id);');`, '  isTransactional(): boolean {\n    return false;\n  }\n\n'),
+      'packages/app/src/loaders/database.ts': "import { MikroORM } from '@mikro-orm/core';\nconst orm = await MikroORM.init(config);\nawait orm.getMigrator().up();\n",
+      'packages/app-test-utils/src/database.ts': "import { MikroORM } from '@mikro-orm/core';\nawait orm.getMigrator().up();\n",
+    });
+    const found = await detectMigrations(repo);
+    expect(found.map((s) => `${s.tool} ${s.directory} ${s.migrations.length}`)).toEqual(['mikro-orm packages/cart/src/migrations 2']);
+    expect(found[0]!.migrations.map((m) => m.sql.map((q) => q.transaction))).toEqual([['tool'], ['implicit']]);
+    expect(lintSets(found).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.path}:${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'))).toEqual(['drop-column packages/cart/src/migrations/Migration20240101.ts:5']);
+    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool}`)).toEqual(['packages/app/src/loaders/database.ts:3 mikro-orm']);
+  });
+
   it('notes when ORM auto-migration is switched by an environment variable', async () => {
     const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
     expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');

@@ -426,7 +426,7 @@ function findCallback(body: FunctionText, start: number): FunctionText | undefin
 }
 
 /** Raw-SQL methods: their first argument is a statement, unless the call is an argument of a query-builder call (a fragment). */
-const RAW_CALL = /\.(raw|query|execute|sql|runSql|unsafe|\$executeRawUnsafe|\$queryRawUnsafe)\s*\(/g;
+const RAW_CALL = /\.(raw|query|execute|sql|runSql|addSql|unsafe|\$executeRawUnsafe|\$queryRawUnsafe)\s*\(/g;
 const FRAGMENT_CALLEES = /^(select|from|where\w*|orWhere\w*|andWhere\w*|whereRaw|join\w*|leftJoin\w*|rightJoin\w*|innerJoin\w*|on\w*|orderBy\w*|groupBy\w*|having\w*|update|insert|defaultTo|as|with\w*|union\w*|returning|increment|decrement|pluck|count\w*|sum|min|max|avg|column|columns|distinct\w*|into|specificType|timestamp|check\w*|references|onConflict|merge|first|modify|table|raw|val|literal|fn|where)$/;
 
 /**
@@ -497,9 +497,12 @@ const DEFAULT_TRANSACTION: Partial<Record<MigrationTool, TransactionMode>> = {
   sequelize: 'implicit',
   'db-migrate': 'tool',
   knex: 'tool',
+  'mikro-orm': 'tool',
 };
 
 function jsTool(text: string, up: FunctionText): { tool: MigrationTool; transaction: TransactionMode } {
+  // MikroORM runs a migration in a transaction unless its isTransactional() returns false.
+  if (/@mikro-orm\/migrations/.test(text)) return { tool: 'mikro-orm', transaction: /isTransactional\s*\(\s*\)[^{]*\{\s*return\s+false/.test(text) ? 'implicit' : DEFAULT_TRANSACTION['mikro-orm']! };
   if (/MigrationInterface|QueryRunner/.test(text)) return { tool: 'typeorm', transaction: /\btransaction\s*=\s*false/.test(text) ? 'implicit' : DEFAULT_TRANSACTION.typeorm! };
   if (/\bpgm\b|MigrationBuilder/.test(text)) return { tool: 'node-pg-migrate', transaction: /pgm\.noTransaction\(\)/.test(text) ? 'implicit' : DEFAULT_TRANSACTION['node-pg-migrate']! };
   if (/\bqueryInterface\b/.test(text)) return { tool: 'sequelize', transaction: DEFAULT_TRANSACTION.sequelize! };
