@@ -238,6 +238,16 @@ migrate-prod:
     expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool}`)).toEqual(['packages/app/src/loaders/database.ts:3 mikro-orm']);
   });
 
+  it('finds Prisma migrations in a folder prisma.config.ts names (not only migrations/), by their <timestamp>_<name>/migration.sql shape', async () => {
+    const found = await sets({
+      'packages/database/prisma.config.ts': 'export default defineConfig({ schema: "./schema", migrations: { path: "./.prisma-migrations" } });\n',
+      'packages/database/migration/20230329205933_init/migration.sql': 'CREATE TABLE "Survey" ("id" TEXT NOT NULL);\n',
+      'packages/database/migration/20230405105937_add_api_keys/migration.sql': 'ALTER TABLE "Survey" ADD COLUMN "apiKey" TEXT;\n',
+      'packages/database/migration/20230406000000_backfill/migration.ts': 'export const backfill = async () => {};\n',
+    });
+    expect(found.map((s) => `${s.tool} ${s.directory} ${s.migrations.map((m) => m.id).join(',')}`)).toEqual(['prisma packages/database/migration 20230329205933_init,20230405105937_add_api_keys']);
+  });
+
   it('notes when ORM auto-migration is switched by an environment variable', async () => {
     const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
     expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');

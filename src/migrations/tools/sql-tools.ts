@@ -116,7 +116,8 @@ async function supabase(repo: RepoFiles): Promise<DetectedSet[]> {
 }
 
 async function prisma(repo: RepoFiles): Promise<DetectedSet[]> {
-  const files = repo.files.filter((f) => /(^|\/)migrations\/[^/]+\/migration\.sql$/.test(f));
+  // `migrations/<name>/migration.sql`, or `<timestamp>_<name>/migration.sql` under a folder prisma.config.ts names otherwise.
+  const files = repo.files.filter((f) => /(^|\/)(migrations\/[^/]+|[^/]+\/\d+_[\w-]+)\/migration\.sql$/.test(f));
   return Promise.all(
     [...groupBy(files, (f) => dirOf(dirOf(f)))].map(async ([directory, paths]) => ({
       tool: 'prisma' as const,
