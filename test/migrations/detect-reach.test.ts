@@ -248,6 +248,86 @@ migrate-prod:
     expect(found.map((s) => `${s.tool} ${s.directory} ${s.migrations.map((m) => m.id).join(',')}`)).toEqual(['prisma packages/database/migration 20230329205933_init,20230405105937_add_api_keys']);
   });
 
+  it('lints the drops and renames of Django, Alembic and Rails migrations as the SQL they run; other operations stay not analysed', async () => {
+    const found = await sets({
+      'plane/db/migrations/0002_cleanup.py': `from django.db import migrations, models
+
+class Migration(migrations.Migration):
+    dependencies = [("db", "0001_initial")]
+    operations = [
+        migrations.RemoveField(
+            model_name="issue",
+            name="legacy_state",
+        ),
+        migrations.RenameField(model_name="issue", old_name="desc", new_name="description"),
+        migrations.AddField(model_name="issue", name="archived_at", field=models.DateTimeField(null=True)),
+        migrations.DeleteModel(name="IssueBlocker"),
+        migrations.RenameModel(old_name="Label", new_name="Tag"),
+    ]
+`,
+      'alembic/versions/ab12_cleanup.py': `revision = "ab12"
+down_revision = "aa00"
+
+def upgrade():
+    op.drop_column("recipes", "legacy", schema="app")
+    op.alter_column("recipes", "desc", new_column_name="description", existing_type=sa.String())
+    op.alter_column("recipes", "name", nullable=False)
+    op.rename_table("shopping_lists", "lists")
+
+def downgrade():
+    op.rename_table("lists", "shopping_lists")
+`,
+      // An app with a proxy model: its DeleteModel may drop no table, so it is not judged.
+      'shop/catalog/migrations/0001_initial.py': `from django.db import migrations
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.CreateModel(name="FeaturedProduct", fields=[], options={"proxy": True}, bases=("catalog.product",)),
+    ]
+`,
+      'shop/catalog/migrations/0002_drop_featured.py': `from django.db import migrations
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.DeleteModel(name="FeaturedProduct"),
+    ]
+`,
+      'db/migrate/20240101000000_cleanup_users.rb': `class CleanupUsers < ActiveRecord::Migration[7.1]
+  def change
+    remove_column :users, :legacy_flag, :boolean
+    rename_column(:users, :name, :full_name)
+    add_index :users, :email
+    drop_table :sessions do |t|
+      t.string :token
+    end
+  end
+end
+`,
+    });
+    const hits = lintSets(found).flatMap((f) => f.hits).filter((h) => h.rule !== 'require-lock-timeout').map((h) => `${h.rule} ${h.path}:${h.line} ${h.statement}`);
+    expect(hits.sort()).toEqual([
+      'drop-column alembic/versions/ab12_cleanup.py:5 op.drop_column("recipes", "legacy", schema="app")',
+      'drop-column db/migrate/20240101000000_cleanup_users.rb:3 remove_column :users, :legacy_flag, :boolean',
+      'drop-column plane/db/migrations/0002_cleanup.py:6 migrations.RemoveField( model_name="issue", name="legacy_state", )',
+      'drop-table db/migrate/20240101000000_cleanup_users.rb:6 drop_table :sessions do |t|',
+      'drop-table plane/db/migrations/0002_cleanup.py:12 migrations.DeleteModel(name="IssueBlocker")',
+      'rename-column alembic/versions/ab12_cleanup.py:6 op.alter_column("recipes", "desc", new_column_name="description", existing_type=sa.String())',
+      'rename-column db/migrate/20240101000000_cleanup_users.rb:4 rename_column(:users, :name, :full_name)',
+      'rename-column plane/db/migrations/0002_cleanup.py:10 migrations.RenameField(model_name="issue", old_name="desc", new_name="description")',
+      'rename-table alembic/versions/ab12_cleanup.py:8 op.rename_table("shopping_lists", "lists")',
+    ]);
+    expect(found.find((s) => s.directory === 'shop/catalog/migrations')!.migrations.map((m) => m.notAnalysed)).toEqual([
+      'Django operations not linted (only RunSQL literals are): CreateModel',
+      'Django operations not linted (only RunSQL literals are): DeleteModel',
+    ]);
+    expect(found.filter((s) => s.directory !== 'shop/catalog/migrations').map((s) => `${s.tool}: ${s.migrations[0]!.notAnalysed}`).sort()).toEqual([
+      'alembic: Alembic operations not linted (only SQL passed to op.execute is): op.alter_column',
+      // RenameModel renames no table when the model has a db_table of its own: not judged from the migration alone.
+      'django: Django operations not linted (only RunSQL literals are): AddField, RenameModel',
+      'rails: Rails migration DSL not linted (only SQL passed to execute is): add_index',
+    ]);
+  });
+
   it('notes when ORM auto-migration is switched by an environment variable', async () => {
     const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
     expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');

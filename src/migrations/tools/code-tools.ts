@@ -1,8 +1,8 @@
 // Tools whose migrations are code: Rails, Alembic and Django (JavaScript and
 // TypeScript in js-migrations.ts); and ORM schema sync at start-up.
-import type { RepoFiles } from '../repo-files';
+import { dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet, MigrationTool, SqlSource, TransactionMode } from '../types';
-import { lineAt, rawSqlLiterals, strippedCode } from './code-text';
+import { lineAt, matchingBrace, rawSqlLiterals, splitTopLevel, strippedCode } from './code-text';
 import { detectJavaScript } from './js-migrations';
 import { setsByDirectory } from './sets';
 
@@ -17,6 +17,68 @@ function sqlSources(path: string, text: string, body: { text: string; start: num
 
 function notAnalysedNote(parts: string[]): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/**
+ * The literal arguments of the call whose `(` is at `open`: positional ones
+ * (strings, Ruby symbols) and keyword ones (`name='x'`, `name: :x`); undefined
+ * when a positional one is not a plain literal (a name built at run time).
+ */
+function literalArguments(text: string, open: number): { positional: string[]; keywords: Map<string, string | undefined>; end: number } | undefined {
+  const end = matchingBrace(text, open);
+  const positional: string[] = [];
+  const keywords = new Map<string, string | undefined>();
+  const literal = (value: string) => /^(['"])((?:(?!\1)[^\\]|\\.)*)\1$/.exec(value)?.[2] ?? /^:(\w+)$/.exec(value)?.[1];
+  for (const { text: part } of splitTopLevel(text.slice(open + 1, end - 1))) {
+    const arg = part.trim();
+    if (arg === '') continue;
+    const keyword = /^(\w+)\s*(?:=(?!=)|:(?!:))\s*([\s\S]*)$/.exec(arg);
+    if (keyword && !/^['"]/.test(arg)) keywords.set(keyword[1]!, literal(keyword[2]!.trim()));
+    else {
+      const value = literal(arg);
+      if (value === undefined) return undefined;
+      positional.push(value);
+    }
+  }
+  return { positional, keywords, end };
+}
+
+/** A schema operation of a code migration that breaks running code (a drop or a rename), as the SQL it runs, so the SQL rules judge it. */
+interface BreakingOperation {
+  /** The operation's name as the not-analysed note lists it. */
+  operation: string;
+  sql: string;
+  /** Offset of the call in the text. */
+  index: number;
+  code: string;
+}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const table = (name: string) => name.split('.').map(quoted).join('.');
+
+/**
+ * Calls `<prefix><operation>(...)` in `text` whose arguments `toSql` can turn
+ * into SQL; calls it cannot read (names built at run time, options it does not
+ * know) are left out, and stay not analysed.
+ */
+function breakingOperations(
+  text: string,
+  prefix: string,
+  toSql: Record<string, (args: NonNullable<ReturnType<typeof literalArguments>>) => string | undefined>,
+): BreakingOperation[] {
+  const found: BreakingOperation[] = [];
+  for (const m of text.matchAll(new RegExp(`${prefix}(${Object.keys(toSql).join('|')})\\s*\\(`, 'g'))) {
+    const open = m.index! + m[0].length - 1;
+    const args = literalArguments(text, open);
+    const sql = args && toSql[m[1]!]!(args);
+    if (sql) found.push({ operation: m[1]!, sql, index: m.index!, code: text.slice(m.index!, args!.end).replace(/\s+/g, ' ').trim() });
+  }
+  return found;
+}
+
+/** Operations of `all` that were not all turned into SQL. */
+function untranslated(all: string[], text: string, prefix: string, translated: BreakingOperation[]): string[] {
+  return all.filter((operation) => [...text.matchAll(new RegExp(`${prefix}${operation}\\s*\\(`, 'g'))].length !== translated.filter((t) => t.operation === operation).length);
 }
 
 // ---- Rails ----------------------------------------------------------------------
@@ -37,6 +99,27 @@ const RUBY_NOT_DSL = new Set(['execute', 'end', 'do', 'if', 'unless', 'else', 'e
 function railsDslCalls(code: string): string[] {
   const calls = [...code.replace(/#.*$/gm, '').matchAll(/^\s*([a-z_]\w*[!?]?)(?=[\s(]|$)/gm)].map((m) => m[1]!);
   return [...new Set(calls.filter((call) => !RUBY_NOT_DSL.has(call)))];
+}
+
+/** Rails calls that drop or rename, with or without parentheses (`remove_column :users, :legacy, :string`), as the SQL they run. */
+function railsBreaking(code: string): BreakingOperation[] {
+  const found: BreakingOperation[] = [];
+  for (const m of code.matchAll(/^[ \t]*(remove_column|rename_column|rename_table|drop_table)\b[ \t]*(\(?)([^\n]*)$/gm)) {
+    const [, operation, paren, rest] = m;
+    // The argument text: to the closing parenthesis, or to the end of the line without a trailing block or comment.
+    const argText = paren ? rest!.slice(0, Math.max(0, matchingBrace(`(${rest}`, 0) - 2)) : rest!.replace(/\s+do(\s*\|[^|]*\|)?\s*$/, '').replace(/\s+#.*$/, '');
+    const args = literalArguments(`(${argText})`, 0);
+    if (!args) continue;
+    const [a, b, c] = args.positional;
+    const sql =
+      operation === 'remove_column' && a && b ? `ALTER TABLE ${table(a)} DROP COLUMN ${quoted(b)}`
+      : operation === 'rename_column' && a && b && c ? `ALTER TABLE ${table(a)} RENAME COLUMN ${quoted(b)} TO ${quoted(c)}`
+      : operation === 'rename_table' && a && b ? `ALTER TABLE ${table(a)} RENAME TO ${quoted(b)}`
+      : operation === 'drop_table' && a ? `DROP TABLE ${table(a)}`
+      : undefined;
+    if (sql) found.push({ operation: operation!, sql, index: m.index! + m[0].length - m[0].trimStart().length, code: m[0].trim() });
+  }
+  return found;
 }
 
 async function rails(repo: RepoFiles): Promise<DetectedSet[]> {
@@ -66,12 +149,16 @@ async function rails(repo: RepoFiles): Promise<DetectedSet[]> {
       // Heredocs blanked, not removed, so that offsets still point into the body.
       const code = (up?.text ?? '').replace(/<<[~-]?['"]?\w+['"]?[\s\S]*?^\s*\w+\s*$/gm, (heredoc) => heredoc.replace(/[^\n]/g, ' '));
       const inline = rawSqlLiterals(code, /\bexecute\s*\(?\s*(?=["'])/g).literals;
+      const breaking = railsBreaking(code);
       const sql: SqlSource[] = up
-        ? [...heredocs, ...inline].map((l) => ({ path, sql: l.sql, line: lineAt(text, up.start + l.index), transaction }))
+        ? [
+            ...[...heredocs, ...inline].map((l) => ({ path, sql: l.sql, line: lineAt(text, up.start + l.index), transaction })),
+            ...breaking.map((b) => ({ path, sql: b.sql, line: lineAt(text, up.start + b.index), transaction, code: b.code })),
+          ].sort((a, b) => a.line - b.line)
         : [];
       // An execute with neither a literal nor a heredoc passes SQL built at run time.
       const unreadable = [...code.matchAll(/\bexecute\b/g)].length - heredocs.length - inline.length;
-      const dsl = railsDslCalls(code);
+      const dsl = railsDslCalls(code).filter((call) => [...code.matchAll(new RegExp(`^[ \\t]*${call}\\b`, 'gm'))].length !== breaking.filter((b) => b.operation === call).length);
       const notAnalysed = notAnalysedNote([
         ...(dsl.length > 0 ? [`Rails migration DSL not linted (only SQL passed to execute is): ${dsl.join(', ')}`] : []),
         ...(unreadable > 0 ? [`${unreadable} execute call(s) with SQL built at run time`] : []),
@@ -119,8 +206,21 @@ async function alembic(repo: RepoFiles): Promise<DetectedSet[]> {
     const text = await repo.read(path);
     if (!/^revision\s*[:=]/m.test(text) || !/def upgrade\s*\(/.test(text)) continue;
     const up = pythonFunction(text, 'upgrade');
-    const { sql, unreadable } = sqlSources(path, text, up, /\bop\.execute\s*\(/g, 'tool');
-    const operations = [...new Set([...(up?.text ?? '').matchAll(/\bop\.(\w+)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'execute');
+    const { sql: executed, unreadable } = sqlSources(path, text, up, /\bop\.execute\s*\(/g, 'tool');
+    const body = up?.text ?? '';
+    const inSchema = (k: Map<string, string | undefined>, name: string) => (k.get('schema') ? `${k.get('schema')}.${name}` : name);
+    const breaking = breakingOperations(body, '\\bop\\.', {
+      drop_column: ({ positional: [t, c], keywords: k }) => (t && c ? `ALTER TABLE ${table(inSchema(k, t))} DROP COLUMN ${quoted(c)}` : undefined),
+      drop_table: ({ positional: [t], keywords: k }) => (t ? `DROP TABLE ${table(inSchema(k, t))}` : undefined),
+      rename_table: ({ positional: [from, to], keywords: k }) => (from && to ? `ALTER TABLE ${table(inSchema(k, from))} RENAME TO ${quoted(to)}` : undefined),
+      // Only a pure rename: other changes of alter_column (type_, nullable, server_default) stay not analysed.
+      alter_column: ({ positional: [t, c], keywords: k }) =>
+        t && c && k.get('new_column_name') && [...k.keys()].every((key) => key === 'new_column_name' || key === 'schema' || key.startsWith('existing_'))
+          ? `ALTER TABLE ${table(inSchema(k, t))} RENAME COLUMN ${quoted(c)} TO ${quoted(k.get('new_column_name')!)}`
+          : undefined,
+    });
+    const sql: SqlSource[] = [...executed, ...breaking.map((b) => ({ path, sql: b.sql, line: lineAt(text, up!.start + b.index), transaction: 'tool' as const, code: b.code }))].sort((a, b) => a.line - b.line);
+    const operations = untranslated([...new Set([...body.matchAll(/\bop\.(\w+)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'execute'), body, '\\bop\\.', breaking);
     const notAnalysed = notAnalysedNote([
       ...(operations.length > 0 ? [`Alembic operations not linted (only SQL passed to op.execute is): ${operations.map((o) => `op.${o}`).join(', ')}`] : []),
       ...(unreadable > 0 ? [`${unreadable} op.execute call(s) with SQL built at run time`] : []),
@@ -136,8 +236,17 @@ async function alembic(repo: RepoFiles): Promise<DetectedSet[]> {
   return setsByDirectory('alembic', found);
 }
 
+/** A Django app's label as its default table names use it: the package that holds the migrations folder. */
+function appLabel(path: string): string {
+  const parts = path.split('/');
+  return parts[parts.length - 3] ?? 'app';
+}
+
 async function django(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.files.filter((f) => /(^|\/)migrations\/\d{4}_[^/]+\.py$/.test(f));
+  // An app with proxy or unmanaged models: deleting one of those drops no table, so DeleteModel is not judged there.
+  const appsWithTablelessModels = new Set<string>();
+  for (const path of files) if (/['"]proxy['"]\s*:\s*True|['"]managed['"]\s*:\s*False/.test(await repo.read(path))) appsWithTablelessModels.add(dirOf(path));
   const found: Migration[] = [];
   for (const path of files) {
     const text = await repo.read(path);
@@ -151,7 +260,16 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
     const noop = /reverse_(sql|code)\s*=\s*migrations\.Run(SQL|Python)\.noop/.test(text);
     const transaction: TransactionMode = /^\s*atomic\s*=\s*False/m.test(text) ? 'autocommit' : 'tool-per-statement';
     const { literals, unreadable } = rawSqlLiterals(text, /RunSQL\s*\(\s*(?:sql\s*=\s*)?/g);
-    const operations = [...new Set([...text.matchAll(/\bmigrations\.([A-Z]\w*)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'RunSQL');
+    const app = appLabel(path);
+    // RenameModel is left out: with a db_table of its own (AlterModelTable, Meta) the table is not renamed at all.
+    // Table names are Django's defaults (<app>_<model>), shown for reading only: the rules judge the operation.
+    const breaking = breakingOperations(text, 'migrations\\.', {
+      RemoveField: ({ keywords: k }) => (k.get('model_name') && k.get('name') ? `ALTER TABLE ${quoted(`${app}_${k.get('model_name')!.toLowerCase()}`)} DROP COLUMN ${quoted(k.get('name')!)}` : undefined),
+      RenameField: ({ keywords: k }) =>
+        k.get('model_name') && k.get('old_name') && k.get('new_name') ? `ALTER TABLE ${quoted(`${app}_${k.get('model_name')!.toLowerCase()}`)} RENAME COLUMN ${quoted(k.get('old_name')!)} TO ${quoted(k.get('new_name')!)}` : undefined,
+      DeleteModel: ({ keywords: k }) => (k.get('name') && !appsWithTablelessModels.has(dirOf(path)) ? `DROP TABLE ${quoted(`${app}_${k.get('name')!.toLowerCase()}`)}` : undefined),
+    });
+    const operations = untranslated([...new Set([...text.matchAll(/\bmigrations\.([A-Z]\w*)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'RunSQL'), text, 'migrations\\.', breaking);
     const notAnalysed = notAnalysedNote([
       ...(operations.length > 0 ? [`Django operations not linted (only RunSQL literals are): ${operations.join(', ')}`] : []),
       ...(unreadable > 0 ? [`${unreadable} RunSQL call(s) not readable statically`] : []),
@@ -164,7 +282,10 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
         : noop
           ? { status: 'empty', path, detail: 'reverse is a no-op' }
           : { status: 'present', path, detail: 'Django reverses schema operations itself' },
-      sql: literals.map((l) => ({ path, sql: l.sql, line: lineAt(text, l.index), transaction })),
+      sql: [
+        ...literals.map((l) => ({ path, sql: l.sql, line: lineAt(text, l.index), transaction })),
+        ...breaking.map((b) => ({ path, sql: b.sql, line: lineAt(text, b.index), transaction, code: b.code })),
+      ].sort((a, b) => a.line - b.line),
       ...(notAnalysed ? { notAnalysed } : {}),
     });
   }
