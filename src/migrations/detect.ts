@@ -24,9 +24,13 @@ export interface RepoAnalysis {
   pgTapTests: string[];
 }
 
+/** Migrations of a build's test sources (`src/test/`, Go's `testdata/`) never reach production. */
+const TEST_SOURCES = /(^|\/)(src\/test|testdata)(\/|$)/;
+
 export async function detectMigrations(repo: RepoFiles): Promise<MigrationSet[]> {
   await loadParser(); // down-script emptiness is judged with the parser
-  return assignDialects(repo, [...(await detectSqlTools(repo)), ...(await detectLiquibase(repo)), ...(await detectCodeTools(repo))]);
+  const sets = [...(await detectSqlTools(repo)), ...(await detectLiquibase(repo)), ...(await detectCodeTools(repo))].filter((s) => !TEST_SOURCES.test(s.directory));
+  return assignDialects(repo, sets);
 }
 
 /**

@@ -111,6 +111,18 @@ describe('dialects', () => {
     ]);
   });
 
+  it('finds a Liquibase XML changelog by its databaseChangeLog root whatever its name, and no migrations of a build\'s test sources', async () => {
+    const changelog = (id: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n  <changeSet id="${id}" author="a"><sql>ALTER TABLE person DROP COLUMN legacy</sql></changeSet>\n</databaseChangeLog>\n`;
+    const found = await sets({
+      'api/src/main/resources/org/openmrs/liquibase/updates/liquibase-update-to-latest-2.8.x.xml': changelog('TRUNK-1'),
+      'api/src/main/resources/hibernate.cfg.xml': '<?xml version="1.0"?>\n<hibernate-configuration/>\n',
+      'web/src/test/resources/org/openmrs/liquibase/liquibase-changelog-tables.xml': changelog('test-1'),
+      'pkg/migrate/testdata/migrations/1_a.up.sql': 'CREATE TABLE a (id int);\n',
+    });
+    expect(found.map((s) => `${s.tool} ${s.directory} ${s.migrations.map((m) => m.id).join(',')}`)).toEqual(['liquibase api/src/main/resources/org/openmrs/liquibase/updates a:TRUNK-1']);
+  });
+
   it('does not lint a Liquibase changeset written for other databases only', async () => {
     const [set] = await sets({
       'db/changelog/db.changelog-master.xml': `<databaseChangeLog>

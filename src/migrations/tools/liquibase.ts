@@ -127,9 +127,10 @@ export async function detectLiquibase(repo: RepoFiles): Promise<DetectedSet[]> {
     if (lower.endsWith('.sql')) {
       const text = await repo.read(path);
       if (/^--\s*liquibase formatted sql/im.test(text)) migrations = formattedSql(path, text);
-    } else if (/changelog[^/]*\.(xml|ya?ml|json)$/.test(lower)) {
+    } else if (/changelog[^/]*\.(xml|ya?ml|json)$/.test(lower) || lower.endsWith('.xml')) {
       const text = await repo.read(path);
-      if (lower.endsWith('.xml')) migrations = xml(path, text);
+      // Any XML file whose root is a databaseChangeLog is a changelog, whatever its name (liquibase-update-to-latest.xml).
+      if (lower.endsWith('.xml')) migrations = /changelog[^/]*\.xml$/.test(lower) || /<databaseChangeLog\b/.test(text.slice(0, 4096)) ? xml(path, text) : [];
       else {
         try {
           migrations = structured(path, text, lower.endsWith('.json') ? JSON.parse(text) : parseYaml(text));
