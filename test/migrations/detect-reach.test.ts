@@ -340,6 +340,23 @@ end
     ]);
   });
 
+  it('reads sql`…` tagged templates (slonik) in an alterations folder, in the order of the timestamps in the names', async () => {
+    const alteration = (body: string) => `import { sql } from '@silverhand/slonik';\n\nconst alteration = {\n  up: async (pool) => {\n${body}\n  },\n  down: async (pool) => {\n    await pool.query(sql\`select 1\`);\n  },\n};\n\nexport default alteration;\n`;
+    const found = await sets({
+      'packages/schemas/alterations/1.0.0_beta.10-1-logto-config.ts': alteration('    await pool.query(sql`create table logto_configs (key varchar(256) primary key)`);'),
+      'packages/schemas/alterations/1.42.0-1784619793-drop-legacy.ts': alteration('    await pool.query(sql`alter table users drop column legacy`);'),
+      'packages/schemas/alterations/1.9.0-1694418765-add-type.ts': alteration('    await pool.query(sql`alter table roles add column type varchar(64)`);\n    await pool.query(sql`drop index ${sql.identifier([name])}`);'),
+    });
+    expect(found.map((s) => `${s.tool} ${s.directory}: ${s.migrations.map((m) => m.id).join(', ')}`)).toEqual([
+      'js-migrations packages/schemas/alterations: 1.0.0_beta.10-1-logto-config, 1.9.0-1694418765-add-type, 1.42.0-1784619793-drop-legacy',
+    ]);
+    expect(found[0]!.migrations.map((m) => [m.sql.map((q) => q.sql), m.notAnalysed])).toEqual([
+      [['create table logto_configs (key varchar(256) primary key)'], undefined],
+      [['alter table roles add column type varchar(64)'], '1 raw query call(s) with SQL built at run time'],
+      [['alter table users drop column legacy'], undefined],
+    ]);
+  });
+
   it('notes when ORM auto-migration is switched by an environment variable', async () => {
     const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
     expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');

@@ -56,13 +56,16 @@ export interface ExtractedSql {
   index: number;
 }
 
-/** The string literal (or Python triple-quoted string) an argument starts with at `start`, unescaped; 'unreadable' when it is not a plain literal. */
+/** The string literal (or Python triple-quoted string, or sql`…` template) an argument starts with at `start`, unescaped; 'unreadable' when it is not a plain literal. */
 export function literalAt(text: string, start: number): ExtractedSql | 'unreadable' {
   const triple = /^("""|''')/.exec(text.slice(start));
   if (triple) {
     const end = text.indexOf(triple[1]!, start + 3);
     return end === -1 ? 'unreadable' : { sql: text.slice(start + 3, end), index: start + 3 };
   }
+  // A tagged template of a SQL library (slonik's, postgres.js's `sql`): its text is the SQL when it interpolates nothing.
+  const tag = /^sql\s*(?=`)/.exec(text.slice(start));
+  if (tag) return literalAt(text, start + tag[0].length);
   const quote = text[start];
   if (quote !== '"' && quote !== "'" && quote !== '`') return 'unreadable';
   const end = stringEnd(text, start);

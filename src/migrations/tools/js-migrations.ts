@@ -540,8 +540,23 @@ function jsDown(text: string): Migration['down'] {
   return nothing ? { status: 'empty', detail: 'down does nothing (returns, resolves, calls its callback or runs empty SQL)' } : { status: 'present' };
 }
 
+/**
+ * Migrations in the order their tool runs them: a folder whose names carry a
+ * timestamp after a version (`1.9.0-1694418765-…` before `1.42.0-1784619793-…`)
+ * runs by the timestamp, not by the name; a name without one (a first,
+ * hand-named migration) runs first. Other folders keep the order of their names.
+ */
+function inRunOrder(migrations: Migration[]): Migration[] {
+  const timestamp = (m: Migration) => Number(/(?:^|\D)(\d{9,14})(?:\D|$)/.exec(m.id)?.[1] ?? -1);
+  return [...groupBy(migrations, (m) => dirOf(m.up)).values()].flatMap((folder) => {
+    const stamped = folder.filter((m) => timestamp(m) >= 0).length;
+    // A few names without one (at most one, or a tenth): the rest decide the order.
+    return stamped > 0 && folder.length - stamped <= Math.max(1, Math.floor(folder.length / 10)) ? [...folder].sort((a, b) => timestamp(a) - timestamp(b)) : folder;
+  });
+}
+
 export async function detectJavaScript(repo: RepoFiles): Promise<DetectedSet[]> {
-  const candidates = repo.files.filter((f) => JS_FILE.test(f) && !f.endsWith('.d.ts') && !/\.(test|spec)\./.test(f) && /(^|\/)migrations?(\/|$)/.test(dirOf(f)));
+  const candidates = repo.files.filter((f) => JS_FILE.test(f) && !f.endsWith('.d.ts') && !/\.(test|spec)\./.test(f) && /(^|\/)(migrations?|alterations)(\/|$)/.test(dirOf(f)));
   const files: { path: string; text: string; up: FunctionText; tool: MigrationTool; transaction: TransactionMode }[] = [];
   for (const path of candidates) {
     const text = await repo.read(path);
@@ -569,5 +584,5 @@ export async function detectJavaScript(repo: RepoFiles): Promise<DetectedSet[]> 
       migration: { id: path.split('/').pop()!.replace(JS_FILE, ''), up: path, down: { ...jsDown(text), path }, sql, ...(notAnalysed ? { notAnalysed } : {}) },
     });
   }
-  return [...groupBy(found, (f) => f.tool)].flatMap(([tool, entries]) => setsByDirectory(tool, entries.map((e) => e.migration)));
+  return [...groupBy(found, (f) => f.tool)].flatMap(([tool, entries]) => setsByDirectory(tool, inRunOrder(entries.map((e) => e.migration))));
 }
