@@ -58,6 +58,16 @@ describe('repo.migration-compatibility', () => {
     expect(findings.some((f) => f.rule === 'index-without-concurrently')).toBe(false);
   });
 
+  it('says how many migrations of how many sets the window covers when there are several sets', async () => {
+    const facts = await fixtureFacts('golang-migrate');
+    const set = facts.sets[0]!;
+    const twoSets = { ...facts, sets: [set, { ...set, directory: 'services/billing/db/migrations' }] };
+    const policy = resolvePolicy({ policy: { migrations: { compatibilityWindow: 2 } } }, 'production');
+    expect(summaryOf(evaluateWith(check, twoSets, policy)).answerText).toContain('the 4 newest migrations (up to 2 of each of 2 migration sets)');
+    const wide = resolvePolicy({ policy: { migrations: { compatibilityWindow: 5 } } }, 'production');
+    expect(summaryOf(evaluateWith(check, twoSets, wide)).answerText).toContain('all 10 migrations');
+  });
+
   it('passes when no migration was added since the ref', async () => {
     const facts = { ...(await fixtureFacts('golang-migrate')), since: { ref: 'main', added: [], modified: [] } };
     const [finding] = evaluateWith(check, facts);

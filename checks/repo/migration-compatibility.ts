@@ -108,7 +108,7 @@ export default defineServiceCheck({
       ];
       return reasons.length > 0 ? [{ migration, reasons: [...new Set(reasons)].join('; ') }] : [];
     });
-    const scope = describeScope(repo, lintable.length, window);
+    const scope = describeScope(repo, lintable, window);
     const notLinted = describeOtherDialects(otherDialects);
     const evidence: Evidence[] = [
       { source: LINTER, field: 'migrations in scope', value: scoped.length },

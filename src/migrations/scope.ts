@@ -33,13 +33,20 @@ export function countsChangedFiles(facts: RepoFacts): boolean {
   return facts.sets.some((s) => SEVERAL_PER_FILE.has(s.tool));
 }
 
-/** How the scope is described in answers: "the newest 20 migrations" or "the 3 migrations added since main". */
-export function describeScope(facts: RepoFacts, count: number, window: number): string {
+/**
+ * How the scope is described in answers: "all 12 migrations", "the newest 20
+ * migrations", "the 540 newest migrations (up to 20 of each of 27 migration
+ * sets)", or "the 3 migrations added since main".
+ */
+export function describeScope(facts: RepoFacts, inScope: ScopedMigration[], window: number): string {
+  const count = inScope.length;
   if (facts.since) {
     const changed = countsChangedFiles(facts) ? ` (every changeset of a changelog added or changed since ${facts.since.ref} counts)` : '';
     return `the ${count} migration${count === 1 ? '' : 's'} added since ${facts.since.ref}${changed}`;
   }
-  return count < window ? `all ${count} migration${count === 1 ? '' : 's'}` : `the newest ${window} migrations of each tool`;
+  const sets = [...new Set(inScope.map((m) => m.set))];
+  if (sets.every((set) => set.migrations.length <= window)) return `all ${count} migration${count === 1 ? '' : 's'}`;
+  return sets.length === 1 ? `the newest ${window} migrations` : `the ${count} newest migrations (up to ${window} of each of ${sets.length} migration sets)`;
 }
 
 /** A directory as answers show it: relative to the repository root, `.` for the root itself. */
