@@ -123,6 +123,20 @@ describe('dialects', () => {
     expect(found.map((s) => `${s.tool} ${s.directory} ${s.migrations.map((m) => m.id).join(',')}`)).toEqual(['liquibase api/src/main/resources/org/openmrs/liquibase/updates a:TRUNK-1']);
   });
 
+  it('lints Flyway scripts with ${placeholders} read as names, and says their values were not known', async () => {
+    const found = await sets({
+      'db/migration_postgres/V1__payloads.sql': 'CREATE TABLE IF NOT EXISTS ${tableName} (id text PRIMARY KEY, data bytea NOT NULL);\nALTER TABLE ${tableName} ALTER COLUMN data SET STORAGE EXTERNAL;\n',
+      'db/migration_postgres/V2__drop_legacy.sql': 'ALTER TABLE ${schema}.payloads DROP COLUMN legacy;\n',
+    });
+    const lint = lintSets(found);
+    expect(lint.filter((f) => f.parseError)).toEqual([]);
+    expect(lint.flatMap((f) => f.hits).filter((h) => h.rule === 'drop-column').map((h) => `${h.path}:${h.line} ${h.message}`)).toEqual(['db/migration_postgres/V2__drop_legacy.sql:1 drops column schema.payloads.legacy, which running code may still use']);
+    expect(found[0]!.migrations.map((m) => m.notAnalysed)).toEqual([
+      'Flyway placeholders read as names, their values not known: ${tableName}',
+      'Flyway placeholders read as names, their values not known: ${schema}',
+    ]);
+  });
+
   it('does not lint a Liquibase changeset written for other databases only', async () => {
     const [set] = await sets({
       'db/changelog/db.changelog-master.xml': `<databaseChangeLog>

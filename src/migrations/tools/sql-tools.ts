@@ -330,6 +330,21 @@ async function sqlx(repo: RepoFiles): Promise<DetectedSet[]> {
 
 const FLYWAY = /^([VUR])([\d._]*)__(.+)\.sql$/;
 
+/**
+ * Flyway replaces `${name}` placeholders before it runs a script (placeholder
+ * replacement is on by default). Their values are configuration the scan does
+ * not read: each is read as the quoted name `"name"`, so the statements parse
+ * and are linted, and the migration says it was not fully analysed.
+ */
+function flywayPlaceholders(sql: string): { sql: string; placeholders: string[] } {
+  const placeholders = new Set<string>();
+  const replaced = sql.replace(/\$\{([\w.:-]+)\}/g, (_, name: string) => {
+    placeholders.add(name);
+    return `"${name}"`;
+  });
+  return { sql: replaced, placeholders: [...placeholders] };
+}
+
 async function flyway(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.named(FLYWAY).filter((f) => {
     const m = FLYWAY.exec(baseOf(f))!;
@@ -369,11 +384,13 @@ async function flyway(repo: RepoFiles): Promise<DetectedSet[]> {
         entry.kind === 'R'
           ? { status: 'missing', detail: 'repeatable script: Flyway has no undo for it' }
           : downOf(undo ? await repo.read(undo.path) : undefined, undo?.path);
+      const { sql, placeholders } = flywayPlaceholders(await repo.read(entry.path));
       migrations.push({
         id: entry.kind === 'R' ? `R__${entry.name}` : `V${entry.version}__${entry.name}`,
         up: entry.path,
         down,
-        sql: [{ path: entry.path, sql: await repo.read(entry.path), line: 1, transaction: nonTransactional ? 'autocommit' : 'flyway' }],
+        sql: [{ path: entry.path, sql, line: 1, transaction: nonTransactional ? 'autocommit' : 'flyway' }],
+        ...(placeholders.length > 0 ? { notAnalysed: `Flyway placeholders read as names, their values not known: ${placeholders.map((p) => `\${${p}}`).join(', ')}` } : {}),
       });
     }
     sets.push({ tool: 'flyway', directory, marker: migrations[0]?.up ?? directory, forwardOnly: false, autoMigration: false, migrations, notes: [] });
