@@ -24,8 +24,8 @@ export interface RepoAnalysis {
   pgTapTests: string[];
 }
 
-/** Migrations of a build's test sources (`src/test/`, Go's `testdata/`) never reach production. */
-const TEST_SOURCES = /(^|\/)(src\/test|testdata)(\/|$)/;
+/** Migrations of a build's test sources (`src/test/`, Go's `testdata/`) and of test stubs and fixtures never reach production. */
+const TEST_SOURCES = /(^|\/)(src\/test|testdata|stubs?|fixtures?|__fixtures__)(\/|$)/;
 
 export async function detectMigrations(repo: RepoFiles): Promise<MigrationSet[]> {
   await loadParser(); // down-script emptiness is judged with the parser

@@ -111,7 +111,7 @@ describe('dialects', () => {
     ]);
   });
 
-  it('finds a Liquibase XML changelog by its databaseChangeLog root whatever its name, and no migrations of a build\'s test sources', async () => {
+  it('finds a Liquibase XML changelog by its databaseChangeLog root whatever its name, and no migrations of a build\'s test sources, stubs or fixtures', async () => {
     const changelog = (id: string) =>
       `<?xml version="1.0" encoding="UTF-8"?>\n<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n  <changeSet id="${id}" author="a"><sql>ALTER TABLE person DROP COLUMN legacy</sql></changeSet>\n</databaseChangeLog>\n`;
     const found = await sets({
@@ -119,6 +119,8 @@ describe('dialects', () => {
       'api/src/main/resources/hibernate.cfg.xml': '<?xml version="1.0"?>\n<hibernate-configuration/>\n',
       'web/src/test/resources/org/openmrs/liquibase/liquibase-changelog-tables.xml': changelog('test-1'),
       'pkg/migrate/testdata/migrations/1_a.up.sql': 'CREATE TABLE a (id int);\n',
+      'oryx/popx/stub/migrations/legacy/20200607165100_settings.postgres.up.sql': 'ALTER TABLE a DROP COLUMN b;\n',
+      'spec/fixtures/db/migrate/20240101000000_create_a.rb': 'class CreateA < ActiveRecord::Migration[7.1]\n  def change\n    drop_table :a\n  end\nend\n',
     });
     expect(found.map((s) => `${s.tool} ${s.directory} ${s.migrations.map((m) => m.id).join(',')}`)).toEqual(['liquibase api/src/main/resources/org/openmrs/liquibase/updates a:TRUNK-1']);
   });
