@@ -65,6 +65,9 @@ const REVERT_COMMANDS: Partial<Record<MigrationTool, RegExp>> = {
   django: /\bmanage\.py\s+migrate\s+\w+\s+zero\b/,
 };
 
+/** Apply commands made for development databases (`prisma migrate dev` resets a drifted one, `supabase db reset` rebuilds the local one). */
+const DEVELOPMENT_COMMANDS = /\bprisma\s+migrate\s+(dev|reset)\b|\bsupabase\s+db\s+reset\b/;
+
 /** Commands that run database tests. */
 const TEST_COMMANDS: { kind: string; pattern: RegExp }[] = [
   { kind: 'pgTAP (pg_prove)', pattern: /\bpg_prove\b/ },
@@ -121,6 +124,9 @@ export type Expander = (line: string) => string;
 /** How deep scripts that run scripts are followed (`start` -> `npm-run-all check-db serve` -> `node scripts/check-db.js`). */
 const EXPANSION_DEPTH = 4;
 
+/** `sh ./clickhouse/scripts/up.sh`, `bash scripts/migrate.sh`: the shell script a command runs. */
+const SHELL_SCRIPT = /\b(?:sh|bash)\s+(?:-\w+\s+)*(?:\.\/)?([\w./-]+\.sh)\b/g;
+
 /** `node scripts/check-db.js` and the like: the script file a command runs. */
 const NODE_SCRIPT = /\bnode\s+(?:-[\w-]+(?:=\S+)?\s+)*(?:\.\/)?([\w./-]+\.(?:c|m)?js)\b/g;
 
@@ -162,6 +168,13 @@ export async function commandExpander(repo: RepoFiles): Promise<Expander> {
       nodeCommands.set(script, texts.flatMap(childProcessCommands).join('\n'));
     }
   }
+  // Shell scripts a command runs (`sh ./clickhouse/scripts/up.sh`): their lines, without comments and echoed text, count as run by it.
+  const shellScripts = new Map<string, string>();
+  for (const file of repo.files.filter((f) => f.endsWith('.sh'))) {
+    const lines = (await repo.read(file)).split('\n').filter((line) => !/^\s*(#|echo\b|printf\b)/.test(line));
+    shellScripts.set(file, lines.join('\n'));
+  }
+  const shellScript = (script: string) => [...shellScripts].filter(([file]) => file === script || file.endsWith(`/${script}`)).map(([, text]) => text);
   const scriptNames = [...scripts.keys()];
   /** npm-run-all's names: `a`, or a glob such as `build:*` (`*` within one `:` segment, `**` across them). */
   const matchingScripts = (name: string) =>
@@ -184,6 +197,7 @@ export async function commandExpander(repo: RepoFiles): Promise<Expander> {
     }
     for (const m of text.matchAll(/\bmake\s+((?:[\w.-]+\s*)+)/g)) for (const t of m[1]!.split(/\s+/)) expanded.push(targets.get(t) ?? '');
     for (const m of text.matchAll(NODE_SCRIPT)) expanded.push(nodeCommands.get(m[1]!) ?? '');
+    for (const m of text.matchAll(SHELL_SCRIPT)) expanded.push(...shellScript(m[1]!));
     return expanded.filter((e) => e.trim() !== '');
   };
   return (line) => {
@@ -211,6 +225,8 @@ const DATABASE_IMAGE = /\b(postgres|postgis|mysql|mariadb|clickhouse|timescale|s
 const LOCAL_DATABASE = /(localhost|127\.0\.0\.1|@postgres[:/]|@db[:/])/;
 const DEFAULT_BRANCHES = /^(main|master|release.*|production|prod|trunk)$/;
 const DEPLOY_NAME = /\b(deploy|release|production|prod|rollout|promote)\b/i;
+/** A job named for tests (`tests-web`, `e2e`, `integration-test`): without environment: it applies migrations to a throwaway database. */
+const TEST_NAME = /(^|[\s_-])(tests?|e2e|integration|spec)([\s_-]|$)/i;
 
 function plain(node: unknown): unknown {
   return node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node;
@@ -239,6 +255,8 @@ function githubJobs(text: string, doc: Document): Job[] {
   const triggers = typeof on === 'string' ? { [on]: null } : Array.isArray(on) ? Object.fromEntries(on.map((t) => [t, null])) : ((on ?? {}) as Record<string, unknown>);
   const names = Object.keys(triggers);
   const pullRequestOnly = names.length > 0 && names.every((t) => /^(pull_request|pull_request_target|merge_group)$/.test(t));
+  // A workflow that also runs for pull requests runs their code: a job of it deploys only when it says so (environment:, an if: on the default branch).
+  const runsForPullRequests = names.some((t) => /^(pull_request|pull_request_target|merge_group)$/.test(t));
   const push = triggers.push as { branches?: string[]; tags?: unknown } | null | undefined;
   const pushesDefault = push !== undefined && push !== null && (push.tags !== undefined || (push.branches ?? []).some((b) => DEFAULT_BRANCHES.test(b)));
   const deployTrigger = pushesDefault ? 'on: push to the default branch or tags' : names.find((t) => /^(release|workflow_dispatch|deployment|schedule|workflow_run)$/.test(t));
@@ -260,8 +278,10 @@ function githubJobs(text: string, doc: Document): Job[] {
     else if (service) [purpose, why] = ['test', `service container ${service}`];
     else if (localDatabase) [purpose, why] = ['test', 'database on localhost'];
     else if (body.if && /pull_request/.test(body.if)) [purpose, why] = ['test', `if: ${body.if}`];
+    else if (TEST_NAME.test(`${name} ${body.name ?? ''}`)) [purpose, why] = ['test', `job ${name}`];
     else if (body.if && /refs\/(heads\/(main|master)|tags)|default_branch/.test(body.if)) [purpose, why] = ['deploy', `if: ${body.if}`];
     else if (pullRequestOnly) [purpose, why] = ['test', `on: ${names.join(', ')} only`];
+    else if (runsForPullRequests) [purpose, why] = ['test', `on: ${names.join(', ')}: it runs for pull requests too`];
     else if (deployTrigger) [purpose, why] = ['deploy', deployTrigger.startsWith('on:') ? deployTrigger : `on: ${deployTrigger}`];
     else if (DEPLOY_NAME.test(`${name} ${body.name ?? ''} ${root?.name ?? ''}`)) [purpose, why] = ['deploy', `job ${name} of workflow ${root?.name ?? ''}`.trim()];
     return { name, purpose, why, commands };
@@ -331,7 +351,11 @@ export async function readCi(repo: RepoFiles, tools: MigrationTool[]): Promise<C
         for (const tool of tools) {
           const apply = APPLY_COMMANDS[tool]?.exec(expanded);
           const revert = REVERT_COMMANDS[tool]?.exec(expanded);
-          if (apply && !facts.applies.some((a) => a.tool === tool && a.file === file && a.job === job.name)) facts.applies.push({ tool, ...where(offset, apply[0]) });
+          if (apply && !facts.applies.some((a) => a.tool === tool && a.file === file && a.job === job.name)) {
+            const development = DEVELOPMENT_COMMANDS.exec(apply[0]);
+            // A command made for a development database applies nothing to production, whatever the job.
+            facts.applies.push({ tool, ...where(offset, apply[0]), ...(development ? { purpose: 'test' as const, why: `\`${development[0]}\` applies to a development database` } : {}) });
+          }
           if (apply) applied.add(tool);
           // Every up, then every down, in one job: the downs are exercised on a throwaway database.
           if (revert && applied.has(tool) && !facts.tests.some((t) => t.file === file && t.job === job.name && t.kind.startsWith('round trip'))) {

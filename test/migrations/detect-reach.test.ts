@@ -168,6 +168,28 @@ jobs:
     steps:
       - run: dbmate up
 `,
+      // langfuse's shape: a workflow on push to main and on pull requests, whose jobs apply the migrations to throwaway databases.
+      '.github/workflows/pipeline.yml': `on:
+  push:
+    branches: [main]
+    tags: ['v*']
+  pull_request:
+jobs:
+  web:
+    runs-on: ubuntu-latest
+    steps:
+      - run: dbmate up
+`,
+      '.github/workflows/nightly.yml': `on:
+  push:
+    branches: [main]
+jobs:
+  worker:
+    if: startsWith(github.ref, 'refs/tags/') || github.event_name == 'workflow_dispatch'
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx prisma migrate dev
+`,
       '.gitlab-ci.yml': `migrate-review:
   stage: test
   only: [merge_requests]
@@ -180,10 +202,12 @@ migrate-prod:
     - dbmate up
 `,
     });
-    const ci = await readCi(repo, ['dbmate']);
+    const ci = await readCi(repo, ['dbmate', 'prisma']);
     expect(ci.applies.map((a) => `${a.file}:${a.line} ${a.job} ${a.purpose} (${a.why})`)).toEqual([
-      '.github/workflows/ci.yml:9 test unknown (on: push, pull_request)',
+      '.github/workflows/ci.yml:9 test test (job test)',
       ".github/workflows/ci.yml:14 release deploy (if: github.ref == 'refs/heads/main')",
+      '.github/workflows/nightly.yml:9 worker test (`prisma migrate dev` applies to a development database)',
+      '.github/workflows/pipeline.yml:10 web test (on: push, pull_request: it runs for pull requests too)',
       '.gitlab-ci.yml:5 migrate-review test (runs for merge requests)',
       '.gitlab-ci.yml:10 migrate-prod deploy (environment: production)',
     ]);
@@ -212,7 +236,7 @@ migrate-prod:
     ]);
   });
 
-  it('follows npm scripts through npm-run-all (globs too) and Node scripts into the commands they run through child_process', async () => {
+  it('follows npm scripts through npm-run-all (globs too), Node scripts into the commands they run through child_process, and shell scripts', async () => {
     const repo = await repos.create({
       'package.json': JSON.stringify({
         scripts: {
@@ -229,9 +253,18 @@ migrate-prod:
       'scripts/check-env.js': "// execSync('prisma migrate deploy') runs in check-db.js\nconsole.log('then run prisma migrate deploy');\n",
       'Dockerfile': 'FROM node:20\nCMD ["pnpm", "start-docker"]\n',
       'Procfile': 'release: npm run release:db\nweb: npm run check-env && node server.js\n',
+      // langfuse's entrypoint runs a shell script that runs golang-migrate; a script that only names the command runs nothing.
+      'docker/entrypoint.sh': '#!/bin/sh\ncd ./packages/shared\nsh ./clickhouse/scripts/up.sh\n',
+      'packages/shared/clickhouse/scripts/up.sh': '#!/bin/sh\n# runs migrate up\nmigrate -source file://clickhouse/migrations -database "$CLICKHOUSE_URL" up\n',
+      'bin/start': '#!/bin/sh\nbash scripts/hint.sh\nexec node server.js\n',
+      'scripts/hint.sh': 'echo "first run: migrate -database $URL up"\n# migrate up\n',
     });
     const found = await findStartupApplies(repo);
-    expect(found.map((f) => `${f.file}:${f.line} ${f.tool ?? '-'} ${f.when}`).sort()).toEqual(['Dockerfile:2 prisma at container start', 'Procfile:1 knex in the release phase']);
+    expect(found.map((f) => `${f.file}:${f.line} ${f.tool ?? '-'} ${f.when}`).sort()).toEqual([
+      'Dockerfile:2 prisma at container start',
+      'Procfile:1 knex in the release phase',
+      'docker/entrypoint.sh:3 golang-migrate at container start',
+    ]);
   });
 
   it('finds Rust migrations: the migrations folder above a Diesel crate, the one an SQLx crate names, with the database its Cargo features name', async () => {
