@@ -65,4 +65,15 @@ describe('clickhouse.data-changes-recorded', () => {
     });
     expect(f).toMatchObject({ status: 'unknown', message: expect.stringContaining('GRANT SHOW ON *.*') });
   });
+
+  it('is unknown, not a pass, when no mutation is listed and the table list could not be read', () => {
+    const [f] = runCheck(check, {
+      service,
+      datastore: chDatastore(),
+      facts: chFacts({ mutations: observed('system.mutations', []), tables: unavailable('system.tables', 'ACCESS_DENIED (497)') }),
+      policy: policy(),
+      now: CHECK_NOW,
+    });
+    expect(f).toMatchObject({ status: 'unknown', message: expect.stringContaining('whether this login sees any table could not be read (ACCESS_DENIED (497))') });
+  });
 });

@@ -38,6 +38,10 @@ export default defineDatastoreCheck({
       if (facts.tables.ok && facts.tables.value.length === 0) {
         return [{ resource, status: 'unknown', message: `no mutation listed in ${window}, but ${NOTHING_VISIBLE}`, evidence: [{ source: facts.tables.source, field: 'tables listed', value: 0 }, ...common] }];
       }
+      // Without the table list, an empty mutation list may only mean the login sees no table.
+      if (!facts.tables.ok) {
+        return [{ resource, status: 'unknown', message: `not fully assessed: no mutation listed in ${window}, but whether this login sees any table could not be read (${facts.tables.reason})`, evidence: [{ source: facts.tables.source, field: 'read', value: `failed: ${facts.tables.reason}` }, ...common] }];
+      }
       return [
         {
           resource,
