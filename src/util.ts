@@ -49,3 +49,6 @@ export async function withDeadline<T>(signal: AbortSignal, ms: number, task: (si
 export function plural(n: number, word: string, pluralWord = `${word}s`): string {
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
+
+/** A number rounded to tenths: 8.998 -> 9, 9.46 -> 9.5. */
+export const tenths = (n: number) => Math.round(n * 10) / 10;

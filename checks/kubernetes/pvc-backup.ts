@@ -1,7 +1,8 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
-import { ageDays, ageHours, oneDecimal, pointSpan, tenths, type VolumePoint } from '../../src/datastores/kubernetes/facts';
+import { ageDays, ageHours, oneDecimal, pointSpan, type VolumePoint } from '../../src/datastores/kubernetes/facts';
+import { tenths } from '../../src/util';
 
 export default defineDatastoreCheck({
   scope: 'datastore',

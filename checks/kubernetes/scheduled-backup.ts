@@ -1,7 +1,8 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
-import { ageHours, oneDecimal, tenths } from '../../src/datastores/kubernetes/facts';
+import { ageHours, oneDecimal } from '../../src/datastores/kubernetes/facts';
+import { tenths } from '../../src/util';
 import { clusterName, operatorCluster } from './_operator';
 
 export default defineDatastoreCheck({

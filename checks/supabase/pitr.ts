@@ -2,12 +2,11 @@ import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types'
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
 import { formatDays, restorableDays, SUPABASE_PITR_MAX_RETENTION_DAYS } from '../../src/datastores/supabase-project/facts';
+import { tenths } from '../../src/util';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The window is compared at a tenth of a day: the latest restore point trails the present by minutes. */
-const tenths = (days: number) => Math.round(days * 10) / 10;
-
 export default defineDatastoreCheck({
   scope: 'datastore',
   requires: 'supabase',

@@ -157,14 +157,15 @@ function childProcessCommands(text: string): string[] {
 export async function commandExpander(repo: RepoFiles): Promise<Expander> {
   const scripts = await npmScripts(repo);
   const targets = await makeTargets(repo);
+  /** The repository's files a command names by a path relative to some folder (`./clickhouse/scripts/up.sh` after a cd). */
+  const filesAt = (script: string) => repo.files.filter((f) => f === script || f.endsWith(`/${script}`));
   // The Node scripts npm scripts run, read once: what they run through child_process counts as run by the script.
   const nodeCommands = new Map<string, string>();
   for (const command of scripts.values()) {
     for (const m of command.matchAll(NODE_SCRIPT)) {
       const script = m[1]!;
       if (nodeCommands.has(script)) continue;
-      const files = repo.files.filter((f) => f === script || f.endsWith(`/${script}`));
-      const texts = await Promise.all(files.map((f) => repo.read(f)));
+      const texts = await Promise.all(filesAt(script).map((f) => repo.read(f)));
       nodeCommands.set(script, texts.flatMap(childProcessCommands).join('\n'));
     }
   }
@@ -174,7 +175,7 @@ export async function commandExpander(repo: RepoFiles): Promise<Expander> {
     const lines = (await repo.read(file)).split('\n').filter((line) => !/^\s*(#|echo\b|printf\b)/.test(line));
     shellScripts.set(file, lines.join('\n'));
   }
-  const shellScript = (script: string) => [...shellScripts].filter(([file]) => file === script || file.endsWith(`/${script}`)).map(([, text]) => text);
+  const shellScript = (script: string) => filesAt(script).flatMap((file) => shellScripts.get(file) ?? []);
   const scriptNames = [...scripts.keys()];
   /** npm-run-all's names: `a`, or a glob such as `build:*` (`*` within one `:` segment, `**` across them). */
   const matchingScripts = (name: string) =>

@@ -103,24 +103,23 @@ function cargoFeature(crate: string): RegExp {
 }
 
 async function configuredDialects(repo: RepoFiles): Promise<ConfiguredDialects> {
-  const named = (pattern: RegExp) => repo.named(pattern);
   return {
-    jdbc: await matches(repo, named(/^(flyway\.(conf|toml)|application[\w-]*\.(ya?ml|properties)|liquibase\.properties|bootstrap[\w-]*\.(ya?ml|properties))$/), /jdbc:(\w+):/g, (f, n) => `${f}: JDBC URL jdbc:${n}:`),
-    knex: await matches(repo, named(/^knexfile\.(c|m)?(j|t)s$/), /\bclient\s*:\s*['"]([\w-]+)['"]/g, (f, n) => `${f}: client '${n}'`),
-    sequelize: await matches(repo, [...named(/^(config\.json|\.sequelizerc)$/), ...repo.files.filter((f) => /(^|\/)(config|db|models)\/[^/]+\.(c|m)?(j|t)s$/.test(f))], /["']?dialect["']?\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: dialect '${n}'`),
-    typeorm: await matches(repo, [...named(/^(ormconfig\.(json|ya?ml|js|ts)|data-?source\.(j|t)s)$/)], /["']?type["']?\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: type '${n}'`),
-    dbMigrate: await matches(repo, named(/^database\.json$/), /["']driver["']\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: driver '${n}'`),
-    prisma: await matches(repo, named(/\.prisma$/), /\bprovider\s*=\s*"(\w+)"/g, (f, n) => `${f}: provider "${n}"`),
-    rails: await matches(repo, named(/^database\.yml$/), /\badapter\s*:\s*(\w+)/g, (f, n) => `${f}: adapter ${n}`),
-    django: await matches(repo, named(/^settings\.py$|^settings_\w+\.py$/), /django\.db\.backends\.(\w+)/g, (f, n) => `${f}: ENGINE django.db.backends.${n}`),
-    alembic: await matches(repo, named(/^alembic\.ini$/), /sqlalchemy\.url\s*=\s*([\w+]+):\/\//g, (f, n) => `${f}: sqlalchemy.url ${n}://`),
+    jdbc: await matches(repo, repo.named(/^(flyway\.(conf|toml)|application[\w-]*\.(ya?ml|properties)|liquibase\.properties|bootstrap[\w-]*\.(ya?ml|properties))$/), /jdbc:(\w+):/g, (f, n) => `${f}: JDBC URL jdbc:${n}:`),
+    knex: await matches(repo, repo.named(/^knexfile\.(c|m)?(j|t)s$/), /\bclient\s*:\s*['"]([\w-]+)['"]/g, (f, n) => `${f}: client '${n}'`),
+    sequelize: await matches(repo, [...repo.named(/^(config\.json|\.sequelizerc)$/), ...repo.files.filter((f) => /(^|\/)(config|db|models)\/[^/]+\.(c|m)?(j|t)s$/.test(f))], /["']?dialect["']?\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: dialect '${n}'`),
+    typeorm: await matches(repo, [...repo.named(/^(ormconfig\.(json|ya?ml|js|ts)|data-?source\.(j|t)s)$/)], /["']?type["']?\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: type '${n}'`),
+    dbMigrate: await matches(repo, repo.named(/^database\.json$/), /["']driver["']\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: driver '${n}'`),
+    prisma: await matches(repo, repo.named(/\.prisma$/), /\bprovider\s*=\s*"(\w+)"/g, (f, n) => `${f}: provider "${n}"`),
+    rails: await matches(repo, repo.named(/^database\.yml$/), /\badapter\s*:\s*(\w+)/g, (f, n) => `${f}: adapter ${n}`),
+    django: await matches(repo, repo.named(/^settings\.py$|^settings_\w+\.py$/), /django\.db\.backends\.(\w+)/g, (f, n) => `${f}: ENGINE django.db.backends.${n}`),
+    alembic: await matches(repo, repo.named(/^alembic\.ini$/), /sqlalchemy\.url\s*=\s*([\w+]+):\/\//g, (f, n) => `${f}: sqlalchemy.url ${n}://`),
     // The migrate CLI's -database URL, or the database driver a Go program imports.
     golangMigrate: [
-      ...(await matches(repo, named(GOLANG_MIGRATE_FILES), /-database[= ]+["']?(\w+):\/\//g, (f, n) => `${f}: migrate -database ${n}://`)),
-      ...(await matches(repo, named(/\.go$/), /golang-migrate\/migrate\/v4\/database\/(\w+)"/g, (f, n) => `${f}: imports the golang-migrate ${n} driver`)),
+      ...(await matches(repo, repo.named(GOLANG_MIGRATE_FILES), /-database[= ]+["']?(\w+):\/\//g, (f, n) => `${f}: migrate -database ${n}://`)),
+      ...(await matches(repo, repo.named(/\.go$/), /golang-migrate\/migrate\/v4\/database\/(\w+)"/g, (f, n) => `${f}: imports the golang-migrate ${n} driver`)),
     ],
-    diesel: await matches(repo, named(/^Cargo\.toml$/), cargoFeature('diesel'), (f, n) => `${f}: diesel feature "${n}"`),
-    sqlx: await matches(repo, named(/^Cargo\.toml$/), cargoFeature('sqlx'), (f, n) => `${f}: sqlx feature "${n}"`),
+    diesel: await matches(repo, repo.named(/^Cargo\.toml$/), cargoFeature('diesel'), (f, n) => `${f}: diesel feature "${n}"`),
+    sqlx: await matches(repo, repo.named(/^Cargo\.toml$/), cargoFeature('sqlx'), (f, n) => `${f}: sqlx feature "${n}"`),
   };
 }
 

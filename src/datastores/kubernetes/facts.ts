@@ -2,6 +2,7 @@
 // (CloudNativePG, Crunchy PGO) and about PersistentVolumeClaims, as the checks
 // and the report's recovery column read them. Pure: types and arithmetic.
 import type { Observed } from '../../engine/types';
+import { tenths } from '../../util';
 
 const HOUR_MS = 3600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -160,7 +161,6 @@ export const ageHours = (at: string, now: Date) => (now.getTime() - Date.parse(a
 export const ageDays = (at: string, now: Date) => (now.getTime() - Date.parse(at)) / DAY_MS;
 
 /** 8.998 -> 9, 9.46 -> 9.5: evidence values, and the precision policies are compared at (ages move while the scan runs). */
-export const tenths = (n: number) => Math.round(n * 10) / 10;
 
 /** 8.998 -> "9", 9.46 -> "9.5". */
 export const oneDecimal = (n: number) => String(tenths(n));

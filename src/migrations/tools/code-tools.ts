@@ -76,9 +76,10 @@ function breakingOperations(
   return found;
 }
 
-/** Operations of `all` that were not all turned into SQL. */
-function untranslated(all: string[], text: string, prefix: string, translated: BreakingOperation[]): string[] {
-  return all.filter((operation) => [...text.matchAll(new RegExp(`${prefix}${operation}\\s*\\(`, 'g'))].length !== translated.filter((t) => t.operation === operation).length);
+/** Operations of `all` that were not all turned into SQL (a call is `<prefix><operation><opening>`). */
+function untranslated(all: string[], text: string, prefix: string, translated: BreakingOperation[], opening = '\\s*\\('): string[] {
+  const escaped = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return all.filter((operation) => [...text.matchAll(new RegExp(`${prefix}${escaped(operation)}${opening}`, 'gm'))].length !== translated.filter((t) => t.operation === operation).length);
 }
 
 // ---- Rails ----------------------------------------------------------------------
@@ -158,7 +159,7 @@ async function rails(repo: RepoFiles): Promise<DetectedSet[]> {
         : [];
       // An execute with neither a literal nor a heredoc passes SQL built at run time.
       const unreadable = [...code.matchAll(/\bexecute\b/g)].length - heredocs.length - inline.length;
-      const dsl = railsDslCalls(code).filter((call) => [...code.matchAll(new RegExp(`^[ \\t]*${call}\\b`, 'gm'))].length !== breaking.filter((b) => b.operation === call).length);
+      const dsl = untranslated(railsDslCalls(code), code, '^[ \\t]*', breaking, '\\b');
       const notAnalysed = notAnalysedNote([
         ...(dsl.length > 0 ? [`Rails migration DSL not linted (only SQL passed to execute is): ${dsl.join(', ')}`] : []),
         ...(unreadable > 0 ? [`${unreadable} execute call(s) with SQL built at run time`] : []),
@@ -263,7 +264,8 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
     const app = appLabel(path);
     // RenameModel is left out: with a db_table of its own (AlterModelTable, Meta) the table is not renamed at all.
     // Table names are Django's defaults (<app>_<model>), shown for reading only: the rules judge the operation.
-    const breaking = breakingOperations(text, 'migrations\\.', {
+    // SeparateDatabaseAndState may hold operations that change only Django's state: then none is judged as SQL.
+    const breaking = /\bSeparateDatabaseAndState\b/.test(text) ? [] : breakingOperations(text, 'migrations\\.', {
       RemoveField: ({ keywords: k }) => (k.get('model_name') && k.get('name') ? `ALTER TABLE ${quoted(`${app}_${k.get('model_name')!.toLowerCase()}`)} DROP COLUMN ${quoted(k.get('name')!)}` : undefined),
       RenameField: ({ keywords: k }) =>
         k.get('model_name') && k.get('old_name') && k.get('new_name') ? `ALTER TABLE ${quoted(`${app}_${k.get('model_name')!.toLowerCase()}`)} RENAME COLUMN ${quoted(k.get('old_name')!)} TO ${quoted(k.get('new_name')!)}` : undefined,

@@ -23,6 +23,12 @@ export function isNoOpSql(sql: string): boolean {
   }
 }
 
+/** Versions made of digits, in numeric order (they may exceed Number's precision: 20260703000000000000). */
+function byNumber(a: string, b: string): number {
+  const [x, y] = [BigInt(a), BigInt(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function downOf(sql: string | undefined, path: string | undefined): Migration['down'] {
   if (sql === undefined || path === undefined) return { status: 'missing' };
   const status: DownStatus = isNoOpSql(sql) ? 'empty' : 'present';
@@ -147,7 +153,7 @@ async function golangMigrate(repo: RepoFiles, claimed: Set<string>): Promise<Det
   const sets: DetectedSet[] = [];
   for (const [directory, paths] of groupBy(files, dirOf)) {
     const byVersion = groupBy(paths, (p) => GOLANG_MIGRATE.exec(baseOf(p))![1]!);
-    const versions = [...byVersion.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+    const versions = [...byVersion.keys()].sort(byNumber);
     const migrations: Migration[] = [];
     for (const version of versions) {
       const group = byVersion.get(version)!;
@@ -195,8 +201,7 @@ async function pop(repo: RepoFiles): Promise<DetectedSet[]> {
       group.find((f) => f.direction === direction && f.dialect === 'postgres') ?? group.find((f) => f.direction === direction && !f.dialect);
     const byId = groupBy(parsed, (f) => f.id);
     const ids = [...byId.keys()].sort((a, b) => {
-      const [va, vb] = [BigInt(byId.get(a)![0]!.version), BigInt(byId.get(b)![0]!.version)];
-      return va < vb ? -1 : va > vb ? 1 : a.localeCompare(b);
+      return byNumber(byId.get(a)![0]!.version, byId.get(b)![0]!.version) || a.localeCompare(b);
     });
     const migrations: Migration[] = [];
     for (const id of ids) {
@@ -304,7 +309,7 @@ async function sqlx(repo: RepoFiles): Promise<DetectedSet[]> {
       const files = repo.files.filter((f) => dirOf(f) === folder && SQLX_FILE.test(baseOf(f)));
       if (files.length === 0 || sets.some((s) => s.directory === folder)) continue;
       const byVersion = groupBy(files, (f) => SQLX_FILE.exec(baseOf(f))![1]!);
-      const versions = [...byVersion.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+      const versions = [...byVersion.keys()].sort(byNumber);
       const migrations: Migration[] = [];
       for (const version of versions) {
         const group = byVersion.get(version)!;
