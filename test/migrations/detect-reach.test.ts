@@ -406,6 +406,23 @@ end
     ]);
   });
 
+  it('judges no Django operation as SQL in a migration with SeparateDatabaseAndState (its operations may change only Django\'s state)', async () => {
+    const found = await sets({
+      'shop/orders/migrations/0003_move_field.py': `from django.db import migrations
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.RemoveField(model_name="order", name="legacy")],
+            database_operations=[],
+        ),
+    ]
+`,
+    });
+    expect(lintSets(found).flatMap((f) => f.hits)).toEqual([]);
+    expect(found[0]!.migrations[0]!.notAnalysed).toBe('Django operations not linted (only RunSQL literals are): SeparateDatabaseAndState, RemoveField');
+  });
+
   it('notes when ORM auto-migration is switched by an environment variable', async () => {
     const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
     expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');
