@@ -7,7 +7,7 @@ import type { MigrationSet, MigrationTool } from '../../src/migrations/types';
 import { plural } from '../../src/util';
 
 /** Tools whose migrations a Node program's own `migrate()` may apply. */
-const JS_TOOLS: ReadonlySet<MigrationTool> = new Set(['knex', 'sequelize', 'typeorm', 'node-pg-migrate', 'db-migrate', 'mikro-orm', 'js-migrations']);
+const JS_TOOLS: ReadonlySet<MigrationTool> = new Set(['knex', 'sequelize', 'typeorm', 'node-pg-migrate', 'db-migrate', 'mikro-orm', 'kysely', 'js-migrations']);
 
 function at(command: { file: string; line: number }): string {
   return `${command.file}:${command.line}`;
@@ -47,7 +47,7 @@ export default defineServiceCheck({
   title: 'Schema migrations are versioned and applied by the deploy, not by hand',
   severity: 'medium',
   description:
-    'Finds every migration tool in the repository (sqitch, Supabase CLI, golang-migrate, goose, Flyway, Liquibase, dbmate, Knex, TypeORM, Sequelize, node-pg-migrate, db-migrate, MikroORM, Prisma, Rails, Alembic, Django, Diesel, SQLx, pop/popx) and the database each set is written for, and how the migrations reach production: a CI deploy job (push to the default branch, tags, releases, environments; told apart from pull-request test jobs against throwaway databases), or the application itself at start-up or release (golang-migrate/goose in Go, Diesel/SQLx embedded migrations in Rust, Flyway/Liquibase under Spring Boot, Micronaut or Quarkus, Knex/Umzug/db-migrate/node-pg-migrate/TypeORM/MikroORM in Node, container entrypoints and the npm scripts and Node scripts they run, Procfile release, Kubernetes jobs). ORM schema sync at start-up (GORM AutoMigrate, Sequelize sync, TypeORM synchronize, Hibernate ddl-auto) leaves no reviewable migrations and fails.',
+    'Finds every migration tool in the repository (sqitch, Supabase CLI, golang-migrate, goose, Flyway, Liquibase, dbmate, Knex, TypeORM, Sequelize, node-pg-migrate, db-migrate, MikroORM, Kysely, Prisma, Rails, Alembic, Django, Diesel, SQLx, pop/popx) and the database each set is written for, and how the migrations reach production: a CI deploy job (push to the default branch, tags, releases, environments; told apart from pull-request test jobs against throwaway databases), or the application itself at start-up or release (golang-migrate/goose in Go, Diesel/SQLx embedded migrations in Rust, Flyway/Liquibase under Spring Boot, Micronaut or Quarkus, Knex/Umzug/db-migrate/node-pg-migrate/TypeORM/MikroORM/Kysely in Node, container entrypoints and the npm scripts and Node scripts they run, Procfile release, Kubernetes jobs). ORM schema sync at start-up (GORM AutoMigrate, Sequelize sync, TypeORM synchronize, Hibernate ddl-auto) leaves no reviewable migrations and fails.',
   remediation:
     'Keep schema changes as versioned migration files in the repository and apply them from the deployment (a deploy job running `sqitch deploy`, `migrate up`, `flyway migrate`, `supabase db push`, or the application at start-up), not by hand or by the ORM synchronising the schema.',
   docs: 'docs/migrations.md#repomigration-tool',

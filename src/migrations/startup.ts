@@ -61,6 +61,7 @@ const CODE_PATTERNS: { files: RegExp; requires?: RegExp; pattern: RegExp; tool?:
   { files: /\.(c|m)?(j|t)s$/, requires: /['"]node-pg-migrate['"]/, pattern: /\b(runner|migrate)\s*\(\s*\{/, tool: 'node-pg-migrate', how: 'node-pg-migrate (runner())' },
   { files: /\.(c|m)?(j|t)s$/, pattern: /\bmigrationsRun\s*:\s*true\b|\.\s*runMigrations\s*\(/, tool: 'typeorm', how: 'TypeORM (runMigrations)' },
   { files: /\.(c|m)?(j|t)s$/, requires: /@mikro-orm\//, pattern: /\.\s*getMigrator\s*\(\s*\)\s*\.\s*up\s*\(/, tool: 'mikro-orm', how: 'MikroORM (getMigrator().up())' },
+  { files: /\.(c|m)?(j|t)s$/, requires: /['"]kysely['"]/, pattern: /\.\s*migrateToLatest\s*\(/, tool: 'kysely', how: 'Kysely (migrateToLatest())' },
   { files: /\.py$/, pattern: /\bcall_command\s*\(\s*['"]migrate['"]/, tool: 'django', how: "Django (call_command('migrate'))" },
   { files: /\.py$/, pattern: /\bcommand\s*\.\s*upgrade\s*\(/, tool: 'alembic', how: 'Alembic (command.upgrade())' },
   { files: /\.rb$/, pattern: /\bActiveRecord::(Migrator|MigrationContext|Tasks::DatabaseTasks\.migrate)\b/, tool: 'rails', how: 'ActiveRecord migrations' },

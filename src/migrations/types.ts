@@ -23,6 +23,7 @@ export const MIGRATION_TOOLS = [
   'node-pg-migrate',
   'db-migrate',
   'mikro-orm',
+  'kysely',
   'js-migrations',
   'prisma',
   'diesel',

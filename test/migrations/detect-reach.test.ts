@@ -82,6 +82,64 @@ exports.down = async () => {};`,
     expect(set!.migrations[0]!.sql.map((s) => s.sql)).toEqual(['ANALYZE orders']);
     expect(lintSets([set!]).flatMap((f) => (f.parseError ? [f.parseError] : []))).toEqual([]);
   });
+
+  it('reads Kysely migrations: db.schema builder calls as the SQL they run, sql`…`.execute(db) as statements (fragments are not), in the Migrator\'s transaction, applied by migrateToLatest()', async () => {
+    const repo = await repos.create({
+      'src/database/migrations/20250101T000000-reshape.ts': `import { Kysely, sql } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .alterTable('spaces')
+    .addColumn('is_personal', 'boolean', (col) => col.notNull().defaultTo(false))
+    .addColumn('owner_id', 'uuid', (col) => col.notNull())
+    .dropColumn('legacy')
+    .execute();
+  await db.schema.alterTable('pages').renameColumn('slug', 'slug_id').execute();
+  await db.schema.alterTable('pages').alterColumn('title', (col) => col.setDataType('varchar(100)')).execute();
+  await db.schema.withSchema('app').dropTable('old_pages').ifExists().execute();
+  await db.schema.createIndex('pages_owner_idx').on('pages').column('owner_id').execute();
+  await db.schema.createTable('tags').addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql\`gen_random_uuid()\`)).execute();
+  await sql\`CREATE INDEX CONCURRENTLY pages_title_idx ON pages (title)\`.execute(db);
+  await db.updateTable('pages').set({ title: sql\`upper(title)\` }).execute();
+  await db.schema.alterTable('pages').modifyColumn('title', 'text').execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {}
+`,
+      'src/database/migration.service.ts': "import { Migrator } from 'kysely';\nexport async function migrate(db) {\n  const migrator = new Migrator({ db, provider });\n  await migrator.migrateToLatest();\n}\n",
+    });
+    const [set] = await detectMigrations(repo);
+    expect(set!.tool).toBe('kysely');
+    const migration = set!.migrations[0]!;
+    expect(migration.sql.map((s) => `${s.line} ${s.transaction} ${s.sql}`)).toEqual([
+      '4 tool ALTER TABLE spaces ADD COLUMN is_personal boolean NOT NULL DEFAULT false',
+      '4 tool ALTER TABLE spaces ADD COLUMN owner_id uuid NOT NULL',
+      '4 tool ALTER TABLE spaces DROP COLUMN legacy',
+      '10 tool ALTER TABLE pages RENAME COLUMN slug TO slug_id',
+      '11 tool ALTER TABLE pages ALTER COLUMN title TYPE varchar(100)',
+      '12 tool DROP TABLE app.old_pages',
+      '13 tool CREATE INDEX pages_owner_idx ON pages (owner_id)',
+      '14 tool CREATE TABLE tags (id integer)',
+      '15 tool CREATE INDEX CONCURRENTLY pages_title_idx ON pages (title)',
+    ]);
+    // modifyColumn is MySQL's: not read, so the migration is not fully analysed.
+    expect(migration.notAnalysed).toBe('1 schema-builder call(s) with names or options built at run time');
+    expect(migration.down.status).toBe('empty');
+    const rules = lintSets([set!]).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect(rules).toEqual(expect.arrayContaining(['add-not-null-column-without-default 4', 'drop-column 4', 'rename-column 10', 'change-column-type 11', 'drop-table 12', 'index-without-concurrently 13', 'concurrently-in-transaction 15']));
+    // NOT NULL with a default is safe; without one it fails on a table with rows.
+    expect(lintSets([set!]).flatMap((f) => f.hits).filter((h) => h.rule === 'add-not-null-column-without-default').map((h) => h.message)).toEqual([expect.stringContaining('owner_id')]);
+    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool}`)).toEqual(['src/database/migration.service.ts:4 kysely']);
+  });
+
+  it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
+    const [set] = await sets({
+      'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",
+    });
+    expect(set!.tool).toBe('js-migrations');
+    expect(set!.migrations[0]!.sql.map((s) => s.sql)).toEqual(['CREATE TABLE a (id int)']);
+    expect(set!.migrations[0]!.notAnalysed).toBe('1 call(s) of a migration API continuity does not read');
+  });
 });
 
 describe('dialects', () => {

@@ -64,8 +64,13 @@ export function literalAt(text: string, start: number): ExtractedSql | 'unreadab
     return end === -1 ? 'unreadable' : { sql: text.slice(start + 3, end), index: start + 3 };
   }
   // A tagged template of a SQL library (slonik's, postgres.js's `sql`): its text is the SQL when it interpolates nothing.
+  // What follows it is a call on the query it makes (Kysely's sql`…`.execute(db)), not more SQL.
   const tag = /^sql\s*(?=`)/.exec(text.slice(start));
-  if (tag) return literalAt(text, start + tag[0].length);
+  if (tag) {
+    const open = start + tag[0].length;
+    const body = text.slice(open + 1, stringEnd(text, open) - 1);
+    return body.includes('${') ? 'unreadable' : { sql: body, index: open + 1 };
+  }
   const quote = text[start];
   if (quote !== '"' && quote !== "'" && quote !== '`') return 'unreadable';
   const end = stringEnd(text, start);

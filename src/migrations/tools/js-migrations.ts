@@ -1,5 +1,5 @@
 // JavaScript and TypeScript migrations: Knex, Sequelize (queryInterface),
-// TypeORM (queryRunner), node-pg-migrate (pgm), db-migrate (db) and others
+// TypeORM (queryRunner), node-pg-migrate (pgm), db-migrate (db), Kysely (db.schema) and others
 // exporting up/down in any shape. The up function's raw SQL and its
 // schema-builder calls are read statically: each builder call becomes the SQL
 // it runs (`table.dropColumn('a')` -> `ALTER TABLE t DROP COLUMN a`), linted by
@@ -7,7 +7,7 @@
 import { dirOf, type RepoFiles } from '../repo-files';
 import type { DetectedSet, Migration, MigrationTool, SqlSource, TransactionMode } from '../types';
 import { groupBy } from '../../util';
-import { findFunction, lineAt, literalAt, maskCode, matchingBrace, splitTopLevel, strippedCode, type FunctionText } from './code-text';
+import { findFunction, lineAt, literalAt, maskCode, matchingBrace, splitTopLevel, stringEnd, strippedCode, type FunctionText } from './code-text';
 import { setsByDirectory } from './sets';
 
 const JS_FILE = /\.(c|m)?(j|t)s$/;
@@ -104,8 +104,8 @@ function sqlDefault(value: string | undefined): string | undefined {
   if (/^(true|false|null|-?\d+(\.\d+)?)$/.test(value)) return value;
   const literal = str({ text: value });
   if (literal !== undefined) return `'${literal.replace(/'/g, "''")}'`;
-  const raw = /\.raw\(\s*(['"`])([^'"`]*)\1\s*\)/.exec(value);
-  if (raw) return raw[2];
+  const raw = /\.raw\(\s*(['"`])([^'"`]*)\1\s*\)|^sql\s*`([^`$]*)`$/.exec(value);
+  if (raw) return raw[2] ?? raw[3];
   return /\bnow\b|NOW/.test(value) ? 'now()' : "'0'";
 }
 
@@ -357,6 +357,93 @@ function tableMethod(chain: Chain, body: FunctionText, segment: Segment, style: 
   }
 }
 
+/** Calls of Kysely's builders that only qualify the statement they are chained to. */
+const KYSELY_MODIFIERS = new Set(['execute', 'compile', 'ifExists', 'ifNotExists', 'cascade', 'onDelete', 'onUpdate', 'deferrable', 'initiallyDeferred', 'initiallyImmediate', 'notDeferrable', 'nullsNotDistinct', 'using', 'where', 'column', 'columns', 'on', 'unique', 'materialized', 'concurrently', '$call']);
+
+/** A Kysely data type is SQL already (`'varchar(100)'`, sql`uuid[]`): kept as written when it reads as a type name. */
+function kyselyType(arg: { text: string } | undefined): string {
+  const written = str(arg) ?? /^sql\s*`([^`$]*)`$/.exec(arg?.text ?? '')?.[1];
+  return written !== undefined && /^[a-z_][\w ]*(\(\d+(,\s*\d+)?\))?(\[\])?$/i.test(written) ? written : sqlType(written);
+}
+
+/** The SQL of the column options a Kysely `addColumn` callback sets: `(col) => col.notNull().defaultTo(sql`now()`)`. */
+function kyselyColumn(body: FunctionText, name: string, type: string, callbackArg: { start: number } | undefined): string {
+  const callback = callbackArg ? findCallback(body, callbackArg.start) : undefined;
+  const param = callback?.params[0];
+  const segments = callback && param ? chainsOn(callback.body, [param]).flatMap((c) => c.segments) : [];
+  const has = (method: string) => segments.some((s) => s.name === method);
+  const defaultTo = segments.find((s) => s.name === 'defaultTo')?.args?.[0]?.text;
+  const references = str(segments.find((s) => s.name === 'references')?.args?.[0]);
+  return columnSql(name, {
+    type,
+    notNull: has('notNull'),
+    ...(defaultTo !== undefined ? { defaultValue: sqlDefault(defaultTo)! } : {}),
+    unique: has('unique'),
+    primary: has('primaryKey'),
+    ...(references?.includes('.') ? { references: references.split('.').slice(0, -1).join('.') } : {}),
+  });
+}
+
+/** The statements of a Kysely `db.schema.alterTable(t)` chain: each altering call is one ALTER TABLE. */
+function kyselyAlterTable(t: string, segments: Segment[], body: FunctionText): { sql: string[]; unreadable: number } {
+  const sql: string[] = [];
+  let unreadable = 0;
+  for (const segment of segments) {
+    if (KYSELY_MODIFIERS.has(segment.name)) continue;
+    const args = segment.args ?? [];
+    const [a, b, c] = args.map((arg) => str(arg));
+    const columns = strs(args[1]);
+    const statement = (() => {
+      switch (segment.name) {
+        case 'addColumn':
+          return a === undefined ? undefined : `ADD COLUMN ${kyselyColumn(body, a, kyselyType(args[1]), args[2])}`;
+        case 'dropColumn':
+          return a === undefined ? undefined : `DROP COLUMN ${quoteName(a)}`;
+        case 'renameColumn':
+          return a === undefined || b === undefined ? undefined : `RENAME COLUMN ${quoteName(a)} TO ${quoteName(b)}`;
+        case 'renameTo':
+          return a === undefined ? undefined : `RENAME TO ${quoteName(a)}`;
+        case 'setSchema':
+          return a === undefined ? undefined : `SET SCHEMA ${quoteName(a)}`;
+        case 'alterColumn': {
+          const callback = args[1] ? findCallback(body, args[1].start) : undefined;
+          const param = callback?.params[0];
+          if (a === undefined || !callback || !param) return undefined;
+          const changes = chainsOn(callback.body, [param]).flatMap((chain) => chain.segments);
+          const parts = changes.map((change) => {
+            if (change.name === 'setDataType') return `ALTER COLUMN ${quoteName(a)} TYPE ${kyselyType(change.args?.[0])}`;
+            if (change.name === 'setNotNull') return `ALTER COLUMN ${quoteName(a)} SET NOT NULL`;
+            if (change.name === 'dropNotNull') return `ALTER COLUMN ${quoteName(a)} DROP NOT NULL`;
+            if (change.name === 'dropDefault') return `ALTER COLUMN ${quoteName(a)} DROP DEFAULT`;
+            if (change.name === 'setDefault') return `ALTER COLUMN ${quoteName(a)} SET DEFAULT ${sqlDefault(change.args?.[0]?.text) ?? 'NULL'}`;
+            return undefined;
+          });
+          return parts.length === 0 || parts.includes(undefined) ? undefined : parts.join(', ');
+        }
+        case 'addUniqueConstraint':
+        case 'addPrimaryKeyConstraint':
+          return a === undefined || !columns ? undefined : `ADD CONSTRAINT ${quoteName(a)} ${segment.name === 'addUniqueConstraint' ? 'UNIQUE' : 'PRIMARY KEY'} (${columns.map(quoteName).join(', ')})`;
+        case 'addForeignKeyConstraint': {
+          const referenced = strs(args[3]);
+          return a === undefined || !columns || c === undefined || !referenced ? undefined : `ADD CONSTRAINT ${quoteName(a)} FOREIGN KEY (${columns.map(quoteName).join(', ')}) REFERENCES ${qualified(c)} (${referenced.map(quoteName).join(', ')})`;
+        }
+        case 'addCheckConstraint':
+          return a === undefined ? undefined : `ADD CONSTRAINT ${quoteName(a)} CHECK (${/^sql\s*`([^`$]*)`$/.exec(args[1]?.text ?? '')?.[1] ?? 'true'})`;
+        case 'dropConstraint':
+          return a === undefined ? undefined : `DROP CONSTRAINT ${quoteName(a)}`;
+        case 'renameConstraint':
+          return a === undefined || b === undefined ? undefined : `RENAME CONSTRAINT ${quoteName(a)} TO ${quoteName(b)}`;
+        default:
+          // addIndex, dropIndex and modifyColumn are MySQL's; anything else is unknown here.
+          return undefined;
+      }
+    })();
+    if (statement === undefined) unreadable++;
+    else sql.push(`ALTER TABLE ${t} ${statement}`);
+  }
+  return { sql, unreadable };
+}
+
 /** Receivers and translators per tool: the up function's first parameter is the tool's handle. */
 function translatorFor(tool: MigrationTool): Translator | undefined {
   switch (tool) {
@@ -389,6 +476,55 @@ function translatorFor(tool: MigrationTool): Translator | undefined {
           }
           default:
             return undefined;
+        }
+      };
+    case 'kysely':
+      return (chain, body) => {
+        const names = chain.segments.map((s) => s.name);
+        const schemaAt = names.indexOf('schema');
+        // db.selectFrom(), db.insertInto(), ...: data queries, no schema change.
+        if (schemaAt === -1) return undefined;
+        const after = chain.segments.slice(schemaAt + 1);
+        const prefix = str(after.find((s) => s.name === 'withSchema')?.args?.[0]);
+        const [method, ...rest] = after.filter((s) => s.name !== 'withSchema');
+        if (!method?.args) return undefined;
+        const name = str(method.args[0]);
+        const t = name === undefined ? undefined : qualified(prefix ? `${prefix}.${name}` : name);
+        const has = (modifier: string) => rest.some((s) => s.name === modifier);
+        switch (method.name) {
+          case 'createTable':
+            return one(chain, body, t && `CREATE TABLE ${t} (id integer)`);
+          case 'dropTable':
+            return one(chain, body, t && `DROP TABLE ${t}`);
+          case 'alterTable': {
+            if (!t) return one(chain, body, undefined);
+            const altered = kyselyAlterTable(t, rest, body);
+            return { sql: altered.sql.map((sql) => ({ sql, at: body.start + chain.start, end: body.start + chain.end })), unreadable: altered.unreadable };
+          }
+          case 'createIndex': {
+            // Kysely has no CONCURRENTLY for indexes: its CREATE INDEX always takes the SHARE lock.
+            const table = str(rest.find((s) => s.name === 'on')?.args?.[0]);
+            const columns = rest.filter((s) => s.name === 'column' || s.name === 'columns').flatMap((s) => strs(s.args?.[0]) ?? ['?']);
+            const expression = rest.some((s) => s.name === 'expression');
+            return one(chain, body, name === undefined || table === undefined || (columns.length === 0 && !expression) || columns.includes('?') ? undefined : `CREATE ${has('unique') ? 'UNIQUE ' : ''}INDEX ${quoteName(name)} ON ${qualified(prefix ? `${prefix}.${table}` : table)} (${expression ? '(1)' : columns.map(quoteName).join(', ')})`);
+          }
+          case 'dropIndex':
+            return one(chain, body, t && `DROP INDEX ${t}`);
+          case 'dropType':
+            return one(chain, body, t && `DROP TYPE ${t}`);
+          case 'dropView':
+            return one(chain, body, t && `DROP ${has('materialized') ? 'MATERIALIZED ' : ''}VIEW ${t}`);
+          case 'dropSchema':
+            return one(chain, body, t && `DROP SCHEMA ${t}`);
+          case 'refreshMaterializedView':
+            return one(chain, body, t && `REFRESH MATERIALIZED VIEW ${has('concurrently') ? 'CONCURRENTLY ' : ''}${t}`);
+          case 'createType':
+          case 'createView':
+          case 'createSchema':
+            // Creating breaks nothing that exists; the view's query is not read.
+            return undefined;
+          default:
+            return one(chain, body, undefined);
         }
       };
     case 'sequelize':
@@ -427,6 +563,7 @@ function findCallback(body: FunctionText, start: number): FunctionText | undefin
 
 /** Raw-SQL methods: their first argument is a statement, unless the call is an argument of a query-builder call (a fragment). */
 const RAW_CALL = /\.(raw|query|execute|sql|runSql|addSql|unsafe|\$executeRawUnsafe|\$queryRawUnsafe)\s*\(/g;
+const RAW_METHOD = /^(raw|query|execute|sql|runSql|addSql|unsafe|\$executeRawUnsafe|\$queryRawUnsafe)$/;
 const FRAGMENT_CALLEES = /^(select|from|where\w*|orWhere\w*|andWhere\w*|whereRaw|join\w*|leftJoin\w*|rightJoin\w*|innerJoin\w*|on\w*|orderBy\w*|groupBy\w*|having\w*|update|insert|defaultTo|as|with\w*|union\w*|returning|increment|decrement|pluck|count\w*|sum|min|max|avg|column|columns|distinct\w*|into|specificType|timestamp|check\w*|references|onConflict|merge|first|modify|table|raw|val|literal|fn|where)$/;
 
 /**
@@ -453,7 +590,7 @@ function enclosingCall(masked: string, index: number): string | undefined {
 
 interface Extracted {
   sql: SqlSource[];
-  unreadable: { raw: number; builder: number };
+  unreadable: { raw: number; builder: number; unknownApi: number };
 }
 
 function extract(path: string, text: string, up: FunctionText, tool: MigrationTool, transaction: TransactionMode): Extracted {
@@ -461,6 +598,8 @@ function extract(path: string, text: string, up: FunctionText, tool: MigrationTo
   const found: { sql: string; at: number; end: number; code?: string }[] = [];
   let raw = 0;
   for (const match of masked.matchAll(RAW_CALL)) {
+    // Kysely's execute() runs the builder or the sql`` template it is chained to (read below), it takes no SQL.
+    if (tool === 'kysely' && match[1] === 'execute') continue;
     const callee = enclosingCall(masked, match.index!);
     if (callee && FRAGMENT_CALLEES.test(callee)) continue; // a fragment of a builder chain, not a statement
     const argStart = match.index! + match[0].length;
@@ -469,7 +608,18 @@ function extract(path: string, text: string, up: FunctionText, tool: MigrationTo
     if (literal === 'unreadable') raw++;
     else found.push({ sql: literal.sql, at: up.start + literal.index, end: up.start + literal.index });
   }
+  // A Kysely statement of raw SQL: sql`…`.execute(db). A template that is not executed is a fragment (a default, a check).
+  if (tool === 'kysely') {
+    for (const match of masked.matchAll(/(?<![\w$.])sql\s*`/g)) {
+      const end = stringEnd(up.body, match.index! + match[0].length - 1);
+      if (!/^\s*\.\s*execute\s*\(/.test(masked.slice(end))) continue;
+      const literal = literalAt(up.body, match.index!);
+      if (literal === 'unreadable') raw++;
+      else found.push({ sql: literal.sql, at: up.start + literal.index, end: up.start + literal.index });
+    }
+  }
   let builder = 0;
+  let unknownApi = 0;
   const translate = translatorFor(tool);
   const handle = up.params[0];
   if (translate && handle) {
@@ -482,11 +632,14 @@ function extract(path: string, text: string, up: FunctionText, tool: MigrationTo
         found.push({ ...s, code: code.length > 160 ? `${code.slice(0, 159)}…` : code });
       }
     }
+  } else if (handle) {
+    // No reader for this API: a call on the handle other than raw SQL may change the schema unseen.
+    unknownApi = chainsOn(up.body, [handle]).filter((chain) => !chain.segments.some((s) => RAW_METHOD.test(s.name))).length;
   }
   found.sort((a, b) => a.at - b.at);
   return {
     sql: found.map((f) => ({ path, sql: f.sql, line: lineAt(text, f.at), transaction, ...(f.code ? { code: f.code } : {}) })),
-    unreadable: { raw, builder },
+    unreadable: { raw, builder, unknownApi },
   };
 }
 
@@ -498,11 +651,14 @@ const DEFAULT_TRANSACTION: Partial<Record<MigrationTool, TransactionMode>> = {
   'db-migrate': 'tool',
   knex: 'tool',
   'mikro-orm': 'tool',
+  kysely: 'tool',
 };
 
 function jsTool(text: string, up: FunctionText): { tool: MigrationTool; transaction: TransactionMode } {
   // MikroORM runs a migration in a transaction unless its isTransactional() returns false.
   if (/@mikro-orm\/migrations/.test(text)) return { tool: 'mikro-orm', transaction: /isTransactional\s*\(\s*\)[^{]*\{\s*return\s+false/.test(text) ? 'implicit' : DEFAULT_TRANSACTION['mikro-orm']! };
+  // Kysely's Migrator runs all pending migrations in one transaction on PostgreSQL, unless configured with disableTransactions.
+  if (/from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)|\bKysely<\w*>/.test(text)) return { tool: 'kysely', transaction: DEFAULT_TRANSACTION.kysely! };
   if (/MigrationInterface|QueryRunner/.test(text)) return { tool: 'typeorm', transaction: /\btransaction\s*=\s*false/.test(text) ? 'implicit' : DEFAULT_TRANSACTION.typeorm! };
   if (/\bpgm\b|MigrationBuilder/.test(text)) return { tool: 'node-pg-migrate', transaction: /pgm\.noTransaction\(\)/.test(text) ? 'implicit' : DEFAULT_TRANSACTION['node-pg-migrate']! };
   if (/\bqueryInterface\b/.test(text)) return { tool: 'sequelize', transaction: DEFAULT_TRANSACTION.sequelize! };
@@ -578,6 +734,7 @@ export async function detectJavaScript(repo: RepoFiles): Promise<DetectedSet[]> 
     const notAnalysed = [
       ...(unreadable.raw > 0 ? [`${unreadable.raw} raw query call(s) with SQL built at run time`] : []),
       ...(unreadable.builder > 0 ? [`${unreadable.builder} schema-builder call(s) with names or options built at run time`] : []),
+      ...(unreadable.unknownApi > 0 ? [`${unreadable.unknownApi} call(s) of a migration API continuity does not read`] : []),
     ].join('; ');
     found.push({
       tool,
