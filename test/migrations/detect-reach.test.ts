@@ -132,6 +132,14 @@ export async function down(db: Kysely<any>): Promise<void> {}
     expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool}`)).toEqual(['src/database/migration.service.ts:4 kysely']);
   });
 
+  it('counts the empty downgrade of an Alembic merge point (an upgrade that does nothing) as its revert, and an empty one after a change as none', async () => {
+    const [set] = await sets({
+      'migrations/versions/a1_change.py': 'revision = "a1"\ndown_revision = None\n\ndef upgrade():\n    op.execute("ALTER TABLE t ADD COLUMN c int")\n\ndef downgrade():\n    pass\n',
+      'migrations/versions/b2_merge.py': 'revision = "b2"\ndown_revision = ("a1", "a0")\n\ndef upgrade():\n    pass\n\ndef downgrade():\n    pass\n',
+    });
+    expect(set!.migrations.map((m) => `${m.id} ${m.down.status}`)).toEqual(['a1 empty', 'b2 present']);
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",

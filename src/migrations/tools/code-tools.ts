@@ -226,10 +226,13 @@ async function alembic(repo: RepoFiles): Promise<DetectedSet[]> {
       ...(operations.length > 0 ? [`Alembic operations not linted (only SQL passed to op.execute is): ${operations.map((o) => `op.${o}`).join(', ')}`] : []),
       ...(unreadable > 0 ? [`${unreadable} op.execute call(s) with SQL built at run time`] : []),
     ]);
+    const down = pythonDown(pythonFunction(text, 'downgrade')?.text);
+    // An upgrade that does nothing (a merge point of two heads) has nothing to undo: its empty downgrade is its revert.
+    const nothingToUndo = down.status === 'empty' && pythonDown(body).status === 'empty';
     found.push({
       id: /^revision\s*(?::\s*str\s*)?=\s*['"]([^'"]+)/m.exec(text)?.[1] ?? path,
       up: path,
-      down: { ...pythonDown(pythonFunction(text, 'downgrade')?.text), path },
+      down: nothingToUndo ? { status: 'present', path, detail: 'nothing to undo: its upgrade does nothing (a merge point)' } : { ...down, path },
       sql,
       ...(notAnalysed ? { notAnalysed } : {}),
     });
