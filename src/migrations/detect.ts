@@ -8,7 +8,7 @@ import { LINT_RULES } from './rules';
 import { findStartupApplies, type StartupApply } from './startup';
 import { detectCodeTools } from './tools/code-tools';
 import { detectLiquibase } from './tools/liquibase';
-import { detectSqlTools } from './tools/sql-tools';
+import { detectSqlTools, versionedSqlFiles } from './tools/sql-tools';
 import { linted } from './scope';
 import type { LintedFile, MigrationSet, SqlSource } from './types';
 
@@ -29,7 +29,8 @@ const TEST_SOURCES = /(^|\/)(src\/test|testdata|stubs?|fixtures?|__fixtures__)(\
 
 export async function detectMigrations(repo: RepoFiles): Promise<MigrationSet[]> {
   await loadParser(); // down-script emptiness is judged with the parser
-  const sets = [...(await detectSqlTools(repo)), ...(await detectLiquibase(repo)), ...(await detectCodeTools(repo))].filter((s) => !TEST_SOURCES.test(s.directory));
+  const recognised = [...(await detectSqlTools(repo)), ...(await detectLiquibase(repo)), ...(await detectCodeTools(repo))];
+  const sets = [...recognised, ...(await versionedSqlFiles(repo, recognised))].filter((s) => !TEST_SOURCES.test(s.directory));
   return assignDialects(repo, sets);
 }
 

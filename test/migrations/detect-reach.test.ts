@@ -140,6 +140,28 @@ export async function down(db: Kysely<any>): Promise<void> {}
     expect(set!.migrations.map((m) => `${m.id} ${m.down.status}`)).toEqual(['a1 empty', 'b2 present']);
   });
 
+  it('finds SQL migrations of a tool it does not recognise (release folders, numbered files), lints them statement by statement, and does not judge transaction-dependent statements', async () => {
+    const found = await sets({
+      'store/migration/postgres/0.9/00__init.sql': 'CREATE TABLE memo (id int, tag text);\n',
+      'store/migration/postgres/0.10/00__drop_tag.sql': 'ALTER TABLE memo DROP COLUMN tag;\n',
+      'store/migration/postgres/0.10/01__index.sql': '-- BEGIN in a comment is nothing\nCREATE INDEX CONCURRENTLY memo_id ON memo (id);\n',
+      'store/migration/mysql/0.9/00__init.sql': 'CREATE TABLE memo (id int, tag text);\n',
+      'store/migration/mysql/0.10/00__drop_tag.sql': 'ALTER TABLE memo DROP COLUMN tag;\n',
+      'db/migrations/001_users.sql': 'CREATE TABLE users (id int);\n',
+      'db/migrations/002_fn.sql': "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;\n",
+      'db/migrations/002_fn.down.sql': 'DROP FUNCTION f();\n',
+      'docs/1.2/example.sql': 'DROP TABLE users;\n',
+      'docs/1.3/example.sql': 'DROP TABLE users;\n',
+    });
+    expect(found.map((s) => `${s.tool} ${s.directory} ${s.dialect}${s.variantOf ? ` variant of ${s.variantOf}` : ''}: ${s.migrations.map((m) => `${m.id} ${m.down.status}${m.notAnalysed ? ' (not fully analysed)' : ''}`).join(', ')}`)).toEqual([
+      'sql-files db/migrations postgresql: 001_users missing, 002_fn present',
+      'sql-files store/migration/mysql mysql variant of store/migration/postgres: 0.9/00__init missing, 0.10/00__drop_tag missing',
+      'sql-files store/migration/postgres postgresql: 0.9/00__init missing, 0.10/00__drop_tag missing, 0.10/01__index missing (not fully analysed)',
+    ]);
+    const hits = lintSets(found).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.path}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect(hits).toEqual(['drop-column store/migration/postgres/0.10/00__drop_tag.sql']);
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",

@@ -1,6 +1,7 @@
 // Tools whose migrations are SQL files: sqitch, Supabase CLI, golang-migrate,
 // Flyway, dbmate, goose, Prisma, gobuffalo pop / Ory popx, and Rust's Diesel
-// and SQLx; and numbered SQL files in ClickHouse folders.
+// and SQLx; numbered SQL files in ClickHouse folders; and release folders or
+// numbered files of SQL migrations run by a tool not recognised.
 import { parseStatements } from '../sql';
 import { baseOf, dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet } from '../types';
@@ -171,7 +172,8 @@ async function golangMigrate(repo: RepoFiles, claimed: Set<string>): Promise<Det
         runnable: { up, ...(down !== undefined ? { down } : {}) },
       });
     }
-    sets.push({ tool: 'golang-migrate', directory, marker: migrations[0]?.up ?? directory, forwardOnly: false, autoMigration: false, migrations, notes: [] });
+    // Down files alone (`002_fn.down.sql` beside `002_fn.sql`) are another tool's.
+    if (migrations.length > 0) sets.push({ tool: 'golang-migrate', directory, marker: migrations[0]!.up, forwardOnly: false, autoMigration: false, migrations, notes: [] });
   }
   return sets;
 }
@@ -538,6 +540,72 @@ async function clickhouseFiles(repo: RepoFiles, claimed: Set<string>): Promise<D
       const downPath = path.replace(/(\.up)?\.sql$/, '.down.sql');
       return { id: baseOf(path).replace(/\.sql$/, ''), up: path, down: repo.has(downPath) && downPath !== path ? { status: 'present' as const, path: downPath } : { status: 'missing' as const }, sql: [] };
     }),
+  );
+}
+
+// ---- versioned SQL files of a tool not recognised --------------------------
+
+/** A folder named for a release (`0.22`, `v1.14`): its SQL files are that release's migrations. */
+const VERSION_FOLDER = /^v?\d+(\.\d+)+$/;
+/** Folders a migration layout sits under; version folders elsewhere (documentation, examples) are not migrations. */
+const MIGRATION_ANCESTOR = /(^|\/)(migrations?|migrate|versioned|schema|db|database)(\/|$)/i;
+
+/** Statements whose outcome depends on the transaction block they run in (looked for outside comments and function bodies). */
+const TRANSACTION_SENSITIVE = /\b(CONCURRENTLY|VACUUM|ADD\s+VALUE|BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION)\b/i;
+
+/** Release versions in numeric order (`0.9` before `0.10`). */
+function byVersion(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.replace(/^v/, '').split('.').map(Number));
+  for (let i = 0; i < Math.max(x!.length, y!.length); i++) if ((x![i] ?? 0) !== (y![i] ?? 0)) return (x![i] ?? 0) - (y![i] ?? 0);
+  return 0;
+}
+
+/**
+ * SQL migrations no known tool claimed, run by the project's own code or an
+ * uncommon tool (memos' Go migrator, temporal-sql-tool): release folders of SQL
+ * files (`migration/postgres/0.22/01__memo_tags.sql`), or numbered files in a
+ * `migrations` folder (`migrations/003_add_index.sql`). How the runner sends
+ * them is not known: statements are linted one by one, and a file whose
+ * statements depend on the transaction block is not fully analysed.
+ */
+export async function versionedSqlFiles(repo: RepoFiles, known: DetectedSet[]): Promise<DetectedSet[]> {
+  // A folder of a recognised tool holds its files, whether or not they are its migrations (pop's other databases').
+  const claimed = new Set(known.flatMap((s) => [s.directory, ...s.migrations.flatMap((m) => [m.up, ...(m.down.path ? [m.down.path] : []), ...m.sql.map((q) => q.path)])]));
+  const roots = new Map<string, { path: string; version: string }[]>();
+  for (const path of repo.files) {
+    if (!path.endsWith('.sql') || claimed.has(path) || claimed.has(dirOf(path)) || /(^|\/)(tests?|testdata|fixtures?|examples?)\//.test(path) || /[._-]down\.sql$/.test(path)) continue;
+    const folder = dirOf(path);
+    const release = baseOf(folder);
+    const root = VERSION_FOLDER.test(release) ? dirOf(folder) : /(^|\/)migrations?$/i.test(folder) && /^\d+[_-]/.test(baseOf(path)) ? folder : undefined;
+    if (root === undefined || !MIGRATION_ANCESTOR.test(`${root}/`)) continue;
+    roots.set(root, [...(roots.get(root) ?? []), { path, version: root === folder ? '0' : release }]);
+  }
+  return Promise.all(
+    [...roots]
+      .filter(([, files]) => files.length >= 2)
+      .map(async ([directory, files]): Promise<DetectedSet> => {
+        const ordered = [...files].sort((a, b) => byVersion(a.version, b.version) || (baseOf(a.path) < baseOf(b.path) ? -1 : 1));
+        const migrations = await Promise.all(ordered.map(async ({ path }): Promise<Migration> => {
+          const downPath = path.replace(/\.sql$/, '.down.sql');
+          const sql = await repo.read(path);
+          return {
+            id: path.slice(directory.length + 1).replace(/\.sql$/, ''),
+            up: path,
+            down: repo.has(downPath) ? downOf(await repo.read(downPath), downPath) : { status: 'missing' },
+            sql: [{ path, sql, line: 1, transaction: 'autocommit' }],
+            ...(TRANSACTION_SENSITIVE.test(sql.replace(/\$(\w*)\$[\s\S]*?\$\1\$|--[^\n]*/g, '')) ? { notAnalysed: 'its runner is not recognised, so whether its statements run in a transaction block is not known: statements that depend on it (CONCURRENTLY, VACUUM, ADD VALUE, BEGIN/COMMIT) were not judged' } : {}),
+          };
+        }));
+        return {
+          tool: 'sql-files' as const,
+          directory,
+          marker: migrations[0]!.up,
+          forwardOnly: false,
+          autoMigration: false,
+          migrations,
+          notes: ['SQL files of a migration tool continuity does not recognise: linted statement by statement'],
+        };
+      }),
   );
 }
 
