@@ -35,6 +35,7 @@ export const APPLY_COMMANDS: Record<MigrationTool, RegExp | null> = {
   rails: /\b(rails|rake)\s+db:(migrate|prepare|setup)\b(?!:down|:redo)/,
   alembic: /\balembic\b[^\n]*\bupgrade\b/,
   django: /\bmanage\.py\s+migrate\b(?![^\n]*\bzero\b)/,
+  laravel: /\bartisan\s+migrate(:fresh)?\b(?!:)/,
   'sql-files': null,
   'clickhouse-migrations': /\bclickhouse-migrations\s+migrate\b/,
   'gorm-automigrate': null,
@@ -65,10 +66,11 @@ const REVERT_COMMANDS: Partial<Record<MigrationTool, RegExp>> = {
   rails: /\b(rails|rake)\s+db:(rollback|migrate:down|migrate:redo)\b/,
   alembic: /\balembic\b[^\n]*\bdowngrade\b/,
   django: /\bmanage\.py\s+migrate\s+\w+\s+zero\b/,
+  laravel: /\bartisan\s+migrate:(rollback|reset|refresh)\b/,
 };
 
-/** Apply commands made for development databases (`prisma migrate dev` resets a drifted one, `supabase db reset` rebuilds the local one). */
-const DEVELOPMENT_COMMANDS = /\bprisma\s+migrate\s+(dev|reset)\b|\bsupabase\s+db\s+reset\b/;
+/** Apply commands made for development databases (`prisma migrate dev` resets a drifted one, `supabase db reset` and `artisan migrate:fresh` rebuild the local one). */
+const DEVELOPMENT_COMMANDS = /\bprisma\s+migrate\s+(dev|reset)\b|\bsupabase\s+db\s+reset\b|\bartisan\s+migrate:fresh\b/;
 
 /** Commands that run database tests. */
 const TEST_COMMANDS: { kind: string; pattern: RegExp }[] = [

@@ -32,6 +32,7 @@ export const MIGRATION_TOOLS = [
   'rails',
   'alembic',
   'django',
+  'laravel',
   'sql-files',
   'clickhouse-migrations',
   'gorm-automigrate',

@@ -162,6 +162,96 @@ export async function down(db: Kysely<any>): Promise<void> {}
     expect(hits).toEqual(['drop-column store/migration/postgres/0.10/00__drop_tag.sql']);
   });
 
+  it('reads Laravel migrations: Schema and Blueprint calls as the SQL they run, DB::statement literals, in a transaction unless $withinTransaction is false', async () => {
+    const [set] = await sets({
+      'database/migrations/2024_01_01_000000_reshape_users.php': `<?php
+
+use Illuminate\\Database\\Migrations\\Migration;
+use Illuminate\\Database\\Schema\\Blueprint;
+use Illuminate\\Support\\Facades\\DB;
+use Illuminate\\Support\\Facades\\Schema;
+
+return new class extends Migration
+{
+    public function up(): void
+    {
+        Schema::table('users', function (Blueprint $table) {
+            // a comment before a call
+            $table->string('nickname')->nullable();
+            $table->string('tier');
+            $table->boolean('active')->default(true);
+            $table->dropColumn(['legacy', 'old_flag']);
+            $table->renameColumn('name', 'full_name');
+            $table->text('bio')->change();
+            $table->foreignId('team_id')->nullable()->constrained();
+        });
+        Schema::rename('posts', 'articles');
+        Schema::dropIfExists('sessions');
+        Schema::table($name, function (Blueprint $table) {
+            $table->dropColumn('x');
+        });
+        DB::statement('CREATE INDEX CONCURRENTLY users_tier ON users (tier)');
+    }
+
+    public function down(): void {}
+};
+`,
+      'database/migrations/2024_02_01_000000_index.php': `<?php
+return new class extends Migration
+{
+    public $withinTransaction = false;
+
+    public function up(): void
+    {
+        DB::statement('CREATE INDEX CONCURRENTLY users_active ON users (active)');
+    }
+
+    public function down(): void
+    {
+        DB::statement('DROP INDEX CONCURRENTLY users_active');
+    }
+};
+`,
+    });
+    expect(set!.tool).toBe('laravel');
+    const [first, second] = set!.migrations;
+    expect(first!.sql.map((s) => `${s.line} ${s.sql}`)).toEqual([
+      '14 ALTER TABLE "users" ADD COLUMN "nickname" varchar(255)',
+      '15 ALTER TABLE "users" ADD COLUMN "tier" varchar(255) NOT NULL',
+      '16 ALTER TABLE "users" ADD COLUMN "active" boolean NOT NULL DEFAULT true',
+      '17 ALTER TABLE "users" DROP COLUMN "legacy"',
+      '17 ALTER TABLE "users" DROP COLUMN "old_flag"',
+      '18 ALTER TABLE "users" RENAME COLUMN "name" TO "full_name"',
+      '19 ALTER TABLE "users" ALTER COLUMN "bio" TYPE text',
+      '19 ALTER TABLE "users" ALTER COLUMN "bio" SET NOT NULL',
+      '20 ALTER TABLE "users" ADD COLUMN "team_id" bigint REFERENCES "teams"',
+      '22 ALTER TABLE "posts" RENAME TO "articles"',
+      '23 DROP TABLE "sessions"',
+      '27 CREATE INDEX CONCURRENTLY users_tier ON users (tier)',
+    ]);
+    expect(first!.notAnalysed).toBe('1 schema-builder call(s) not read (names built at run time, or calls continuity does not translate)');
+    expect(first!.down.status).toBe('empty');
+    expect(second!.sql.map((s) => s.transaction)).toEqual(['autocommit']);
+    expect(second!.down.status).toBe('present');
+    const hits = lintSets([set!]).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect(hits).toEqual(expect.arrayContaining(['add-not-null-column-without-default 15', 'drop-column 17', 'rename-column 18', 'change-column-type 19', 'rename-table 22', 'drop-table 23', 'concurrently-in-transaction 27']));
+    expect(hits.filter((h) => h.endsWith(' 14') || h.endsWith(' 16'))).toEqual([]);
+    expect(hits.filter((h) => h.startsWith('concurrently-in-transaction'))).toEqual(['concurrently-in-transaction 27']);
+  });
+
+  it('finds Laravel migrations applied by artisan at container start and by a deploy job, and artisan migrate:fresh as a test application', async () => {
+    const repo = await repos.create({
+      'database/migrations/2024_01_01_000000_create_users.php': "<?php\nreturn new class extends Migration {\n    public function up(): void { Schema::create('users', function (Blueprint $table) { $table->id(); }); }\n};\n",
+      'docker/entrypoint.sh': '#!/bin/sh\nphp artisan migrate --force\nexec php-fpm\n',
+      'Dockerfile': 'FROM php:8.3-fpm\nENTRYPOINT ["/app/docker/entrypoint.sh"]\n',
+      '.github/workflows/tests.yml': 'on: [pull_request]\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    steps:\n      - run: php artisan migrate:fresh --seed\n      - run: php artisan migrate:status\n',
+      '.github/workflows/deploy.yml': 'on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: php artisan migrate --force\n      - run: php artisan migrate:rollback --step=1\n',
+    });
+    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool} ${f.when}`)).toEqual(['docker/entrypoint.sh:2 laravel at container start']);
+    const ci = await readCi(repo, ['laravel']);
+    expect(ci.applies.map((a) => `${a.file}:${a.line} ${a.purpose}`).sort()).toEqual(['.github/workflows/deploy.yml:8 deploy', '.github/workflows/tests.yml:6 test']);
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",
