@@ -1,8 +1,8 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import { coveringRules } from './_backed-up';
+import { HOUR_MS } from '../../src/util';
 
-const HOUR_MS = 3_600_000;
 
 export default defineDatastoreCheck({
   scope: 'datastore',

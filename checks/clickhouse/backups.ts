@@ -1,8 +1,8 @@
 import { defineDatastoreCheck, type DatastoreCheckInput, type FindingDraft } from '../../src/engine/types';
 import { backupSpan, formatAge, formatPeriod, judgedBackupSource, type BackupSource } from '../../src/datastores/clickhouse/facts';
 import type { Evidence } from '../../src/model';
+import { DAY_MS, HOUR_MS } from '../../src/util';
 
-const HOUR_MS = 3600 * 1000;
 const GiB = 1024 ** 3;
 
 export default defineDatastoreCheck({
@@ -75,7 +75,7 @@ function judge(
     ];
   }
   // Cloud's backupRetentionPeriodInHours is a setting: the backups listed show how far back a restore reaches today.
-  const reachDays = span.oldest ? (now.getTime() - Date.parse(span.oldest.at)) / (24 * HOUR_MS) : null;
+  const reachDays = span.oldest ? (now.getTime() - Date.parse(span.oldest.at)) / DAY_MS : null;
   if (source.retentionHours !== undefined && reachDays !== null && reachDays < policy.pitrMinRetentionDays) {
     return [
       {

@@ -1,7 +1,8 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
-import { DAY_MS, oneDecimal, windowDays } from '../../src/datastores/kubernetes/facts';
+import { oneDecimal, windowDays } from '../../src/datastores/kubernetes/facts';
+import { DAY_MS } from '../../src/util';
 import { tenths } from '../../src/util';
 import { archivingVerdict, clusterName, operatorCluster } from './_operator';
 

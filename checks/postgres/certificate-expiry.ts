@@ -1,6 +1,6 @@
 import { defineDatastoreCheck } from '../../src/engine/types';
+import { DAY_MS } from '../../src/util';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export default defineDatastoreCheck({
   scope: 'datastore',

@@ -3,9 +3,8 @@ import type { Evidence } from '../../src/model';
 import { judgedName, memberEvidence } from './_judged';
 import type { AwsBackupUndetermined, RdsDatabase } from '../../src/datastores/aws/facts';
 import { continuousBackup, continuousEvidence, daysAgainst, describeContinuous } from '../../src/datastores/aws/recovery-window';
+import { MINUTE_MS, DAY_MS } from '../../src/util';
 
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 /**
  * Aurora drops backups past the retention period on a daily cycle, so a full
  * window's EarliestRestorableTime sits within about a day of the retention.

@@ -1,8 +1,8 @@
 import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types';
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
+import { HOUR_MS } from '../../src/util';
 
-const HOUR_MS = 60 * 60 * 1000;
 
 export default defineDatastoreCheck({
   scope: 'datastore',

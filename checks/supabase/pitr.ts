@@ -2,9 +2,8 @@ import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types'
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
 import { formatDays, restorableDays, SUPABASE_PITR_MAX_RETENTION_DAYS } from '../../src/datastores/supabase-project/facts';
-import { tenths } from '../../src/util';
+import { DAY_MS, tenths } from '../../src/util';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The window is compared at a tenth of a day: the latest restore point trails the present by minutes. */
 export default defineDatastoreCheck({

@@ -10,9 +10,9 @@ import { KubernetesSettingsSchema } from '../datastores/kubernetes/settings';
 import { DEFAULT_FRAMEWORK, framework, unknownFrameworkError } from '../frameworks';
 import { hasNoUserinfo, linkProblem, postgresUrlProblem, refineWith, ResourceName as Name, sinkUrlProblem } from './fields';
 import { FORMAT_NAMES } from '../report/format-names';
+import { DAY_MS } from '../util';
 
 /** Bounded durations: a larger number overflows Node timers (about 24.8 days) and fires at once. */
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 
 /** Policy fields; every one optional here because a layer may override only some. */

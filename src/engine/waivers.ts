@@ -1,5 +1,6 @@
 import type { Waiver } from '../config/schema';
 import type { Finding } from '../model';
+import { DAY_MS } from '../util';
 
 function matches(waiver: Waiver, finding: Finding): boolean {
   if (waiver.check !== finding.checkId) return false;
@@ -9,7 +10,7 @@ function matches(waiver: Waiver, finding: Finding): boolean {
 
 /** The waiver covers its expiry day to its end, in UTC. */
 function isExpired(waiver: Waiver, now: Date): boolean {
-  return now.getTime() >= Date.parse(`${waiver.expires}T00:00:00Z`) + 24 * 60 * 60 * 1000;
+  return now.getTime() >= Date.parse(`${waiver.expires}T00:00:00Z`) + DAY_MS;
 }
 
 /**

@@ -8,8 +8,8 @@ import { needsOlderScans } from '../drift/outages';
 import { checksNotRunBefore, pastServiceScan, type PastServiceScan } from '../drift/partial-scans';
 import { planAlerts } from '../alerts/plan';
 import type { HistoryCommit, HistoryStore } from './types';
+import { DAY_MS } from '../util';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** A weekly digest from a weekly schedule must not slip a week because one scan started a little earlier. */
 const DIGEST_TOLERANCE_MS = 60 * 60 * 1000;
 

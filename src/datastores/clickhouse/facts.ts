@@ -2,6 +2,7 @@
 // report's recovery column share. No row data is ever here: commands and queries arrive with
 // every literal replaced by the server's normalizeQuery().
 import type { Observed } from '../../engine/types';
+import { HOUR_MS } from '../../util';
 
 /** One backup, whichever tool made it: native BACKUP, Altinity's clickhouse-backup, or ClickHouse Cloud. */
 export interface ClickHouseBackup {
@@ -152,7 +153,6 @@ export function changesRows(mutation: Pick<ClickHouseMutation, 'kind'>): boolean
   return mutation.kind === 'UPDATE' || mutation.kind === 'DELETE' || mutation.kind === 'lightweight DELETE';
 }
 
-const HOUR_MS = 3600 * 1000;
 
 /** The backup source the checks judge: Cloud, then clickhouse-backup, then native BACKUP, the first one read that lists any backup. */
 export function judgedBackupSource(facts: ClickHouseFacts): { source: BackupSource | undefined; unread: { kind: BackupSourceKind; source: string; reason: string }[] } {

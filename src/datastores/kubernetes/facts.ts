@@ -2,10 +2,8 @@
 // (CloudNativePG, Crunchy PGO) and about PersistentVolumeClaims, as the checks
 // and the report's recovery column read them. Pure: types and arithmetic.
 import type { Observed } from '../../engine/types';
-import { tenths } from '../../util';
+import { DAY_MS, HOUR_MS, tenths } from '../../util';
 
-const HOUR_MS = 3600_000;
-export const DAY_MS = 24 * HOUR_MS;
 
 /** A timestamped fact with where it was read. */
 export interface Stamped {

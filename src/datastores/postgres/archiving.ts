@@ -4,6 +4,7 @@
 import type { Evidence } from '../../model';
 import type { PgArchiver, PostgresFacts } from './facts';
 import { GRANTS } from './grants';
+import { MINUTE_MS } from '../../util';
 
 export type ArchivingState =
   | { state: 'unreadable'; reason: string }
@@ -17,7 +18,6 @@ export type ArchivingState =
   | { state: 'unconfirmed'; lastArchivedTime: string; ageMinutes: number; why: string }
   | { state: 'archiving'; lastArchivedTime: string; ageMinutes: number; pending: number | null };
 
-const MINUTE_MS = 60 * 1000;
 
 /** The segment number of a WAL file name (timeline, log, segment in hex), and its timeline. */
 function segment(name: string, segmentBytes: number): { timeline: number; number: number } | undefined {

@@ -2,6 +2,7 @@ import type { FindingDraft, Observed } from '../../engine/types';
 import { STATISTICS_SINCE_FIELD, type Evidence } from '../../model';
 import { qualifiedName } from './identifiers';
 import type { StatementFacts } from './statement-facts';
+import { MINUTE_MS, DAY_MS } from '../../util';
 
 export interface PgSetting {
   name: string;
@@ -191,8 +192,6 @@ export function statisticsOff(resource: string, facts: Pick<PostgresFacts, 'sett
   };
 }
 
-const MINUTE_MS = 60 * 1000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /** "12 minutes", "5 hours", "3 days": how long ago, in the unit a person would use. */
 function duration(ms: number): string {

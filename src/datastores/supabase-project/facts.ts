@@ -1,9 +1,9 @@
 import type { Observed } from '../../engine/types';
+import { DAY_MS } from '../../util';
 
 /** The longest retention Supabase sells as a PITR add-on (variants pitr_7, pitr_14, pitr_28). */
 export const SUPABASE_PITR_MAX_RETENTION_DAYS = 28;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The days between the earliest and latest restore point, or null when the API reports no window. */
 export function restorableDays(window: { earliest: string | null; latest: string | null }): number | null {
