@@ -29,6 +29,7 @@ export const APPLY_COMMANDS: Record<MigrationTool, RegExp | null> = {
   kysely: /\bkysely\b[^\n]*\bmigrate[: ](latest|up)\b/,
   'js-migrations': /\bmigrat(e|ion)s?\b[^\n]*\b(up|latest|run)\b/,
   prisma: /\bprisma\s+migrate\s+(deploy|dev|reset)\b/,
+  drizzle: /\bdrizzle-kit\s+migrate\b/,
   diesel: /\bdiesel\s+(migration\s+run|database\s+(setup|reset))\b/,
   sqlx: /\bsqlx\s+(migrate\s+run|database\s+(setup|reset))\b/,
   pop: /\b(soda|buffalo\s+pop)\s+migrate\b(?!\s+down)|\bmigrate\s+sql\b(?:\s+up)?(?!\s+(down|status))/,

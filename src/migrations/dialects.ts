@@ -8,7 +8,7 @@ import { baseOf, type RepoFiles } from './repo-files';
 import type { DetectedSet, Dialect, MigrationSet, MigrationTool } from './types';
 
 /** Folder names that name a dialect. */
-const FOLDER_DIALECTS: Record<string, Dialect> = {
+export const FOLDER_DIALECTS: Record<string, Dialect> = {
   postgres: 'postgresql',
   postgresql: 'postgresql',
   pg: 'postgresql',
@@ -146,6 +146,17 @@ function popPostgresVariants(set: DetectedSet): DialectDecision | undefined {
   return variant ? { dialect: 'postgresql', source: `PostgreSQL variants of its migrations (${baseOf(variant.up)})` } : undefined;
 }
 
+/** Drizzle Kit's journal names the database its migrations were generated for (`turso` is SQLite's libSQL). */
+async function drizzleJournal(repo: RepoFiles, set: DetectedSet): Promise<DialectDecision | undefined> {
+  try {
+    const declared = (JSON.parse(await repo.read(set.marker)) as { dialect?: string }).dialect;
+    const dialect = declared === 'turso' ? 'sqlite' : declared && dialectNamed(declared);
+    return dialect ? { dialect, source: `${set.marker}: dialect "${declared}"` } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Tools that migrate one kind of database only. */
 const TOOL_DIALECTS: Partial<Record<MigrationTool, DialectDecision>> = {
   'clickhouse-migrations': { dialect: 'clickhouse', source: 'clickhouse-migrations migrates ClickHouse only' },
@@ -216,6 +227,7 @@ export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Prom
         TOOL_DIALECTS[set.tool] ??
         (set.tool === 'golang-migrate' ? await golangMigrateCommand(repo, set) : undefined) ??
         (set.tool === 'pop' ? popPostgresVariants(set) : undefined) ??
+        (set.tool === 'drizzle' ? await drizzleJournal(repo, set) : undefined) ??
         (config ? single(configured[config]) : undefined) ??
         (await syntaxDialect(repo, set)) ?? { dialect: 'postgresql' as const, source: 'no other database named by folder, configuration or syntax' };
       return { ...set, dialect: decision.dialect, dialectSource: decision.source };

@@ -61,6 +61,7 @@ const CODE_PATTERNS: { files: RegExp; requires?: RegExp; pattern: RegExp; tool?:
   { files: /\.(c|m)?(j|t)s$/, requires: /['"]node-pg-migrate['"]/, pattern: /\b(runner|migrate)\s*\(\s*\{/, tool: 'node-pg-migrate', how: 'node-pg-migrate (runner())' },
   { files: /\.(c|m)?(j|t)s$/, pattern: /\bmigrationsRun\s*:\s*true\b|\.\s*runMigrations\s*\(/, tool: 'typeorm', how: 'TypeORM (runMigrations)' },
   { files: /\.(c|m)?(j|t)s$/, requires: /@mikro-orm\//, pattern: /\.\s*getMigrator\s*\(\s*\)\s*\.\s*up\s*\(/, tool: 'mikro-orm', how: 'MikroORM (getMigrator().up())' },
+  { files: /\.(c|m)?(j|t)s$/, requires: /drizzle-orm\/[\w-]+\/migrator/, pattern: /\bmigrate\s*\(\s*\w+\s*,\s*\{/, tool: 'drizzle', how: "Drizzle (migrate() of drizzle-orm's migrator)" },
   { files: /\.(c|m)?(j|t)s$/, requires: /['"]kysely['"]/, pattern: /\.\s*migrateToLatest\s*\(/, tool: 'kysely', how: 'Kysely (migrateToLatest())' },
   { files: /\.py$/, pattern: /\bcall_command\s*\(\s*['"]migrate['"]/, tool: 'django', how: "Django (call_command('migrate'))" },
   { files: /\.py$/, pattern: /\bcommand\s*\.\s*upgrade\s*\(/, tool: 'alembic', how: 'Alembic (command.upgrade())' },
@@ -129,6 +130,8 @@ async function frameworkApplies(repo: RepoFiles): Promise<StartupApply[]> {
 const COMMAND_FILES: { files: RegExp; lines: RegExp; when: string }[] = [
   { files: /(^|\/)(Dockerfile|Containerfile)[\w.-]*$/, lines: /^\s*(CMD|ENTRYPOINT)\b/i, when: 'at container start' },
   { files: /(^|\/)([\w-]*entrypoint[\w.-]*|start(-\w+)?\.sh|run\.sh|boot\.sh)$|(^|\/)bin\/(docker-entrypoint|start)$/, lines: /./, when: 'at container start' },
+  // s6-overlay's init services and cont-init.d scripts, and entrypoint hook folders, run when the container starts.
+  { files: /(^|\/)s6-overlay\/s6-rc\.d\/[^/]+\/(run|up)$|(^|\/)cont-init\.d\/[^/]+$|(^|\/)docker-entrypoint\.d\/[^/]+$/, lines: /^(?!\s*#)/, when: 'at container start' },
   { files: /(^|\/)docker-compose[\w.-]*\.ya?ml$|(^|\/)compose\.ya?ml$/, lines: /^\s*(command|entrypoint)\s*:/, when: 'at container start' },
   { files: /(^|\/)Procfile$/, lines: /^\s*release\s*:/, when: 'in the release phase' },
   { files: /(^|\/)Procfile$/, lines: /^\s*web\s*:/, when: 'at start-up' },

@@ -26,6 +26,7 @@ export const MIGRATION_TOOLS = [
   'kysely',
   'js-migrations',
   'prisma',
+  'drizzle',
   'diesel',
   'sqlx',
   'pop',

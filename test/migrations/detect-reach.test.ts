@@ -252,6 +252,38 @@ return new class extends Migration
     expect(ci.applies.map((a) => `${a.file}:${a.line} ${a.purpose}`).sort()).toEqual(['.github/workflows/deploy.yml:8 deploy', '.github/workflows/tests.yml:6 test']);
   });
 
+  it('reads Drizzle Kit migrations in their journal\'s order and database, in the migrator\'s transaction, forward-only, applied by migrate() of drizzle-orm\'s migrator', async () => {
+    const repo = await repos.create({
+      'packages/db/drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, tag: '0000_init', breakpoints: true }, { idx: 1, tag: '0001_drop_legacy', breakpoints: true }] }),
+      'packages/db/drizzle/0000_init.sql': 'CREATE TABLE "users" ("id" serial PRIMARY KEY, "legacy" text);\n',
+      'packages/db/drizzle/0001_drop_legacy.sql': 'ALTER TABLE "users" DROP COLUMN "legacy";--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "users_id" ON "users" ("id");\n',
+      'apps/sqlite-cache/drizzle/meta/_journal.json': JSON.stringify({ version: '5', dialect: 'turso', entries: [{ idx: 0, tag: '0000_cache' }] }),
+      'apps/sqlite-cache/drizzle/0000_cache.sql': 'CREATE TABLE `cache` (`id` integer PRIMARY KEY);\n',
+      'apps/api/src/db.ts': "import { migrate } from 'drizzle-orm/node-postgres/migrator';\nawait migrate(db, { migrationsFolder: './drizzle' });\n",
+    });
+    const found = await detectMigrations(repo);
+    expect(found.map((s) => `${s.tool} ${s.directory} ${s.dialect} ${s.migrations.map((m) => `${m.id} ${m.down.status}`).join(', ')}`).sort()).toEqual([
+      'drizzle apps/sqlite-cache/drizzle sqlite 0000_cache forward-only',
+      'drizzle packages/db/drizzle postgresql 0000_init forward-only, 0001_drop_legacy forward-only',
+    ]);
+    const hits = lintSets(found).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.path}:${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect(hits).toEqual(['drop-column packages/db/drizzle/0001_drop_legacy.sql:1', 'concurrently-in-transaction packages/db/drizzle/0001_drop_legacy.sql:2']);
+    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool}`)).toEqual(['apps/api/src/db.ts:2 drizzle']);
+  });
+
+  it('finds migrations run at container start by s6-overlay init services, and V<n>.<name>.up.sql files in a migrations folder named for a database', async () => {
+    const repo = await repos.create({
+      'src/documents/migrations/0001_initial.py': 'from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = []\n',
+      'docker/rootfs/etc/s6-overlay/s6-rc.d/init-migrations/run': '#!/command/with-contenv bash\n# python3 manage.py migrate runs below\ncd /usr/src/paperless/src\npython3 manage.py migrate --skip-checks --no-input\n',
+      'internal/storage/migrations/postgres/V0001.Initial_Schema.up.sql': 'CREATE TABLE users (id int);\n',
+      'internal/storage/migrations/postgres/V0001.Initial_Schema.down.sql': 'DROP TABLE users;\n',
+      'internal/storage/migrations/postgres/V0002.Drop.up.sql': 'ALTER TABLE users DROP COLUMN id;\n',
+    });
+    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool} ${f.when}`)).toEqual(['docker/rootfs/etc/s6-overlay/s6-rc.d/init-migrations/run:4 django at container start']);
+    const found = await detectMigrations(repo);
+    expect(found.filter((s) => s.tool === 'sql-files').map((s) => `${s.directory}: ${s.migrations.map((m) => `${m.id} ${m.down.status}`).join(', ')}`)).toEqual(['internal/storage/migrations/postgres: V0001.Initial_Schema present, V0002.Drop missing']);
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",

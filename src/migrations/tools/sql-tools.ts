@@ -1,7 +1,8 @@
 // Tools whose migrations are SQL files: sqitch, Supabase CLI, golang-migrate,
-// Flyway, dbmate, goose, Prisma, gobuffalo pop / Ory popx, and Rust's Diesel
+// Flyway, dbmate, goose, Prisma, Drizzle Kit, gobuffalo pop / Ory popx, and Rust's Diesel
 // and SQLx; numbered SQL files in ClickHouse folders; and release folders or
 // numbered files of SQL migrations run by a tool not recognised.
+import { FOLDER_DIALECTS } from '../dialects';
 import { parseStatements } from '../sql';
 import { baseOf, dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet } from '../types';
@@ -543,6 +544,40 @@ async function clickhouseFiles(repo: RepoFiles, claimed: Set<string>): Promise<D
   );
 }
 
+// ---- Drizzle Kit -----------------------------------------------------------
+
+/**
+ * Drizzle Kit: `<out>/<NNNN>_<tag>.sql` listed in `<out>/meta/_journal.json`,
+ * in the journal's order; no down migrations. Drizzle's migrator runs the
+ * pending migrations in one transaction, each `--> statement-breakpoint`
+ * chunk (a SQL comment to the parser) on its own.
+ */
+async function drizzle(repo: RepoFiles): Promise<DetectedSet[]> {
+  const sets: DetectedSet[] = [];
+  for (const journal of repo.files.filter((f) => /(^|\/)meta\/_journal\.json$/.test(f))) {
+    const directory = dirOf(dirOf(journal));
+    let entries: { idx?: number; tag?: string }[];
+    try {
+      entries = (JSON.parse(await repo.read(journal)) as { entries?: { idx?: number; tag?: string }[] }).entries ?? [];
+    } catch {
+      continue; // not Drizzle's journal
+    }
+    const migrations: Migration[] = [];
+    for (const { tag } of [...entries].sort((a, b) => (a.idx ?? 0) - (b.idx ?? 0))) {
+      const path = `${directory ? `${directory}/` : ''}${tag}.sql`;
+      if (!tag || !repo.has(path)) continue;
+      migrations.push({
+        id: tag,
+        up: path,
+        down: { status: 'forward-only', detail: 'Drizzle Kit has no down migrations' },
+        sql: [{ path, sql: await repo.read(path), line: 1, transaction: 'tool-per-statement' }],
+      });
+    }
+    if (migrations.length > 0) sets.push({ tool: 'drizzle', directory, marker: journal, forwardOnly: true, autoMigration: false, migrations, notes: [] });
+  }
+  return sets;
+}
+
 // ---- versioned SQL files of a tool not recognised --------------------------
 
 /** A folder named for a release (`0.22`, `v1.14`): its SQL files are that release's migrations. */
@@ -564,7 +599,8 @@ function byVersion(a: string, b: string): number {
  * SQL migrations no known tool claimed, run by the project's own code or an
  * uncommon tool (memos' Go migrator, temporal-sql-tool): release folders of SQL
  * files (`migration/postgres/0.22/01__memo_tags.sql`), or numbered files in a
- * `migrations` folder (`migrations/003_add_index.sql`). How the runner sends
+ * `migrations` folder (`migrations/003_add_index.sql`, authelia's
+ * `V0001.Initial_Schema.up.sql`). How the runner sends
  * them is not known: statements are linted one by one, and a file whose
  * statements depend on the transaction block is not fully analysed.
  */
@@ -576,7 +612,9 @@ export async function versionedSqlFiles(repo: RepoFiles, known: DetectedSet[]): 
     if (!path.endsWith('.sql') || claimed.has(path) || claimed.has(dirOf(path)) || /(^|\/)(tests?|testdata|fixtures?|examples?)\//.test(path) || /[._-]down\.sql$/.test(path)) continue;
     const folder = dirOf(path);
     const release = baseOf(folder);
-    const root = VERSION_FOLDER.test(release) ? dirOf(folder) : /(^|\/)migrations?$/i.test(folder) && /^\d+[_-]/.test(baseOf(path)) ? folder : undefined;
+    // A migrations folder, or a folder of it named for a database (authelia's migrations/postgres/).
+    const migrationsFolder = /(^|\/)migrations?$/i.test(folder) || (/(^|\/)migrations?$/i.test(dirOf(folder)) && FOLDER_DIALECTS[release.toLowerCase()] !== undefined);
+    const root = VERSION_FOLDER.test(release) ? dirOf(folder) : migrationsFolder && /^V?\d+[._-]/.test(baseOf(path)) ? folder : undefined;
     if (root === undefined || !MIGRATION_ANCESTOR.test(`${root}/`)) continue;
     roots.set(root, [...(roots.get(root) ?? []), { path, version: root === folder ? '0' : release }]);
   }
@@ -586,10 +624,10 @@ export async function versionedSqlFiles(repo: RepoFiles, known: DetectedSet[]): 
       .map(async ([directory, files]): Promise<DetectedSet> => {
         const ordered = [...files].sort((a, b) => byVersion(a.version, b.version) || (baseOf(a.path) < baseOf(b.path) ? -1 : 1));
         const migrations = await Promise.all(ordered.map(async ({ path }): Promise<Migration> => {
-          const downPath = path.replace(/\.sql$/, '.down.sql');
+          const downPath = path.replace(/(\.up)?\.sql$/, '.down.sql');
           const sql = await repo.read(path);
           return {
-            id: path.slice(directory.length + 1).replace(/\.sql$/, ''),
+            id: path.slice(directory.length + 1).replace(/(\.up)?\.sql$/, ''),
             up: path,
             down: repo.has(downPath) ? downOf(await repo.read(downPath), downPath) : { status: 'missing' },
             sql: [{ path, sql, line: 1, transaction: 'autocommit' }],
@@ -619,6 +657,7 @@ export async function detectSqlTools(repo: RepoFiles): Promise<DetectedSet[]> {
     ...(await sqitch(repo)),
     ...(await supabase(repo)),
     ...(await prisma(repo)),
+    ...(await drizzle(repo)),
     ...(await golangMigrate(repo, new Set([...filesOf(first), ...repo.files.filter((f) => popFolders.has(dirOf(f)))]))),
     ...(await flyway(repo)),
     ...(await clickhouseMigrations(repo)),
