@@ -283,6 +283,23 @@ migrate-prod:
     ]);
   });
 
+  it('takes a set\'s database from the configuration nearest to it: a workspace\'s SQLite client crate beside its PostgreSQL server crate', async () => {
+    const found = await sets({
+      'Cargo.toml': '[workspace.dependencies.sqlx]\nversion = "0.8"\nfeatures = ["runtime-tokio", "time"]\n',
+      'crates/client/Cargo.toml': '[dependencies]\nsqlx = { workspace = true, features = ["sqlite", "regexp"] }\n',
+      'crates/client/src/database.rs': 'sqlx::migrate!("./migrations").run(pool).await?;\n',
+      'crates/client/migrations/20240101000000_init.sql': 'CREATE TABLE history (id integer PRIMARY KEY);\nDROP TABLE old_history;\n',
+      'crates/server/Cargo.toml': '[dependencies]\nsqlx = { workspace = true, features = ["postgres", "tls-native-tls"] }\n',
+      'crates/server/src/lib.rs': 'sqlx::migrate!("./migrations").run(pool).await?;\n',
+      'crates/server/migrations/20240101000000_init.sql': 'CREATE TABLE history (id bigint PRIMARY KEY);\n',
+    });
+    expect(found.map((s) => `${s.directory} ${s.dialect} (${s.dialectSource})`)).toEqual([
+      'crates/client/migrations sqlite (crates/client/Cargo.toml: sqlx feature "sqlite")',
+      'crates/server/migrations postgresql (crates/server/Cargo.toml: sqlx feature "postgres")',
+    ]);
+    expect(lintSets(found).map((f) => f.path)).toEqual(['crates/server/migrations/20240101000000_init.sql']);
+  });
+
   it('reads MikroORM migrations (this.addSql), in a transaction unless isTransactional() is false, applied by getMigrator().up() in application code, not in test utilities', async () => {
     const migration = (name: string, body: string, extra = '') =>
       `import { Migration } from '@mikro-orm/migrations';\n\nexport class ${name} extends Migration {\n${extra}  async up(): Promise<void> {\n${body}\n  }\n}\n`;
