@@ -440,6 +440,21 @@ class Migration(migrations.Migration):
     expect(found[0]!.migrations[0]!.notAnalysed).toBe('Django operations not linted (only RunSQL literals are): SeparateDatabaseAndState, RemoveField');
   });
 
+  it('judges a Django down that reverses schema operations but not a RunPython or RunSQL step with a no-op reverse as partial, and one with only such steps as empty', async () => {
+    const migration = (operations: string) => `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${operations}    ]\n`;
+    const noop = '        migrations.RunPython(code=set_null_values, reverse_code=migrations.RunPython.noop),\n';
+    const found = await sets({
+      'wireless/migrations/0010_charfield_null_choices.py': migration(`        migrations.AlterField(model_name="wirelesslan", name="auth_type", field=models.CharField(null=True)),\n        migrations.AlterField(model_name="wirelesslink", name="auth_type", field=models.CharField(null=True)),\n${noop}`),
+      'wireless/migrations/0011_backfill.py': migration(`${noop}        migrations.RunSQL("UPDATE wireless_wirelesslan SET ssid = ''", reverse_sql=migrations.RunSQL.noop),\n`),
+      'wireless/migrations/0012_add_field.py': migration('        migrations.AddField(model_name="wirelesslan", name="note", field=models.TextField(null=True)),\n'),
+    });
+    expect(found[0]!.migrations.map((m) => [m.id, m.down.status, m.down.detail])).toEqual([
+      ['0010_charfield_null_choices', 'partial', "Django reverses the other operations, but the reverse of RunPython is a no-op: its data change is not undone"],
+      ['0011_backfill', 'empty', 'reverse is a no-op'],
+      ['0012_add_field', 'present', 'Django reverses schema operations itself'],
+    ]);
+  });
+
   it('notes when ORM auto-migration is switched by an environment variable', async () => {
     const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
     expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');
