@@ -455,6 +455,20 @@ class Migration(migrations.Migration):
     ]);
   });
 
+  it('reads a no-op reverse given as RunPython\'s or RunSQL\'s second argument as one, and not a no-op forward', async () => {
+    const migration = (operations: string) => `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [\n${operations}    ]\n`;
+    const found = await sets({
+      'ipam/migrations/0083_populate.py': migration('        migrations.RunPython(populate_total_vlan_ids, migrations.RunPython.noop),\n'),
+      'ipam/migrations/0084_populate.py': migration('        migrations.RunPython(\n            populate_ports,\n            migrations.RunPython.noop,\n        ),\n        migrations.RunSQL("UPDATE a SET b = 1", reverse_sql="UPDATE a SET b = 0"),\n'),
+      'ipam/migrations/0085_unpopulate.py': migration('        migrations.RunPython(migrations.RunPython.noop, unpopulate),\n'),
+    });
+    expect(found[0]!.migrations.map((m) => [m.id, m.down.status])).toEqual([
+      ['0083_populate', 'empty'],
+      ['0084_populate', 'partial'],
+      ['0085_unpopulate', 'present'],
+    ]);
+  });
+
   it('notes when ORM auto-migration is switched by an environment variable', async () => {
     const [set] = await sets({ 'cmd/api/main.go': 'package main\n\nfunc main() {\n\tif os.Getenv("AUTO_MIGRATE") == "true" {\n\t\tdb.AutoMigrate(&User{})\n\t}\n}\n' });
     expect(set!.notes[0]).toBe('GORM AutoMigrate changes the schema at start-up (when os.Getenv("AUTO_MIGRATE") == "true"): forward-only, with no reviewable migration');

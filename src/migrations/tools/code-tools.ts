@@ -257,9 +257,10 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
     // Django reverses its schema operations itself; RunSQL/RunPython need an explicit reverse.
     const irreversible =
       runSql.some((s) => !/reverse_sql\s*=/.test(s.split(/\)\s*,?\s*\n\s*(migrations\.|\])/)[0]!)) ||
-      runPython.some((s) => !/reverse_code\s*=|RunPython\s*\(\s*\w+\s*,\s*\w+/.test(s.split(/\)\s*,?\s*\n/)[0]!));
-    // Steps whose reverse is migrations.RunPython.noop / RunSQL.noop: rolling back leaves what they changed.
-    const noopSteps = [...text.matchAll(/reverse_(?:sql|code)\s*=\s*migrations\.(Run(?:SQL|Python))\.noop/g)].map((m) => m[1]!);
+      runPython.some((s) => !/reverse_code\s*=|RunPython\s*\(\s*[\w.]+\s*,\s*[\w.]+/.test(s.split(/\)\s*,?\s*\n/)[0]!));
+    // Steps whose reverse is migrations.RunPython.noop / RunSQL.noop, by keyword or as the second argument (a no-op
+    // first argument is the forward): rolling back leaves what they changed.
+    const noopSteps = [...text.matchAll(/(?:reverse_(?:sql|code)\s*=|,)\s*(?:migrations\.)?(Run(?:SQL|Python))\.noop\b/g)].map((m) => m[1]!);
     const noopKinds = [...new Set(noopSteps)];
     // Django reverses the other operations (AlterField…): such a down does something, but not all.
     const othersReversed = [...text.matchAll(/\bmigrations\.[A-Z]\w*\s*\(/g)].length > noopSteps.length;
