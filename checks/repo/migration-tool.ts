@@ -1,7 +1,6 @@
 import { defineServiceCheck, type FindingDraft } from '../../src/engine/types';
 import type { Evidence } from '../../src/model';
 import type { CiCommand } from '../../src/migrations/ci';
-import { dirOf } from '../../src/migrations/repo-files';
 import { shownDirectory } from '../../src/migrations/scope';
 import type { StartupApply } from '../../src/migrations/startup';
 import type { MigrationSet, MigrationTool } from '../../src/migrations/types';
@@ -24,8 +23,7 @@ function nearest(set: MigrationSet, found: StartupApply[]): StartupApply | undef
   const target = set.directory.split('/');
   const last = target.at(-1)!;
   const score = (apply: StartupApply): number => {
-    const folder = dirOf(apply.file);
-    const parts = folder === '' ? [] : folder.split('/');
+    const parts = apply.file.split('/').slice(0, -1);
     let common = 0;
     while (common < parts.length && parts[common] === target[common]) common++;
     const names = last !== '' && apply.code.split(/[^\w.-]+/).includes(last);
