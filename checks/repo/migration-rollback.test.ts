@@ -27,6 +27,16 @@ describe('repo.migration-rollback', () => {
     expect(evaluateWith(check, { ...facts, sets: [{ ...set, migrations: one }] })[0]!.answerText).toMatch(/^Partly: 394 of 395 migrations \(99\.7%\)/);
   });
 
+  it('counts a down that leaves a step undone as none, saying which step', async () => {
+    const facts = await factsOf([upScripts({ '1_a': 'select 1;', '2_b': 'select 1;' })]);
+    const set = facts.sets[0]!;
+    const detail = 'Django reverses the other operations, but the reverse of RunPython is a no-op: its data change is not undone';
+    const migrations: Migration[] = [{ ...set.migrations[0]!, down: { status: 'present' } }, { ...set.migrations[1]!, down: { status: 'partial', detail } }];
+    const [summary, located] = evaluateWith(check, { ...facts, sets: [{ ...set, migrations }] });
+    expect(summary!.answerText).toBe('Partly: 1 of 2 migrations (50%) have a real down/revert script; without one: 2_b (its down leaves a step undone).');
+    expect(located!.message).toBe(`golang-migrate migration 2_b cannot be rolled back: its down leaves a step undone (${detail})`);
+  });
+
   it('passes when the share meets the policy minimum', async () => {
     const policy = resolvePolicy({ policy: { migrations: { minRollbackShare: 0.75 } } }, 'production');
     expect(evaluateWith(check, await fixtureFacts('golang-migrate'), policy)[0]!.status).toBe('pass');

@@ -5,6 +5,7 @@ import type { DownStatus, Migration, MigrationSet } from '../../src/migrations/t
 
 const WHY: Record<Exclude<DownStatus, 'present'>, string> = {
   empty: 'its down does nothing',
+  partial: 'its down leaves a step undone',
   missing: 'no down/revert script',
   irreversible: 'its down refuses to run',
   'forward-only': 'the tool has no down migrations',
@@ -40,7 +41,7 @@ export default defineServiceCheck({
   title: 'Migrations can be rolled back',
   severity: 'medium',
   description:
-    'The share of migrations with a real down or revert script (sqitch revert, golang-migrate .down.sql, Flyway U scripts, dbmate/goose down sections, Liquibase rollback, down()/downgrade()). An empty or no-op down (only comments, BEGIN/COMMIT, a callback, an empty SQL string, return null) counts as none; forward-only tools and ORM auto-migration have none. The same migrations kept for several databases are counted once.',
+    'The share of migrations with a real down or revert script (sqitch revert, golang-migrate .down.sql, Flyway U scripts, dbmate/goose down sections, Liquibase rollback, down()/downgrade()). An empty or no-op down (only comments, BEGIN/COMMIT, a callback, an empty SQL string, return null) counts as none, and so does a down that leaves a step undone (a Django migration whose RunPython or RunSQL step has a no-op reverse); forward-only tools and ORM auto-migration have none. The same migrations kept for several databases are counted once.',
   remediation:
     'Write a down/revert script for every migration and test it (`continuity verify-migrations --repo .` runs each down and up again on a throwaway PostgreSQL), or document the roll-forward procedure for forward-only tools.',
   docs: 'docs/migrations.md#repomigration-rollback',

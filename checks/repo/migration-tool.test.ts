@@ -53,6 +53,23 @@ describe('repo.migration-tool', () => {
     expect(finding!.answerText).toContain('golang-migrate in services/billing/db/migrations: 5 migrations, newest 000005_rename_total; applied at start-up by services/billing/main.go:7');
   });
 
+  it('names the start-up code of the crate that holds each set, when appliers sit in src/ beside the migrations, by the folder the code names', async () => {
+    const facts = await fixtureFacts('golang-migrate');
+    const template = facts.sets[0]!;
+    const set = (directory: string) => ({ ...template, tool: 'sqlx' as const, directory, migrations: template.migrations.map((m) => ({ ...m, up: m.up.replace('services/orders/db/migrations', directory) })) });
+    const apply = (file: string, line: number, folder: string) => ({ tool: 'sqlx' as const, file, line, code: `sqlx::migrate!("./${folder}").run(pool)`, when: 'at start-up', how: 'SQLx embedded migrations' });
+    const crates: RepoFacts = {
+      ...facts,
+      sets: [set('crates/client/migrations'), set('crates/client/record-migrations'), set('crates/ai/migrations')],
+      ci: { ...facts.ci, applies: [] },
+      startup: [apply('crates/ai/src/store.rs', 70, 'migrations'), apply('crates/client/src/database.rs', 360, 'migrations'), apply('crates/client/src/record/sqlite_store.rs', 108, 'record-migrations')],
+    };
+    const [finding] = evaluateWith(check, crates);
+    expect(finding!.answerText).toContain('sqlx in crates/client/migrations: 5 migrations, newest 000005_rename_total; applied at start-up by crates/client/src/database.rs:360');
+    expect(finding!.answerText).toContain('sqlx in crates/client/record-migrations: 5 migrations, newest 000005_rename_total; applied at start-up by crates/client/src/record/sqlite_store.rs:108');
+    expect(finding!.answerText).toContain('sqlx in crates/ai/migrations: 5 migrations, newest 000005_rename_total; applied at start-up by crates/ai/src/store.rs:70');
+  });
+
   it('fails for ORM auto-migration at start-up', async () => {
     const [finding] = evaluateWith(check, await fixtureFacts('auto-migrate'));
     expect(finding!.status).toBe('fail');

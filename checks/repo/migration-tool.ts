@@ -13,13 +13,24 @@ function at(command: { file: string; line: number }): string {
   return `${command.file}:${command.line}`;
 }
 
-/** The applier in the module that holds the set (the deepest folder above it), else the first one found. */
+/**
+ * The applier of the module that holds the set: the one whose folder shares the
+ * most of the set's path (crates/a/src/db.rs for crates/a/migrations), then the
+ * one whose code names the set's folder (`migrate!("./record-migrations")`), then
+ * one in a folder above the set; else the first one found.
+ */
 function nearest(set: MigrationSet, found: StartupApply[]): StartupApply | undefined {
-  const depth = (file: string) => {
-    const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
-    return folder === '' ? 0 : set.directory.startsWith(`${folder}/`) ? folder.length : -1;
+  const target = set.directory.split('/');
+  const last = target.at(-1)!;
+  const score = (apply: StartupApply): number => {
+    const parts = apply.file.split('/').slice(0, -1);
+    let common = 0;
+    while (common < parts.length && parts[common] === target[common]) common++;
+    const names = last !== '' && apply.code.split(/[^\w.-]+/).includes(last);
+    return common * 4 + (names ? 2 : 0) + (common === parts.length ? 1 : 0);
   };
-  return [...found].sort((a, b) => depth(b.file) - depth(a.file))[0];
+  // A stable sort: among equals the first one found stays first.
+  return [...found].sort((a, b) => score(b) - score(a))[0];
 }
 
 /** How one set's migrations reach production, in words, and whether that is a deploy step. */

@@ -4,7 +4,7 @@
 // driver, Rails adapter, Django engine, Alembic URL), or from the files'
 // syntax. Only PostgreSQL sets are linted as PostgreSQL; sibling folders of the
 // same migrations for other databases are counted once.
-import { baseOf, type RepoFiles } from './repo-files';
+import { baseOf, dirOf, type RepoFiles } from './repo-files';
 import type { DetectedSet, Dialect, MigrationSet, MigrationTool } from './types';
 
 /** Folder names that name a dialect. */
@@ -66,32 +66,37 @@ export interface DialectDecision {
   source: string;
 }
 
+/** A decision read from a configuration file, with that file. */
+interface ConfiguredDecision extends DialectDecision {
+  file: string;
+}
+
 /** What the repository's configuration files say about the database, per tool family. */
 interface ConfiguredDialects {
-  jdbc: DialectDecision[];
-  knex: DialectDecision[];
-  sequelize: DialectDecision[];
-  typeorm: DialectDecision[];
-  dbMigrate: DialectDecision[];
-  prisma: DialectDecision[];
-  rails: DialectDecision[];
-  django: DialectDecision[];
-  alembic: DialectDecision[];
-  golangMigrate: DialectDecision[];
+  jdbc: ConfiguredDecision[];
+  knex: ConfiguredDecision[];
+  sequelize: ConfiguredDecision[];
+  typeorm: ConfiguredDecision[];
+  dbMigrate: ConfiguredDecision[];
+  prisma: ConfiguredDecision[];
+  rails: ConfiguredDecision[];
+  django: ConfiguredDecision[];
+  alembic: ConfiguredDecision[];
+  golangMigrate: ConfiguredDecision[];
   /** The database features of the diesel and the sqlx crates in Cargo.toml. */
-  diesel: DialectDecision[];
-  sqlx: DialectDecision[];
+  diesel: ConfiguredDecision[];
+  sqlx: ConfiguredDecision[];
 }
 
 const TEST_PATH = /(^|\/)(test|tests|spec|__tests__|src\/test)\//;
 
-async function matches(repo: RepoFiles, files: string[], pattern: RegExp, label: (file: string, name: string) => string): Promise<DialectDecision[]> {
-  const found: DialectDecision[] = [];
+async function matches(repo: RepoFiles, files: string[], pattern: RegExp, label: (file: string, name: string) => string): Promise<ConfiguredDecision[]> {
+  const found: ConfiguredDecision[] = [];
   for (const file of files.filter((f) => !TEST_PATH.test(f))) {
     const text = await repo.read(file);
     for (const match of text.matchAll(pattern)) {
       const dialect = dialectNamed(match[1]!);
-      if (dialect) found.push({ dialect, source: label(file, match[1]!) });
+      if (dialect) found.push({ dialect, source: label(file, match[1]!), file });
     }
   }
   return found;
@@ -190,6 +195,22 @@ function single(decisions: DialectDecision[]): DialectDecision | undefined {
   return new Set(real.map((d) => d.dialect)).size === 1 ? real[0] : undefined;
 }
 
+/**
+ * The decisions of the configuration files in the deepest folder that holds the
+ * set (a workspace's crate or a module configures its own database), else, when
+ * no configuration file holds it, the repository's.
+ */
+function nearestConfigured(decisions: ConfiguredDecision[], directory: string): ConfiguredDecision[] {
+  const enclosing = decisions.filter((d) => {
+    const folder = dirOf(d.file);
+    return folder === '' || directory === folder || directory.startsWith(`${folder}/`);
+  });
+  if (enclosing.length === 0) return decisions;
+  // The folders that hold the set are prefixes of one another: the longest is the deepest.
+  const deepest = Math.max(...enclosing.map((d) => dirOf(d.file).length));
+  return enclosing.filter((d) => dirOf(d.file).length === deepest);
+}
+
 /** A folder named for a database (`mysql/`), else one whose name holds one as a word (`migration_postgres/`, `mysql-persistence/`), deepest first. */
 function folderDialect(directory: string): DialectDecision | undefined {
   const segments = directory.toLowerCase().split('/');
@@ -228,7 +249,7 @@ export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Prom
         (set.tool === 'golang-migrate' ? await golangMigrateCommand(repo, set) : undefined) ??
         (set.tool === 'pop' ? popPostgresVariants(set) : undefined) ??
         (set.tool === 'drizzle' ? await drizzleJournal(repo, set) : undefined) ??
-        (config ? single(configured[config]) : undefined) ??
+        (config ? single(nearestConfigured(configured[config], set.directory)) : undefined) ??
         (await syntaxDialect(repo, set)) ?? { dialect: 'postgresql' as const, source: 'no other database named by folder, configuration or syntax' };
       return { ...set, dialect: decision.dialect, dialectSource: decision.source };
     }),

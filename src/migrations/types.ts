@@ -62,10 +62,11 @@ export type Dialect =
 
 /**
  * How a migration can be undone: `present` is a real down/revert, `empty` a
- * down that does nothing (counts as none), `missing` no down at all,
- * `irreversible` a down that raises, `forward-only` a tool without downs.
+ * down that does nothing (counts as none), `partial` a down that leaves a step
+ * undone (counts as none), `missing` no down at all, `irreversible` a down that
+ * raises, `forward-only` a tool without downs.
  */
-export type DownStatus = 'present' | 'empty' | 'missing' | 'irreversible' | 'forward-only';
+export type DownStatus = 'present' | 'empty' | 'partial' | 'missing' | 'irreversible' | 'forward-only';
 
 /** Where a piece of SQL runs: a file, or a statically readable string inside a code migration. */
 export interface SqlSource {

@@ -493,6 +493,23 @@ migrate-prod:
     ]);
   });
 
+  it('takes a set\'s database from the configuration nearest to it: a workspace\'s SQLite client crate beside its PostgreSQL server crate', async () => {
+    const found = await sets({
+      'Cargo.toml': '[workspace.dependencies.sqlx]\nversion = "0.8"\nfeatures = ["runtime-tokio", "time"]\n',
+      'crates/client/Cargo.toml': '[dependencies]\nsqlx = { workspace = true, features = ["sqlite", "regexp"] }\n',
+      'crates/client/src/database.rs': 'sqlx::migrate!("./migrations").run(pool).await?;\n',
+      'crates/client/migrations/20240101000000_init.sql': 'CREATE TABLE history (id integer PRIMARY KEY);\nDROP TABLE old_history;\n',
+      'crates/server/Cargo.toml': '[dependencies]\nsqlx = { workspace = true, features = ["postgres", "tls-native-tls"] }\n',
+      'crates/server/src/lib.rs': 'sqlx::migrate!("./migrations").run(pool).await?;\n',
+      'crates/server/migrations/20240101000000_init.sql': 'CREATE TABLE history (id bigint PRIMARY KEY);\n',
+    });
+    expect(found.map((s) => `${s.directory} ${s.dialect} (${s.dialectSource})`)).toEqual([
+      'crates/client/migrations sqlite (crates/client/Cargo.toml: sqlx feature "sqlite")',
+      'crates/server/migrations postgresql (crates/server/Cargo.toml: sqlx feature "postgres")',
+    ]);
+    expect(lintSets(found).map((f) => f.path)).toEqual(['crates/server/migrations/20240101000000_init.sql']);
+  });
+
   it('reads MikroORM migrations (this.addSql), in a transaction unless isTransactional() is false, applied by getMigrator().up() in application code, not in test utilities', async () => {
     const migration = (name: string, body: string, extra = '') =>
       `import { Migration } from '@mikro-orm/migrations';\n\nexport class ${name} extends Migration {\n${extra}  async up(): Promise<void> {\n${body}\n  }\n}\n`;
@@ -631,6 +648,35 @@ class Migration(migrations.Migration):
     });
     expect(lintSets(found).flatMap((f) => f.hits)).toEqual([]);
     expect(found[0]!.migrations[0]!.notAnalysed).toBe('Django operations not linted (only RunSQL literals are): SeparateDatabaseAndState, RemoveField');
+  });
+
+  it('judges a Django down that reverses schema operations but not a RunPython or RunSQL step with a no-op reverse as partial, and one with only such steps as empty', async () => {
+    const migration = (operations: string) => `from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n${operations}    ]\n`;
+    const noop = '        migrations.RunPython(code=set_null_values, reverse_code=migrations.RunPython.noop),\n';
+    const found = await sets({
+      'wireless/migrations/0010_charfield_null_choices.py': migration(`        migrations.AlterField(model_name="wirelesslan", name="auth_type", field=models.CharField(null=True)),\n        migrations.AlterField(model_name="wirelesslink", name="auth_type", field=models.CharField(null=True)),\n${noop}`),
+      'wireless/migrations/0011_backfill.py': migration(`${noop}        migrations.RunSQL("UPDATE wireless_wirelesslan SET ssid = ''", reverse_sql=migrations.RunSQL.noop),\n`),
+      'wireless/migrations/0012_add_field.py': migration('        migrations.AddField(model_name="wirelesslan", name="note", field=models.TextField(null=True)),\n'),
+    });
+    expect(found[0]!.migrations.map((m) => [m.id, m.down.status, m.down.detail])).toEqual([
+      ['0010_charfield_null_choices', 'partial', "Django reverses the other operations, but the reverse of RunPython is a no-op: its data change is not undone"],
+      ['0011_backfill', 'empty', 'reverse is a no-op'],
+      ['0012_add_field', 'present', 'Django reverses schema operations itself'],
+    ]);
+  });
+
+  it('reads a no-op reverse given as RunPython\'s or RunSQL\'s second argument as one, and not a no-op forward', async () => {
+    const migration = (operations: string) => `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [\n${operations}    ]\n`;
+    const found = await sets({
+      'ipam/migrations/0083_populate.py': migration('        migrations.RunPython(populate_total_vlan_ids, migrations.RunPython.noop),\n'),
+      'ipam/migrations/0084_populate.py': migration('        migrations.RunPython(\n            populate_ports,\n            migrations.RunPython.noop,\n        ),\n        migrations.RunSQL("UPDATE a SET b = 1", reverse_sql="UPDATE a SET b = 0"),\n'),
+      'ipam/migrations/0085_unpopulate.py': migration('        migrations.RunPython(migrations.RunPython.noop, unpopulate),\n'),
+    });
+    expect(found[0]!.migrations.map((m) => [m.id, m.down.status])).toEqual([
+      ['0083_populate', 'empty'],
+      ['0084_populate', 'partial'],
+      ['0085_unpopulate', 'present'],
+    ]);
   });
 
   it('notes when ORM auto-migration is switched by an environment variable', async () => {

@@ -261,8 +261,13 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
     // Django reverses its schema operations itself; RunSQL/RunPython need an explicit reverse.
     const irreversible =
       runSql.some((s) => !/reverse_sql\s*=/.test(s.split(/\)\s*,?\s*\n\s*(migrations\.|\])/)[0]!)) ||
-      runPython.some((s) => !/reverse_code\s*=|RunPython\s*\(\s*\w+\s*,\s*\w+/.test(s.split(/\)\s*,?\s*\n/)[0]!));
-    const noop = /reverse_(sql|code)\s*=\s*migrations\.Run(SQL|Python)\.noop/.test(text);
+      runPython.some((s) => !/reverse_code\s*=|RunPython\s*\(\s*[\w.]+\s*,\s*[\w.]+/.test(s.split(/\)\s*,?\s*\n/)[0]!));
+    // Steps whose reverse is migrations.RunPython.noop / RunSQL.noop, by keyword or as the second argument (a no-op
+    // first argument is the forward): rolling back leaves what they changed.
+    const noopSteps = [...text.matchAll(/(?:reverse_(?:sql|code)\s*=|,)\s*(?:migrations\.)?(Run(?:SQL|Python))\.noop\b/g)].map((m) => m[1]!);
+    const noopKinds = [...new Set(noopSteps)];
+    // Django reverses the other operations (AlterField…): such a down does something, but not all.
+    const othersReversed = [...text.matchAll(/\bmigrations\.[A-Z]\w*\s*\(/g)].length > noopSteps.length;
     const transaction: TransactionMode = /^\s*atomic\s*=\s*False/m.test(text) ? 'autocommit' : 'tool-per-statement';
     const { literals, unreadable } = rawSqlLiterals(text, /RunSQL\s*\(\s*(?:sql\s*=\s*)?/g);
     const app = appLabel(path);
@@ -285,9 +290,11 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
       up: path,
       down: irreversible
         ? { status: 'irreversible', path, detail: 'RunSQL/RunPython without a reverse' }
-        : noop
-          ? { status: 'empty', path, detail: 'reverse is a no-op' }
-          : { status: 'present', path, detail: 'Django reverses schema operations itself' },
+        : noopSteps.length === 0
+          ? { status: 'present', path, detail: 'Django reverses schema operations itself' }
+          : othersReversed
+            ? { status: 'partial', path, detail: `Django reverses the other operations, but the reverse of ${noopKinds.join(' and ')} is a no-op: its ${noopKinds.join() === 'RunPython' ? 'data ' : ''}change is not undone` }
+            : { status: 'empty', path, detail: 'reverse is a no-op' },
       sql: [
         ...literals.map((l) => ({ path, sql: l.sql, line: lineAt(text, l.index), transaction })),
         ...breaking.map((b) => ({ path, sql: b.sql, line: lineAt(text, b.index), transaction, code: b.code })),
