@@ -34,7 +34,7 @@ describe('repo.migration-rollback', () => {
     const migrations: Migration[] = [{ ...set.migrations[0]!, down: { status: 'present' } }, { ...set.migrations[1]!, down: { status: 'partial', detail } }];
     const [summary, located] = evaluateWith(check, { ...facts, sets: [{ ...set, migrations }] });
     expect(summary!.answerText).toBe('Partly: 1 of 2 migrations (50%) have a real down/revert script; without one: 2_b (its down leaves a step undone).');
-    expect(located!.message).toBe(`golang-migrate migration 2_b cannot be rolled back: its down leaves a step undone (${detail})`);
+    expect(located!.message).toBe(`golang-migrate migration 2_b cannot be fully rolled back: its down leaves a step undone (${detail})`);
   });
 
   it('passes when the share meets the policy minimum', async () => {

@@ -104,7 +104,7 @@ export default defineServiceCheck({
       findings.push({
         resource: `repo:${migration.up}`,
         status: verdict === 'pass' ? 'warn' : 'fail',
-        message: `${set.tool} migration ${migration.id} cannot be rolled back: ${WHY[migration.down.status as Exclude<DownStatus, 'present'>]}${migration.down.detail ? ` (${migration.down.detail})` : ''}`,
+        message: `${set.tool} migration ${migration.id} cannot be ${migration.down.status === 'partial' ? 'fully ' : ''}rolled back: ${WHY[migration.down.status as Exclude<DownStatus, 'present'>]}${migration.down.detail ? ` (${migration.down.detail})` : ''}`,
         evidence: [{ source: migration.down.path ?? migration.up, field: 'down', value: migration.down.status }],
         location: { path: migration.up, line: 1 },
       });

@@ -68,6 +68,9 @@ describe('repo.migration-tool', () => {
     expect(finding!.answerText).toContain('sqlx in crates/client/migrations: 5 migrations, newest 000005_rename_total; applied at start-up by crates/client/src/database.rs:360');
     expect(finding!.answerText).toContain('sqlx in crates/client/record-migrations: 5 migrations, newest 000005_rename_total; applied at start-up by crates/client/src/record/sqlite_store.rs:108');
     expect(finding!.answerText).toContain('sqlx in crates/ai/migrations: 5 migrations, newest 000005_rename_total; applied at start-up by crates/ai/src/store.rs:70');
+    // An applier whose macro names another folder applies no other set, even when it is the only one found.
+    const [alone] = evaluateWith(check, { ...crates, startup: [apply('crates/client/src/database.rs', 360, 'migrations')] });
+    expect(alone!.answerText).toContain('sqlx in crates/client/record-migrations: 5 migrations, newest 000005_rename_total; no deploy job, release step or start-up code was found that applies them');
   });
 
   it('fails for ORM auto-migration at start-up', async () => {

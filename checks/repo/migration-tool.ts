@@ -29,8 +29,13 @@ function nearest(set: MigrationSet, found: StartupApply[]): StartupApply | undef
     const names = last !== '' && apply.code.split(/[^\w.-]+/).includes(last);
     return common * 4 + (names ? 2 : 0) + (common === parts.length ? 1 : 0);
   };
+  // An embedded-migrations macro names its folder (`sqlx::migrate!("./migrations")`): it applies no other set.
+  const namesAnother = (apply: StartupApply) => {
+    const named = /\b(?:migrate|embed_migrations)!\s*\(\s*"(?:\.{1,2}\/)*([^"]+?)\/?"/.exec(apply.code)?.[1];
+    return named !== undefined && set.directory !== named && !set.directory.endsWith(`/${named}`);
+  };
   // A stable sort: among equals the first one found stays first.
-  return [...found].sort((a, b) => score(b) - score(a))[0];
+  return found.filter((apply) => !namesAnother(apply)).sort((a, b) => score(b) - score(a))[0];
 }
 
 /** How one set's migrations reach production, in words, and whether that is a deploy step. */

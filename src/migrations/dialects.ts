@@ -162,6 +162,21 @@ async function drizzleJournal(repo: RepoFiles, set: DetectedSet): Promise<Dialec
   }
 }
 
+/** The connection types a Rust crate's code uses (`SqlitePool`, `PgPool`), when its Cargo.toml names no database feature (a workspace dependency). */
+async function rustCrateDialect(repo: RepoFiles, set: DetectedSet): Promise<DialectDecision | undefined> {
+  const crates = repo.named(/^Cargo\.toml$/).map(dirOf).filter((folder) => folder === '' || set.directory.startsWith(`${folder}/`));
+  const crate = crates.sort((a, b) => b.length - a.length)[0];
+  if (crate === undefined || crate === '') return undefined;
+  const used = new Set<Dialect>();
+  for (const file of repo.files.filter((f) => f.startsWith(`${crate}/`) && f.endsWith('.rs'))) {
+    const text = await repo.read(file);
+    if (/\b(Sqlite(Pool|Connection|ConnectOptions)|sqlite::)/.test(text)) used.add('sqlite');
+    if (/\b(Pg(Pool|Connection|ConnectOptions)|postgres::)/.test(text)) used.add('postgresql');
+    if (/\b(MySql(Pool|Connection|ConnectOptions)|mysql::)/.test(text)) used.add('mysql');
+  }
+  return used.size === 1 ? { dialect: [...used][0]!, source: `${crate}/: its code connects with ${[...used][0]} types only` } : undefined;
+}
+
 /** Tools that migrate one kind of database only. */
 const TOOL_DIALECTS: Partial<Record<MigrationTool, DialectDecision>> = {
   'clickhouse-migrations': { dialect: 'clickhouse', source: 'clickhouse-migrations migrates ClickHouse only' },
@@ -197,15 +212,15 @@ function single(decisions: DialectDecision[]): DialectDecision | undefined {
 
 /**
  * The decisions of the configuration files in the deepest folder that holds the
- * set (a workspace's crate or a module configures its own database), else, when
- * no configuration file holds it, the repository's.
+ * set (a workspace's crate or a module configures its own database); none when
+ * no configuration file holds it (the caller then looks at the repository's).
  */
 function nearestConfigured(decisions: ConfiguredDecision[], directory: string): ConfiguredDecision[] {
   const enclosing = decisions.filter((d) => {
     const folder = dirOf(d.file);
     return folder === '' || directory === folder || directory.startsWith(`${folder}/`);
   });
-  if (enclosing.length === 0) return decisions;
+  if (enclosing.length === 0) return [];
   // The folders that hold the set are prefixes of one another: the longest is the deepest.
   const deepest = Math.max(...enclosing.map((d) => dirOf(d.file).length));
   return enclosing.filter((d) => dirOf(d.file).length === deepest);
@@ -250,6 +265,8 @@ export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Prom
         (set.tool === 'pop' ? popPostgresVariants(set) : undefined) ??
         (set.tool === 'drizzle' ? await drizzleJournal(repo, set) : undefined) ??
         (config ? single(nearestConfigured(configured[config], set.directory)) : undefined) ??
+        (set.tool === 'sqlx' || set.tool === 'diesel' ? await rustCrateDialect(repo, set) : undefined) ??
+        (config ? single(configured[config]) : undefined) ??
         (await syntaxDialect(repo, set)) ?? { dialect: 'postgresql' as const, source: 'no other database named by folder, configuration or syntax' };
       return { ...set, dialect: decision.dialect, dialectSource: decision.source };
     }),

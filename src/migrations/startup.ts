@@ -78,7 +78,8 @@ async function codeApplies(repo: RepoFiles): Promise<StartupApply[]> {
   const appFiles = repo.files.filter((f) => /\.(go|java|kt|scala|(c|m)?(j|t)s|py|rb|rs)$/.test(f) && !notApplicationCode(f) && !NOT_APP_FILE.test(f) && !f.endsWith('.d.ts'));
   for (const file of appFiles) {
     const text = await repo.read(file);
-    const masked = maskCode(text);
+    // A Rust lifetime (`impl<'r>`, `&'static str`) is no quote: read as one, it would hide the code after it.
+    const masked = maskCode(file.endsWith('.rs') ? text.replace(/'(?=[A-Za-z_]\w*\b(?!'))/g, ' ') : text);
     for (const { files, requires, pattern, tool, how } of CODE_PATTERNS) {
       if (!files.test(file) || (requires && !requires.test(text))) continue;
       const match = pattern.exec(masked);

@@ -510,6 +510,23 @@ migrate-prod:
     expect(lintSets(found).map((f) => f.path)).toEqual(['crates/server/migrations/20240101000000_init.sql']);
   });
 
+  it('takes the database of a crate with no database feature from the connection types its code uses, and finds its applier past Rust lifetimes', async () => {
+    const repo = await repos.create({
+      'Cargo.toml': '[workspace.dependencies.sqlx]\nversion = "0.8"\n',
+      'crates/server/Cargo.toml': '[dependencies]\nsqlx = { workspace = true, features = ["postgres"] }\n',
+      'crates/server/migrations/20240101000000_init.sql': 'CREATE TABLE history (id bigint PRIMARY KEY);\n',
+      'crates/kv/Cargo.toml': '[dependencies]\nsqlx = { workspace = true }\n',
+      'crates/kv/src/database.rs': "use sqlx::sqlite::SqlitePool;\nimpl<'r> Store<'r> {\n    fn name(&self) -> &'static str { \"kv\" }\n    async fn setup(pool: &SqlitePool) {\n        sqlx::migrate!(\"./migrations\").run(pool).await?;\n    }\n}\n",
+      'crates/kv/migrations/20240101000000_kv.sql': 'CREATE TABLE kv (k text);\nDROP TABLE old_kv;\n',
+    });
+    const found = await detectMigrations(repo);
+    expect(found.map((s) => `${s.directory} ${s.dialect} (${s.dialectSource})`)).toEqual([
+      'crates/kv/migrations sqlite (crates/kv/: its code connects with sqlite types only)',
+      'crates/server/migrations postgresql (crates/server/Cargo.toml: sqlx feature "postgres")',
+    ]);
+    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line}`)).toEqual(['crates/kv/src/database.rs:5']);
+  });
+
   it('reads MikroORM migrations (this.addSql), in a transaction unless isTransactional() is false, applied by getMigrator().up() in application code, not in test utilities', async () => {
     const migration = (name: string, body: string, extra = '') =>
       `import { Migration } from '@mikro-orm/migrations';\n\nexport class ${name} extends Migration {\n${extra}  async up(): Promise<void> {\n${body}\n  }\n}\n`;
@@ -671,11 +688,16 @@ class Migration(migrations.Migration):
       'ipam/migrations/0083_populate.py': migration('        migrations.RunPython(populate_total_vlan_ids, migrations.RunPython.noop),\n'),
       'ipam/migrations/0084_populate.py': migration('        migrations.RunPython(\n            populate_ports,\n            migrations.RunPython.noop,\n        ),\n        migrations.RunSQL("UPDATE a SET b = 1", reverse_sql="UPDATE a SET b = 0"),\n'),
       'ipam/migrations/0085_unpopulate.py': migration('        migrations.RunPython(migrations.RunPython.noop, unpopulate),\n'),
+      // RunSQL's reverse as its second positional argument, after a triple-quoted or a plain string.
+      'ipam/migrations/0086_positional.py': migration('        migrations.RunSQL(\n            """UPDATE a SET b = \'x, y\'""",\n            "UPDATE a SET b = NULL",\n        ),\n        migrations.RunSQL("ANALYZE a", "SELECT 1"),\n'),
+      'ipam/migrations/0087_no_reverse.py': migration('        migrations.RunSQL("UPDATE a SET b = 1", hints={"x": 1}),\n'),
     });
     expect(found[0]!.migrations.map((m) => [m.id, m.down.status])).toEqual([
       ['0083_populate', 'empty'],
       ['0084_populate', 'partial'],
       ['0085_unpopulate', 'present'],
+      ['0086_positional', 'present'],
+      ['0087_no_reverse', 'irreversible'],
     ]);
   });
 

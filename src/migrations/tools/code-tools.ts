@@ -2,7 +2,7 @@
 // TypeScript in js-migrations.ts, Laravel in laravel.ts); and ORM schema sync at start-up.
 import { dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet, MigrationTool, SqlSource, TransactionMode } from '../types';
-import { lineAt, matchingBrace, rawSqlLiterals, splitTopLevel, strippedCode } from './code-text';
+import { lineAt, matchingBrace, rawSqlLiterals, splitTopLevel, stringEnd, strippedCode } from './code-text';
 import { detectJavaScript } from './js-migrations';
 import { detectLaravel } from './laravel';
 import { setsByDirectory } from './sets';
@@ -241,6 +241,15 @@ async function alembic(repo: RepoFiles): Promise<DetectedSet[]> {
   return setsByDirectory('alembic', found);
 }
 
+/** Whether a RunSQL call whose arguments start at `start` passes its reverse as the second positional argument: `RunSQL("…", "…")`. */
+function positionalReverse(text: string, start: number): boolean {
+  const at = start + /^\s*/.exec(text.slice(start))![0].length;
+  const quote = /^("""|'''|"|')/.exec(text.slice(at))?.[1];
+  if (!quote) return false;
+  const end = quote.length === 3 ? text.indexOf(quote, at + 3) + 3 : stringEnd(text, at);
+  return end > at && /^\s*,\s*(?!\w+\s*=|\))\S/.test(text.slice(end));
+}
+
 /** A Django app's label as its default table names use it: the package that holds the migrations folder. */
 function appLabel(path: string): string {
   const parts = path.split('/');
@@ -256,11 +265,11 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
   for (const path of files) {
     const text = await repo.read(path);
     if (!/class Migration\(migrations\.Migration\)/.test(text)) continue;
-    const runSql = [...text.matchAll(/RunSQL\s*\(/g)].map((m) => text.slice(m.index!, m.index! + 2000));
+    const runSql = [...text.matchAll(/RunSQL\s*\(/g)].map((m) => ({ call: text.slice(m.index!, m.index! + 2000), positionalReverse: positionalReverse(text, m.index! + m[0].length) }));
     const runPython = [...text.matchAll(/RunPython\s*\(/g)].map((m) => text.slice(m.index!, m.index! + 600));
     // Django reverses its schema operations itself; RunSQL/RunPython need an explicit reverse.
     const irreversible =
-      runSql.some((s) => !/reverse_sql\s*=/.test(s.split(/\)\s*,?\s*\n\s*(migrations\.|\])/)[0]!)) ||
+      runSql.some((s) => !s.positionalReverse && !/reverse_sql\s*=/.test(s.call.split(/\)\s*,?\s*\n\s*(migrations\.|\])/)[0]!)) ||
       runPython.some((s) => !/reverse_code\s*=|RunPython\s*\(\s*[\w.]+\s*,\s*[\w.]+/.test(s.split(/\)\s*,?\s*\n/)[0]!));
     // Steps whose reverse is migrations.RunPython.noop / RunSQL.noop, by keyword or as the second argument (a no-op
     // first argument is the forward): rolling back leaves what they changed.
