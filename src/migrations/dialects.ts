@@ -35,12 +35,12 @@ export const FOLDER_DIALECTS: Record<string, Dialect> = {
 /** Names the configurations use for a database (JDBC subprotocols, driver and client names, URL schemes). */
 const DIALECT_NAMES: [RegExp, Dialect][] = [
   [/^(postgres(ql)?|pg|pgsql|pg-native|psycopg2?|asyncpg|postgis)$/, 'postgresql'],
-  [/^(mysql2?|mysqlclient|pymysql|aurora-mysql)$/, 'mysql'],
+  [/^(mysql2?|mysqlclient|pymysql|aurora-mysql|trilogy)$/, 'mysql'],
   [/^mariadb$/, 'mariadb'],
   [/^h2$/, 'h2'],
   [/^hsqldb$/, 'hsqldb'],
   [/^(oracle|oracledb|cx_oracle)$/, 'oracle'],
-  [/^(sqlserver|mssql|tedious)$/, 'sqlserver'],
+  [/^(sqlserver|mssql|tedious|sqlsrv)$/, 'sqlserver'],
   [/^(sqlite3?|better-sqlite3)$/, 'sqlite'],
   [/^clickhouse$/, 'clickhouse'],
   [/^cockroachdb$/, 'cockroachdb'],
@@ -82,6 +82,8 @@ interface ConfiguredDialects {
   rails: ConfiguredDecision[];
   django: ConfiguredDecision[];
   alembic: ConfiguredDecision[];
+  /** DB_CONNECTION in Laravel's .env files and config/database.php. */
+  laravel: ConfiguredDecision[];
   golangMigrate: ConfiguredDecision[];
   /** The database features of the diesel and the sqlx crates in Cargo.toml. */
   diesel: ConfiguredDecision[];
@@ -115,9 +117,19 @@ async function configuredDialects(repo: RepoFiles): Promise<ConfiguredDialects> 
     typeorm: await matches(repo, [...repo.named(/^(ormconfig\.(json|ya?ml|js|ts)|data-?source\.(j|t)s)$/)], /["']?type["']?\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: type '${n}'`),
     dbMigrate: await matches(repo, repo.named(/^database\.json$/), /["']driver["']\s*:\s*['"](\w+)['"]/g, (f, n) => `${f}: driver '${n}'`),
     prisma: await matches(repo, repo.named(/\.prisma$/), /\bprovider\s*=\s*"(\w+)"/g, (f, n) => `${f}: provider "${n}"`),
-    rails: await matches(repo, repo.named(/^database\.yml$/), /\badapter\s*:\s*(\w+)/g, (f, n) => `${f}: adapter ${n}`),
+    // database.yml, or the sample a checkout ships instead of it; the Gemfile's database adapter gem.
+    rails: [
+      ...(await matches(repo, repo.named(/^database\.yml(\.(sample|example|dist|template))?$/), /\badapter\s*:\s*(\w+)/g, (f, n) => `${f}: adapter ${n}`)),
+      ...(await matches(repo, repo.named(/^Gemfile$/), /^\s*gem\s+["'](pg|mysql2|trilogy|sqlite3)["']/gm, (f, n) => `${f}: gem "${n}"`)),
+    ],
     django: await matches(repo, repo.named(/^settings\.py$|^settings_\w+\.py$/), /django\.db\.backends\.(\w+)/g, (f, n) => `${f}: ENGINE django.db.backends.${n}`),
     alembic: await matches(repo, repo.named(/^alembic\.ini$/), /sqlalchemy\.url\s*=\s*([\w+]+):\/\//g, (f, n) => `${f}: sqlalchemy.url ${n}://`),
+    // config/database.php's default counts only where no .env file sets DB_CONNECTION, as in Laravel.
+    laravel: await (async () => {
+      const env = await matches(repo, repo.named(/^\.env(\.example|\.dist|\.sample)?$/), /^DB_CONNECTION\s*=\s*["']?(\w+)/gm, (f, n) => `${f}: DB_CONNECTION=${n}`);
+      const defaults = await matches(repo, repo.files.filter((f) => /(^|\/)config\/database\.php$/.test(f)), /env\(\s*['"]DB_CONNECTION['"]\s*,\s*['"](\w+)['"]/g, (f, n) => `${f}: DB_CONNECTION defaults to ${n}`);
+      return [...env, ...defaults.filter((d) => !env.some((e) => projectOf(e.file) === projectOf(d.file)))];
+    })(),
     // The migrate CLI's -database URL, or the database driver a Go program imports.
     golangMigrate: [
       ...(await matches(repo, repo.named(GOLANG_MIGRATE_FILES), /-database[= ]+["']?(\w+):\/\//g, (f, n) => `${f}: migrate -database ${n}://`)),
@@ -149,6 +161,16 @@ async function golangMigrateCommand(repo: RepoFiles, set: DetectedSet): Promise<
 function popPostgresVariants(set: DetectedSet): DialectDecision | undefined {
   const variant = set.migrations.find((m) => /\.postgres(\.autocommit)?\.up\.sql$/.test(m.up));
   return variant ? { dialect: 'postgresql', source: `PostgreSQL variants of its migrations (${baseOf(variant.up)})` } : undefined;
+}
+
+/**
+ * Liquibase's change types are written once for every database: changesets of
+ * the repository written for PostgreSQL (`dbms="postgresql"`, or a context named
+ * for it) show that it runs on PostgreSQL too, whatever else its configuration names.
+ */
+function liquibaseForPostgres(sets: DetectedSet[]): DialectDecision | undefined {
+  const changeset = sets.filter((s) => s.tool === 'liquibase').flatMap((s) => s.migrations).find((m) => m.dialects?.includes('postgresql'));
+  return changeset ? { dialect: 'postgresql', source: `changesets written for PostgreSQL (by dbms or context, e.g. ${changeset.id} in ${changeset.up})` } : undefined;
 }
 
 /** Drizzle Kit's journal names the database its migrations were generated for (`turso` is SQLite's libSQL). */
@@ -196,6 +218,7 @@ const CONFIG_OF_TOOL: Partial<Record<MigrationTool, keyof ConfiguredDialects>> =
   rails: 'rails',
   django: 'django',
   alembic: 'alembic',
+  laravel: 'laravel',
   'golang-migrate': 'golangMigrate',
   diesel: 'diesel',
   sqlx: 'sqlx',
@@ -217,13 +240,18 @@ function single(decisions: DialectDecision[]): DialectDecision | undefined {
  */
 function nearestConfigured(decisions: ConfiguredDecision[], directory: string): ConfiguredDecision[] {
   const enclosing = decisions.filter((d) => {
-    const folder = dirOf(d.file);
+    const folder = projectOf(d.file);
     return folder === '' || directory === folder || directory.startsWith(`${folder}/`);
   });
   if (enclosing.length === 0) return [];
   // The folders that hold the set are prefixes of one another: the longest is the deepest.
-  const deepest = Math.max(...enclosing.map((d) => dirOf(d.file).length));
-  return enclosing.filter((d) => dirOf(d.file).length === deepest);
+  const deepest = Math.max(...enclosing.map((d) => projectOf(d.file).length));
+  return enclosing.filter((d) => projectOf(d.file).length === deepest);
+}
+
+/** The project a configuration file configures: its folder, above a `config/` or `src/main/resources/` folder that holds it. */
+function projectOf(file: string): string {
+  return dirOf(file).replace(/(^|\/)(config|conf|src\/main\/resources(\/config)?)$/, '');
 }
 
 /** A folder named for a database (`mysql/`), else one whose name holds one as a word (`migration_postgres/`, `mysql-persistence/`), deepest first. */
@@ -264,6 +292,7 @@ export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Prom
         (set.tool === 'golang-migrate' ? await golangMigrateCommand(repo, set) : undefined) ??
         (set.tool === 'pop' ? popPostgresVariants(set) : undefined) ??
         (set.tool === 'drizzle' ? await drizzleJournal(repo, set) : undefined) ??
+        (set.tool === 'liquibase' ? liquibaseForPostgres(sets) : undefined) ??
         (config ? single(nearestConfigured(configured[config], set.directory)) : undefined) ??
         (set.tool === 'sqlx' || set.tool === 'diesel' ? await rustCrateDialect(repo, set) : undefined) ??
         (config ? single(configured[config]) : undefined) ??

@@ -358,6 +358,38 @@ describe('dialects', () => {
     });
     expect(lintSets([set!]).flatMap((f) => f.hits).filter((h) => h.rule === 'drop-column').map((h) => h.message)).toEqual(['drops column a.c, which running code may still use']);
   });
+
+  it('lints Liquibase changelogs for PostgreSQL when changesets are written for it by context, whatever database the configuration names', async () => {
+    const [set] = await sets({
+      'src/main/resources/application.properties': 'spring.datasource.url=jdbc:mariadb://localhost:3306/app\n',
+      'src/main/resources/db/changelog/parts/0001_schema.xml': `<databaseChangeLog>
+  <changeSet id="1" author="a" context="mysql"><sql>ALTER TABLE a MODIFY b VARCHAR(10)</sql></changeSet>
+  <changeSet id="2" author="a" context="postgresql"><sql>ALTER TABLE a DROP COLUMN c</sql></changeSet>
+  <changeSet id="3" author="a" context="!test"><sql>ALTER TABLE a DROP COLUMN d</sql></changeSet>
+</databaseChangeLog>`,
+    });
+    expect(`${set!.dialect} (${set!.dialectSource})`).toBe('postgresql (changesets written for PostgreSQL (by dbms or context, e.g. a:2 in src/main/resources/db/changelog/parts/0001_schema.xml))');
+    const linted = lintSets([set!]);
+    expect(linted.flatMap((f) => (f.parseError ? [f.parseError] : []))).toEqual([]);
+    expect(linted.flatMap((f) => f.hits).filter((h) => h.rule === 'drop-column').map((h) => h.message)).toEqual(['drops column a.c, which running code may still use', 'drops column a.d, which running code may still use']);
+  });
+
+  it('reads the database of Rails from database.yml.sample and the Gemfile, and of Laravel from DB_CONNECTION', async () => {
+    const found = await sets({
+      'rails/Gemfile': 'source "https://rubygems.org"\ngem "rails"\ngem "trilogy"\n',
+      'rails/db/migrate/20240101000000_create_users.rb': 'class CreateUsers < ActiveRecord::Migration[7.1]\n  def change\n    execute "ALTER TABLE users ENGINE=InnoDB"\n  end\nend\n',
+      'sample/config/database.yml.sample': 'production:\n  adapter: sqlite3\n',
+      'sample/db/migrate/20240101000000_create_posts.rb': 'class CreatePosts < ActiveRecord::Migration[7.1]\n  def change\n    execute "SELECT 1"\n  end\nend\n',
+      'app/.env.example': 'APP_NAME=x\nDB_CONNECTION=pgsql\n',
+      'app/config/database.php': "<?php return ['default' => env('DB_CONNECTION', 'mysql')];\n",
+      'app/database/migrations/2024_01_01_000000_create_users.php': "<?php\nreturn new class extends Migration {\n    public function up(): void { Schema::drop('legacy'); }\n};\n",
+    });
+    expect(found.map((s) => `${s.tool} ${s.directory} ${s.dialect} (${s.dialectSource})`).sort()).toEqual([
+      'laravel app/database/migrations postgresql (app/.env.example: DB_CONNECTION=pgsql)',
+      'rails rails/db/migrate mysql (rails/Gemfile: gem "trilogy")',
+      'rails sample/db/migrate sqlite (sample/config/database.yml.sample: adapter sqlite3)',
+    ]);
+  });
 });
 
 describe('how migrations reach production', () => {

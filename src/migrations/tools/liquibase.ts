@@ -2,6 +2,7 @@
 // back when it has a rollback block, or when every change in it is of a type
 // Liquibase knows how to reverse by itself.
 import { parse as parseYaml } from 'yaml';
+import { dialectNamed } from '../dialects';
 import type { RepoFiles } from '../repo-files';
 import type { Migration, DetectedSet, SqlSource } from '../types';
 import { lineAt } from './code-text';
@@ -27,6 +28,13 @@ function dbmsList(value: string | undefined): { dialects?: string[] } {
   return list.length > 0 ? { dialects: list } : {};
 }
 
+/** A changeset context that names databases only (`context="postgresql"`, fineract's way to write a change per database), as a dbms list. */
+function databaseContext(value: string | undefined): string | undefined {
+  const names = (value ?? '').split(/\s*(?:,|\bor\b)\s*/i).filter(Boolean);
+  const dialects = names.map((n) => dialectNamed(n));
+  return names.length > 0 && dialects.every((d) => d !== undefined) ? dialects.join(',') : undefined;
+}
+
 function rollbackStatus(hasRollback: boolean, rollbackBody: string, changeTypes: string[]): Migration['down'] {
   if (hasRollback) return rollbackBody.trim() === '' || isNoOpSql(rollbackBody) ? { status: 'empty' } : { status: 'present' };
   if (changeTypes.length > 0 && changeTypes.every((t) => AUTO_ROLLBACK.has(t))) {
@@ -43,7 +51,7 @@ function formattedSql(path: string, text: string): Migration[] {
     const body = text.slice(Math.min(start, end), end);
     const rollbackLines = [...body.matchAll(/^--\s*rollback\s?(.*)$/gm)].map((m) => m[1]!);
     const transaction = /runInTransaction\s*:\s*false/.test(header[3] ?? '') ? 'autocommit' : 'tool-per-statement';
-    const dbms = dbmsList(/\bdbms\s*:\s*(\S+)/.exec(header[3] ?? '')?.[1]);
+    const dbms = dbmsList(/\bdbms\s*:\s*(\S+)/.exec(header[3] ?? '')?.[1] ?? databaseContext(/\bcontext(?:Filter)?\s*:\s*(\S+)/.exec(header[3] ?? '')?.[1]));
     const notRequired = rollbackLines.some((l) => /^not required/i.test(l.trim()));
     return {
       id: `${header[1]}:${header[2]}`,
@@ -66,7 +74,7 @@ function xml(path: string, text: string): Migration[] {
     const withoutRollback = body.replace(/<rollback\b[\s\S]*?(<\/rollback>|\/>)/g, '');
     const changeTypes = [...withoutRollback.matchAll(/<(\w+)\b/g)].map((m) => m[1]!).filter((t) => !['column', 'constraints', 'comment', 'where', 'param', 'preConditions', 'sqlCheck', 'tableExists'].includes(t));
     const transaction = /runInTransaction="false"/.test(attrs) ? 'autocommit' : 'tool-per-statement';
-    const dbms = dbmsList(/\bdbms="([^"]*)"/.exec(attrs)?.[1]);
+    const dbms = dbmsList(/\bdbms="([^"]*)"/.exec(attrs)?.[1] ?? databaseContext(/\bcontext(?:Filter)?="([^"]*)"/.exec(attrs)?.[1]));
     const sql: SqlSource[] = [...body.matchAll(/<sql\b[^>]*>([\s\S]*?)<\/sql>/g)]
       .filter((m) => !rollback || m.index! < rollback.index! || m.index! > rollback.index! + rollback[0].length)
       .map((m) => {
@@ -89,6 +97,7 @@ interface StructuredChangeSet {
   author?: string;
   runInTransaction?: boolean;
   dbms?: string;
+  context?: string;
   changes?: Record<string, { sql?: string } | undefined>[];
   rollback?: unknown;
 }
@@ -113,7 +122,7 @@ function structured(path: string, text: string, document: unknown): Migration[] 
           .filter((s): s is string => typeof s === 'string')
           .map((s) => ({ path, sql: s, line: idIndex >= 0 ? lineAt(text, idIndex) : 1, transaction })),
         ...notAnalysedChanges(changeTypes),
-        ...dbmsList(set.dbms),
+        ...dbmsList(set.dbms ?? databaseContext(set.context)),
       } satisfies Migration,
     ];
   });
