@@ -359,6 +359,53 @@ describe('dialects', () => {
     expect(lintSets([set!]).flatMap((f) => f.hits).filter((h) => h.rule === 'drop-column').map((h) => h.message)).toEqual(['drops column a.c, which running code may still use']);
   });
 
+  it('lints Liquibase change types as the SQL they run on PostgreSQL; data changes are nothing to judge; other types stay not analysed', async () => {
+    const [set] = await sets({
+      'db/changelog/changes.xml': `<databaseChangeLog>
+  <changeSet id="1" author="a">
+    <addColumn tableName="orders">
+      <column name="note" type="VARCHAR(100)"/>
+      <column name="region" type="\${text_type}"><constraints nullable="false"/></column>
+      <column name="status" type="VARCHAR(10)" defaultValue="new"><constraints nullable="false"/></column>
+      <column name="token" type="UUID" defaultValueComputed="gen_random_uuid()"/>
+    </addColumn>
+  </changeSet>
+  <changeSet id="2" author="a">
+    <modifyDataType tableName="orders" columnName="total" newDataType="BIGINT"/>
+    <renameColumn tableName="orders" oldColumnName="desc" newColumnName="description"/>
+    <dropColumn tableName="orders"><column name="legacy"/><column name="old"/></dropColumn>
+  </changeSet>
+  <changeSet id="3" author="a">
+    <createIndex tableName="orders" indexName="orders_region"><column name="region"/></createIndex>
+    <addForeignKeyConstraint baseTableName="orders" baseColumnNames="customer_id" referencedTableName="customers" referencedColumnNames="id" constraintName="orders_customer"/>
+    <insert tableName="settings"><column name="k" value="v"/></insert>
+  </changeSet>
+  <changeSet id="4" author="a">
+    <mergeColumns tableName="orders" column1Name="a" column2Name="b" finalColumnName="c" finalColumnType="text"/>
+  </changeSet>
+</databaseChangeLog>`,
+    });
+    expect(set!.migrations.map((m) => m.sql.map((q) => `${q.line} ${q.sql}`))).toEqual([
+      [
+        '3 ALTER TABLE "orders" ADD COLUMN "note" VARCHAR(100)',
+        '3 ALTER TABLE "orders" ADD COLUMN "region" text NOT NULL',
+        '3 ALTER TABLE "orders" ADD COLUMN "status" VARCHAR(10) NOT NULL DEFAULT \'0\'',
+        '3 ALTER TABLE "orders" ADD COLUMN "token" UUID DEFAULT gen_random_uuid()',
+      ],
+      [
+        '11 ALTER TABLE "orders" ALTER COLUMN "total" TYPE BIGINT',
+        '12 ALTER TABLE "orders" RENAME COLUMN "desc" TO "description"',
+        '13 ALTER TABLE "orders" DROP COLUMN "legacy"',
+        '13 ALTER TABLE "orders" DROP COLUMN "old"',
+      ],
+      ['16 CREATE INDEX "orders_region" ON "orders" ("region")', '17 ALTER TABLE "orders" ADD CONSTRAINT "orders_customer" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id")'],
+      [],
+    ]);
+    expect(set!.migrations.map((m) => m.notAnalysed)).toEqual([undefined, undefined, undefined, 'Liquibase changes not linted (only <sql> and the change types in docs/migrations.md are): mergeColumns']);
+    const hits = lintSets([set!]).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect([...new Set(hits)].sort()).toEqual(['add-not-null-column-without-default 3', 'change-column-type 11', 'constraint-without-not-valid 17', 'drop-column 13', 'index-without-concurrently 16', 'rename-column 12', 'volatile-default 3'].sort());
+  });
+
   it('lints Liquibase changelogs for PostgreSQL when changesets are written for it by context, whatever database the configuration names', async () => {
     const [set] = await sets({
       'src/main/resources/application.properties': 'spring.datasource.url=jdbc:mariadb://localhost:3306/app\n',

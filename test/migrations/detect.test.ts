@@ -45,10 +45,15 @@ describe('migration tool detection', () => {
     const notAnalysed = Object.fromEntries(analysis.sets.flatMap((s) => s.migrations.map((m) => [`${s.tool} ${m.id}`, m.notAnalysed])));
     expect(notAnalysed).toEqual({
       'knex 20240301000000_replace_legacy': undefined,
-      'liquibase ops:1': 'Liquibase changes not linted (only <sql> is): dropColumn',
+      'liquibase ops:1': 'Liquibase changes not linted (only <sql> and the change types in docs/migrations.md are): mergeColumns',
       // remove_column is linted as the ALTER TABLE … DROP COLUMN it runs.
       'rails 20240301000000_remove_price': undefined,
     });
+    // Liquibase's dropColumn change is linted as the DROP COLUMN it runs, located at its changeset.
+    expect(analysis.lint.flatMap((f) => f.hits).filter((h) => h.path.endsWith('.yaml')).map((h) => `${h.path}:${h.line} ${h.rule}`)).toEqual([
+      'db/changelog/db.changelog.yaml:3 drop-column',
+      'db/changelog/db.changelog.yaml:3 require-lock-timeout',
+    ]);
     // An execute after a heredoc is located on its own line.
     expect(analysis.lint.flatMap((f) => f.hits).filter((h) => h.path.endsWith('.rb')).map((h) => `${h.path}:${h.line} ${h.rule}`)).toEqual([
       'db/migrate/20240301000000_remove_price.rb:6 drop-column',
