@@ -114,7 +114,7 @@ describe('repo.migration-compatibility', () => {
       "require-lock-timeout 5 t.string('note').notNullable().alter()",
       "set-not-null 5 t.string('note').notNullable().alter()",
     ]);
-    expect(summary.evidence).toContainEqual({ source: 'db/changelog/db.changelog.yaml', field: 'not analysed', value: 'Liquibase changes not linted (only <sql> is): dropColumn' });
+    expect(summary.evidence).toContainEqual({ source: 'db/changelog/db.changelog.yaml', field: 'not analysed', value: 'Liquibase changes not linted (only <sql> and the change types in docs/migrations.md are): mergeColumns' });
   });
 
   it('is not fully assessed when a migration in scope holds no SQL it could read', async () => {
@@ -124,6 +124,11 @@ describe('repo.migration-compatibility', () => {
     const summary = summaryOf(evaluateWith(check, facts));
     expect(summary.status).toBe('unknown');
     expect(summary.answerText).toContain('2_builder: no SQL could be read statically');
+    // A migration whose changes were all read and change data only (Liquibase insert) is no gap.
+    const data: Migration = { ...empty, id: '2_data', dataOnly: true };
+    const dataOnly = summaryOf(evaluateWith(check, { ...safe, sets: [{ ...safe.sets[0]!, migrations: [...safe.sets[0]!.migrations, data] }] }));
+    expect(dataOnly.status).toBe('pass');
+    expect(dataOnly.answerText).not.toContain('2_data');
   });
 
   it('passes a repository whose migrations are all safe', async () => {

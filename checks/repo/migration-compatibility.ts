@@ -102,7 +102,7 @@ export default defineServiceCheck({
       const paths = [...new Set(migration.sql.map((s) => s.path))];
       const reasons = [
         ...(migration.notAnalysed ? [migration.notAnalysed] : []),
-        ...(migration.sql.length === 0 && !migration.notAnalysed ? ['no SQL could be read statically'] : []),
+        ...(migration.sql.length === 0 && !migration.notAnalysed && !migration.dataOnly ? ['no SQL could be read statically'] : []),
         ...paths.filter((p) => byPath.get(p)?.parseError).map((p) => `${p} does not parse from line ${byPath.get(p)!.parseError!.line}`),
         ...paths.flatMap((p) => (byPath.get(p)?.notAnalysed ?? []).map((n) => `${p}:${n.line}: ${n.reason}`)),
       ];

@@ -93,6 +93,8 @@ export interface Migration {
   sql: SqlSource[];
   /** Why (some of) this migration's changes were not linted, e.g. a Rails DSL file. */
   notAnalysed?: string;
+  /** Every change was read and none touches the schema (Liquibase data changes): no SQL is no gap. */
+  dataOnly?: boolean;
   /** Round-trip verification: the SQL to run up and down, for tools verify-migrations supports. */
   runnable?: { up: string; down?: string };
   /** A changeset written for other databases only (Liquibase `dbms`): not linted. */

@@ -383,6 +383,9 @@ describe('dialects', () => {
   <changeSet id="4" author="a">
     <mergeColumns tableName="orders" column1Name="a" column2Name="b" finalColumnName="c" finalColumnType="text"/>
   </changeSet>
+  <changeSet id="5" author="a">
+    <insert tableName="settings"><column name="k" value="w"/></insert>
+  </changeSet>
 </databaseChangeLog>`,
     });
     expect(set!.migrations.map((m) => m.sql.map((q) => `${q.line} ${q.sql}`))).toEqual([
@@ -400,8 +403,10 @@ describe('dialects', () => {
       ],
       ['16 CREATE INDEX "orders_region" ON "orders" ("region")', '17 ALTER TABLE "orders" ADD CONSTRAINT "orders_customer" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id")'],
       [],
+      [],
     ]);
-    expect(set!.migrations.map((m) => m.notAnalysed)).toEqual([undefined, undefined, undefined, 'Liquibase changes not linted (only <sql> and the change types in docs/migrations.md are): mergeColumns']);
+    expect(set!.migrations.map((m) => m.notAnalysed)).toEqual([undefined, undefined, undefined, 'Liquibase changes not linted (only <sql> and the change types in docs/migrations.md are): mergeColumns', undefined]);
+    expect(set!.migrations.map((m) => m.dataOnly ?? false)).toEqual([false, false, false, false, true]);
     const hits = lintSets([set!]).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
     expect([...new Set(hits)].sort()).toEqual(['add-not-null-column-without-default 3', 'change-column-type 11', 'constraint-without-not-valid 17', 'drop-column 13', 'index-without-concurrently 16', 'rename-column 12', 'volatile-default 3'].sort());
   });

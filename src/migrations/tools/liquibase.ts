@@ -189,6 +189,7 @@ function xml(path: string, text: string): Migration[] {
       down: rollbackStatus(rollback !== null, rollback?.[2] ?? '', changeTypes),
       sql: [...sql, ...translated].sort((x, y) => x.line - y.line),
       ...notAnalysedChanges(untranslated),
+      ...(sql.length === 0 && translated.length === 0 && untranslated.length === 0 && changeTypes.length > 0 ? { dataOnly: true } : {}),
       ...dbms,
     } satisfies Migration;
   });
@@ -234,6 +235,7 @@ function structured(path: string, text: string, document: unknown): Migration[] 
           ...translated.flatMap((c) => c.statements ?? []),
         ].map((s) => ({ path, sql: s, line: idIndex >= 0 ? lineAt(text, idIndex) : 1, transaction })),
         ...notAnalysedChanges(translated.filter((c) => c.statements === undefined).map((c) => c.type)),
+        ...(translated.length > 0 && translated.every((c) => c.statements?.length === 0) && changeTypes.every((t) => t !== 'sql') ? { dataOnly: true } : {}),
         ...dbmsList(set.dbms ?? databaseContext(set.context)),
       } satisfies Migration,
     ];
