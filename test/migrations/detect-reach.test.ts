@@ -706,13 +706,13 @@ end
       'rename-table alembic/versions/ab12_cleanup.py:8 op.rename_table("shopping_lists", "lists")',
     ]);
     expect(found.find((s) => s.directory === 'shop/catalog/migrations')!.migrations.map((m) => m.notAnalysed)).toEqual([
-      'Django operations not linted (only RunSQL literals are): CreateModel',
-      'Django operations not linted (only RunSQL literals are): DeleteModel',
+      'Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): CreateModel',
+      'Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): DeleteModel',
     ]);
     expect(found.filter((s) => s.directory !== 'shop/catalog/migrations').map((s) => `${s.tool}: ${s.migrations[0]!.notAnalysed}`).sort()).toEqual([
       'alembic: Alembic operations not linted (only SQL passed to op.execute is): op.alter_column',
       // RenameModel renames no table when the model has a db_table of its own: not judged from the migration alone.
-      'django: Django operations not linted (only RunSQL literals are): AddField, RenameModel',
+      'django: Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): RenameModel',
       'rails: Rails migration DSL not linted (only SQL passed to execute is): add_index',
     ]);
   });
@@ -748,7 +748,7 @@ class Migration(migrations.Migration):
 `,
     });
     expect(lintSets(found).flatMap((f) => f.hits)).toEqual([]);
-    expect(found[0]!.migrations[0]!.notAnalysed).toBe('Django operations not linted (only RunSQL literals are): SeparateDatabaseAndState, RemoveField');
+    expect(found[0]!.migrations[0]!.notAnalysed).toBe('Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): SeparateDatabaseAndState, RemoveField');
   });
 
   it('judges a Django down that reverses schema operations but not a RunPython or RunSQL step with a no-op reverse as partial, and one with only such steps as empty', async () => {
@@ -764,6 +764,41 @@ class Migration(migrations.Migration):
       ['0011_backfill', 'empty', 'reverse is a no-op'],
       ['0012_add_field', 'present', 'Django reverses schema operations itself'],
     ]);
+  });
+
+  it('reads the Django operations whose SQL it is sure of: CreateModel, nullable or db_default AddField (a foreign key with its constraint and index), AddIndex and RemoveIndex; a NOT NULL AddField with a Python default stays not analysed', async () => {
+    const [set] = await sets({
+      'shop/orders/migrations/0002_fields.py': `from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+
+class Migration(migrations.Migration):
+    atomic = False
+    operations = [
+        migrations.CreateModel(name="Invoice", fields=[("id", models.BigAutoField(primary_key=True))], options={"db_table": "billing_invoice"}),
+        migrations.AddField(model_name="order", name="note", field=models.CharField(max_length=50, null=True, blank=True)),
+        migrations.AddField(model_name="order", name="kind", field=models.CharField(max_length=10, db_default="retail")),
+        migrations.AddField(model_name="order", name="customer", field=models.ForeignKey(null=True, on_delete=models.deletion.CASCADE, to="shop.customer")),
+        migrations.AddField(model_name="order", name="priority", field=models.IntegerField(default=0), preserve_default=False),
+        migrations.AlterModelOptions(name="order", options={"ordering": ["-id"]}),
+        AddIndexConcurrently(model_name="order", index=models.Index(fields=["-note"], name="order_note_idx")),
+        migrations.RemoveIndex(model_name="order", name="order_old_idx"),
+    ]
+`,
+    });
+    const migration = set!.migrations[0]!;
+    expect(migration.sql.map((s) => `${s.line} ${s.sql}`)).toEqual([
+      '7 CREATE TABLE "billing_invoice" (id integer)',
+      '8 ALTER TABLE "orders_order" ADD COLUMN "note" varchar(50)',
+      '9 ALTER TABLE "orders_order" ADD COLUMN "kind" varchar(10) NOT NULL DEFAULT \'retail\'',
+      '10 ALTER TABLE "orders_order" ADD COLUMN "customer_id" bigint',
+      '10 ALTER TABLE "orders_order" ADD FOREIGN KEY ("customer_id") REFERENCES "shop_customer" DEFERRABLE INITIALLY DEFERRED',
+      '10 CREATE INDEX ON "orders_order" ("customer_id")',
+      '13 CREATE INDEX CONCURRENTLY "order_note_idx" ON "orders_order" ("note")',
+      '14 DROP INDEX "order_old_idx"',
+    ]);
+    expect(migration.notAnalysed).toBe('Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): AddField');
+    const hits = lintSets([set!]).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect([...new Set(hits)].sort()).toEqual(['constraint-without-not-valid 10', 'index-without-concurrently 10', 'index-without-concurrently 14'].sort());
   });
 
   it('reads a no-op reverse given as RunPython\'s or RunSQL\'s second argument as one, and not a no-op forward', async () => {

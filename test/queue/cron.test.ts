@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/embedded-p
 import { scanQueue, tickJobId } from '../../src/queue/boss';
 import { tickQueue } from '../../src/queue/scheduler';
 import { CliProcess, until } from '../support/cli-process';
+import { testPool } from '../support/test-pool';
 
 const EVERY_MINUTE = { cron: '* * * * *', timezone: 'UTC' };
 const SERVICES = ['orders', 'billing', 'stock'];
@@ -39,7 +40,7 @@ beforeAll(async () => {
   await writeFile(configFile, stringify(raw));
   for (let i = 1; i <= 2; i++) serves.push(new CliProcess(`serve-${i}`, ['serve', '--config', configFile, '--port', '0'], { cwd: workDir }));
   for (const s of serves) await s.waitFor((l) => l.msg === 'listening');
-  db = new pg.Pool({ connectionString: server.adminUrl('continuity'), max: 2 });
+  db = testPool(server.adminUrl('continuity'));
 });
 
 afterAll(async () => {

@@ -27,6 +27,7 @@ import { fixtureEnv, useFixtureEnv } from '../support/aws-env';
 import { runCli } from '../support/cli';
 import { AwsFixtureServer } from '../support/aws-fixture-server';
 import { CliProcess, until } from '../support/cli-process';
+import { testPool } from '../support/test-pool';
 
 const REGION = 'eu-west-1';
 const ACCOUNTS = ['111111111111', '222222222222'];
@@ -79,7 +80,7 @@ beforeAll(async () => {
   }
   for (const w of workers) await w.waitFor((l) => l.msg === 'worker started');
   queue = await openQueue(config, silentLogger, { schedule: false, supervise: false, name: 'test' });
-  history = new pg.Pool({ connectionString: server.adminUrl('continuity'), max: 2 });
+  history = testPool(server.adminUrl('continuity'));
 });
 
 afterAll(async () => {

@@ -21,6 +21,7 @@ import { startAlertReceiver, type AlertReceiver } from '../support/alert-receive
 import { runCli } from '../support/cli';
 import { CliProcess, until } from '../support/cli-process';
 import { startSlowProxy, type SlowProxy } from '../support/slow-proxy';
+import { testPool } from '../support/test-pool';
 
 const DAILY = { cron: '0 9 * * *', timezone: 'UTC' };
 const ON_DEMAND = { cron: '0 3 1 1 *', timezone: 'UTC' };
@@ -84,7 +85,7 @@ beforeAll(async () => {
   // The reports of `broken` cannot be written: every attempt of its job fails.
   await mkdir(config.serve.outDir, { recursive: true });
   await writeFile(path.join(config.serve.outDir, 'broken'), 'not a directory');
-  history = new pg.Pool({ connectionString: server.adminUrl('continuity'), max: 2 });
+  history = testPool(server.adminUrl('continuity'));
 });
 
 afterAll(async () => {

@@ -80,7 +80,8 @@ function breakingOperations(
 /** Operations of `all` that were not all turned into SQL (a call is `<prefix><operation><opening>`). */
 function untranslated(all: string[], text: string, prefix: string, translated: BreakingOperation[], opening = '\\s*\\('): string[] {
   const escaped = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return all.filter((operation) => [...text.matchAll(new RegExp(`${prefix}${escaped(operation)}${opening}`, 'gm'))].length !== translated.filter((t) => t.operation === operation).length);
+  // A call may run several statements (a foreign key's column, constraint and index): calls are counted by where they are.
+  return all.filter((operation) => [...text.matchAll(new RegExp(`${prefix}${escaped(operation)}${opening}`, 'gm'))].length !== new Set(translated.filter((t) => t.operation === operation).map((t) => t.index)).size);
 }
 
 // ---- Rails ----------------------------------------------------------------------
@@ -250,6 +251,101 @@ function positionalReverse(text: string, start: number): boolean {
   return end > at && /^\s*,\s*(?!\w+\s*=|\))\S/.test(text.slice(end));
 }
 
+/** A call's arguments as written: positional ones and `name=value` ones (values as source text). */
+function pythonArguments(text: string, open: number): { positional: string[]; keywords: Map<string, string>; end: number } {
+  const end = matchingBrace(text, open);
+  const positional: string[] = [];
+  const keywords = new Map<string, string>();
+  for (const { text: part } of splitTopLevel(text.slice(open + 1, end - 1))) {
+    const keyword = /^(\w+)\s*=(?!=)\s*([\s\S]*)$/.exec(part);
+    if (keyword) keywords.set(keyword[1]!, keyword[2]!.trim());
+    else positional.push(part);
+  }
+  return { positional, keywords, end };
+}
+
+const pythonString = (value: string | undefined) => (value === undefined ? undefined : /^(['"])((?:(?!\1)[^\\]|\\.)*)\1$/.exec(value.trim())?.[2]);
+const pythonStrings = (value: string | undefined) => {
+  const items = /^[[(]([\s\S]*)[\])]$/.exec(value?.trim() ?? '')?.[1];
+  if (items === undefined) return undefined;
+  const names = splitTopLevel(items).map((i) => pythonString(i.text));
+  return names.every((n) => n !== undefined) ? (names as string[]) : undefined;
+};
+
+/** PostgreSQL column types of Django's model fields. */
+const DJANGO_TYPES: Record<string, string> = {
+  AutoField: 'serial', BigAutoField: 'bigserial', SmallAutoField: 'smallserial', CharField: 'varchar', SlugField: 'varchar(50)', EmailField: 'varchar(254)',
+  URLField: 'varchar(200)', TextField: 'text', IntegerField: 'integer', PositiveIntegerField: 'integer', PositiveSmallIntegerField: 'smallint',
+  PositiveBigIntegerField: 'bigint', SmallIntegerField: 'smallint', BigIntegerField: 'bigint', BooleanField: 'boolean', NullBooleanField: 'boolean',
+  DateTimeField: 'timestamptz', DateField: 'date', TimeField: 'time', DurationField: 'interval', DecimalField: 'numeric', FloatField: 'double precision',
+  JSONField: 'jsonb', UUIDField: 'uuid', BinaryField: 'bytea', GenericIPAddressField: 'inet', FileField: 'varchar(100)', ImageField: 'varchar(100)',
+  ArrayField: 'text[]', ForeignKey: 'bigint', OneToOneField: 'bigint',
+};
+
+/** Django operations that change only Django's state: no SQL. */
+const DJANGO_STATE_ONLY = new Set(['AlterModelOptions', 'AlterModelManagers']);
+
+/**
+ * The SQL Django runs on PostgreSQL for the operations whose effect it is sure
+ * of: CreateModel, AddField of a nullable column or one with a db_default (a
+ * NOT NULL field with a Python default gets a database default Django drops
+ * again, which breaks inserts of code that does not know the column: left not
+ * analysed), AddIndex/RemoveIndex (and their Concurrently forms).
+ */
+function djangoSchemaOperations(text: string, app: string): BreakingOperation[] {
+  const found: BreakingOperation[] = [];
+  const tableOf = (model: string | undefined) => (model === undefined ? undefined : quoted(`${app}_${model.toLowerCase()}`));
+  for (const m of text.matchAll(/\bmigrations\.(CreateModel|AddField|AddIndex|RemoveIndex)\s*\(|\b(AddIndexConcurrently|RemoveIndexConcurrently)\s*\(/g)) {
+    const operation = m[1] ?? m[2]!;
+    const { keywords: k, end } = pythonArguments(text, m.index! + m[0].length - 1);
+    const code = text.slice(m.index!, end).replace(/\s+/g, ' ').trim();
+    const push = (...sql: string[]) => sql.forEach((statement) => found.push({ operation, sql: statement, index: m.index!, code: code.length > 160 ? `${code.slice(0, 159)}…` : code }));
+    const table = tableOf(pythonString(k.get('model_name')));
+    if (operation === 'CreateModel') {
+      const name = pythonString(k.get('name'));
+      const dbTable = pythonString(/['"]db_table['"]\s*:\s*(['"][^'"]+['"])/.exec(k.get('options') ?? '')?.[1]);
+      // A proxy or unmanaged model has no table of its own (left not analysed).
+      if (name && !/['"](proxy['"]\s*:\s*True|managed['"]\s*:\s*False)/.test(k.get('options') ?? '')) push(`CREATE TABLE ${dbTable ? quoted(dbTable) : tableOf(name)} (id integer)`);
+    } else if (operation === 'AddField') {
+      const name = pythonString(k.get('name'));
+      const field = /^(?:[\w.]*\.)?(\w+)\s*\(/.exec(k.get('field') ?? '');
+      if (!table || !name || !field) continue;
+      const options = pythonArguments(k.get('field')!, field[0].length - 1).keywords;
+      const nullable = options.get('null') === 'True';
+      const dbDefault = options.get('db_default');
+      if (field[1] === 'ManyToManyField') {
+        push(`CREATE TABLE ${tableOf(`${pythonString(k.get('model_name'))}_${name}`)} (id integer)`);
+        continue;
+      }
+      const type = DJANGO_TYPES[field[1]!];
+      if (!type || (!nullable && dbDefault === undefined)) continue;
+      const sized = type === 'varchar' ? `varchar(${/^\d+$/.test(options.get('max_length') ?? '') ? options.get('max_length') : 255})` : type;
+      const relation = field[1] === 'ForeignKey' || field[1] === 'OneToOneField';
+      const column = quoted(relation ? `${name}_id` : name);
+      const constant = dbDefault === undefined ? '' : /^(-?\d+(\.\d+)?|True|False)$/.test(dbDefault) ? ` DEFAULT ${dbDefault.toLowerCase()}` : pythonString(dbDefault) !== undefined ? ` DEFAULT '${pythonString(dbDefault)!.replace(/'/g, "''")}'` : ' DEFAULT now()';
+      push(`ALTER TABLE ${table} ADD COLUMN ${column} ${sized}${nullable ? '' : ' NOT NULL'}${constant}${options.get('unique') === 'True' || field[1] === 'OneToOneField' ? ' UNIQUE' : ''}`);
+      if (relation) {
+        const target = pythonString(options.get('to'));
+        // Django adds the foreign key, validated, and indexes a ForeignKey's column.
+        push(`ALTER TABLE ${table} ADD FOREIGN KEY (${column}) REFERENCES ${target?.includes('.') ? quoted(target.replace('.', '_').toLowerCase()) : quoted('referenced_table')} DEFERRABLE INITIALLY DEFERRED`);
+        if (field[1] === 'ForeignKey' && options.get('db_index') !== 'False') push(`CREATE INDEX ON ${table} (${column})`);
+      }
+    } else {
+      const concurrently = operation.endsWith('Concurrently') ? 'CONCURRENTLY ' : '';
+      if (operation.startsWith('Remove')) {
+        const name = pythonString(k.get('name'));
+        if (name) push(`DROP INDEX ${concurrently}${quoted(name)}`);
+        continue;
+      }
+      const index = pythonArguments(k.get('index') ?? '()', (k.get('index') ?? '()').indexOf('(')).keywords;
+      const name = pythonString(index.get('name'));
+      const fields = pythonStrings(index.get('fields'));
+      if (table && name) push(`CREATE INDEX ${concurrently}${quoted(name)} ON ${table} (${fields ? fields.map((f) => quoted(f.replace(/^-/, ''))).join(', ') : '(1)'})`);
+    }
+  }
+  return found;
+}
+
 /** A Django app's label as its default table names use it: the package that holds the migrations folder. */
 function appLabel(path: string): string {
   const parts = path.split('/');
@@ -288,10 +384,10 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
       RenameField: ({ keywords: k }) =>
         k.get('model_name') && k.get('old_name') && k.get('new_name') ? `ALTER TABLE ${quoted(`${app}_${k.get('model_name')!.toLowerCase()}`)} RENAME COLUMN ${quoted(k.get('old_name')!)} TO ${quoted(k.get('new_name')!)}` : undefined,
       DeleteModel: ({ keywords: k }) => (k.get('name') && !appsWithTablelessModels.has(dirOf(path)) ? `DROP TABLE ${quoted(`${app}_${k.get('name')!.toLowerCase()}`)}` : undefined),
-    });
-    const operations = untranslated([...new Set([...text.matchAll(/\bmigrations\.([A-Z]\w*)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'RunSQL'), text, 'migrations\\.', breaking);
+    }).concat(djangoSchemaOperations(text, app));
+    const operations = untranslated([...new Set([...text.matchAll(/\bmigrations\.([A-Z]\w*)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'RunSQL' && !DJANGO_STATE_ONLY.has(o)), text, 'migrations\\.', breaking);
     const notAnalysed = notAnalysedNote([
-      ...(operations.length > 0 ? [`Django operations not linted (only RunSQL literals are): ${operations.join(', ')}`] : []),
+      ...(operations.length > 0 ? [`Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): ${operations.join(', ')}`] : []),
       ...(unreadable > 0 ? [`${unreadable} RunSQL call(s) not readable statically`] : []),
     ]);
     found.push({
