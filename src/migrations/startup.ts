@@ -134,6 +134,8 @@ const COMMAND_FILES: { files: RegExp; lines: RegExp; when: string }[] = [
   // s6-overlay's init services and cont-init.d scripts, and entrypoint hook folders, run when the container starts.
   { files: /(^|\/)s6-overlay\/s6-rc\.d\/[^/]+\/(run|up)$|(^|\/)cont-init\.d\/[^/]+$|(^|\/)docker-entrypoint\.d\/[^/]+$/, lines: /^(?!\s*#)/, when: 'at container start' },
   { files: /(^|\/)docker-compose[\w.-]*\.ya?ml$|(^|\/)compose\.ya?ml$/, lines: /^\s*(command|entrypoint)\s*:/, when: 'at container start' },
+  // uWSGI runs its hooks and exec-* commands when it starts the application.
+  { files: /(^|\/)uwsgi[\w.-]*\.ini$/, lines: /^\s*(hook-[\w-]+|exec-[\w-]+)\s*=/, when: 'at start-up' },
   { files: /(^|\/)Procfile$/, lines: /^\s*release\s*:/, when: 'in the release phase' },
   { files: /(^|\/)Procfile$/, lines: /^\s*web\s*:/, when: 'at start-up' },
   { files: /(^|\/)(k8s|kubernetes|helm|charts|deploy|manifests)\/.*\.ya?ml$/, lines: /./, when: 'by a Kubernetes job or init container' },

@@ -271,15 +271,16 @@ return new class extends Migration
     expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool}`)).toEqual(['apps/api/src/db.ts:2 drizzle']);
   });
 
-  it('finds migrations run at container start by s6-overlay init services, and V<n>.<name>.up.sql files in a migrations folder named for a database', async () => {
+  it('finds migrations run at container start by s6-overlay init services and uWSGI hooks, and V<n>.<name>.up.sql files in a migrations folder named for a database', async () => {
     const repo = await repos.create({
       'src/documents/migrations/0001_initial.py': 'from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = []\n',
       'docker/rootfs/etc/s6-overlay/s6-rc.d/init-migrations/run': '#!/command/with-contenv bash\n# python3 manage.py migrate runs below\ncd /usr/src/paperless/src\npython3 manage.py migrate --skip-checks --no-input\n',
+      'docker/uwsgi.ini': '[uwsgi]\n# Note: manage.py migrate will also run system checks\nhook-pre-app = exec:./manage.py migrate\n',
       'internal/storage/migrations/postgres/V0001.Initial_Schema.up.sql': 'CREATE TABLE users (id int);\n',
       'internal/storage/migrations/postgres/V0001.Initial_Schema.down.sql': 'DROP TABLE users;\n',
       'internal/storage/migrations/postgres/V0002.Drop.up.sql': 'ALTER TABLE users DROP COLUMN id;\n',
     });
-    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool} ${f.when}`)).toEqual(['docker/rootfs/etc/s6-overlay/s6-rc.d/init-migrations/run:4 django at container start']);
+    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool} ${f.when}`).sort()).toEqual(['docker/rootfs/etc/s6-overlay/s6-rc.d/init-migrations/run:4 django at container start', 'docker/uwsgi.ini:3 django at start-up']);
     const found = await detectMigrations(repo);
     expect(found.filter((s) => s.tool === 'sql-files').map((s) => `${s.directory}: ${s.migrations.map((m) => `${m.id} ${m.down.status}`).join(', ')}`)).toEqual(['internal/storage/migrations/postgres: V0001.Initial_Schema present, V0002.Drop missing']);
   });
