@@ -102,6 +102,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql\`CREATE INDEX CONCURRENTLY pages_title_idx ON pages (title)\`.execute(db);
   await db.updateTable('pages').set({ title: sql\`upper(title)\` }).execute();
   await db.schema.alterTable('pages').modifyColumn('title', 'text').execute();
+  await db.schema.alterTable('pages').addColumn('token', sql.raw('uuid')).execute();
+  const later = sql\`DROP TABLE pages\`;
+  await later.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {}
@@ -121,9 +124,10 @@ export async function down(db: Kysely<any>): Promise<void> {}
       '13 tool CREATE INDEX pages_owner_idx ON pages (owner_id)',
       '14 tool CREATE TABLE tags (id integer)',
       '15 tool CREATE INDEX CONCURRENTLY pages_title_idx ON pages (title)',
+      '18 tool ALTER TABLE pages ADD COLUMN token text',
     ]);
-    // modifyColumn is MySQL's: not read, so the migration is not fully analysed.
-    expect(migration.notAnalysed).toBe('1 schema-builder call(s) with names or options built at run time');
+    // modifyColumn is MySQL's, and a template kept in a variable may run later: neither is read, so the migration is not fully analysed.
+    expect(migration.notAnalysed).toBe('1 raw query call(s) with SQL built at run time; 1 schema-builder call(s) with names or options built at run time');
     expect(migration.down.status).toBe('empty');
     const rules = lintSets([set!]).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
     expect(rules).toEqual(expect.arrayContaining(['add-not-null-column-without-default 4', 'drop-column 4', 'rename-column 10', 'change-column-type 11', 'drop-table 12', 'index-without-concurrently 13', 'concurrently-in-transaction 15']));

@@ -598,8 +598,9 @@ function extract(path: string, text: string, up: FunctionText, tool: MigrationTo
   const found: { sql: string; at: number; end: number; code?: string }[] = [];
   let raw = 0;
   for (const match of masked.matchAll(RAW_CALL)) {
-    // Kysely's execute() runs the builder or the sql`` template it is chained to (read below), it takes no SQL.
-    if (tool === 'kysely' && match[1] === 'execute') continue;
+    // Kysely's execute() runs the builder or the sql`` template it is chained to (read below), it takes no SQL; its
+    // sql.raw('…') is a fragment unless executed itself.
+    if (tool === 'kysely' && (match[1] !== 'raw' || !/^\s*\.\s*execute\s*\(/.test(masked.slice(matchingBrace(masked, match.index! + match[0].length - 1))))) continue;
     const callee = enclosingCall(masked, match.index!);
     if (callee && FRAGMENT_CALLEES.test(callee)) continue; // a fragment of a builder chain, not a statement
     const argStart = match.index! + match[0].length;
@@ -608,11 +609,15 @@ function extract(path: string, text: string, up: FunctionText, tool: MigrationTo
     if (literal === 'unreadable') raw++;
     else found.push({ sql: literal.sql, at: up.start + literal.index, end: up.start + literal.index });
   }
-  // A Kysely statement of raw SQL: sql`…`.execute(db). A template that is not executed is a fragment (a default, a check).
+  // A Kysely statement of raw SQL: sql`…`.execute(db). A template in a builder call is a fragment (a default, a
+  // check); one kept in a variable may be executed later, unread: not analysed.
   if (tool === 'kysely') {
     for (const match of masked.matchAll(/(?<![\w$.])sql\s*`/g)) {
       const end = stringEnd(up.body, match.index! + match[0].length - 1);
-      if (!/^\s*\.\s*execute\s*\(/.test(masked.slice(end))) continue;
+      if (!/^\s*\.\s*execute\s*\(/.test(masked.slice(end))) {
+        if (enclosingCall(masked, match.index!) === undefined) raw++;
+        continue;
+      }
       const literal = literalAt(up.body, match.index!);
       if (literal === 'unreadable') raw++;
       else found.push({ sql: literal.sql, at: up.start + literal.index, end: up.start + literal.index });
