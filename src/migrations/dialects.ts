@@ -127,7 +127,7 @@ async function configuredDialects(repo: RepoFiles): Promise<ConfiguredDialects> 
     // config/database.php's default counts only where no .env file sets DB_CONNECTION, as in Laravel.
     laravel: await (async () => {
       const env = await matches(repo, repo.named(/^\.env(\.example|\.dist|\.sample)?$/), /^DB_CONNECTION\s*=\s*["']?(\w+)/gm, (f, n) => `${f}: DB_CONNECTION=${n}`);
-      const defaults = await matches(repo, repo.files.filter((f) => /(^|\/)config\/database\.php$/.test(f)), /env\(\s*['"]DB_CONNECTION['"]\s*,\s*['"](\w+)['"]/g, (f, n) => `${f}: DB_CONNECTION defaults to ${n}`);
+      const defaults = await matches(repo, repo.named(/^database\.php$/), /env\(\s*['"]DB_CONNECTION['"]\s*,\s*['"](\w+)['"]/g, (f, n) => `${f}: DB_CONNECTION defaults to ${n}`);
       return [...env, ...defaults.filter((d) => !env.some((e) => projectOf(e.file) === projectOf(d.file)))];
     })(),
     // The migrate CLI's -database URL, or the database driver a Go program imports.
@@ -249,9 +249,9 @@ function nearestConfigured(decisions: ConfiguredDecision[], directory: string): 
   return enclosing.filter((d) => projectOf(d.file).length === deepest);
 }
 
-/** The project a configuration file configures: its folder, above a `config/` or `src/main/resources/` folder that holds it. */
+/** The project a configuration file configures: its folder, above a `config/` (Laravel: also `app/Config/`) or `src/main/resources/` folder that holds it. */
 function projectOf(file: string): string {
-  return dirOf(file).replace(/(^|\/)(config|conf|src\/main\/resources(\/config)?)$/, '');
+  return dirOf(file).replace(/(^|\/)((app\/)?config|conf|src\/main\/resources(\/config)?)$/i, '');
 }
 
 /** A folder named for a database (`mysql/`), else one whose name holds one as a word (`migration_postgres/`, `mysql-persistence/`), deepest first. */

@@ -440,9 +440,13 @@ describe('dialects', () => {
       'app/.env.example': 'APP_NAME=x\nDB_CONNECTION=pgsql\n',
       'app/config/database.php': "<?php return ['default' => env('DB_CONNECTION', 'mysql')];\n",
       'app/database/migrations/2024_01_01_000000_create_users.php': "<?php\nreturn new class extends Migration {\n    public function up(): void { Schema::drop('legacy'); }\n};\n",
+      // BookStack keeps its configuration in app/Config/.
+      'wiki/app/Config/database.php': "<?php return ['default' => env('DB_CONNECTION', 'mysql')];\n",
+      'wiki/database/migrations/2024_01_01_000000_create_pages.php': "<?php\nreturn new class extends Migration {\n    public function up(): void { Schema::drop('legacy'); }\n};\n",
     });
     expect(found.map((s) => `${s.tool} ${s.directory} ${s.dialect} (${s.dialectSource})`).sort()).toEqual([
       'laravel app/database/migrations postgresql (app/.env.example: DB_CONNECTION=pgsql)',
+      'laravel wiki/database/migrations mysql (wiki/app/Config/database.php: DB_CONNECTION defaults to mysql)',
       'rails rails/db/migrate mysql (rails/Gemfile: gem "trilogy")',
       'rails sample/db/migrate sqlite (sample/config/database.yml.sample: adapter sqlite3)',
     ]);
