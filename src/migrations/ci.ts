@@ -37,6 +37,7 @@ export const APPLY_COMMANDS: Record<MigrationTool, RegExp | null> = {
   alembic: /\balembic\b[^\n]*\bupgrade\b/,
   django: /\bmanage\.py\s+migrate\b(?![^\n]*\bzero\b)/,
   laravel: /\bartisan\s+migrate(:fresh)?\b(?!:)/,
+  'ef-core': /\bdotnet\s+ef\s+database\s+update\b|\befbundle\b/,
   'sql-files': null,
   'clickhouse-migrations': /\bclickhouse-migrations\s+migrate\b/,
   'gorm-automigrate': null,

@@ -256,18 +256,29 @@ function projectOf(file: string): string {
 
 /** A folder named for a database (`mysql/`), else one whose name holds one as a word (`migration_postgres/`, `mysql-persistence/`), deepest first. */
 function folderDialect(directory: string): DialectDecision | undefined {
-  const segments = directory.toLowerCase().split('/');
+  const segments = directory.split('/');
   const path = (i: number) => segments.slice(0, i + 1).join('/');
   for (let i = segments.length - 1; i >= 0; i--) {
-    const dialect = FOLDER_DIALECTS[segments[i]!];
+    const dialect = FOLDER_DIALECTS[segments[i]!.toLowerCase()];
     if (dialect) return { dialect, source: `folder ${path(i)}/` };
   }
   for (let i = segments.length - 1; i >= 0; i--) {
-    const words = segments[i]!.split(/[-_.]/).filter((word) => FOLDER_DIALECTS[word]);
-    const dialects = new Set(words.map((word) => FOLDER_DIALECTS[word]!));
-    if (dialects.size === 1) return { dialect: [...dialects][0]!, source: `folder ${path(i)}/ (${words[0]})` };
+    const word = dialectWord(segments[i]!);
+    if (word) return { dialect: FOLDER_DIALECTS[word]!, source: `folder ${path(i)}/ (${word})` };
   }
   return undefined;
+}
+
+/**
+ * The database a folder name holds as a word, split at -, _ and ., and at
+ * camelCase (`PostgresMigrations`), two words joined too (`MySqlMigrations`);
+ * undefined when it names none, or several databases.
+ */
+function dialectWord(segment: string): string | undefined {
+  const camel = segment.split(/[-_.]|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toLowerCase());
+  const candidates = [...segment.toLowerCase().split(/[-_.]/), ...camel, ...camel.slice(1).map((w, j) => `${camel[j]}${w}`)];
+  const words = [...new Set(candidates)].filter((word) => FOLDER_DIALECTS[word]);
+  return new Set(words.map((word) => FOLDER_DIALECTS[word])).size === 1 ? words[0] : undefined;
 }
 
 async function syntaxDialect(repo: RepoFiles, set: DetectedSet): Promise<DialectDecision | undefined> {
@@ -304,7 +315,11 @@ export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Prom
   const siblings = new Map<string, MigrationSet[]>();
   for (const set of decided) {
     if (!folderDialect(set.directory)) continue;
-    const key = `${set.tool}\u0000${set.directory.split('/').map((segment) => (FOLDER_DIALECTS[segment.toLowerCase()] ? '*' : segment)).join('/')}`;
+    // The folder named for a database, or the word of it naming one (util/PostgresMigrations beside util/MySqlMigrations), is the wildcard.
+    const key = `${set.tool}\u0000${set.directory
+      .split('/')
+      .map((segment) => (FOLDER_DIALECTS[segment.toLowerCase()] ? '*' : segment.replace(new RegExp(dialectWord(segment) ?? '^$', 'i'), '*')))
+      .join('/')}`;
     siblings.set(key, [...(siblings.get(key) ?? []), set]);
   }
   for (const group of siblings.values()) {

@@ -65,6 +65,7 @@ const CODE_PATTERNS: { files: RegExp; requires?: RegExp; pattern: RegExp; tool?:
   { files: /\.(c|m)?(j|t)s$/, requires: /['"]kysely['"]/, pattern: /\.\s*migrateToLatest\s*\(/, tool: 'kysely', how: 'Kysely (migrateToLatest())' },
   { files: /\.py$/, pattern: /\bcall_command\s*\(\s*['"]migrate['"]/, tool: 'django', how: "Django (call_command('migrate'))" },
   { files: /\.py$/, pattern: /\bcommand\s*\.\s*upgrade\s*\(/, tool: 'alembic', how: 'Alembic (command.upgrade())' },
+  { files: /\.cs$/, pattern: /\.\s*Database\s*\.\s*Migrate(Async)?\s*\(/, tool: 'ef-core', how: 'EF Core (Database.Migrate())' },
   { files: /\.rb$/, pattern: /\bActiveRecord::(Migrator|MigrationContext|Tasks::DatabaseTasks\.migrate)\b/, tool: 'rails', how: 'ActiveRecord migrations' },
   { files: /\.rs$/, requires: /diesel_migrations/, pattern: /\.\s*run_pending_migrations\s*\(/, tool: 'diesel', how: 'Diesel (run_pending_migrations())' },
   { files: /\.rs$/, pattern: /\bmigrate!\s*\([^)]*\)\s*\.\s*run\s*\(|\bMigrator::new\s*\(/, tool: 'sqlx', how: 'SQLx (migrate!().run())' },
@@ -75,7 +76,7 @@ const OWN_MIGRATE_CALL = /(?<![\w$.]|function\s)(?:await\s+)?((?:run|apply)?[Mm]
 
 async function codeApplies(repo: RepoFiles): Promise<StartupApply[]> {
   const found: StartupApply[] = [];
-  const appFiles = repo.files.filter((f) => /\.(go|java|kt|scala|(c|m)?(j|t)s|py|rb|rs)$/.test(f) && !notApplicationCode(f) && !NOT_APP_FILE.test(f) && !f.endsWith('.d.ts'));
+  const appFiles = repo.files.filter((f) => /\.(go|java|kt|scala|(c|m)?(j|t)s|py|rb|rs|cs)$/.test(f) && !notApplicationCode(f) && !NOT_APP_FILE.test(f) && !f.endsWith('.d.ts'));
   for (const file of appFiles) {
     const text = await repo.read(file);
     // A Rust lifetime (`impl<'r>`, `&'static str`) is no quote: read as one, it would hide the code after it.

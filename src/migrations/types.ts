@@ -34,6 +34,7 @@ export const MIGRATION_TOOLS = [
   'alembic',
   'django',
   'laravel',
+  'ef-core',
   'sql-files',
   'clickhouse-migrations',
   'gorm-automigrate',

@@ -289,6 +289,59 @@ return new class extends Migration
     expect(found.filter((s) => s.tool === 'sql-files').map((s) => `${s.directory}: ${s.migrations.map((m) => `${m.id} ${m.down.status}`).join(', ')}`)).toEqual(['internal/storage/migrations/postgres: V0001.Initial_Schema present, V0002.Drop missing']);
   });
 
+  it('reads EF Core migrations: MigrationBuilder calls as the SQL they run on PostgreSQL, Sql() literals, the migration\'s transaction unless suppressTransaction, Database.Migrate() at start-up, and the PostgresMigrations folder beside MySqlMigrations as one set', async () => {
+    const migration = (name: string, up: string, down = '') =>
+      `using Microsoft.EntityFrameworkCore.Migrations;\n\nnamespace App.Migrations;\n\npublic partial class ${name} : Migration\n{\n    protected override void Up(MigrationBuilder migrationBuilder)\n    {\n${up}    }\n\n    protected override void Down(MigrationBuilder migrationBuilder)\n    {\n${down}    }\n}\n`;
+    const repo = await repos.create({
+      'util/PostgresMigrations/Migrations/20260101000000_Reshape.cs': migration(
+        'Reshape',
+        [
+          '        migrationBuilder.AddColumn<string>(name: "Note", table: "Order", type: "text", nullable: true);',
+          '        migrationBuilder.AddColumn<int>(name: "Tier", table: "Order", type: "integer", nullable: false);',
+          '        migrationBuilder.AddColumn<bool>(name: "Active", table: "Order", type: "boolean", nullable: false, defaultValue: false);',
+          '        migrationBuilder.DropColumn(name: "Legacy", table: "Order");',
+          '        migrationBuilder.RenameColumn(name: "Desc", table: "Order", newName: "Description");',
+          '        migrationBuilder.AlterColumn<string>(name: "Code", table: "Order", type: "text", nullable: false, oldClrType: typeof(Guid), oldType: "uuid");',
+          '        migrationBuilder.AlterColumn<string>(name: "Name", table: "Order", type: "text", nullable: true, oldClrType: typeof(string), oldType: "text");',
+          '        migrationBuilder.CreateIndex(name: "IX_Order_Tier", table: "Order", column: "Tier");',
+          '        migrationBuilder.Sql(@"CREATE INDEX CONCURRENTLY ""IX_Order_Note"" ON ""Order"" (""Note"");", suppressTransaction: true);',
+          '        migrationBuilder.Sql("DROP VIEW order_totals");',
+          '        migrationBuilder.InsertData(table: "Setting", columns: new[] { "Key" }, values: new object[] { "x" });',
+          '        migrationBuilder.AlterColumn<string>(name: "Region", table: "Order", type: "text");',
+          '',
+        ].join('\n'),
+        '        migrationBuilder.DropColumn(name: "Note", table: "Order");\n',
+      ),
+      'util/MySqlMigrations/Migrations/20260101000000_Reshape.cs': migration('Reshape', '        migrationBuilder.DropColumn(name: "Legacy", table: "Order");\n'),
+      'util/PostgresMigrations/Migrations/20260101000000_Reshape.Designer.cs': 'partial class Reshape : Migration { MigrationBuilder b; }\n',
+      'src/Api/Program.cs': 'var app = builder.Build();\nusing (var scope = app.Services.CreateScope()) { scope.ServiceProvider.GetRequiredService<AppDb>().Database.Migrate(); }\n',
+    });
+    const found = await detectMigrations(repo);
+    expect(found.map((s) => `${s.tool} ${s.directory} ${s.dialect}${s.variantOf ? ` variant of ${s.variantOf}` : ''} ${s.migrations.length}`).sort()).toEqual([
+      'ef-core util/MySqlMigrations/Migrations mysql variant of util/PostgresMigrations/Migrations 1',
+      'ef-core util/PostgresMigrations/Migrations postgresql 1',
+    ]);
+    const reshape = found.find((s) => s.dialect === 'postgresql')!.migrations[0]!;
+    expect(reshape.sql.map((s) => `${s.line} ${s.transaction} ${s.sql}`)).toEqual([
+      '9 tool ALTER TABLE "Order" ADD COLUMN "Note" text',
+      '10 tool ALTER TABLE "Order" ADD COLUMN "Tier" integer NOT NULL',
+      '11 tool ALTER TABLE "Order" ADD COLUMN "Active" boolean NOT NULL DEFAULT \'0\'',
+      '12 tool ALTER TABLE "Order" DROP COLUMN "Legacy"',
+      '13 tool ALTER TABLE "Order" RENAME COLUMN "Desc" TO "Description"',
+      '14 tool ALTER TABLE "Order" ALTER COLUMN "Code" TYPE text',
+      '15 tool ALTER TABLE "Order" ALTER COLUMN "Name" DROP NOT NULL',
+      '16 tool CREATE INDEX "IX_Order_Tier" ON "Order" ("Tier")',
+      '17 autocommit CREATE INDEX CONCURRENTLY "IX_Order_Note" ON "Order" ("Note");',
+      '18 tool DROP VIEW order_totals',
+    ]);
+    // An AlterColumn without its old type cannot be told: not analysed.
+    expect(reshape.notAnalysed).toBe('MigrationBuilder calls not linted (names built at run time, or calls continuity does not translate): AlterColumn');
+    expect(reshape.down.status).toBe('present');
+    const hits = lintSets(found).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect([...new Set(hits)].sort()).toEqual(['add-not-null-column-without-default 10', 'change-column-type 14', 'drop-column 12', 'drop-not-null 15', 'drop-object 18', 'index-without-concurrently 16', 'rename-column 13'].sort());
+    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool}`)).toEqual(['src/Api/Program.cs:2 ef-core']);
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",
