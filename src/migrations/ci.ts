@@ -38,6 +38,7 @@ export const APPLY_COMMANDS: Record<MigrationTool, RegExp | null> = {
   django: /\bmanage\.py\s+migrate\b(?![^\n]*\bzero\b)/,
   laravel: /\bartisan\s+migrate(:fresh)?\b(?!:)/,
   'ef-core': /\bdotnet\s+ef\s+database\s+update\b|\befbundle\b/,
+  ecto: /\bmix\s+ecto\.(migrate|setup|reset)\b/,
   'sql-files': null,
   'clickhouse-migrations': /\bclickhouse-migrations\s+migrate\b/,
   'gorm-automigrate': null,
@@ -68,11 +69,12 @@ const REVERT_COMMANDS: Partial<Record<MigrationTool, RegExp>> = {
   rails: /\b(rails|rake)\s+db:(rollback|migrate:down|migrate:redo)\b/,
   alembic: /\balembic\b[^\n]*\bdowngrade\b/,
   django: /\bmanage\.py\s+migrate\s+\w+\s+zero\b/,
+  ecto: /\bmix\s+ecto\.rollback\b/,
   laravel: /\bartisan\s+migrate:(rollback|reset|refresh)\b/,
 };
 
-/** Apply commands made for development databases (`prisma migrate dev` resets a drifted one, `supabase db reset` and `artisan migrate:fresh` rebuild the local one). */
-const DEVELOPMENT_COMMANDS = /\bprisma\s+migrate\s+(dev|reset)\b|\bsupabase\s+db\s+reset\b|\bartisan\s+migrate:fresh\b/;
+/** Apply commands made for development databases (`prisma migrate dev` resets a drifted one, `supabase db reset`, `artisan migrate:fresh` and `mix ecto.setup`/`ecto.reset` rebuild the local one). */
+export const DEVELOPMENT_COMMANDS = /\bprisma\s+migrate\s+(dev|reset)\b|\bsupabase\s+db\s+reset\b|\bartisan\s+migrate:fresh\b|\bmix\s+ecto\.(setup|reset)\b/;
 
 /** Commands that run database tests. */
 const TEST_COMMANDS: { kind: string; pattern: RegExp }[] = [

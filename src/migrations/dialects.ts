@@ -34,14 +34,14 @@ export const FOLDER_DIALECTS: Record<string, Dialect> = {
 
 /** Names the configurations use for a database (JDBC subprotocols, driver and client names, URL schemes). */
 const DIALECT_NAMES: [RegExp, Dialect][] = [
-  [/^(postgres(ql)?|pg|pgsql|pg-native|psycopg2?|asyncpg|postgis)$/, 'postgresql'],
-  [/^(mysql2?|mysqlclient|pymysql|aurora-mysql|trilogy)$/, 'mysql'],
+  [/^(postgres(ql)?|pg|pgsql|pg-native|psycopg2?|asyncpg|postgis|postgrex)$/, 'postgresql'],
+  [/^(mysql2?|mysqlclient|pymysql|aurora-mysql|trilogy|myxql)$/, 'mysql'],
   [/^mariadb$/, 'mariadb'],
   [/^h2$/, 'h2'],
   [/^hsqldb$/, 'hsqldb'],
   [/^(oracle|oracledb|cx_oracle)$/, 'oracle'],
-  [/^(sqlserver|mssql|tedious|sqlsrv)$/, 'sqlserver'],
-  [/^(sqlite3?|better-sqlite3)$/, 'sqlite'],
+  [/^(sqlserver|mssql|tedious|sqlsrv|tds)$/, 'sqlserver'],
+  [/^(sqlite3?|better-sqlite3|ecto_sqlite3)$/, 'sqlite'],
   [/^clickhouse$/, 'clickhouse'],
   [/^cockroachdb$/, 'cockroachdb'],
 ];
@@ -82,6 +82,8 @@ interface ConfiguredDialects {
   rails: ConfiguredDecision[];
   django: ConfiguredDecision[];
   alembic: ConfiguredDecision[];
+  /** The Ecto adapter's driver among mix.exs dependencies. */
+  ecto: ConfiguredDecision[];
   /** DB_CONNECTION in Laravel's .env files and config/database.php. */
   laravel: ConfiguredDecision[];
   golangMigrate: ConfiguredDecision[];
@@ -124,6 +126,7 @@ async function configuredDialects(repo: RepoFiles): Promise<ConfiguredDialects> 
     ],
     django: await matches(repo, repo.named(/^settings\.py$|^settings_\w+\.py$/), /django\.db\.backends\.(\w+)/g, (f, n) => `${f}: ENGINE django.db.backends.${n}`),
     alembic: await matches(repo, repo.named(/^alembic\.ini$/), /sqlalchemy\.url\s*=\s*([\w+]+):\/\//g, (f, n) => `${f}: sqlalchemy.url ${n}://`),
+    ecto: await matches(repo, repo.named(/^mix\.exs$/), /\{:(postgrex|myxql|ecto_sqlite3|tds)\b/g, (f, n) => `${f}: depends on :${n}`),
     // config/database.php's default counts only where no .env file sets DB_CONNECTION, as in Laravel.
     laravel: await (async () => {
       const env = await matches(repo, repo.named(/^\.env(\.example|\.dist|\.sample)?$/), /^DB_CONNECTION\s*=\s*["']?(\w+)/gm, (f, n) => `${f}: DB_CONNECTION=${n}`);
@@ -219,6 +222,7 @@ const CONFIG_OF_TOOL: Partial<Record<MigrationTool, keyof ConfiguredDialects>> =
   django: 'django',
   alembic: 'alembic',
   laravel: 'laravel',
+  ecto: 'ecto',
   'golang-migrate': 'golangMigrate',
   diesel: 'diesel',
   sqlx: 'sqlx',

@@ -4,7 +4,7 @@
 // running Flyway or Liquibase at start-up, Node servers calling Knex, Umzug,
 // db-migrate, node-pg-migrate or TypeORM, container entrypoints and CMDs,
 // Procfile release phases, Kubernetes/Helm jobs. Read statically, never run.
-import { commandExpander, APPLY_COMMANDS } from './ci';
+import { commandExpander, APPLY_COMMANDS, DEVELOPMENT_COMMANDS } from './ci';
 import type { RepoFiles } from './repo-files';
 import type { MigrationTool } from './types';
 import { lineAt, maskCode } from './tools/code-text';
@@ -65,6 +65,7 @@ const CODE_PATTERNS: { files: RegExp; requires?: RegExp; pattern: RegExp; tool?:
   { files: /\.(c|m)?(j|t)s$/, requires: /['"]kysely['"]/, pattern: /\.\s*migrateToLatest\s*\(/, tool: 'kysely', how: 'Kysely (migrateToLatest())' },
   { files: /\.py$/, pattern: /\bcall_command\s*\(\s*['"]migrate['"]/, tool: 'django', how: "Django (call_command('migrate'))" },
   { files: /\.py$/, pattern: /\bcommand\s*\.\s*upgrade\s*\(/, tool: 'alembic', how: 'Alembic (command.upgrade())' },
+  { files: /\.exs?$/, pattern: /\bEcto\.Migrator\.(run|with_repo)\s*\(/, tool: 'ecto', how: 'Ecto.Migrator' },
   { files: /\.cs$/, pattern: /\.\s*Database\s*\.\s*Migrate(Async)?\s*\(/, tool: 'ef-core', how: 'EF Core (Database.Migrate())' },
   { files: /\.rb$/, pattern: /\bActiveRecord::(Migrator|MigrationContext|Tasks::DatabaseTasks\.migrate)\b/, tool: 'rails', how: 'ActiveRecord migrations' },
   { files: /\.rs$/, requires: /diesel_migrations/, pattern: /\.\s*run_pending_migrations\s*\(/, tool: 'diesel', how: 'Diesel (run_pending_migrations())' },
@@ -76,7 +77,7 @@ const OWN_MIGRATE_CALL = /(?<![\w$.]|function\s)(?:await\s+)?((?:run|apply)?[Mm]
 
 async function codeApplies(repo: RepoFiles): Promise<StartupApply[]> {
   const found: StartupApply[] = [];
-  const appFiles = repo.files.filter((f) => /\.(go|java|kt|scala|(c|m)?(j|t)s|py|rb|rs|cs)$/.test(f) && !notApplicationCode(f) && !NOT_APP_FILE.test(f) && !f.endsWith('.d.ts'));
+  const appFiles = repo.files.filter((f) => /\.(go|java|kt|scala|(c|m)?(j|t)s|py|rb|rs|cs|exs?)$/.test(f) && !notApplicationCode(f) && !NOT_APP_FILE.test(f) && !f.endsWith('.d.ts'));
   for (const file of appFiles) {
     const text = await repo.read(file);
     // A Rust lifetime (`impl<'r>`, `&'static str`) is no quote: read as one, it would hide the code after it.
@@ -128,6 +129,9 @@ async function frameworkApplies(repo: RepoFiles): Promise<StartupApply[]> {
   return found;
 }
 
+/** Files for development machines: `docker-entrypoint-dev.sh`, `dev.Dockerfile`, `Dockerfile.dev`, `docker-compose.development.yml`. */
+const DEVELOPMENT_FILE = /(^|\/)([^/]*[-._])?(dev|development|local)([-._][^/]*)?$/i;
+
 /** Where commands run at start or release, and which of their lines run then. */
 const COMMAND_FILES: { files: RegExp; lines: RegExp; when: string }[] = [
   { files: /(^|\/)(Dockerfile|Containerfile)[\w.-]*$/, lines: /^\s*(CMD|ENTRYPOINT)\b/i, when: 'at container start' },
@@ -147,7 +151,7 @@ async function commandApplies(repo: RepoFiles): Promise<StartupApply[]> {
   const found: StartupApply[] = [];
   const tools = Object.entries(APPLY_COMMANDS).filter(([tool, pattern]) => pattern && tool !== 'js-migrations') as [MigrationTool, RegExp][];
   for (const { files, lines, when } of COMMAND_FILES) {
-    for (const file of repo.files.filter((f) => files.test(f) && !/(^|\/)(examples?)\//.test(f) && !inTestSupportFolder(f))) {
+    for (const file of repo.files.filter((f) => files.test(f) && !/(^|\/)(examples?)\//.test(f) && !inTestSupportFolder(f) && !DEVELOPMENT_FILE.test(f))) {
       const text = await repo.read(file);
       if (when.startsWith('by a Kubernetes') && !/initContainers|kind:\s*Job|helm\.sh\/hook/.test(text)) continue;
       let offset = 0;
@@ -156,6 +160,8 @@ async function commandApplies(repo: RepoFiles): Promise<StartupApply[]> {
         offset += line.length + 1;
         if (!lines.test(line)) continue;
         const expanded = expand(line);
+        // A development command (prisma migrate dev, mix ecto.setup) rebuilds a local database: it deploys nothing.
+        if (DEVELOPMENT_COMMANDS.test(expanded)) continue;
         const hit = tools.find(([, pattern]) => pattern.test(expanded));
         const generic = !hit && /\bnpm\s+run\s+(db:)?migrat|\bmigrat\w*\b.*\b(up|latest|deploy)\b/i.exec(expanded);
         if (!hit && !generic) continue;

@@ -35,6 +35,7 @@ export const MIGRATION_TOOLS = [
   'django',
   'laravel',
   'ef-core',
+  'ecto',
   'sql-files',
   'clickhouse-migrations',
   'gorm-automigrate',

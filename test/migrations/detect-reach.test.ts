@@ -342,6 +342,79 @@ return new class extends Migration
     expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool}`)).toEqual(['src/Api/Program.cs:2 ef-core']);
   });
 
+  it('reads Ecto migrations: change/0 and up/0 commands as the SQL they run, execute literals, the transaction unless @disable_ddl_transaction, what Ecto can reverse, Ecto.Migrator and the release phase, not a development entrypoint', async () => {
+    const repo = await repos.create({
+      'mix.exs': 'defp deps do\n  [{:phoenix, "~> 1.7"}, {:postgrex, ">= 0.0.0"}]\nend\n',
+      'priv/repo/migrations/20240101000000_reshape.exs': `defmodule App.Repo.Migrations.Reshape do
+  use Ecto.Migration
+
+  def change do
+    alter table(:users) do
+      add :nickname, :string
+      add :tier, :integer, null: false
+      add(:active, :boolean, default: true, null: false)
+      add :team_id, references(:teams, on_delete: :delete_all)
+      remove :legacy, :string
+      modify :age, :bigint, null: true, from: {:bigint, null: false}
+    end
+
+    rename table(:users), :name, to: :full_name
+    rename table(:posts), to: table(:articles)
+
+    execute(
+      "ALTER INDEX users_name_index RENAME TO users_full_name_index",
+      "ALTER INDEX users_full_name_index RENAME TO users_name_index"
+    )
+
+    create index(:users, [:tier])
+    Enum.each(tables(), &drop_it/1)
+  end
+end
+`,
+      'priv/repo/migrations/20240201000000_backfill.exs': `defmodule App.Repo.Migrations.Backfill do
+  use Ecto.Migration
+  @disable_ddl_transaction true
+
+  def change do
+    execute """
+    CREATE INDEX CONCURRENTLY users_active ON users (active)
+    """
+    drop table(:sessions)
+  end
+end
+`,
+      'priv/repo/migrations/20240301000000_oban.exs': 'defmodule App.Repo.Migrations.Oban do\n  use Ecto.Migration\n  def up, do: Oban.Migrations.up(version: 12)\n  def down, do: Oban.Migrations.down(version: 1)\nend\n',
+      'lib/app/release.ex': 'def migrate do\n  {:ok, _, _} = Ecto.Migrator.with_repo(repo, &Ecto.Migrator.run(&1, :up, all: true))\nend\n',
+      'docker-entrypoint-dev.sh': '#!/bin/sh\nmix ecto.setup\n',
+      'Procfile': 'release: mix ecto.migrate\n',
+    });
+    const [set] = await detectMigrations(repo);
+    expect(`${set!.tool} ${set!.dialect} (${set!.dialectSource})`).toBe('ecto postgresql (mix.exs: depends on :postgrex)');
+    const [reshape, backfill, oban] = set!.migrations;
+    expect(reshape!.sql.map((q) => `${q.line} ${q.transaction} ${q.sql}`)).toEqual([
+      '6 tool ALTER TABLE "users" ADD COLUMN "nickname" varchar(255)',
+      '7 tool ALTER TABLE "users" ADD COLUMN "tier" integer NOT NULL',
+      '8 tool ALTER TABLE "users" ADD COLUMN "active" boolean NOT NULL DEFAULT true',
+      '9 tool ALTER TABLE "users" ADD COLUMN "team_id" bigint REFERENCES "teams"',
+      '10 tool ALTER TABLE "users" DROP COLUMN "legacy"',
+      '11 tool ALTER TABLE "users" ALTER COLUMN "age" DROP NOT NULL',
+      '14 tool ALTER TABLE "users" RENAME COLUMN "name" TO "full_name"',
+      '15 tool ALTER TABLE "posts" RENAME TO "articles"',
+      '17 tool ALTER INDEX users_name_index RENAME TO users_full_name_index',
+      '22 tool CREATE INDEX "users_tier_index" ON "users" ("tier")',
+    ]);
+    expect(reshape!.notAnalysed).toBe('1 Ecto command(s) not linted (names built at run time, or commands continuity does not translate)');
+    expect(reshape!.down.status).toBe('present');
+    expect(backfill!.sql.map((q) => `${q.line} ${q.transaction} ${q.sql.trim()}`)).toEqual(['6 autocommit CREATE INDEX CONCURRENTLY users_active ON users (active)', '9 autocommit DROP TABLE "sessions"']);
+    // execute/1 in change/0 cannot be reversed by Ecto.
+    expect(backfill!.down.status).toBe('irreversible');
+    expect(oban!.down.status).toBe('present');
+    expect(oban!.notAnalysed).toBe('1 Ecto command(s) not linted (names built at run time, or commands continuity does not translate)');
+    const hits = lintSets([set!]).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.path.split('_').pop()}:${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect([...new Set(hits)].sort()).toEqual(['add-not-null-column-without-default reshape.exs:7', 'constraint-without-not-valid reshape.exs:9', 'drop-column reshape.exs:10', 'drop-not-null reshape.exs:11', 'drop-table backfill.exs:9', 'index-without-concurrently reshape.exs:22', 'rename-column reshape.exs:14', 'rename-table reshape.exs:15'].sort());
+    expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool} ${f.when}`).sort()).toEqual(['Procfile:1 ecto in the release phase', 'lib/app/release.ex:2 ecto at start-up']);
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",

@@ -1,8 +1,9 @@
 // Tools whose migrations are code: Rails, Alembic and Django (JavaScript and
-// TypeScript in js-migrations.ts, Laravel in laravel.ts, EF Core in ef-core.ts); and ORM schema sync at start-up.
+// TypeScript in js-migrations.ts, Laravel in laravel.ts, EF Core in ef-core.ts, Ecto in ecto.ts); and ORM schema sync at start-up.
 import { dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet, MigrationTool, SqlSource, TransactionMode } from '../types';
 import { lineAt, matchingBrace, rawSqlLiterals, splitTopLevel, stringEnd, strippedCode } from './code-text';
+import { detectEcto } from './ecto';
 import { detectEfCore } from './ef-core';
 import { detectJavaScript } from './js-migrations';
 import { detectLaravel } from './laravel';
@@ -445,5 +446,5 @@ async function autoMigration(repo: RepoFiles): Promise<DetectedSet[]> {
 }
 
 export async function detectCodeTools(repo: RepoFiles): Promise<DetectedSet[]> {
-  return [...(await detectJavaScript(repo)), ...(await rails(repo)), ...(await alembic(repo)), ...(await django(repo)), ...(await detectLaravel(repo)), ...(await detectEfCore(repo)), ...(await autoMigration(repo))];
+  return [...(await detectJavaScript(repo)), ...(await rails(repo)), ...(await alembic(repo)), ...(await django(repo)), ...(await detectLaravel(repo)), ...(await detectEfCore(repo)), ...(await detectEcto(repo)), ...(await autoMigration(repo))];
 }
