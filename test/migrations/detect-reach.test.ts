@@ -415,6 +415,47 @@ end
     expect((await findStartupApplies(repo)).map((f) => `${f.file}:${f.line} ${f.tool} ${f.when}`).sort()).toEqual(['Procfile:1 ecto in the release phase', 'lib/app/release.ex:2 ecto at start-up']);
   });
 
+  it('reads Alembic operations as the SQL they run: add_column, alter_column by what it changes, create/drop_index (concurrently in an autocommit block), keys and constraints; a dropped server default stays not analysed', async () => {
+    const [set] = await sets({
+      'migrations/versions/c3_reshape.py': `revision = "c3"
+down_revision = "b2"
+
+def upgrade():
+    op.add_column("jobs", sa.Column("note", sa.String(50), nullable=True))
+    op.add_column("jobs", sa.Column("tier", sa.Integer(), nullable=False))
+    op.add_column("jobs", sa.Column("state", sa.Text(), nullable=False, server_default="new"), schema="app")
+    op.alter_column("jobs", "total", type_=sa.BigInteger(), existing_type=sa.Integer(), existing_nullable=True)
+    op.alter_column("jobs", "owner", nullable=True, existing_nullable=False)
+    op.alter_column("jobs", "kind", type_=sa.Text(), existing_type=sa.Text())
+    op.create_index(op.f("ix_jobs_tier"), "jobs", ["tier"], unique=False)
+    op.create_foreign_key("fk_jobs_owner", "jobs", "users", ["owner_id"], ["id"], postgresql_not_valid=True)
+    op.bulk_insert(jobs_table, [{"id": 1}])
+    with op.get_context().autocommit_block():
+        op.create_index("ix_jobs_note", "jobs", ["note"], postgresql_concurrently=True)
+        op.execute("VACUUM jobs")
+    op.alter_column("jobs", "created", server_default=None)
+
+def downgrade():
+    op.drop_column("jobs", "note")
+`,
+    });
+    const [migration] = set!.migrations;
+    expect(migration!.sql.map((q) => `${q.line} ${q.transaction} ${q.sql}`)).toEqual([
+      '5 tool ALTER TABLE "jobs" ADD COLUMN "note" varchar(50)',
+      '6 tool ALTER TABLE "jobs" ADD COLUMN "tier" integer NOT NULL',
+      '7 tool ALTER TABLE "app"."jobs" ADD COLUMN "state" text NOT NULL DEFAULT \'new\'',
+      '8 tool ALTER TABLE "jobs" ALTER COLUMN "total" TYPE bigint',
+      '9 tool ALTER TABLE "jobs" ALTER COLUMN "owner" DROP NOT NULL',
+      '11 tool CREATE INDEX "ix_jobs_tier" ON "jobs" ("tier")',
+      '12 tool ALTER TABLE "jobs" ADD CONSTRAINT "fk_jobs_owner" FOREIGN KEY ("owner_id") REFERENCES "users" NOT VALID',
+      '15 autocommit CREATE INDEX CONCURRENTLY "ix_jobs_note" ON "jobs" ("note")',
+      '16 autocommit VACUUM jobs',
+    ]);
+    expect(migration!.notAnalysed).toBe('Alembic operations not linted (only SQL passed to op.execute and the operations in docs/migrations.md are): op.alter_column');
+    const hits = lintSets([set!]).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect([...new Set(hits)].sort()).toEqual(['add-not-null-column-without-default 6', 'change-column-type 8', 'drop-not-null 9', 'index-without-concurrently 11'].sort());
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",
@@ -839,13 +880,14 @@ end
       'rename-column db/migrate/20240101000000_cleanup_users.rb:4 rename_column(:users, :name, :full_name)',
       'rename-column plane/db/migrations/0002_cleanup.py:10 migrations.RenameField(model_name="issue", old_name="desc", new_name="description")',
       'rename-table alembic/versions/ab12_cleanup.py:8 op.rename_table("shopping_lists", "lists")',
+      'set-not-null alembic/versions/ab12_cleanup.py:7 op.alter_column("recipes", "name", nullable=False)',
     ]);
     expect(found.find((s) => s.directory === 'shop/catalog/migrations')!.migrations.map((m) => m.notAnalysed)).toEqual([
       'Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): CreateModel',
       'Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): DeleteModel',
     ]);
     expect(found.filter((s) => s.directory !== 'shop/catalog/migrations').map((s) => `${s.tool}: ${s.migrations[0]!.notAnalysed}`).sort()).toEqual([
-      'alembic: Alembic operations not linted (only SQL passed to op.execute is): op.alter_column',
+      'alembic: undefined',
       // RenameModel renames no table when the model has a db_table of its own: not judged from the migration alone.
       'django: Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): RenameModel',
       'rails: Rails migration DSL not linted (only SQL passed to execute is): add_index',

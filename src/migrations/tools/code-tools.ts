@@ -204,6 +204,154 @@ function pythonDown(body: string | undefined): Migration['down'] {
   return { status: code === '' || /^(pass|\.\.\.)$/.test(code) ? 'empty' : 'present' };
 }
 
+/** PostgreSQL types of SQLAlchemy's column types (`sa.String(50)`, `postgresql.JSONB()`); text for one not known, since only the change matters. */
+function sqlalchemyType(expression: string | undefined): string {
+  const match = /^(?:[\w.]*\.)?(\w+)\s*(?:\(([\s\S]*)\))?$/.exec(expression?.trim() ?? '');
+  const [name, args] = [match?.[1] ?? '', match?.[2] ?? ''];
+  const size = /^\s*(?:length\s*=\s*)?(\d+)/.exec(args)?.[1];
+  const types: Record<string, string> = {
+    String: size ? `varchar(${size})` : 'varchar', Unicode: size ? `varchar(${size})` : 'varchar', VARCHAR: size ? `varchar(${size})` : 'varchar', Text: 'text', UnicodeText: 'text', TEXT: 'text',
+    Integer: 'integer', INTEGER: 'integer', BigInteger: 'bigint', BIGINT: 'bigint', SmallInteger: 'smallint', Boolean: 'boolean', BOOLEAN: 'boolean',
+    DateTime: /timezone\s*=\s*True/.test(args) ? 'timestamptz' : 'timestamp', TIMESTAMP: /timezone\s*=\s*True/.test(args) ? 'timestamptz' : 'timestamp', Date: 'date', Time: 'time',
+    Interval: 'interval', Float: 'double precision', Numeric: 'numeric', NUMERIC: 'numeric', JSON: 'json', JSONB: 'jsonb', UUID: 'uuid', Uuid: 'uuid', LargeBinary: 'bytea', BYTEA: 'bytea',
+    Enum: 'text', ARRAY: 'text[]', INET: 'inet',
+  };
+  return types[name] ?? 'text';
+}
+
+/** A server_default's SQL: a string as a constant, `sa.text("now()")` and `sa.func.now()` as their SQL; undefined for None. */
+function serverDefault(expression: string): string | undefined {
+  if (expression === 'None') return undefined;
+  const text = /^(?:sa\.|sqlalchemy\.)?text\(\s*(['"])(.*)\1\s*\)$/.exec(expression)?.[2];
+  if (text !== undefined) return text;
+  const func = /^(?:sa\.|sqlalchemy\.)?func\.(\w+)\(\)$/.exec(expression)?.[1];
+  if (func !== undefined) return `${func}()`;
+  const constant = pythonString(expression);
+  return constant !== undefined ? `'${constant.replace(/'/g, "''")}'` : "'0'";
+}
+
+/**
+ * The SQL Alembic runs on PostgreSQL for its schema operations, as far as
+ * their arguments say (drop_column, drop_table and rename_table are read by
+ * breakingOperations): add_column, alter_column (a rename, a type or
+ * nullability change, a new default), create_table, create/drop_index (with
+ * postgresql_concurrently), keys and constraints (postgresql_not_valid), and
+ * bulk_insert (data only). An operation whose arguments are not all read stays
+ * not analysed.
+ */
+function alembicSchemaOperations(body: string): BreakingOperation[] {
+  const found: BreakingOperation[] = [];
+  for (const m of body.matchAll(/\bop\.(add_column|alter_column|create_table|create_index|drop_index|create_foreign_key|create_unique_constraint|create_check_constraint|create_primary_key|drop_constraint|bulk_insert)\s*\(/g)) {
+    const operation = m[1]!;
+    const { positional: p, keywords: k, end } = pythonArguments(body, m.index! + m[0].length - 1);
+    const code = body.slice(m.index!, end).replace(/\s+/g, ' ').trim();
+    const push = (...sql: string[]) => sql.forEach((statement) => found.push({ operation, sql: statement, index: m.index!, code: code.length > 160 ? `${code.slice(0, 159)}…` : code }));
+    // op.f('ix_name') names an index or constraint as written.
+    const named = (value: string | undefined) => pythonString(/^op\.f\(([\s\S]*)\)$/.exec(value?.trim() ?? '')?.[1] ?? value);
+    const inSchema = (name: string | undefined) => (name === undefined ? undefined : table(pythonString(k.get('schema')) ? `${pythonString(k.get('schema'))}.${name}` : name));
+    const unknown = [...k.keys()].filter((key) => !/^(schema|existing_\w+|comment|existing_comment|postgresql_using|unique|postgresql_concurrently|postgresql_where|postgresql_not_valid|table_name|type_|nullable|server_default|new_column_name|if_exists|if_not_exists|initially|deferrable|ondelete|onupdate)$/.test(key));
+    if (unknown.length > 0) continue;
+    switch (operation) {
+      case 'bulk_insert':
+        found.push({ operation, sql: '', index: m.index!, code });
+        break;
+      case 'create_table': {
+        const t = inSchema(pythonString(p[0]));
+        if (t) push(`CREATE TABLE ${t} (id integer)`);
+        break;
+      }
+      case 'add_column': {
+        const t = inSchema(pythonString(p[0]));
+        const column = /^(?:sa\.|sqlalchemy\.)?Column\(([\s\S]*)\)$/.exec(p[1]?.trim() ?? '')?.[1];
+        if (!t || column === undefined) break;
+        const args = pythonArguments(`(${column})`, 0);
+        const name = pythonString(args.positional[0]);
+        if (name === undefined) break;
+        const type = sqlalchemyType(args.positional[1]);
+        const foreignKey = args.positional.map((a) => /ForeignKey\(\s*(['"])([\w.]+)\.\w+\1/.exec(a)?.[2]).find(Boolean);
+        const notNull = args.keywords.get('nullable') === 'False' || args.keywords.get('primary_key') === 'True';
+        const fallback = args.keywords.has('server_default') ? serverDefault(args.keywords.get('server_default')!) : undefined;
+        push(`ALTER TABLE ${t} ADD COLUMN ${quoted(name)} ${type}${notNull ? ' NOT NULL' : ''}${fallback !== undefined ? ` DEFAULT ${fallback}` : ''}${args.keywords.get('unique') === 'True' ? ' UNIQUE' : ''}${foreignKey ? ` REFERENCES ${table(foreignKey)}` : ''}`);
+        break;
+      }
+      case 'alter_column': {
+        const t = inSchema(pythonString(p[0]));
+        const column = pythonString(p[1]);
+        if (!t || column === undefined) break;
+        // A default dropped (server_default=None) may break inserts that relied on it: not analysed.
+        if (k.get('server_default') === 'None') break;
+        const statements: string[] = [];
+        const type = k.get('type_');
+        if (type !== undefined && type.replace(/\s+/g, '') !== k.get('existing_type')?.replace(/\s+/g, '')) statements.push(`ALTER TABLE ${t} ALTER COLUMN ${quoted(column)} TYPE ${sqlalchemyType(type)}`);
+        const nullable = k.get('nullable');
+        if (nullable === 'False' && k.get('existing_nullable') !== 'False') statements.push(`ALTER TABLE ${t} ALTER COLUMN ${quoted(column)} SET NOT NULL`);
+        if (nullable === 'True' && k.get('existing_nullable') !== 'True') statements.push(`ALTER TABLE ${t} ALTER COLUMN ${quoted(column)} DROP NOT NULL`);
+        if (k.has('server_default')) statements.push(`ALTER TABLE ${t} ALTER COLUMN ${quoted(column)} SET DEFAULT ${serverDefault(k.get('server_default')!)}`);
+        const renamed = pythonString(k.get('new_column_name'));
+        if (renamed !== undefined) statements.push(`ALTER TABLE ${t} RENAME COLUMN ${quoted(column)} TO ${quoted(renamed)}`);
+        if (statements.length > 0) push(...statements);
+        else found.push({ operation, sql: '', index: m.index!, code });
+        break;
+      }
+      case 'create_index':
+      case 'drop_index': {
+        const name = named(p[0]);
+        const t = inSchema(pythonString(p[1] ?? k.get('table_name')));
+        const concurrently = k.get('postgresql_concurrently') === 'True' ? 'CONCURRENTLY ' : '';
+        if (operation === 'drop_index') {
+          if (name !== undefined) push(`DROP INDEX ${concurrently}${quoted(name)}`);
+          break;
+        }
+        const columns = pythonStrings(p[2]);
+        if (name !== undefined && t && columns) push(`CREATE ${k.get('unique') === 'True' ? 'UNIQUE ' : ''}INDEX ${concurrently}${quoted(name)} ON ${t} (${columns.map(quoted).join(', ')})`);
+        break;
+      }
+      case 'create_foreign_key': {
+        const [name, source, referent] = [named(p[0]), inSchema(pythonString(p[1])), pythonString(p[2])];
+        const columns = pythonStrings(p[3]);
+        if (name !== undefined && source && referent && columns) push(`ALTER TABLE ${source} ADD CONSTRAINT ${quoted(name)} FOREIGN KEY (${columns.map(quoted).join(', ')}) REFERENCES ${table(referent)}${k.get('postgresql_not_valid') === 'True' ? ' NOT VALID' : ''}`);
+        break;
+      }
+      case 'create_unique_constraint':
+      case 'create_primary_key': {
+        const [name, t, columns] = [named(p[0]), inSchema(pythonString(p[1])), pythonStrings(p[2])];
+        if (name !== undefined && t && columns) push(`ALTER TABLE ${t} ADD CONSTRAINT ${quoted(name)} ${operation === 'create_unique_constraint' ? 'UNIQUE' : 'PRIMARY KEY'} (${columns.map(quoted).join(', ')})`);
+        break;
+      }
+      case 'create_check_constraint': {
+        const [name, t] = [named(p[0]), inSchema(pythonString(p[1]))];
+        const condition = pythonString(p[2]) ?? /^(?:sa\.)?text\(\s*(['"])(.*)\1\s*\)$/.exec(p[2]?.trim() ?? '')?.[2];
+        if (name !== undefined && t && condition !== undefined) push(`ALTER TABLE ${t} ADD CONSTRAINT ${quoted(name)} CHECK (${condition})${k.get('postgresql_not_valid') === 'True' ? ' NOT VALID' : ''}`);
+        break;
+      }
+      case 'drop_constraint': {
+        const [name, t] = [named(p[0]), inSchema(pythonString(p[1] ?? k.get('table_name')))];
+        if (name !== undefined && t) push(`ALTER TABLE ${t} DROP CONSTRAINT ${quoted(name)}`);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** Line ranges of `with op.get_context().autocommit_block():` bodies: what runs there runs outside Alembic's transaction. */
+function autocommitLines(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const opener = /^(\s*)with\s+op\.get_context\(\)\.autocommit_block\(\)\s*:/.exec(line);
+    if (!opener) return;
+    let last = i;
+    for (let j = i + 1; j < lines.length; j++) {
+      if (lines[j]!.trim() === '') continue;
+      if (lines[j]!.length - lines[j]!.trimStart().length <= opener[1]!.length) break;
+      last = j;
+    }
+    ranges.push([i + 2, last + 1]);
+  });
+  return ranges;
+}
+
 async function alembic(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f));
   const found: Migration[] = [];
@@ -218,16 +366,19 @@ async function alembic(repo: RepoFiles): Promise<DetectedSet[]> {
       drop_column: ({ positional: [t, c], keywords: k }) => (t && c ? `ALTER TABLE ${table(inSchema(k, t))} DROP COLUMN ${quoted(c)}` : undefined),
       drop_table: ({ positional: [t], keywords: k }) => (t ? `DROP TABLE ${table(inSchema(k, t))}` : undefined),
       rename_table: ({ positional: [from, to], keywords: k }) => (from && to ? `ALTER TABLE ${table(inSchema(k, from))} RENAME TO ${quoted(to)}` : undefined),
-      // Only a pure rename: other changes of alter_column (type_, nullable, server_default) stay not analysed.
-      alter_column: ({ positional: [t, c], keywords: k }) =>
-        t && c && k.get('new_column_name') && [...k.keys()].every((key) => key === 'new_column_name' || key === 'schema' || key.startsWith('existing_'))
-          ? `ALTER TABLE ${table(inSchema(k, t))} RENAME COLUMN ${quoted(c)} TO ${quoted(k.get('new_column_name')!)}`
-          : undefined,
-    });
-    const sql: SqlSource[] = [...executed, ...breaking.map((b) => ({ path, sql: b.sql, line: lineAt(text, up!.start + b.index), transaction: 'tool' as const, code: b.code }))].sort((a, b) => a.line - b.line);
-    const operations = untranslated([...new Set([...body.matchAll(/\bop\.(\w+)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'execute'), body, '\\bop\\.', breaking);
+    }).concat(alembicSchemaOperations(body));
+    const autocommit = autocommitLines(text);
+    const transactionAt = (line: number): TransactionMode => (autocommit.some(([from, to]) => line >= from && line <= to) ? 'autocommit' : 'tool');
+    const sql: SqlSource[] = [
+      ...executed.map((e) => ({ ...e, transaction: transactionAt(e.line) })),
+      ...breaking.filter((b) => b.sql !== '').map((b) => {
+        const line = lineAt(text, up!.start + b.index);
+        return { path, sql: b.sql, line, transaction: transactionAt(line), code: b.code };
+      }),
+    ].sort((a, b) => a.line - b.line);
+    const operations = untranslated([...new Set([...body.matchAll(/\bop\.(\w+)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'execute' && o !== 'get_context' && o !== 'f'), body, '\\bop\\.', breaking);
     const notAnalysed = notAnalysedNote([
-      ...(operations.length > 0 ? [`Alembic operations not linted (only SQL passed to op.execute is): ${operations.map((o) => `op.${o}`).join(', ')}`] : []),
+      ...(operations.length > 0 ? [`Alembic operations not linted (only SQL passed to op.execute and the operations in docs/migrations.md are): ${operations.map((o) => `op.${o}`).join(', ')}`] : []),
       ...(unreadable > 0 ? [`${unreadable} op.execute call(s) with SQL built at run time`] : []),
     ]);
     const down = pythonDown(pythonFunction(text, 'downgrade')?.text);
