@@ -456,6 +456,60 @@ def downgrade():
     expect([...new Set(hits)].sort()).toEqual(['add-not-null-column-without-default 6', 'change-column-type 8', 'drop-not-null 9', 'index-without-concurrently 11'].sort());
   });
 
+  it('reads Rails schema statements as the SQL they run: add_column, change_column(_null), indexes (concurrently), references with their index and key, foreign keys and checks (validate: false), timestamps; a default dropped or a call over several lines stays not analysed', async () => {
+    const [set] = await sets({
+      'db/migrate/20240101000000_reshape.rb': `class Reshape < ActiveRecord::Migration[7.1]
+  def change
+    add_column :users, :nickname, :string
+    add_column :users, :tier, :integer, null: false
+    add_column(:users, :active, :boolean, null: false, default: true)
+    change_column :users, :age, :bigint
+    change_column_null :users, :email, false
+    add_index :users, [:tier, :active], unique: true
+    add_reference :posts, :author, null: false, foreign_key: { to_table: :users, validate: false }
+    add_foreign_key :comments, :posts, validate: false
+    add_check_constraint :users, "age >= 0", name: "age_positive"
+    add_timestamps :tags
+    change_column_default :users, :role, from: "member", to: nil
+    add_index :users, :email,
+      where: "deleted_at IS NULL"
+  end
+end
+`,
+      'db/migrate/20240201000000_concurrent.rb': `class Concurrent < ActiveRecord::Migration[7.1]
+  disable_ddl_transaction!
+
+  def change
+    add_index :users, :nickname, algorithm: :concurrently
+    remove_index :users, name: :index_users_on_old, algorithm: :concurrently
+  end
+end
+`,
+    });
+    const [reshape, concurrent] = set!.migrations;
+    expect(reshape!.sql.map((q) => `${q.line} ${q.sql}`)).toEqual([
+      '3 ALTER TABLE "users" ADD COLUMN "nickname" varchar',
+      '4 ALTER TABLE "users" ADD COLUMN "tier" integer NOT NULL',
+      '5 ALTER TABLE "users" ADD COLUMN "active" boolean NOT NULL DEFAULT true',
+      '6 ALTER TABLE "users" ALTER COLUMN "age" TYPE bigint',
+      '7 ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL',
+      '8 CREATE UNIQUE INDEX "index_users_on_tier_and_active" ON "users" ("tier", "active")',
+      '9 ALTER TABLE "posts" ADD COLUMN "author_id" bigint NOT NULL',
+      '9 CREATE INDEX ON "posts" ("author_id")',
+      '9 ALTER TABLE "posts" ADD FOREIGN KEY ("author_id") REFERENCES "users" NOT VALID',
+      '10 ALTER TABLE "comments" ADD FOREIGN KEY ("post_id") REFERENCES "posts" NOT VALID',
+      '11 ALTER TABLE "users" ADD CONSTRAINT "age_positive" CHECK (age >= 0)',
+      '12 ALTER TABLE "tags" ADD COLUMN created_at timestamp(6) NOT NULL',
+      '12 ALTER TABLE "tags" ADD COLUMN updated_at timestamp(6) NOT NULL',
+    ]);
+    expect(reshape!.notAnalysed).toBe('Rails migration DSL not linted (only SQL passed to execute and the calls in docs/migrations.md are): add_index, change_column_default');
+    expect(concurrent!.sql.map((q) => `${q.transaction} ${q.sql}`)).toEqual(['implicit CREATE INDEX CONCURRENTLY "index_users_on_nickname" ON "users" ("nickname")', 'implicit DROP INDEX CONCURRENTLY "index_users_on_old"']);
+    const hits = lintSets([set!]).flatMap((f) => f.hits).map((h) => `${h.rule} ${h.path.split('_').pop()}:${h.line}`).filter((h) => !h.startsWith('require-lock-timeout'));
+    expect([...new Set(hits)].sort()).toEqual(
+      ['add-not-null-column-without-default reshape.rb:4', 'add-not-null-column-without-default reshape.rb:9', 'add-not-null-column-without-default reshape.rb:12', 'change-column-type reshape.rb:6', 'constraint-without-not-valid reshape.rb:11', 'index-without-concurrently reshape.rb:8', 'index-without-concurrently reshape.rb:9', 'set-not-null reshape.rb:7'].sort(),
+    );
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",
@@ -876,6 +930,7 @@ end
       'drop-column plane/db/migrations/0002_cleanup.py:6 migrations.RemoveField( model_name="issue", name="legacy_state", )',
       'drop-table db/migrate/20240101000000_cleanup_users.rb:6 drop_table :sessions do |t|',
       'drop-table plane/db/migrations/0002_cleanup.py:12 migrations.DeleteModel(name="IssueBlocker")',
+      'index-without-concurrently db/migrate/20240101000000_cleanup_users.rb:5 add_index :users, :email',
       'rename-column alembic/versions/ab12_cleanup.py:6 op.alter_column("recipes", "desc", new_column_name="description", existing_type=sa.String())',
       'rename-column db/migrate/20240101000000_cleanup_users.rb:4 rename_column(:users, :name, :full_name)',
       'rename-column plane/db/migrations/0002_cleanup.py:10 migrations.RenameField(model_name="issue", old_name="desc", new_name="description")',
@@ -890,7 +945,7 @@ end
       'alembic: undefined',
       // RenameModel renames no table when the model has a db_table of its own: not judged from the migration alone.
       'django: Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): RenameModel',
-      'rails: Rails migration DSL not linted (only SQL passed to execute is): add_index',
+      'rails: undefined',
     ]);
   });
 

@@ -127,6 +127,156 @@ function railsBreaking(code: string): BreakingOperation[] {
   return found;
 }
 
+/** A Ruby argument list (`:users, :age, :integer, null: false`): positional values and `key: value` options, as source text. */
+function rubyArguments(text: string): { positional: string[]; options: Map<string, string> } {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  for (const { text: part } of splitTopLevel(text)) {
+    const option = /^(\w+):\s+([\s\S]*)$|^:(\w+)\s*=>\s*([\s\S]*)$/.exec(part);
+    if (option) options.set(option[1] ?? option[3]!, (option[2] ?? option[4]!).trim());
+    else positional.push(part.trim());
+  }
+  return { positional, options };
+}
+
+/** A Ruby symbol or string name (`:users`, `"users"`). */
+const rubyName = (value: string | undefined) => (value === undefined ? undefined : /^:(\w+)$/.exec(value)?.[1] ?? /^(['"])([\w.]+)\1$/.exec(value)?.[2]);
+const rubyNames = (value: string | undefined) => {
+  const one = rubyName(value);
+  if (one !== undefined) return [one];
+  const items = /^\[([\s\S]*)\]$/.exec(value ?? '')?.[1]?.split(',').map((i) => rubyName(i.trim()));
+  return items && items.every((i) => i !== undefined) ? (items as string[]) : undefined;
+};
+
+/** PostgreSQL types of Rails' column types. */
+const RAILS_TYPES: Record<string, string> = {
+  string: 'varchar', text: 'text', integer: 'integer', bigint: 'bigint', float: 'double precision', decimal: 'numeric', numeric: 'numeric', boolean: 'boolean',
+  date: 'date', datetime: 'timestamp(6)', timestamp: 'timestamp(6)', timestamptz: 'timestamptz', time: 'time', binary: 'bytea', json: 'json', jsonb: 'jsonb', uuid: 'uuid',
+  inet: 'inet', citext: 'citext', hstore: 'hstore', interval: 'interval',
+};
+
+/** A Rails default's SQL: literals as written, `-> { "now()" }` as its SQL, anything else as a constant. */
+function railsDefault(value: string): string {
+  const lambda = /^->\s*\{\s*(['"])(.*)\1\s*\}$/.exec(value)?.[2];
+  if (lambda !== undefined) return lambda;
+  if (/^(true|false|-?\d+(\.\d+)?)$/.test(value)) return value;
+  const string = /^(['"])(.*)\1$/.exec(value)?.[2];
+  return string !== undefined ? `'${string.replace(/'/g, "''")}'` : "'0'";
+}
+
+/**
+ * Rails schema statements besides drops and renames, as the SQL they run on
+ * PostgreSQL: add_column (Rails keeps its default), change_column,
+ * change_column_null, add/remove_index (algorithm: :concurrently),
+ * add_reference (its index, and its foreign key, validated unless
+ * validate: false), add/validate/remove_foreign_key, add_check_constraint,
+ * add_timestamps, create_table, enable_extension, rename_index. A call whose
+ * arguments are not all read (names built at run time, a call over several
+ * lines) stays not analysed.
+ */
+function railsSchemaOperations(code: string): BreakingOperation[] {
+  const found: BreakingOperation[] = [];
+  const pattern = /^[ \t]*(add_column|change_column|change_column_null|change_column_default|add_index|remove_index|add_reference|add_belongs_to|remove_reference|remove_belongs_to|add_foreign_key|remove_foreign_key|validate_foreign_key|create_table|add_timestamps|add_check_constraint|validate_check_constraint|enable_extension|rename_index)\b[ \t]*(\(?)([^\n]*)$/gm;
+  for (const m of code.matchAll(pattern)) {
+    const [line, operation, paren, rest] = m as unknown as [string, string, string, string];
+    const argText = paren ? rest.slice(0, Math.max(0, matchingBrace(`(${rest}`, 0) - 2)) : rest.replace(/\s+do(\s*\|[^|]*\|)?\s*$/, '').replace(/\s+#.*$/, '');
+    // A call continued on the next line is not read whole.
+    if (/,\s*$/.test(argText)) continue;
+    const { positional: p, options: o } = rubyArguments(argText);
+    const t = rubyName(p[0]) === undefined ? undefined : table(rubyName(p[0])!);
+    const column = rubyName(p[1]);
+    const push = (...sql: string[]) => sql.forEach((statement) => found.push({ operation, sql: statement, index: m.index! + line.length - line.trimStart().length, code: line.trim() }));
+    const concurrently = o.get('algorithm') === ':concurrently' ? 'CONCURRENTLY ' : '';
+    switch (operation) {
+      case 'create_table':
+        if (t) push(`CREATE TABLE ${t} (id integer)`);
+        break;
+      case 'enable_extension':
+        if (rubyName(p[0])) push(`CREATE EXTENSION IF NOT EXISTS ${quoted(rubyName(p[0])!)}`);
+        break;
+      case 'add_column': {
+        const type = rubyName(p[2]);
+        if (!t || column === undefined || type === undefined) break;
+        const limit = /^\d+$/.test(o.get('limit') ?? '') && type === 'string' ? `(${o.get('limit')})` : '';
+        push(`ALTER TABLE ${t} ADD COLUMN ${quoted(column)} ${RAILS_TYPES[type] ?? type}${limit}${o.get('null') === 'false' ? ' NOT NULL' : ''}${o.has('default') && o.get('default') !== 'nil' ? ` DEFAULT ${railsDefault(o.get('default')!)}` : ''}`);
+        break;
+      }
+      case 'add_timestamps':
+        // Rails adds them NOT NULL unless null: true.
+        if (t) push(...['created_at', 'updated_at'].map((c) => `ALTER TABLE ${t} ADD COLUMN ${c} timestamp(6)${o.get('null') === 'true' ? '' : ' NOT NULL'}${o.has('default') ? ` DEFAULT ${railsDefault(o.get('default')!)}` : ''}`));
+        break;
+      case 'change_column': {
+        const type = rubyName(p[2]);
+        if (!t || column === undefined || type === undefined) break;
+        push(`ALTER TABLE ${t} ALTER COLUMN ${quoted(column)} TYPE ${RAILS_TYPES[type] ?? type}`, ...(o.get('null') === 'false' ? [`ALTER TABLE ${t} ALTER COLUMN ${quoted(column)} SET NOT NULL`] : o.get('null') === 'true' ? [`ALTER TABLE ${t} ALTER COLUMN ${quoted(column)} DROP NOT NULL`] : []));
+        break;
+      }
+      case 'change_column_null':
+        if (t && column !== undefined && (p[2] === 'false' || p[2] === 'true')) push(`ALTER TABLE ${t} ALTER COLUMN ${quoted(column)} ${p[2] === 'false' ? 'SET' : 'DROP'} NOT NULL`);
+        break;
+      case 'change_column_default': {
+        // Dropping a default (nil) may break inserts that relied on it: not analysed.
+        const value = o.get('to') ?? (o.size === 0 ? p[2] : undefined);
+        if (t && column !== undefined && value !== undefined && value !== 'nil') push(`ALTER TABLE ${t} ALTER COLUMN ${quoted(column)} SET DEFAULT ${railsDefault(value)}`);
+        break;
+      }
+      case 'add_index': {
+        const columns = rubyNames(p[1]);
+        const name = rubyName(o.get('name')) ?? (columns ? `index_${rubyName(p[0])}_on_${columns.join('_and_')}` : undefined);
+        if (t && columns && name) push(`CREATE ${o.get('unique') === 'true' ? 'UNIQUE ' : ''}INDEX ${concurrently}${quoted(name)} ON ${t} (${columns.map(quoted).join(', ')})`);
+        break;
+      }
+      case 'remove_index': {
+        const columns = rubyNames(p[1] ?? o.get('column'));
+        const name = rubyName(o.get('name')) ?? (columns ? `index_${rubyName(p[0])}_on_${columns.join('_and_')}` : undefined);
+        if (t && name) push(`DROP INDEX ${concurrently}${quoted(name)}`);
+        break;
+      }
+      case 'add_reference':
+      case 'add_belongs_to': {
+        if (!t || column === undefined) break;
+        const key = `${column}_id`;
+        const foreignKey = o.get('foreign_key');
+        const index = o.get('index');
+        const indexConcurrently = /algorithm:\s*:concurrently/.test(index ?? '') ? 'CONCURRENTLY ' : '';
+        push(
+          `ALTER TABLE ${t} ADD COLUMN ${quoted(key)} ${o.get('type') === ':uuid' ? 'uuid' : 'bigint'}${o.get('null') === 'false' ? ' NOT NULL' : ''}`,
+          ...(index === 'false' ? [] : [`CREATE INDEX ${indexConcurrently}ON ${t} (${quoted(key)})`]),
+          ...(foreignKey && foreignKey !== 'false' ? [`ALTER TABLE ${t} ADD FOREIGN KEY (${quoted(key)}) REFERENCES ${quoted(/to_table:\s*:(\w+)/.exec(foreignKey)?.[1] ?? `${column}s`)}${/validate:\s*false/.test(foreignKey) ? ' NOT VALID' : ''}`] : []),
+        );
+        break;
+      }
+      case 'remove_reference':
+      case 'remove_belongs_to':
+        if (t && column !== undefined) push(`ALTER TABLE ${t} DROP COLUMN ${quoted(`${column}_id`)}`);
+        break;
+      case 'add_foreign_key': {
+        const target = rubyName(p[1]);
+        if (t && target !== undefined) push(`ALTER TABLE ${t} ADD FOREIGN KEY (${quoted(rubyName(o.get('column')) ?? `${target.replace(/s$/, '')}_id`)}) REFERENCES ${table(target)}${o.get('validate') === 'false' ? ' NOT VALID' : ''}`);
+        break;
+      }
+      case 'remove_foreign_key':
+      case 'validate_foreign_key':
+      case 'validate_check_constraint': {
+        const name = rubyName(o.get('name')) ?? (rubyName(p[1]) !== undefined ? `fk_rails_${rubyName(p[1])}` : undefined);
+        if (t && name) push(`ALTER TABLE ${t} ${operation === 'remove_foreign_key' ? 'DROP' : 'VALIDATE'} CONSTRAINT ${quoted(name)}`);
+        break;
+      }
+      case 'add_check_constraint': {
+        const expression = /^(['"])(.*)\1$/.exec(p[1] ?? '')?.[2];
+        if (t && expression !== undefined) push(`ALTER TABLE ${t} ADD CONSTRAINT ${quoted(rubyName(o.get('name')) ?? 'check')} CHECK (${expression})${o.get('validate') === 'false' ? ' NOT VALID' : ''}`);
+        break;
+      }
+      case 'rename_index': {
+        const [from, to] = [rubyName(p[1]), rubyName(p[2])];
+        if (t && from !== undefined && to !== undefined) push(`ALTER INDEX ${quoted(from)} RENAME TO ${quoted(to)}`);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 async function rails(repo: RepoFiles): Promise<DetectedSet[]> {
   const files = repo.files.filter((f) => /(^|\/)db\/migrate\/\d+_[^/]+\.rb$/.test(f));
   const migrations = await Promise.all(
@@ -154,7 +304,7 @@ async function rails(repo: RepoFiles): Promise<DetectedSet[]> {
       // Heredocs blanked, not removed, so that offsets still point into the body.
       const code = (up?.text ?? '').replace(/<<[~-]?['"]?\w+['"]?[\s\S]*?^\s*\w+\s*$/gm, (heredoc) => heredoc.replace(/[^\n]/g, ' '));
       const inline = rawSqlLiterals(code, /\bexecute\s*\(?\s*(?=["'])/g).literals;
-      const breaking = railsBreaking(code);
+      const breaking = [...railsBreaking(code), ...railsSchemaOperations(code)];
       const sql: SqlSource[] = up
         ? [
             ...[...heredocs, ...inline].map((l) => ({ path, sql: l.sql, line: lineAt(text, up.start + l.index), transaction })),
@@ -165,7 +315,7 @@ async function rails(repo: RepoFiles): Promise<DetectedSet[]> {
       const unreadable = [...code.matchAll(/\bexecute\b/g)].length - heredocs.length - inline.length;
       const dsl = untranslated(railsDslCalls(code), code, '^[ \\t]*', breaking, '\\b');
       const notAnalysed = notAnalysedNote([
-        ...(dsl.length > 0 ? [`Rails migration DSL not linted (only SQL passed to execute is): ${dsl.join(', ')}`] : []),
+        ...(dsl.length > 0 ? [`Rails migration DSL not linted (only SQL passed to execute and the calls in docs/migrations.md are): ${dsl.join(', ')}`] : []),
         ...(unreadable > 0 ? [`${unreadable} execute call(s) with SQL built at run time`] : []),
       ]);
       return {
