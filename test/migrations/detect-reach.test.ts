@@ -465,7 +465,7 @@ def downgrade():
     add_column(:users, :active, :boolean, null: false, default: true)
     change_column :users, :age, :bigint
     change_column_null :users, :email, false
-    add_index :users, [:tier, :active], unique: true
+    add_index :users, %i[tier active], unique: true
     add_reference :posts, :author, null: false, foreign_key: { to_table: :users, validate: false }
     add_foreign_key :comments, :posts, validate: false
     add_check_constraint :users, "age >= 0", name: "age_positive"

@@ -144,6 +144,9 @@ const rubyName = (value: string | undefined) => (value === undefined ? undefined
 const rubyNames = (value: string | undefined) => {
   const one = rubyName(value);
   if (one !== undefined) return [one];
+  // %i[a b] and %w[a b]: words.
+  const words = /^%[iw][[(]([\w\s]*)[\])]$/.exec(value ?? '')?.[1];
+  if (words !== undefined) return words.trim().split(/\s+/);
   const items = /^\[([\s\S]*)\]$/.exec(value ?? '')?.[1]?.split(',').map((i) => rubyName(i.trim()));
   return items && items.every((i) => i !== undefined) ? (items as string[]) : undefined;
 };
