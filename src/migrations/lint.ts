@@ -102,6 +102,8 @@ class MigrationState {
   readonly notValidInBlock = new Map<string, string>();
   /** Views, routines and types the rest of the current source creates (a drop followed by a create replaces). */
   createdLater = new ObjectNames();
+  /** Columns added NOT NULL or set NOT NULL by this migration, as `table.column`. */
+  readonly notNullAdded = new Set<string>();
 
   constructor(readonly history: SetHistory) {}
 
@@ -132,8 +134,12 @@ class MigrationState {
       if (constraint.skip_validation && constraint.conname) this.notValidInBlock.set(constraint.conname, table);
     }
     if (kind === 'AlterTableStmt') {
+      const table = relationName(node.relation);
       for (const c of node.cmds ?? []) {
         const cmd = c.AlterTableCmd ?? {};
+        const constraints = (cmd.def?.ColumnDef?.constraints ?? []).map((x: AstNode) => x.Constraint?.contype);
+        if (cmd.subtype === 'AT_AddColumn' && (constraints.includes('CONSTR_NOTNULL') || constraints.includes('CONSTR_PRIMARY'))) this.notNullAdded.add(`${table}.${cmd.def.ColumnDef.colname}`);
+        if (cmd.subtype === 'AT_SetNotNull') this.notNullAdded.add(`${table}.${cmd.name}`);
         const check = cmd.subtype === 'AT_ValidateConstraint' ? this.history.notNullChecks.get(cmd.name) : undefined;
         if (check) check.validated = true;
       }
@@ -178,6 +184,7 @@ function contextOf(state: MigrationState, statement: ParsedStatement, transactio
     created: { tables: state.tables, indexes: state.indexes, views: state.views, types: state.types, routines: state.routines },
     provenNotNull: (table, column) => state.provenNotNull(table, column),
     createdLater: state.createdLater,
+    notNullAdded: state.notNullAdded,
     ...(body ? { body } : {}),
   };
 }

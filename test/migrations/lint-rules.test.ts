@@ -44,6 +44,15 @@ const CASES: Record<string, { flagged: Case[]; safe: Case[] }> = {
       'alter table orders add column n serial8 not null',
     ],
   },
+  'drop-default-not-null': {
+    flagged: ['alter table orders add column tier int not null default 0; alter table orders alter column tier drop default', 'alter table orders add column tier int default 0; alter table orders alter column tier set not null; alter table orders alter column tier drop default'],
+    safe: [
+      'alter table orders alter column tier drop default',
+      'alter table orders add column tier int default 0; alter table orders alter column tier drop default',
+      'create table t (a int); alter table t add column b int not null default 0; alter table t alter column b drop default',
+      'alter table orders add column tier int not null default 0',
+    ],
+  },
   'drop-not-null': { flagged: ['alter table orders alter column note drop not null'], safe: ['create table t (a int not null); alter table t alter column a drop not null'] },
   'drop-object': {
     flagged: [

@@ -5,6 +5,7 @@ import changeColumnType from './change-column-type';
 import concurrentlyInTransaction from './concurrently-in-transaction';
 import constraintWithoutNotValid from './constraint-without-not-valid';
 import detachPartitionWithoutConcurrently from './detach-partition-without-concurrently';
+import dropDefaultNotNull from './drop-default-not-null';
 import domainConstraintWithoutNotValid from './domain-constraint-without-not-valid';
 import dropColumn from './drop-column';
 import dropDatabase from './drop-database';
@@ -38,6 +39,7 @@ export const LINT_RULES: LintRule[] = [
   changeColumnType,
   setNotNull,
   addNotNullColumnWithoutDefault,
+  dropDefaultNotNull,
   dropNotNull,
   dropObject,
   renameObject,

@@ -92,6 +92,8 @@ export interface StatementContext {
   provenNotNull(table: string, column: string): boolean;
   /** Views, routines and types that later statements of the same file create again. */
   createdLater: ObjectNames;
+  /** Columns (`table.column`) added NOT NULL or set NOT NULL earlier in this migration. */
+  notNullAdded: ReadonlySet<string>;
   /** Set when the statement runs inside a DO block or a routine the migration calls. */
   body?: string;
 }

@@ -593,10 +593,9 @@ const DJANGO_STATE_ONLY = new Set(['AlterModelOptions', 'AlterModelManagers']);
 
 /**
  * The SQL Django runs on PostgreSQL for the operations whose effect it is sure
- * of: CreateModel, AddField of a nullable column or one with a db_default (a
- * NOT NULL field with a Python default gets a database default Django drops
- * again, which breaks inserts of code that does not know the column: left not
- * analysed), AddIndex/RemoveIndex (and their Concurrently forms).
+ * of: CreateModel, AddField (a NOT NULL field with a Python default gets it as
+ * a database default that Django drops again: drop-default-not-null judges
+ * that), AddIndex/RemoveIndex (and their Concurrently forms).
  */
 function djangoSchemaOperations(text: string, app: string): BreakingOperation[] {
   const found: BreakingOperation[] = [];
@@ -624,12 +623,15 @@ function djangoSchemaOperations(text: string, app: string): BreakingOperation[] 
         continue;
       }
       const type = DJANGO_TYPES[field[1]!];
-      if (!type || (!nullable && dbDefault === undefined)) continue;
+      if (!type) continue;
       const sized = type === 'varchar' ? `varchar(${/^\d+$/.test(options.get('max_length') ?? '') ? options.get('max_length') : 255})` : type;
       const relation = field[1] === 'ForeignKey' || field[1] === 'OneToOneField';
       const column = quoted(relation ? `${name}_id` : name);
       const constant = dbDefault === undefined ? '' : /^(-?\d+(\.\d+)?|True|False)$/.test(dbDefault) ? ` DEFAULT ${dbDefault.toLowerCase()}` : pythonString(dbDefault) !== undefined ? ` DEFAULT '${pythonString(dbDefault)!.replace(/'/g, "''")}'` : ' DEFAULT now()';
-      push(`ALTER TABLE ${table} ADD COLUMN ${column} ${sized}${nullable ? '' : ' NOT NULL'}${constant}${options.get('unique') === 'True' || field[1] === 'OneToOneField' ? ' UNIQUE' : ''}`);
+      // A NOT NULL field with a Python default: Django fills the rows with its value as the column's default, then drops it.
+      const effective = !nullable && dbDefault === undefined && options.has('default');
+      push(`ALTER TABLE ${table} ADD COLUMN ${column} ${sized}${nullable ? '' : ' NOT NULL'}${effective ? " DEFAULT '0'" : constant}${options.get('unique') === 'True' || field[1] === 'OneToOneField' ? ' UNIQUE' : ''}`);
+      if (effective) push(`ALTER TABLE ${table} ALTER COLUMN ${column} DROP DEFAULT`);
       if (relation) {
         const target = pythonString(options.get('to'));
         // Django adds the foreign key, validated, and indexes a ForeignKey's column.
