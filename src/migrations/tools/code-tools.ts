@@ -2,7 +2,7 @@
 // TypeScript in js-migrations.ts, Laravel in laravel.ts, EF Core in ef-core.ts, Ecto in ecto.ts); and ORM schema sync at start-up.
 import { dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet, MigrationTool, SqlSource, TransactionMode } from '../types';
-import { lineAt, matchingBrace, rawSqlLiterals, splitTopLevel, stringEnd, strippedCode } from './code-text';
+import { lineAt, matchingBrace, rawSqlLiterals, splitTopLevel, strippedCode } from './code-text';
 import { detectEcto } from './ecto';
 import { detectEfCore } from './ef-core';
 import { detectJavaScript } from './js-migrations';
@@ -23,27 +23,39 @@ function notAnalysedNote(parts: string[]): string | undefined {
 }
 
 /**
+ * A Python or Ruby argument list as written: positional arguments, and keyword
+ * ones (`name='x'`, `name: :x`, `:name => x`), values as source text.
+ */
+function callArguments(text: string): { positional: string[]; keywords: Map<string, string> } {
+  const positional: string[] = [];
+  const keywords = new Map<string, string>();
+  for (const { text: part } of splitTopLevel(text)) {
+    const keyword = /^(\w+)\s*(?:=(?!=)|:(?!:))\s*([\s\S]*)$|^:(\w+)\s*=>\s*([\s\S]*)$/.exec(part);
+    if (keyword) keywords.set(keyword[1] ?? keyword[3]!, (keyword[2] ?? keyword[4]!).trim());
+    else positional.push(part.trim());
+  }
+  return { positional, keywords };
+}
+
+/** The arguments of the call whose `(` is at `open`, and the index just past its `)`. */
+function argumentsAt(text: string, open: number): { positional: string[]; keywords: Map<string, string>; end: number } {
+  const end = matchingBrace(text, open);
+  return { ...callArguments(text.slice(open + 1, end - 1)), end };
+}
+
+/** A Python or Ruby string literal's value, or a Ruby symbol's name. */
+const literal = (value: string | undefined) => pythonString(value) ?? /^:(\w+)$/.exec(value?.trim() ?? '')?.[1];
+
+/**
  * The literal arguments of the call whose `(` is at `open`: positional ones
  * (strings, Ruby symbols) and keyword ones (`name='x'`, `name: :x`); undefined
  * when a positional one is not a plain literal (a name built at run time).
  */
 function literalArguments(text: string, open: number): { positional: string[]; keywords: Map<string, string | undefined>; end: number } | undefined {
-  const end = matchingBrace(text, open);
-  const positional: string[] = [];
-  const keywords = new Map<string, string | undefined>();
-  const literal = (value: string) => /^(['"])((?:(?!\1)[^\\]|\\.)*)\1$/.exec(value)?.[2] ?? /^:(\w+)$/.exec(value)?.[1];
-  for (const { text: part } of splitTopLevel(text.slice(open + 1, end - 1))) {
-    const arg = part.trim();
-    if (arg === '') continue;
-    const keyword = /^(\w+)\s*(?:=(?!=)|:(?!:))\s*([\s\S]*)$/.exec(arg);
-    if (keyword && !/^['"]/.test(arg)) keywords.set(keyword[1]!, literal(keyword[2]!.trim()));
-    else {
-      const value = literal(arg);
-      if (value === undefined) return undefined;
-      positional.push(value);
-    }
-  }
-  return { positional, keywords, end };
+  const { positional, keywords, end } = argumentsAt(text, open);
+  const values = positional.map(literal);
+  if (values.some((v) => v === undefined)) return undefined;
+  return { positional: values as string[], keywords: new Map([...keywords].map(([key, value]) => [key, literal(value)])), end };
 }
 
 /** A schema operation of a code migration that breaks running code (a drop or a rename), as the SQL it runs, so the SQL rules judge it. */
@@ -127,18 +139,6 @@ function railsBreaking(code: string): BreakingOperation[] {
   return found;
 }
 
-/** A Ruby argument list (`:users, :age, :integer, null: false`): positional values and `key: value` options, as source text. */
-function rubyArguments(text: string): { positional: string[]; options: Map<string, string> } {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  for (const { text: part } of splitTopLevel(text)) {
-    const option = /^(\w+):\s+([\s\S]*)$|^:(\w+)\s*=>\s*([\s\S]*)$/.exec(part);
-    if (option) options.set(option[1] ?? option[3]!, (option[2] ?? option[4]!).trim());
-    else positional.push(part.trim());
-  }
-  return { positional, options };
-}
-
 /** A Ruby symbol or string name (`:users`, `"users"`). */
 const rubyName = (value: string | undefined) => (value === undefined ? undefined : /^:(\w+)$/.exec(value)?.[1] ?? /^(['"])([\w.]+)\1$/.exec(value)?.[2]);
 const rubyNames = (value: string | undefined) => {
@@ -185,7 +185,7 @@ function railsSchemaOperations(code: string): BreakingOperation[] {
     const argText = paren ? rest.slice(0, Math.max(0, matchingBrace(`(${rest}`, 0) - 2)) : rest.replace(/\s+do(\s*\|[^|]*\|)?\s*$/, '').replace(/\s+#.*$/, '');
     // A call continued on the next line is not read whole.
     if (/,\s*$/.test(argText)) continue;
-    const { positional: p, options: o } = rubyArguments(argText);
+    const { positional: p, keywords: o } = callArguments(argText);
     const t = rubyName(p[0]) === undefined ? undefined : table(rubyName(p[0])!);
     const column = rubyName(p[1]);
     const push = (...sql: string[]) => sql.forEach((statement) => found.push({ operation, sql: statement, index: m.index! + line.length - line.trimStart().length, code: line.trim() }));
@@ -396,7 +396,7 @@ function alembicSchemaOperations(body: string): BreakingOperation[] {
   const found: BreakingOperation[] = [];
   for (const m of body.matchAll(/\bop\.(add_column|alter_column|create_table|create_index|drop_index|create_foreign_key|create_unique_constraint|create_check_constraint|create_primary_key|drop_constraint|bulk_insert)\s*\(/g)) {
     const operation = m[1]!;
-    const { positional: p, keywords: k, end } = pythonArguments(body, m.index! + m[0].length - 1);
+    const { positional: p, keywords: k, end } = argumentsAt(body, m.index! + m[0].length - 1);
     const code = body.slice(m.index!, end).replace(/\s+/g, ' ').trim();
     const push = (...sql: string[]) => sql.forEach((statement) => found.push({ operation, sql: statement, index: m.index!, code: code.length > 160 ? `${code.slice(0, 159)}…` : code }));
     // op.f('ix_name') names an index or constraint as written.
@@ -417,7 +417,7 @@ function alembicSchemaOperations(body: string): BreakingOperation[] {
         const t = inSchema(pythonString(p[0]));
         const column = /^(?:sa\.|sqlalchemy\.)?Column\(([\s\S]*)\)$/.exec(p[1]?.trim() ?? '')?.[1];
         if (!t || column === undefined) break;
-        const args = pythonArguments(`(${column})`, 0);
+        const args = callArguments(column);
         const name = pythonString(args.positional[0]);
         if (name === undefined) break;
         const type = sqlalchemyType(args.positional[1]);
@@ -548,28 +548,6 @@ async function alembic(repo: RepoFiles): Promise<DetectedSet[]> {
   return setsByDirectory('alembic', found);
 }
 
-/** Whether a RunSQL call whose arguments start at `start` passes its reverse as the second positional argument: `RunSQL("…", "…")`. */
-function positionalReverse(text: string, start: number): boolean {
-  const at = start + /^\s*/.exec(text.slice(start))![0].length;
-  const quote = /^("""|'''|"|')/.exec(text.slice(at))?.[1];
-  if (!quote) return false;
-  const end = quote.length === 3 ? text.indexOf(quote, at + 3) + 3 : stringEnd(text, at);
-  return end > at && /^\s*,\s*(?!\w+\s*=|\))\S/.test(text.slice(end));
-}
-
-/** A call's arguments as written: positional ones and `name=value` ones (values as source text). */
-function pythonArguments(text: string, open: number): { positional: string[]; keywords: Map<string, string>; end: number } {
-  const end = matchingBrace(text, open);
-  const positional: string[] = [];
-  const keywords = new Map<string, string>();
-  for (const { text: part } of splitTopLevel(text.slice(open + 1, end - 1))) {
-    const keyword = /^(\w+)\s*=(?!=)\s*([\s\S]*)$/.exec(part);
-    if (keyword) keywords.set(keyword[1]!, keyword[2]!.trim());
-    else positional.push(part);
-  }
-  return { positional, keywords, end };
-}
-
 const pythonString = (value: string | undefined) => (value === undefined ? undefined : /^(['"])((?:(?!\1)[^\\]|\\.)*)\1$/.exec(value.trim())?.[2]);
 const pythonStrings = (value: string | undefined) => {
   const items = /^[[(]([\s\S]*)[\])]$/.exec(value?.trim() ?? '')?.[1];
@@ -602,7 +580,7 @@ function djangoSchemaOperations(text: string, app: string): BreakingOperation[] 
   const tableOf = (model: string | undefined) => (model === undefined ? undefined : quoted(`${app}_${model.toLowerCase()}`));
   for (const m of text.matchAll(/\bmigrations\.(CreateModel|AddField|AddIndex|RemoveIndex)\s*\(|\b(AddIndexConcurrently|RemoveIndexConcurrently)\s*\(/g)) {
     const operation = m[1] ?? m[2]!;
-    const { keywords: k, end } = pythonArguments(text, m.index! + m[0].length - 1);
+    const { keywords: k, end } = argumentsAt(text, m.index! + m[0].length - 1);
     const code = text.slice(m.index!, end).replace(/\s+/g, ' ').trim();
     const push = (...sql: string[]) => sql.forEach((statement) => found.push({ operation, sql: statement, index: m.index!, code: code.length > 160 ? `${code.slice(0, 159)}…` : code }));
     const table = tableOf(pythonString(k.get('model_name')));
@@ -615,7 +593,7 @@ function djangoSchemaOperations(text: string, app: string): BreakingOperation[] 
       const name = pythonString(k.get('name'));
       const field = /^(?:[\w.]*\.)?(\w+)\s*\(/.exec(k.get('field') ?? '');
       if (!table || !name || !field) continue;
-      const options = pythonArguments(k.get('field')!, field[0].length - 1).keywords;
+      const options = argumentsAt(k.get('field')!, field[0].length - 1).keywords;
       const nullable = options.get('null') === 'True';
       const dbDefault = options.get('db_default');
       if (field[1] === 'ManyToManyField') {
@@ -645,7 +623,7 @@ function djangoSchemaOperations(text: string, app: string): BreakingOperation[] 
         if (name) push(`DROP INDEX ${concurrently}${quoted(name)}`);
         continue;
       }
-      const index = pythonArguments(k.get('index') ?? '()', (k.get('index') ?? '()').indexOf('(')).keywords;
+      const index = argumentsAt(k.get('index') ?? '()', (k.get('index') ?? '()').indexOf('(')).keywords;
       const name = pythonString(index.get('name'));
       const fields = pythonStrings(index.get('fields'));
       if (table && name) push(`CREATE INDEX ${concurrently}${quoted(name)} ON ${table} (${fields ? fields.map((f) => quoted(f.replace(/^-/, ''))).join(', ') : '(1)'})`);
@@ -669,12 +647,11 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
   for (const path of files) {
     const text = await repo.read(path);
     if (!/class Migration\(migrations\.Migration\)/.test(text)) continue;
-    const runSql = [...text.matchAll(/RunSQL\s*\(/g)].map((m) => ({ call: text.slice(m.index!, m.index! + 2000), positionalReverse: positionalReverse(text, m.index! + m[0].length) }));
-    const runPython = [...text.matchAll(/RunPython\s*\(/g)].map((m) => text.slice(m.index!, m.index! + 600));
-    // Django reverses its schema operations itself; RunSQL/RunPython need an explicit reverse.
-    const irreversible =
-      runSql.some((s) => !s.positionalReverse && !/reverse_sql\s*=/.test(s.call.split(/\)\s*,?\s*\n\s*(migrations\.|\])/)[0]!)) ||
-      runPython.some((s) => !/reverse_code\s*=|RunPython\s*\(\s*[\w.]+\s*,\s*[\w.]+/.test(s.split(/\)\s*,?\s*\n/)[0]!));
+    // Django reverses its schema operations itself; RunSQL/RunPython need an explicit reverse: a keyword, or a second argument.
+    const irreversible = [...text.matchAll(/\bRun(SQL|Python)\s*\(/g)].some((m) => {
+      const { positional, keywords } = argumentsAt(text, m.index! + m[0].length - 1);
+      return positional.length < 2 && !keywords.has(m[1] === 'SQL' ? 'reverse_sql' : 'reverse_code');
+    });
     // Steps whose reverse is migrations.RunPython.noop / RunSQL.noop, by keyword or as the second argument (a no-op
     // first argument is the forward): rolling back leaves what they changed.
     const noopSteps = [...text.matchAll(/(?:reverse_(?:sql|code)\s*=|,)\s*(?:migrations\.)?(Run(?:SQL|Python))\.noop\b/g)].map((m) => m[1]!);
