@@ -50,6 +50,17 @@ export function strippedCode(text: string): string {
     .replace(/\s+/g, '');
 }
 
+/** A name as a quoted SQL identifier, case kept: how the SQL a code migration runs is written out to be linted. */
+export const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** A dotted name (`app.users`) as quoted identifiers. */
+export const quotedQualified = (name: string) => name.split('.').map(quoted).join('.');
+
+/** A column type as a migration writes it (`VARCHAR(255)`, `uuid[]`), when it reads as a SQL type name; undefined otherwise. */
+export function writtenSqlType(name: string | undefined): string | undefined {
+  return name !== undefined && /^[a-z_][\w ]*(\(\d+(,\s*\d+)?\))?(\[\])?$/i.test(name) ? name : undefined;
+}
+
 export interface ExtractedSql {
   sql: string;
   /** Offset of the SQL's first character in the text. */

@@ -2,7 +2,7 @@
 // TypeScript in js-migrations.ts, Laravel in laravel.ts, EF Core in ef-core.ts, Ecto in ecto.ts); and ORM schema sync at start-up.
 import { dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet, MigrationTool, SqlSource, TransactionMode } from '../types';
-import { lineAt, matchingBrace, rawSqlLiterals, splitTopLevel, strippedCode } from './code-text';
+import { lineAt, matchingBrace, quoted, quotedQualified as table, rawSqlLiterals, splitTopLevel, strippedCode } from './code-text';
 import { detectEcto } from './ecto';
 import { detectEfCore } from './ef-core';
 import { detectJavaScript } from './js-migrations';
@@ -68,8 +68,6 @@ interface BreakingOperation {
   code: string;
 }
 
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const table = (name: string) => name.split('.').map(quoted).join('.');
 
 /**
  * Calls `<prefix><operation>(...)` in `text` whose arguments `toSql` can turn

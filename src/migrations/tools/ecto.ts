@@ -5,7 +5,7 @@
 // as SQL; all are linted by the same rules, located at the command.
 import type { RepoFiles } from '../repo-files';
 import type { Migration, DetectedSet, SqlSource, TransactionMode } from '../types';
-import { lineAt, literalAt, matchingBrace, splitTopLevel } from './code-text';
+import { lineAt, literalAt, matchingBrace, quoted, splitTopLevel } from './code-text';
 import { setsByDirectory } from './sets';
 
 const MIGRATION_FILE = /(^|\/)migrations\/\d+_[^/]+\.exs$/;
@@ -28,8 +28,6 @@ function name(arg: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   return /^:(\w+)$/.exec(value)?.[1] ?? /^"([\w.]+)"$/.exec(value)?.[1];
 }
-
-const quoted = (n: string) => `"${n.replace(/"/g, '""')}"`;
 
 /** The keyword options of an argument list (`null: false, default: 0`), as source text. */
 function options(args: string[]): Map<string, string> {

@@ -5,7 +5,7 @@
 // all are linted by the same rules, located at the call. Nothing is executed.
 import type { RepoFiles } from '../repo-files';
 import type { Migration, DetectedSet, SqlSource, TransactionMode } from '../types';
-import { lineAt, maskCode, matchingBrace, splitTopLevel, strippedCode } from './code-text';
+import { lineAt, maskCode, matchingBrace, quoted, splitTopLevel, strippedCode, writtenSqlType } from './code-text';
 import { setsByDirectory } from './sets';
 
 /** A C# string literal at `start` (`"…"`, verbatim `@"…"`, raw `"""…"""`): its value and where it ends; undefined when it is not one. */
@@ -56,8 +56,6 @@ function builderMethod(text: string, name: string): { body: string; start: numbe
   return { body: text.slice(open + 1, matchingBrace(text, open) - 1), start: open + 1, param: match[1]! };
 }
 
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** MigrationBuilder calls that change data or nothing PostgreSQL code depends on. */
 const NO_SCHEMA_CHANGE = new Set(['InsertData', 'UpdateData', 'DeleteData', 'EnsureSchema', 'AlterDatabase', 'CreateSequence', 'AlterSequence', 'RestartSequence']);
 
@@ -70,7 +68,7 @@ function builderSql(method: string, a: Map<string, string>, chained: string): st
   const t = inSchema(literal(a.get('table')));
   const columns = literals(a.get('columns') ?? a.get('column'));
   const type = literal(a.get('type'));
-  const sqlType = type && /^[a-z][\w ]*(\(\d+(,\s*\d+)?\))?(\[\])?$/i.test(type) ? type : 'text';
+  const sqlType = writtenSqlType(type) ?? 'text';
   switch (method) {
     case 'DropColumn':
       return t && name ? [`ALTER TABLE ${t} DROP COLUMN ${quoted(name)}`] : undefined;

@@ -7,7 +7,7 @@
 import { dirOf, type RepoFiles } from '../repo-files';
 import type { DetectedSet, Migration, MigrationTool, SqlSource, TransactionMode } from '../types';
 import { groupBy } from '../../util';
-import { findFunction, lineAt, literalAt, maskCode, matchingBrace, splitTopLevel, stringEnd, strippedCode, type FunctionText } from './code-text';
+import { findFunction, lineAt, literalAt, maskCode, matchingBrace, splitTopLevel, stringEnd, strippedCode, writtenSqlType, type FunctionText } from './code-text';
 import { setsByDirectory } from './sets';
 
 const JS_FILE = /\.(c|m)?(j|t)s$/;
@@ -363,7 +363,7 @@ const KYSELY_MODIFIERS = new Set(['execute', 'compile', 'ifExists', 'ifNotExists
 /** A Kysely data type is SQL already (`'varchar(100)'`, sql`uuid[]`): kept as written when it reads as a type name. */
 function kyselyType(arg: { text: string } | undefined): string {
   const written = str(arg) ?? /^sql\s*`([^`$]*)`$/.exec(arg?.text ?? '')?.[1];
-  return written !== undefined && /^[a-z_][\w ]*(\(\d+(,\s*\d+)?\))?(\[\])?$/i.test(written) ? written : sqlType(written);
+  return writtenSqlType(written) ?? sqlType(written);
 }
 
 /** The SQL of the column options a Kysely `addColumn` callback sets: `(col) => col.notNull().defaultTo(sql`now()`)`. */

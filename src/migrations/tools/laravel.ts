@@ -5,7 +5,7 @@
 // linted by the same rules, located at the call. Nothing is executed.
 import type { RepoFiles } from '../repo-files';
 import type { Migration, DetectedSet, SqlSource, TransactionMode } from '../types';
-import { lineAt, literalAt, maskCode, matchingBrace, rawSqlLiterals, splitTopLevel, strippedCode } from './code-text';
+import { lineAt, literalAt, maskCode, matchingBrace, quoted, quotedQualified as qualified, rawSqlLiterals, splitTopLevel, strippedCode } from './code-text';
 import { setsByDirectory } from './sets';
 
 const MIGRATION_FILE = /(^|\/)database\/migrations\/(?:[^/]+\/)*[^/]+\.php$/;
@@ -50,8 +50,6 @@ function phpString(arg: string | undefined): string | undefined {
   return literal.sql;
 }
 
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const qualified = (name: string) => name.split('.').map(quoted).join('.');
 
 /** SQL types of Blueprint's column methods, as PostgreSQL's grammar makes them. */
 const COLUMN_TYPES: Record<string, string> = {

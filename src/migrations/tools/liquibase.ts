@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { dialectNamed } from '../dialects';
 import type { RepoFiles } from '../repo-files';
 import type { Migration, DetectedSet, SqlSource } from '../types';
-import { lineAt } from './code-text';
+import { lineAt, quoted, writtenSqlType } from './code-text';
 import { setsByDirectory } from './sets';
 import { isNoOpSql } from './sql-tools';
 
@@ -41,54 +41,53 @@ const DATA_CHANGES = new Set(['insert', 'loadData', 'loadUpdateData', 'tagDataba
  */
 function changeSql(type: string, a: Record<string, string | undefined>, columns: ChangeColumn[]): string[] | undefined {
   if (DATA_CHANGES.has(type)) return [];
-  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  const table = (name: string | undefined) => (name === undefined ? undefined : a.schemaName ? `${q(a.schemaName)}.${q(name)}` : q(name));
+  const table = (name: string | undefined) => (name === undefined ? undefined : a.schemaName ? `${quoted(a.schemaName)}.${quoted(name)}` : quoted(name));
   const t = table(a.tableName);
-  const names = (list: string | undefined) => list?.split(',').map((c) => q(c.trim())).join(', ');
+  const names = (list: string | undefined) => list?.split(',').map((c) => quoted(c.trim())).join(', ');
   // Liquibase types (`VARCHAR(255)`, `BIGINT`, `${uuid_type}`): a placeholder or an unknown word is read as text, since only the change matters.
-  const sqlType = (name: string | undefined) => (name && /^[a-z][\w ]*(\(\d+(,\s*\d+)?\))?(\[\])?$/i.test(name) ? name : 'text');
+  const sqlType = (name: string | undefined) => writtenSqlType(name) ?? 'text';
   switch (type) {
     case 'dropColumn': {
       const dropped = a.columnName ? [a.columnName] : columns.map((c) => c.name);
-      return t && dropped.length > 0 && dropped.every((c) => c) ? dropped.map((c) => `ALTER TABLE ${t} DROP COLUMN ${q(c!)}`) : undefined;
+      return t && dropped.length > 0 && dropped.every((c) => c) ? dropped.map((c) => `ALTER TABLE ${t} DROP COLUMN ${quoted(c!)}`) : undefined;
     }
     case 'renameColumn':
-      return t && a.oldColumnName && a.newColumnName ? [`ALTER TABLE ${t} RENAME COLUMN ${q(a.oldColumnName)} TO ${q(a.newColumnName)}`] : undefined;
+      return t && a.oldColumnName && a.newColumnName ? [`ALTER TABLE ${t} RENAME COLUMN ${quoted(a.oldColumnName)} TO ${quoted(a.newColumnName)}`] : undefined;
     case 'dropTable':
       return t ? [`DROP TABLE ${t}`] : undefined;
     case 'renameTable':
-      return a.oldTableName && a.newTableName ? [`ALTER TABLE ${table(a.oldTableName)} RENAME TO ${q(a.newTableName)}`] : undefined;
+      return a.oldTableName && a.newTableName ? [`ALTER TABLE ${table(a.oldTableName)} RENAME TO ${quoted(a.newTableName)}`] : undefined;
     case 'dropView':
       return a.viewName ? [`DROP VIEW ${table(a.viewName)}`] : undefined;
     case 'modifyDataType':
-      return t && a.columnName ? [`ALTER TABLE ${t} ALTER COLUMN ${q(a.columnName)} TYPE ${sqlType(a.newDataType)}`] : undefined;
+      return t && a.columnName ? [`ALTER TABLE ${t} ALTER COLUMN ${quoted(a.columnName)} TYPE ${sqlType(a.newDataType)}`] : undefined;
     case 'addNotNullConstraint':
-      return t && a.columnName ? [`ALTER TABLE ${t} ALTER COLUMN ${q(a.columnName)} SET NOT NULL`] : undefined;
+      return t && a.columnName ? [`ALTER TABLE ${t} ALTER COLUMN ${quoted(a.columnName)} SET NOT NULL`] : undefined;
     case 'dropNotNullConstraint':
-      return t && a.columnName ? [`ALTER TABLE ${t} ALTER COLUMN ${q(a.columnName)} DROP NOT NULL`] : undefined;
+      return t && a.columnName ? [`ALTER TABLE ${t} ALTER COLUMN ${quoted(a.columnName)} DROP NOT NULL`] : undefined;
     case 'addColumn':
       return t && columns.length > 0 && columns.every((c) => c.name)
-        ? columns.map((c) => `ALTER TABLE ${t} ADD COLUMN ${q(c.name!)} ${sqlType(c.type)}${c.notNull ? ' NOT NULL' : ''}${c.defaultSql ? ` DEFAULT ${c.defaultSql}` : ''}`)
+        ? columns.map((c) => `ALTER TABLE ${t} ADD COLUMN ${quoted(c.name!)} ${sqlType(c.type)}${c.notNull ? ' NOT NULL' : ''}${c.defaultSql ? ` DEFAULT ${c.defaultSql}` : ''}`)
         : undefined;
     case 'createTable':
       return t ? [`CREATE TABLE ${t} (id integer)`] : undefined;
     case 'createIndex':
-      return t && columns.length > 0 && columns.every((c) => c.name) ? [`CREATE ${a.unique === 'true' ? 'UNIQUE ' : ''}INDEX ${a.indexName ? q(a.indexName) : ''} ON ${t} (${columns.map((c) => q(c.name!)).join(', ')})`] : undefined;
+      return t && columns.length > 0 && columns.every((c) => c.name) ? [`CREATE ${a.unique === 'true' ? 'UNIQUE ' : ''}INDEX ${a.indexName ? quoted(a.indexName) : ''} ON ${t} (${columns.map((c) => quoted(c.name!)).join(', ')})`] : undefined;
     case 'dropIndex':
-      return a.indexName ? [`DROP INDEX ${a.schemaName ? `${q(a.schemaName)}.` : ''}${q(a.indexName)}`] : undefined;
+      return a.indexName ? [`DROP INDEX ${a.schemaName ? `${quoted(a.schemaName)}.` : ''}${quoted(a.indexName)}`] : undefined;
     case 'addForeignKeyConstraint':
       return a.baseTableName && a.baseColumnNames && a.referencedTableName
-        ? [`ALTER TABLE ${table(a.baseTableName)} ADD CONSTRAINT ${q(a.constraintName ?? 'fk')} FOREIGN KEY (${names(a.baseColumnNames)}) REFERENCES ${table(a.referencedTableName)}${a.referencedColumnNames ? ` (${names(a.referencedColumnNames)})` : ''}`]
+        ? [`ALTER TABLE ${table(a.baseTableName)} ADD CONSTRAINT ${quoted(a.constraintName ?? 'fk')} FOREIGN KEY (${names(a.baseColumnNames)}) REFERENCES ${table(a.referencedTableName)}${a.referencedColumnNames ? ` (${names(a.referencedColumnNames)})` : ''}`]
         : undefined;
     case 'addUniqueConstraint':
-      return t && a.columnNames ? [`ALTER TABLE ${t} ADD CONSTRAINT ${q(a.constraintName ?? 'unique')} UNIQUE (${names(a.columnNames)})`] : undefined;
+      return t && a.columnNames ? [`ALTER TABLE ${t} ADD CONSTRAINT ${quoted(a.constraintName ?? 'unique')} UNIQUE (${names(a.columnNames)})`] : undefined;
     case 'addPrimaryKey':
-      return t && a.columnNames ? [`ALTER TABLE ${t} ADD CONSTRAINT ${q(a.constraintName ?? 'pkey')} PRIMARY KEY (${names(a.columnNames)})`] : undefined;
+      return t && a.columnNames ? [`ALTER TABLE ${t} ADD CONSTRAINT ${quoted(a.constraintName ?? 'pkey')} PRIMARY KEY (${names(a.columnNames)})`] : undefined;
     case 'dropForeignKeyConstraint':
-      return a.baseTableName && a.constraintName ? [`ALTER TABLE ${table(a.baseTableName)} DROP CONSTRAINT ${q(a.constraintName)}`] : undefined;
+      return a.baseTableName && a.constraintName ? [`ALTER TABLE ${table(a.baseTableName)} DROP CONSTRAINT ${quoted(a.constraintName)}`] : undefined;
     case 'dropUniqueConstraint':
     case 'dropPrimaryKey':
-      return t && a.constraintName ? [`ALTER TABLE ${t} DROP CONSTRAINT ${q(a.constraintName)}`] : undefined;
+      return t && a.constraintName ? [`ALTER TABLE ${t} DROP CONSTRAINT ${quoted(a.constraintName)}`] : undefined;
     default:
       return undefined;
   }
