@@ -588,9 +588,20 @@ function enclosingCall(masked: string, index: number): string | undefined {
   return undefined;
 }
 
+/** Calls of a function of the migration's own given its handle (`await addColumns(knex)`): what they change is not read. */
+function helperCalls(masked: string, handle: string): number {
+  let count = 0;
+  for (const match of masked.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(/g)) {
+    if (/^(if|for|while|switch|catch|function|return|typeof|await|async)$/.test(match[1]!)) continue;
+    const open = match.index! + match[0].length - 1;
+    if (splitTopLevel(masked.slice(open + 1, matchingBrace(masked, open) - 1)).some((arg) => arg.text === handle)) count++;
+  }
+  return count;
+}
+
 interface Extracted {
   sql: SqlSource[];
-  unreadable: { raw: number; builder: number; unknownApi: number };
+  unreadable: { raw: number; builder: number; unknownApi: number; helpers: number };
 }
 
 function extract(path: string, text: string, up: FunctionText, tool: MigrationTool, transaction: TransactionMode): Extracted {
@@ -644,7 +655,7 @@ function extract(path: string, text: string, up: FunctionText, tool: MigrationTo
   found.sort((a, b) => a.at - b.at);
   return {
     sql: found.map((f) => ({ path, sql: f.sql, line: lineAt(text, f.at), transaction, ...(f.code ? { code: f.code } : {}) })),
-    unreadable: { raw, builder, unknownApi },
+    unreadable: { raw, builder, unknownApi, helpers: handle ? helperCalls(masked, handle) : 0 },
   };
 }
 
@@ -740,6 +751,7 @@ export async function detectJavaScript(repo: RepoFiles): Promise<DetectedSet[]> 
       ...(unreadable.raw > 0 ? [`${unreadable.raw} raw query call(s) with SQL built at run time`] : []),
       ...(unreadable.builder > 0 ? [`${unreadable.builder} schema-builder call(s) with names or options built at run time`] : []),
       ...(unreadable.unknownApi > 0 ? [`${unreadable.unknownApi} call(s) of a migration API continuity does not read`] : []),
+      ...(unreadable.helpers > 0 ? [`${unreadable.helpers} call(s) of the migration's own functions given its handle, not read`] : []),
     ].join('; ');
     found.push({
       tool,
