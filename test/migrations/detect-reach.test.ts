@@ -510,6 +510,24 @@ end
     );
   });
 
+  it('says an Alembic migration with batch operations or calls of its own functions is not fully analysed, and not for the arguments of a call continued on later lines', async () => {
+    const [set] = await sets({
+      'migrations/versions/d4_batch.py': `revision = "d4"
+down_revision = "c3"
+
+def upgrade():
+    op.create_table(
+        "tags",
+        sa.Column("id", sa.Integer(), nullable=False),
+    )
+    with op.batch_alter_table("jobs") as batch_op:
+        batch_op.drop_column("legacy")
+    _backfill(op.get_bind())
+`,
+    });
+    expect(set!.migrations[0]!.notAnalysed).toBe('Alembic operations not linted (only SQL passed to op.execute and the operations in docs/migrations.md are): op.batch_alter_table, op.get_bind; calls not read: batch_op.drop_column, _backfill');
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",

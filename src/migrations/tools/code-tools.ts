@@ -2,7 +2,7 @@
 // TypeScript in js-migrations.ts, Laravel in laravel.ts, EF Core in ef-core.ts, Ecto in ecto.ts); and ORM schema sync at start-up.
 import { dirOf, type RepoFiles } from '../repo-files';
 import type { DownStatus, Migration, DetectedSet, MigrationTool, SqlSource, TransactionMode } from '../types';
-import { lineAt, matchingBrace, quoted, quotedQualified as table, rawSqlLiterals, splitTopLevel, strippedCode } from './code-text';
+import { lineAt, maskCode, matchingBrace, quoted, quotedQualified as table, rawSqlLiterals, splitTopLevel, strippedCode } from './code-text';
 import { detectEcto } from './ecto';
 import { detectEfCore } from './ef-core';
 import { detectJavaScript } from './js-migrations';
@@ -485,6 +485,22 @@ function alembicSchemaOperations(body: string): BreakingOperation[] {
   return found;
 }
 
+/**
+ * The functions called by the statements of a Python body other than Alembic's
+ * `op.` calls (`batch_op.drop_column`, a helper of the migration's own):
+ * statements only, not the arguments of a call continued on later lines.
+ */
+function otherPythonCalls(body: string): string[] {
+  const calls: string[] = [];
+  let depth = 0;
+  for (const line of maskCode(body.replace(/#.*$/gm, '')).split('\n')) {
+    const call = depth === 0 ? /^\s*(?:\w+\s*=\s*)?([A-Za-z_][\w.]*)\s*\(/.exec(line)?.[1] : undefined;
+    if (call && !/^(op\.|print$|logger\.|logging\.|log\.)/.test(call)) calls.push(call);
+    for (const c of line) depth += c === '(' || c === '[' || c === '{' ? 1 : c === ')' || c === ']' || c === '}' ? -1 : 0;
+  }
+  return [...new Set(calls)];
+}
+
 /** Line ranges of `with op.get_context().autocommit_block():` bodies: what runs there runs outside Alembic's transaction. */
 function autocommitLines(text: string): [number, number][] {
   const ranges: [number, number][] = [];
@@ -528,8 +544,11 @@ async function alembic(repo: RepoFiles): Promise<DetectedSet[]> {
       }),
     ].sort((a, b) => a.line - b.line);
     const operations = untranslated([...new Set([...body.matchAll(/\bop\.(\w+)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'execute' && o !== 'get_context' && o !== 'f'), body, '\\bop\\.', breaking);
+    // Batch operations (batch_op.drop_column) and the migration's own functions change the schema unread.
+    const others = otherPythonCalls(body);
     const notAnalysed = notAnalysedNote([
       ...(operations.length > 0 ? [`Alembic operations not linted (only SQL passed to op.execute and the operations in docs/migrations.md are): ${operations.map((o) => `op.${o}`).join(', ')}`] : []),
+      ...(others.length > 0 ? [`calls not read: ${others.join(', ')}`] : []),
       ...(unreadable > 0 ? [`${unreadable} op.execute call(s) with SQL built at run time`] : []),
     ]);
     const down = pythonDown(pythonFunction(text, 'downgrade')?.text);
