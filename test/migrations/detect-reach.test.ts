@@ -528,6 +528,23 @@ def upgrade():
     expect(set!.migrations[0]!.notAnalysed).toBe('Alembic operations not linted (only SQL passed to op.execute and the operations in docs/migrations.md are): op.batch_alter_table, op.get_bind; calls not read: batch_op.drop_column, _backfill');
   });
 
+  it('says a Django migration with operations of another module is not fully analysed', async () => {
+    const [set] = await sets({
+      'shop/migrations/0003_search.py': `from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+import pgtrigger.migrations
+
+class Migration(migrations.Migration):
+    operations = [
+        TrigramExtension(),
+        pgtrigger.migrations.AddTrigger(model_name="order", trigger=None),
+        migrations.RemoveField(model_name="order", name="legacy"),
+    ]
+`,
+    });
+    expect(set!.migrations[0]!.notAnalysed).toBe('Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): TrigramExtension, pgtrigger.migrations.AddTrigger');
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",

@@ -687,7 +687,12 @@ async function django(repo: RepoFiles): Promise<DetectedSet[]> {
         k.get('model_name') && k.get('old_name') && k.get('new_name') ? `ALTER TABLE ${quoted(`${app}_${k.get('model_name')!.toLowerCase()}`)} RENAME COLUMN ${quoted(k.get('old_name')!)} TO ${quoted(k.get('new_name')!)}` : undefined,
       DeleteModel: ({ keywords: k }) => (k.get('name') && !appsWithTablelessModels.has(dirOf(path)) ? `DROP TABLE ${quoted(`${app}_${k.get('name')!.toLowerCase()}`)}` : undefined),
     }).concat(djangoSchemaOperations(text, app));
-    const operations = untranslated([...new Set([...text.matchAll(/\bmigrations\.([A-Z]\w*)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'RunSQL' && !DJANGO_STATE_ONLY.has(o)), text, 'migrations\\.', breaking);
+    const operations = untranslated([...new Set([...text.matchAll(/(?<![\w.])migrations\.([A-Z]\w*)\s*\(/g)].map((m) => m[1]!))].filter((o) => o !== 'RunSQL' && !DJANGO_STATE_ONLY.has(o)), text, '(?<![\\w.])migrations\\.', breaking);
+    // Operations of other modules (a package's own, django.contrib.postgres') that were not read as SQL.
+    const list = /^\s*operations\s*=\s*\[/m.exec(text);
+    const items = list ? splitTopLevel(text.slice(list.index + list[0].length, matchingBrace(text, list.index + list[0].length - 1) - 1)) : [];
+    const foreign = items.map((item) => /^([\w.]+)\s*\(/.exec(item.text)?.[1]).filter((callee): callee is string => callee !== undefined && !callee.startsWith('migrations.') && !breaking.some((b) => b.operation === callee));
+    operations.push(...new Set(foreign));
     const notAnalysed = notAnalysedNote([
       ...(operations.length > 0 ? [`Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): ${operations.join(', ')}`] : []),
       ...(unreadable > 0 ? [`${unreadable} RunSQL call(s) not readable statically`] : []),
