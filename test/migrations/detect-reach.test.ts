@@ -545,6 +545,17 @@ class Migration(migrations.Migration):
     expect(set!.migrations[0]!.notAnalysed).toBe('Django operations not linted (only RunSQL literals and the operations in docs/migrations.md are): TrigramExtension, pgtrigger.migrations.AddTrigger');
   });
 
+  it('says a Laravel or EF Core migration that calls its own methods for schema changes is not fully analysed', async () => {
+    const found = await sets({
+      'database/migrations/2024_01_01_000000_cleanup.php': "<?php\nreturn new class extends Migration {\n    public function up(): void\n    {\n        Schema::drop('legacy');\n        $this->dropOldIndexes('users');\n    }\n};\n",
+      'Migrations/20240101000000_Cleanup.cs': 'public partial class Cleanup : Migration\n{\n    protected override void Up(MigrationBuilder migrationBuilder)\n    {\n        migrationBuilder.DropTable(name: "Legacy");\n        DropOldIndexes(migrationBuilder, "Users");\n    }\n}\n',
+    });
+    expect(found.map((s) => `${s.tool}: ${s.migrations[0]!.notAnalysed}`).sort()).toEqual([
+      "ef-core: 1 call(s) of the migration's own methods given the MigrationBuilder, not read",
+      "laravel: 1 call(s) of the migration's own methods, not read",
+    ]);
+  });
+
   it('says a migration of an API it does not read is not fully analysed, even when it also runs raw SQL', async () => {
     const [set] = await sets({
       'migrations/001_reshape.js': "exports.up = async (client) => {\n  await client.query('CREATE TABLE a (id int)');\n  await client.dropColumn('users', 'legacy');\n};\n",

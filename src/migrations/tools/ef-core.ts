@@ -139,13 +139,13 @@ function builderSql(method: string, a: Map<string, string>, chained: string): st
 
 interface Read {
   sql: { sql: string; index: number; code?: string; transaction: TransactionMode }[];
-  unreadable: { raw: number; builder: string[] };
+  unreadable: { raw: number; builder: string[]; helpers: number };
 }
 
 /** The SQL of an Up() body: Sql("…") literals and the MigrationBuilder calls builderSql() translates. */
 function readUp(body: string, param: string): Read {
   const masked = maskCode(body);
-  const read: Read = { sql: [], unreadable: { raw: 0, builder: [] } };
+  const read: Read = { sql: [], unreadable: { raw: 0, builder: [], helpers: 0 } };
   for (const match of masked.matchAll(new RegExp(`(?<![\\w.])${param}\\s*\\.\\s*(\\w+)\\s*(?:<[^>()]*>)?\\s*\\(`, 'g'))) {
     const method = match[1]!;
     const open = match.index! + match[0].length - 1;
@@ -166,6 +166,8 @@ function readUp(body: string, param: string): Read {
     const code = body.slice(match.index!, close).replace(/\s+/g, ' ');
     for (const sql of statements ?? []) read.sql.push({ sql, index: match.index!, code: code.length > 160 ? `${code.slice(0, 159)}…` : code, transaction: 'tool' });
   }
+  // The builder handed to a method of the migration's own (AddAuditColumns(migrationBuilder)) changes the schema unread.
+  read.unreadable.helpers = [...masked.matchAll(new RegExp(`\\b\\w+\\s*\\([^()]*(?<![\\w.])${param}\\b(?!\\s*\\.)`, 'g'))].length;
   return read;
 }
 
@@ -184,6 +186,7 @@ export async function detectEfCore(repo: RepoFiles): Promise<DetectedSet[]> {
     const notAnalysed = [
       ...(read.unreadable.raw > 0 ? [`${read.unreadable.raw} Sql() call(s) with SQL built at run time`] : []),
       ...(read.unreadable.builder.length > 0 ? [`MigrationBuilder calls not linted (names built at run time, or calls continuity does not translate): ${[...new Set(read.unreadable.builder)].join(', ')}`] : []),
+      ...(read.unreadable.helpers > 0 ? [`${read.unreadable.helpers} call(s) of the migration's own methods given the MigrationBuilder, not read`] : []),
     ].join('; ');
     migrations.push({
       id: path.split('/').pop()!.replace(/\.cs$/, ''),

@@ -253,8 +253,11 @@ export async function detectLaravel(repo: RepoFiles): Promise<DetectedSet[]> {
           ...schema.sql.map((s) => ({ path, sql: s.sql, line: lineAt(text, up.start + s.index), transaction, code: s.code })),
         ].sort((a, b) => a.line - b.line)
       : [];
+    // The migration's own methods ($this->dropLegacyIndexes()) change the schema unread.
+    const ownCalls = up ? [...maskCode(up.text).matchAll(/\$this\s*->\s*\w+\s*\(/g)].length : 0;
     const notAnalysed = [
       ...(raw.unreadable > 0 ? [`${raw.unreadable} DB::statement call(s) with SQL built at run time`] : []),
+      ...(ownCalls > 0 ? [`${ownCalls} call(s) of the migration's own methods, not read`] : []),
       ...(schema.unreadable > 0 ? [`${schema.unreadable} schema-builder call(s) not read (names built at run time, or calls continuity does not translate)`] : []),
     ].join('; ');
     migrations.push({
