@@ -63,7 +63,8 @@ function safeDecode(text: string): string {
 }
 
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s]+):([^@/?#\s]+)@/gi;
-const SECRET_PARAMETER = /\b(password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key)=([^&\s]+)/gi;
+// Also a prefixed name (PGPASSWORD=, DB_PASSWORD=): repository commands shown as evidence set them so.
+const SECRET_PARAMETER = /\b(\w*(?:password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key))=([^&\s]+)/gi;
 
 /** Remove every registered secret and anything shaped like a credential from a text. */
 export function redact(text: string): string {
