@@ -298,6 +298,7 @@ async function syntaxDialect(repo: RepoFiles, set: DetectedSet): Promise<Dialect
 /** Decide each set's dialect, and mark sets that hold the same migrations for another database as variants of one set. */
 export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Promise<MigrationSet[]> {
   const configured = await configuredDialects(repo);
+  const liquibasePostgres = liquibaseForPostgres(sets);
   const decided = await Promise.all(
     sets.map(async (set): Promise<MigrationSet> => {
       const config = CONFIG_OF_TOOL[set.tool];
@@ -307,7 +308,7 @@ export async function assignDialects(repo: RepoFiles, sets: DetectedSet[]): Prom
         (set.tool === 'golang-migrate' ? await golangMigrateCommand(repo, set) : undefined) ??
         (set.tool === 'pop' ? popPostgresVariants(set) : undefined) ??
         (set.tool === 'drizzle' ? await drizzleJournal(repo, set) : undefined) ??
-        (set.tool === 'liquibase' ? liquibaseForPostgres(sets) : undefined) ??
+        (set.tool === 'liquibase' ? liquibasePostgres : undefined) ??
         (config ? single(nearestConfigured(configured[config], set.directory)) : undefined) ??
         (set.tool === 'sqlx' || set.tool === 'diesel' ? await rustCrateDialect(repo, set) : undefined) ??
         (config ? single(configured[config]) : undefined) ??
