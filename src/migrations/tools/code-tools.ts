@@ -62,6 +62,7 @@ function literalArguments(text: string, open: number): { positional: string[]; k
 interface BreakingOperation {
   /** The operation's name as the not-analysed note lists it. */
   operation: string;
+  /** The SQL it runs; empty for a call read in full that runs none the rules judge (bulk_insert, an alter_column that changes nothing). */
   sql: string;
   /** Offset of the call in the text. */
   index: number;
