@@ -131,6 +131,18 @@ describe('repo.migration-compatibility', () => {
     expect(dataOnly.answerText).not.toContain('2_data');
   });
 
+  it('gives each hit a resource of its own, so that drift and waivers match each one: two rules on one line, or one rule twice on a line', async () => {
+    const facts = await factsOf([upScripts({ '1_reshape': 'alter table orders drop column a, drop column b;\nalter table orders rename column c to d;' })]);
+    const located = evaluateWith(check, facts).filter((f) => f.rule);
+    expect(located.map((f) => f.resource)).toEqual([
+      'repo:db/1_reshape.up.sql:1#drop-column',
+      'repo:db/1_reshape.up.sql:1#drop-column/2',
+      'repo:db/1_reshape.up.sql:1#require-lock-timeout',
+      'repo:db/1_reshape.up.sql:2#rename-column',
+      'repo:db/1_reshape.up.sql:2#require-lock-timeout',
+    ]);
+  });
+
   it('passes a repository whose migrations are all safe', async () => {
     const facts = await fixtureFacts('golang-migrate');
     const safe = { ...facts, sets: facts.sets.map((s) => ({ ...s, migrations: s.migrations.filter((m) => /000001/.test(m.id)) })) };

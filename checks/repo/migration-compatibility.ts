@@ -64,8 +64,17 @@ export default defineServiceCheck({
     const scopedPaths = new Set(lintable.flatMap(({ migration }) => migration.sql.map((s) => s.path)));
     const files = lint.filter((f) => scopedPaths.has(f.path));
     const hits = files.flatMap((f) => f.hits);
+    // One finding per hit: its rule names it beside its line (two rules may flag one statement), and a second hit of
+    // a rule on the same line is numbered.
+    const seen = new Map<string, number>();
+    const resourceOf = (hit: (typeof hits)[number]) => {
+      const base = `repo:${hit.path}:${hit.line}#${hit.rule}`;
+      const count = (seen.get(base) ?? 0) + 1;
+      seen.set(base, count);
+      return count === 1 ? base : `${base}/${count}`;
+    };
     const findings: FindingDraft[] = hits.map((hit) => ({
-      resource: `repo:${hit.path}:${hit.line}`,
+      resource: resourceOf(hit),
       // Lock and rewrite hazards warn; changes that break code, fail when applied or lose data fail.
       status: hit.suppressed ? 'skipped' : hit.category === 'locking' || hit.severity === 'low' ? 'warn' : 'fail',
       severity: hit.severity,

@@ -37,6 +37,19 @@ describe('repo.migration-rollback', () => {
     expect(located!.message).toBe(`golang-migrate migration 2_b cannot be fully rolled back: its down leaves a step undone (${detail})`);
   });
 
+  it('names each migration of a file that holds several (Liquibase changesets) in its resource', async () => {
+    const facts = await factsOf([upScripts({ '1_a': 'select 1;', '2_b': 'select 1;', '3_c': 'select 1;' })]);
+    const set = facts.sets[0]!;
+    const changelog = 'db/changelog.xml';
+    const migrations: Migration[] = [
+      { ...set.migrations[0]!, id: 'ops:1', up: changelog, down: { status: 'missing' } },
+      { ...set.migrations[1]!, id: 'ops:2', up: changelog, down: { status: 'missing' } },
+      { ...set.migrations[2]!, down: { status: 'missing' } },
+    ];
+    const located = evaluateWith(check, { ...facts, sets: [{ ...set, migrations }] }).slice(1);
+    expect(located.map((f) => f.resource)).toEqual(['repo:db/changelog.xml#ops:1', 'repo:db/changelog.xml#ops:2', 'repo:db/3_c.up.sql']);
+  });
+
   it('passes when the share meets the policy minimum', async () => {
     const policy = resolvePolicy({ policy: { migrations: { minRollbackShare: 0.75 } } }, 'production');
     expect(evaluateWith(check, await fixtureFacts('golang-migrate'), policy)[0]!.status).toBe('pass');

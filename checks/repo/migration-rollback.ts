@@ -99,10 +99,13 @@ export default defineServiceCheck({
     }];
     // One located finding per migration in scope that cannot be rolled back, for SARIF/JUnit.
     const inScope = new Set(migrationsInScope(repo, policy.migrations.compatibilityWindow).map((m) => m.migration));
+    // A file that holds several migrations (Liquibase changesets) names each by its id.
+    const perFile = new Map<string, number>();
+    for (const { migration } of all) perFile.set(migration.up, (perFile.get(migration.up) ?? 0) + 1);
     for (const { set, migration } of all.filter((m) => m.migration.down.status !== 'present')) {
       if (!inScope.has(migration)) continue;
       findings.push({
-        resource: `repo:${migration.up}`,
+        resource: perFile.get(migration.up)! > 1 ? `repo:${migration.up}#${migration.id}` : `repo:${migration.up}`,
         status: verdict === 'pass' ? 'warn' : 'fail',
         message: `${set.tool} migration ${migration.id} cannot be ${migration.down.status === 'partial' ? 'fully ' : ''}rolled back: ${WHY[migration.down.status as Exclude<DownStatus, 'present'>]}${migration.down.detail ? ` (${migration.down.detail})` : ''}`,
         evidence: [{ source: migration.down.path ?? migration.up, field: 'down', value: migration.down.status }],

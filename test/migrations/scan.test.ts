@@ -71,7 +71,7 @@ describe('scan --repo', () => {
     const failing = scan.services[0]!.findings.filter((f) => f.status === 'fail').length;
     expect(xml).toContain(`failures="${failing}"`);
     expect(xml.match(/<failure /g)!.length).toBe(failing);
-    expect(xml).toMatch(/<testcase classname="repo\.migration-compatibility\/rename-column" name="repo:services\/orders\/db\/migrations\/000005_rename_total\.up\.sql:2" file="services\/orders\/db\/migrations\/000005_rename_total\.up\.sql" line="2">/);
+    expect(xml).toMatch(/<testcase classname="repo\.migration-compatibility\/rename-column" name="repo:services\/orders\/db\/migrations\/000005_rename_total\.up\.sql:2#rename-column" file="services\/orders\/db\/migrations\/000005_rename_total\.up\.sql" line="2">/);
   });
 
   it('--since lints only the migrations added after the ref', async () => {
