@@ -2,8 +2,7 @@ import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types'
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
 import { oneDecimal, windowDays } from '../../src/datastores/kubernetes/facts';
-import { DAY_MS } from '../../src/util';
-import { tenths } from '../../src/util';
+import { DAY_MS, tenths } from '../../src/util';
 import { archivingVerdict, clusterName, operatorCluster } from './_operator';
 
 export default defineDatastoreCheck({
