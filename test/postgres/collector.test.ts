@@ -196,7 +196,7 @@ describe('PostgreSQL collector against a TLS-only server', () => {
     /** The plaintext probe's verdict once it is `accepted` (the reload took effect), or after the wait. */
     const probeUntil = async (accepted: boolean) => {
       let facts = await collect();
-      for (let i = 0; i < 50 && !(facts.plaintextProbe.ok && facts.plaintextProbe.value.accepted === accepted); i++) {
+      for (let i = 0; i < 20 && !(facts.plaintextProbe.ok && facts.plaintextProbe.value.accepted === accepted); i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         facts = await collect();
       }
