@@ -54,5 +54,5 @@ export function plural(n: number, word: string, pluralWord = `${word}s`): string
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
 
-/** A number rounded to tenths: 8.998 -> 9, 9.46 -> 9.5. */
+/** 8.998 -> 9, 9.46 -> 9.5: evidence values, and the precision policies compare ages at (ages move while the scan runs). */
 export const tenths = (n: number) => Math.round(n * 10) / 10;

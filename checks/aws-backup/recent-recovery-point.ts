@@ -3,7 +3,6 @@ import { unreadable } from '../../src/engine/findings';
 import { coveringRules } from './_backed-up';
 import { HOUR_MS } from '../../src/util';
 
-
 export default defineDatastoreCheck({
   scope: 'datastore',
   requires: 'awsBackup',

@@ -35,6 +35,11 @@ describe('aws-backup.vault-lock', () => {
     const grace = runCheck(check, checkInput(withVaults([vault({ lockDate: '2026-11-24T00:00:00.000Z' })])))[0]!;
     expect(grace.status).toBe('warn');
     expect(grace.message).toContain("compliance mode's grace time until 2026-11-24T00:00:00.000Z");
+    // With the vaults holding its recovery points unread, the warning claims only the plan's vaults and says what was not read.
+    const unread = runCheck(check, checkInput({ ...withVaults([vault({ lockDate: null })]), recoveryPoints: unavailable('backup:ListRecoveryPointsByResource', 'AccessDeniedException') }))[0]!;
+    expect(unread.status).toBe('warn');
+    expect(unread.message).toMatch(/^the vaults its rules write to \(prod-vault\) are locked, but the lock can still be removed/);
+    expect(unread.message).toContain('; and the vaults holding its recovery points could not be read (backup:ListRecoveryPointsByResource: AccessDeniedException)');
   });
   it('is skipped where no plan covers it, unknown where the plans or vaults could not be read', () => {
     expect(runCheck(check, checkInput(backupFacts()))[0]!.status).toBe('skipped');

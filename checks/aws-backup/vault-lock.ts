@@ -39,22 +39,22 @@ export default defineDatastoreCheck({
       else if (!(Date.parse(vault.lockDate) <= now.getTime())) removable.push(`${name} is in compliance mode's grace time until ${vault.lockDate}`);
     }
     if (weak.length > 0) return [{ resource, status: 'fail', message: `recovery points can be deleted early: vault ${weak.join('; ')}`, evidence }];
+    // The vaults already holding recovery points were not listed: only the plan's vaults were judged.
+    const points = facts.recoveryPoints.ok ? null : facts.recoveryPoints;
+    if (points) evidence.push({ source: points.source, field: 'read', value: `failed: ${points.reason}` });
+    const unlisted = points ? `the vaults holding its recovery points could not be read (${points.source}: ${points.reason})` : '';
     if (removable.length > 0) {
+      const where = points ? `the vaults its rules write to (${names.join(', ')}) are locked` : `its recovery points sit in locked vaults (${names.join(', ')})`;
       return [
         {
           resource,
           status: 'warn',
-          message: `its recovery points sit in locked vaults (${names.join(', ')}), but the lock can still be removed, and the recovery points then deleted early, by a principal allowed backup:DeleteBackupVaultLockConfiguration (the account root included): vault ${removable.join('; ')}`,
+          message: `${where}, but the lock can still be removed, and the recovery points then deleted early, by a principal allowed backup:DeleteBackupVaultLockConfiguration (the account root included): vault ${removable.join('; ')}${points ? `; and ${unlisted}` : ''}`,
           evidence,
         },
       ];
     }
-    // The vaults already holding recovery points were not listed: a pass would judge the plan's vaults only.
-    if (!facts.recoveryPoints.ok) {
-      const { source: pointsSource, reason } = facts.recoveryPoints;
-      evidence.push({ source: pointsSource, field: 'read', value: `failed: ${reason}` });
-      return [{ resource, status: 'unknown', message: `the vaults its rules write to (${names.join(', ')}) are locked, but the vaults holding its recovery points could not be read (${pointsSource}: ${reason})`, evidence }];
-    }
+    if (points) return [{ resource, status: 'unknown', message: `the vaults its rules write to (${names.join(', ')}) are locked, but ${unlisted}`, evidence }];
     return [{ resource, status: 'pass', message: `its recovery points sit in locked vaults (${names.join(', ')}) keeping them at least ${minimum} days`, evidence }];
   },
 });

@@ -1,7 +1,7 @@
 import { defineDatastoreCheck, type DatastoreCheckInput, type FindingDraft } from '../../src/engine/types';
 import { backupSpan, formatAge, formatPeriod, judgedBackupSource, type BackupSource } from '../../src/datastores/clickhouse/facts';
 import type { Evidence } from '../../src/model';
-import { DAY_MS, HOUR_MS } from '../../src/util';
+import { DAY_MS, HOUR_MS, tenths } from '../../src/util';
 
 const GiB = 1024 ** 3;
 
@@ -82,7 +82,7 @@ function judge(
         resource,
         status: 'warn',
         message: `${what}, kept ${Math.round(days)} days by backupRetentionPeriodInHours, but the oldest listed backup is ${Math.round(reachDays)} days old (${span.oldest!.at}): a restore reaches back only that far, below the ${policy.pitrMinRetentionDays} days the policy asks for, until the retained backups fill the retention${failures}`,
-        evidence: [...evidence, { source: source.source, field: 'oldest listed backup age (days)', value: Math.round(reachDays * 10) / 10 }],
+        evidence: [...evidence, { source: source.source, field: 'oldest listed backup age (days)', value: tenths(reachDays) }],
       },
     ];
   }

@@ -2,8 +2,7 @@ import { defineDatastoreCheck, type FindingDraft } from '../../src/engine/types'
 import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
 import { oneDecimal, windowDays } from '../../src/datastores/kubernetes/facts';
-import { DAY_MS } from '../../src/util';
-import { tenths } from '../../src/util';
+import { DAY_MS, tenths } from '../../src/util';
 import { archivingVerdict, clusterName, operatorCluster } from './_operator';
 
 export default defineDatastoreCheck({
@@ -55,7 +54,7 @@ export default defineDatastoreCheck({
     evidence.push({ source: window.firstPoint?.source ?? window.retention?.source ?? cluster.source, field: 'window days', value: tenths(days) });
     if (estimated && window.basis) evidence.push({ source: cluster.source, field: 'window estimate', value: window.basis });
     const label = estimated ? `an estimated ${oneDecimal(days)} days of point-in-time recovery (${window.basis})` : `${oneDecimal(days)} days of point-in-time recovery (since ${window.firstPoint!.at})`;
-    const works = archivingVerdict(cluster);
+    const works = archivingVerdict(archiving, db);
     if (works.works === false) {
       return [{ resource, status: 'fail', message: `${name} has ${label}, but WAL archiving is failing (${works.why}): the window does not reach the present`, evidence }];
     }

@@ -1,7 +1,6 @@
 import { defineDatastoreCheck } from '../../src/engine/types';
 import { DAY_MS } from '../../src/util';
 
-
 export default defineDatastoreCheck({
   scope: 'datastore',
   requires: 'postgres',

@@ -72,7 +72,10 @@ describe('rds.pitr-retention', () => {
     expect(young.evidence).toContainEqual({ source: 'rds:DescribeDBInstances', field: 'InstanceCreateTime', value: '2026-11-19T12:00:00.000Z' });
     // An AWS Backup continuous rule meeting the policy still passes it.
     expect(runCheck(check, checkInput(rdsFacts({ createdAt: '2026-11-19T12:00:00.000Z' }, { backup: coveredBy([backupRule()]) })))[0]!.status).toBe('pass');
-    expect(runCheck(check, checkInput(rdsFacts({ createdAt: '2025-01-01T00:00:00.000Z' })))[0]!.status).toBe('pass');
+    const old = runCheck(check, checkInput(rdsFacts({ createdAt: '2025-01-01T00:00:00.000Z' })))[0]!;
+    expect(old.status).toBe('pass');
+    // The pass rests on the instance's age too: the evidence shows it.
+    expect(old.evidence).toContainEqual({ source: 'rds:DescribeDBInstances', field: 'InstanceCreateTime', value: '2025-01-01T00:00:00.000Z' });
   });
 
   it('fails with backups off', () => {

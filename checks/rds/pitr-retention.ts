@@ -136,6 +136,7 @@ function ownWindow(judged: RdsDatabase, minimum: number, maxLagMinutes: number, 
     text: `keeps ${days} days of point-in-time recovery (at least ${minimum}); ${latest}`,
     short,
     latestRestorable: true,
+    created: judged.createdAt !== null,
   };
 }
 

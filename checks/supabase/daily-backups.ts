@@ -3,7 +3,6 @@ import { unreadable } from '../../src/engine/findings';
 import type { Evidence } from '../../src/model';
 import { HOUR_MS } from '../../src/util';
 
-
 export default defineDatastoreCheck({
   scope: 'datastore',
   requires: 'supabase',

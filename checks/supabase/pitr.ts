@@ -4,8 +4,6 @@ import type { Evidence } from '../../src/model';
 import { formatDays, restorableDays, SUPABASE_PITR_MAX_RETENTION_DAYS } from '../../src/datastores/supabase-project/facts';
 import { DAY_MS, tenths } from '../../src/util';
 
-
-/** The window is compared at a tenth of a day: the latest restore point trails the present by minutes. */
 export default defineDatastoreCheck({
   scope: 'datastore',
   requires: 'supabase',
@@ -88,6 +86,7 @@ export default defineDatastoreCheck({
     evidence.push({ source, field: 'restorable days', value: tenths(days) });
     const label = `${formatDays(days)} days restorable${addon}`;
 
+    // Compared at a tenth of a day: the latest restore point trails the present by minutes.
     if (tenths(days) >= required) {
       if (ceiling !== undefined && ceiling < required) {
         return [

@@ -12,8 +12,7 @@ import { hasNoUserinfo, linkProblem, postgresUrlProblem, refineWith, ResourceNam
 import { FORMAT_NAMES } from '../report/format-names';
 import { DAY_MS } from '../util';
 
-/** Bounded durations: a larger number overflows Node timers (about 24.8 days) and fires at once. */
-
+// Durations are bounded at DAY_MS: a larger number overflows Node timers (about 24.8 days) and fires at once.
 
 /** Policy fields; every one optional here because a layer may override only some. */
 export const PolicyOverridesSchema = z.strictObject({

@@ -4,7 +4,6 @@ import type { Finding, ServiceResult, Status } from '../model';
 import { STATUS_ORDER } from './order';
 import { COLLECTION_ERROR_PREFIX } from '../engine/evaluate';
 
-
 /** How many findings have each status. */
 export function countStatuses(findings: readonly Pick<Finding, 'status'>[]): Partial<Record<Status, number>> {
   const counts: Partial<Record<Status, number>> = {};

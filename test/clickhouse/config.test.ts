@@ -1,7 +1,8 @@
 // The clickhouse datastore's config: https by default, credentials only from the environment,
 // and bad values refused with the key and line named.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load';
+import { parseConfig } from '../../src/config/load';
+import { problemsOf } from '../support/config-problems';
 
 const config = (datastore: string) => `services:
   - name: agentops
@@ -13,16 +14,6 @@ ${datastore
   .map((line) => `        ${line}`)
   .join('\n')}
 `;
-
-function problems(text: string) {
-  try {
-    parseConfig(text, 'continuity.yaml', {});
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('clickhouse datastore config', () => {
   it('takes a host without a scheme as https and fills the defaults', () => {
@@ -38,13 +29,13 @@ describe('clickhouse datastore config', () => {
   });
 
   it('refuses plaintext http to another host, a password in the URL, and unknown keys, naming key and line', () => {
-    expect(problems(config('url: http://clickhouse.internal:8123'))).toEqual([
+    expect(problemsOf(config('url: http://clickhouse.internal:8123'))).toEqual([
       { path: 'services[0].datastores[0].url', line: 6, message: 'the ClickHouse URL must use https (plain http is allowed only for 127.0.0.1/localhost)' },
     ]);
-    expect(problems(config('url: https://scanner:pw@clickhouse.internal:8443'))[0]).toMatchObject({
+    expect(problemsOf(config('url: https://scanner:pw@clickhouse.internal:8443'))[0]).toMatchObject({
       path: 'services[0].datastores[0].url',
       message: 'the ClickHouse URL must not carry a user or password: they come from environment variables',
     });
-    expect(problems(config('url: https://ch.internal\npassword: hunter2'))[0]).toMatchObject({ path: 'services[0].datastores[0].password', line: 7 });
+    expect(problemsOf(config('url: https://ch.internal\npassword: hunter2'))[0]).toMatchObject({ path: 'services[0].datastores[0].password', line: 7 });
   });
 });

@@ -14,9 +14,12 @@ import type { DatastoreConfig, ServiceConfig } from '../../src/config/schema';
 import { createBbqDatabase } from '../../src/demo/estate';
 import { postgres15Unavailable, startPostgres15 } from '../support/postgres15';
 import {
+  HBA_PLAINTEXT_FIRST,
+  HBA_TLS_ONLY,
   startPlaintextServer,
   startTlsOnlyServer,
   withAdmin,
+  writeHba,
   type EmbeddedServer,
 } from '../support/postgres';
 
@@ -180,6 +183,44 @@ describe('PostgreSQL collector against a TLS-only server', () => {
     await expect(
       collectPostgres(parsePostgresUrl(scannerUrl().replace('sslmode=require', 'sslmode=disable')), { excludeSchemas: [] }, limits),
     ).rejects.toThrow(/no pg_hba.conf entry/);
+  });
+
+  // postgres.ssl-enforced: a reload refuses a pg_hba.conf with an error and keeps the rules it had, which pg_hba_file_rules does not show.
+  it('keeps the loaded rules when pg_hba.conf has an error, so ssl-enforced is unknown, not a pass', async () => {
+    const url = server.adminUrl().replace('sslmode=disable', 'sslmode=require');
+    const collect = () => collectPostgres(parsePostgresUrl(url), { excludeSchemas: [] }, limits);
+    const reload = async (lines: string[]) => {
+      await writeHba(server, lines);
+      await withAdmin(server, 'postgres', (c) => c.query('SELECT pg_reload_conf()'), true);
+    };
+    /** The plaintext probe's verdict once it is `accepted` (the reload took effect), or after the wait. */
+    const probeUntil = async (accepted: boolean) => {
+      let facts = await collect();
+      for (let i = 0; i < 20 && !(facts.plaintextProbe.ok && facts.plaintextProbe.value.accepted === accepted); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        facts = await collect();
+      }
+      return facts;
+    };
+    try {
+      // A file that would admit plaintext, with an error: the server keeps the TLS-only rules it loaded.
+      await reload([...HBA_PLAINTEXT_FIRST, 'host all all 127.0.0.1/32 no-such-method']);
+      const broken = await probeUntil(true);
+      expect(broken.plaintextProbe).toMatchObject({ ok: true, value: { accepted: false } });
+      expect(broken.hbaRules.ok && broken.hbaRules.value.some((r) => r.error)).toBe(true);
+      // Without the error the same file is loaded, and plaintext is accepted: the refusal above was the kept rules.
+      await reload(HBA_PLAINTEXT_FIRST);
+      expect((await probeUntil(true)).plaintextProbe).toMatchObject({ ok: true, value: { accepted: true } });
+      // Back to TLS-only rules, then an error beside them: no rule in the file admits plaintext, yet the file is not what runs.
+      await reload(HBA_TLS_ONLY);
+      expect((await probeUntil(false)).plaintextProbe).toMatchObject({ ok: true, value: { accepted: false } });
+      await reload([...HBA_TLS_ONLY, 'host all all 127.0.0.1/32 no-such-method']);
+      const [finding] = evaluate(sslEnforced, await collect());
+      expect(finding!.status).toBe('unknown');
+      expect(finding!.message).toMatch(/not fully assessed: pg_hba.conf has an error \(line 4: /);
+    } finally {
+      await reload(HBA_TLS_ONLY);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // WAL archiving on real servers (PostgreSQL 17 and 15): an archive_command that copies
 // each segment into a test directory, then one that fails. Off is judged in
-// drift-and-settings.test.ts on a server without archiving.
+// drift-and-settings.test.ts on a server without archiving. A base backup shows that the
+// last archived file can be a backup label, which no segment can be compared with.
 import { chmod, readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
@@ -54,6 +55,27 @@ for (const version of POSTGRES_VERSIONS) {
       // The command names a path of the server's machine: the report says which program runs, nothing more.
       expect(finding!.evidence).toContainEqual({ source: 'pg_settings', field: 'archive_command', value: 'set (program test)' });
       expect(JSON.stringify(finding)).not.toContain(archive.path);
+    });
+
+    it('is unknown, not a pass, when the last archived file is a backup label, the backlog is unreadable and the last success is old', async () => {
+      // A base backup archives its backup history file last: pg_stat_archiver then names it, not a segment.
+      await admin.query("select pg_backup_start('continuity', true)");
+      await admin.query('select pg_backup_stop()');
+      await eventually('the backup history file to be archived', async () =>
+        (await admin.query<{ wal: string }>('select last_archived_wal as wal from pg_stat_archiver')).rows[0]!.wal.endsWith('.backup') ? true : undefined,
+      );
+      const facts = await collect();
+      if (!facts.archiver.ok) throw new Error(facts.archiver.reason);
+      expect(facts.archiver.value.lastArchivedWal).toMatch(/^[0-9A-F]{24}\.[0-9A-F]{8}\.backup$/);
+      // Three hours on, read by a login that may not list archive_status: nothing tells an idle server from a stuck archiver.
+      const later = new Date(Date.parse(facts.archiver.value.readAt) + 3 * 3600_000).toISOString();
+      const idle: PostgresFacts = { ...facts, archiver: { ...facts.archiver, value: { ...facts.archiver.value, readAt: later } } };
+      // The listing shows nothing waits: an idle server.
+      expect(run(walArchiving, idle)[0]!.status).toBe('pass');
+      const unseen: PostgresFacts = { ...idle, archiveBacklog: { ok: false, source: 'pg_ls_archive_statusdir()', reason: 'permission denied' } };
+      const [finding] = run(walArchiving, unseen);
+      expect(finding!.status).toBe('unknown');
+      expect(finding!.message).toMatch(/^not fully assessed: the last segment was archived 3 h ago .*is not a WAL segment/);
     });
 
     it('fails while the archive command fails, saying since when', async () => {

@@ -2,7 +2,7 @@
 // report's recovery column share. No row data is ever here: commands and queries arrive with
 // every literal replaced by the server's normalizeQuery().
 import type { Observed } from '../../engine/types';
-import { HOUR_MS } from '../../util';
+import { DAY_MS, HOUR_MS } from '../../util';
 
 /** One backup, whichever tool made it: native BACKUP, Altinity's clickhouse-backup, or ClickHouse Cloud. */
 export interface ClickHouseBackup {
@@ -153,7 +153,6 @@ export function changesRows(mutation: Pick<ClickHouseMutation, 'kind'>): boolean
   return mutation.kind === 'UPDATE' || mutation.kind === 'DELETE' || mutation.kind === 'lightweight DELETE';
 }
 
-
 /** The backup source the checks judge: Cloud, then clickhouse-backup, then native BACKUP, the first one read that lists any backup. */
 export function judgedBackupSource(facts: ClickHouseFacts): { source: BackupSource | undefined; unread: { kind: BackupSourceKind; source: string; reason: string }[] } {
   const unread: { kind: BackupSourceKind; source: string; reason: string }[] = [];
@@ -202,7 +201,7 @@ export function backupSpan(source: BackupSource, now: Date): BackupSpan {
   const gaps = successful.slice(1).map((b, i) => (Date.parse(successful[i]!.at) - Date.parse(b.at)) / HOUR_MS).sort((a, b) => a - b);
   const periodHours = source.periodHours ?? (gaps.length ? gaps[Math.floor(gaps.length / 2)]! : null);
   const spanDays =
-    source.retentionHours !== undefined ? source.retentionHours / 24 : oldest ? (now.getTime() - Date.parse(oldest.at)) / (24 * HOUR_MS) : null;
+    source.retentionHours !== undefined ? source.retentionHours / 24 : oldest ? (now.getTime() - Date.parse(oldest.at)) / DAY_MS : null;
   return { newest, oldest, successful, failedSince, periodHours, spanDays };
 }
 

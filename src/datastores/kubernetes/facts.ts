@@ -4,7 +4,6 @@
 import type { Observed } from '../../engine/types';
 import { DAY_MS, HOUR_MS, tenths } from '../../util';
 
-
 /** A timestamped fact with where it was read. */
 export interface Stamped {
   at: string;
@@ -157,8 +156,6 @@ export function retentionPolicyDays(policy: string): number | null {
 
 export const ageHours = (at: string, now: Date) => (now.getTime() - Date.parse(at)) / HOUR_MS;
 export const ageDays = (at: string, now: Date) => (now.getTime() - Date.parse(at)) / DAY_MS;
-
-/** 8.998 -> 9, 9.46 -> 9.5: evidence values, and the precision policies are compared at (ages move while the scan runs). */
 
 /** 8.998 -> "9", 9.46 -> "9.5". */
 export const oneDecimal = (n: number) => String(tenths(n));

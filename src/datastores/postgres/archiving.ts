@@ -18,7 +18,6 @@ export type ArchivingState =
   | { state: 'unconfirmed'; lastArchivedTime: string; ageMinutes: number; why: string }
   | { state: 'archiving'; lastArchivedTime: string; ageMinutes: number; pending: number | null };
 
-
 /** The segment number of a WAL file name (timeline, log, segment in hex), and its timeline. */
 function segment(name: string, segmentBytes: number): { timeline: number; number: number } | undefined {
   if (!/^[0-9A-F]{24}$/.test(name) || segmentBytes <= 0) return undefined;

@@ -192,7 +192,6 @@ export function statisticsOff(resource: string, facts: Pick<PostgresFacts, 'sett
   };
 }
 
-
 /** "12 minutes", "5 hours", "3 days": how long ago, in the unit a person would use. */
 function duration(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / MINUTE_MS));

@@ -1,9 +1,8 @@
 import type { Observed } from '../../engine/types';
-import { DAY_MS } from '../../util';
+import { DAY_MS, tenths } from '../../util';
 
 /** The longest retention Supabase sells as a PITR add-on (variants pitr_7, pitr_14, pitr_28). */
 export const SUPABASE_PITR_MAX_RETENTION_DAYS = 28;
-
 
 /** The days between the earliest and latest restore point, or null when the API reports no window. */
 export function restorableDays(window: { earliest: string | null; latest: string | null }): number | null {
@@ -12,7 +11,7 @@ export function restorableDays(window: { earliest: string | null; latest: string
 }
 
 /** 8.998 -> "9", 9.46 -> "9.5". */
-export const formatDays = (days: number) => String(Math.round(days * 10) / 10);
+export const formatDays = (days: number) => String(tenths(days));
 
 export interface SupabaseProject {
   name: string;
